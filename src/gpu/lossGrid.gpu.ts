@@ -1,0 +1,237 @@
+/**
+ * GPU grid kernel: the loss (and accuracy) of the network at every point of a grid on the plane
+ * θ₀ + α·d₁ + β·d₂, without a parameter vector per point (see shaders/lossGrid.wgsl). Work is
+ * split into dispatches sized to a time budget, each awaited, so the page stays live, progress
+ * is reported and a newer request can cancel between dispatches.
+ */
+import firstLayerWgsl from '../../shaders/firstLayer.wgsl?raw';
+import lossGridWgsl from '../../shaders/lossGrid.wgsl?raw';
+import { isClassifier, lossDivisor } from '../model/network';
+import { paramLayout, type MlpSpec } from '../model/spec';
+import { ACTIVATION_CODE, LOSS_CODE, NO_BIAS } from './codes';
+import { specializeConst, withLibrary } from './shaderSource';
+import { packStruct } from './structLayout';
+import { AbortError, type GridRequest, type GridResult, type GridRunOptions } from './lossGrid.types';
+
+export const WORKGROUP_SIZE = 64;
+export const GRID_PARAMS_FIELDS = [
+  'gridSize', 'pointStart', 'pointCount', 'sampleStart', 'sampleEnd', 'layerCount', 'outputs', 'accumulate',
+  'alphaStart', 'alphaStep', 'betaStart', 'betaStep',
+] as const;
+const GRID_FLOAT_FIELDS: ReadonlySet<string> = new Set(['alphaStart', 'alphaStep', 'betaStart', 'betaStep']);
+export const FIRST_LAYER_PARAMS_FIELDS = [
+  'samples', 'inputs', 'outputs', 'weightOffset', 'biasOffset', '_pad0', '_pad1', '_pad2',
+] as const;
+
+export const GRID_SHADER_SOURCE = lossGridWgsl;
+export const FIRST_LAYER_SHADER_SOURCE = firstLayerWgsl;
+
+/** Private-array width the shader is compiled for: the widest layer, rounded up to 8. */
+export function maxWidthFor(spec: MlpSpec): number {
+  return Math.ceil(Math.max(spec.outputs, ...spec.hidden) / 8) * 8;
+}
+
+/** Multiply-adds the kernel really performs per (point, sample), for benchmarks. */
+export function kernelMacsPerSample(spec: MlpSpec): number {
+  const widths = [spec.inputs, ...spec.hidden, spec.outputs];
+  let macs = 2 * (widths[1] ?? 0);
+  for (let l = 1; l + 1 < widths.length; l++) macs += (widths[l] ?? 0) * (widths[l + 1] ?? 0);
+  return macs;
+}
+
+/** Multiply-adds of a naive forward pass per (point, sample), for benchmarks. */
+export function naiveMacsPerSample(spec: MlpSpec): number {
+  const widths = [spec.inputs, ...spec.hidden, spec.outputs];
+  let macs = 0;
+  for (let l = 0; l + 1 < widths.length; l++) macs += (widths[l] ?? 0) * (widths[l + 1] ?? 0);
+  return macs;
+}
+
+interface TimedOptions extends GridRunOptions {
+  /** Target wall time of one dispatch, ms (default 40: well under the ~100 ms budget). */
+  readonly targetDispatchMs?: number;
+}
+
+export class LossGridKernel {
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly live = new Set<GPUBuffer>();
+  private disposed = false;
+
+  constructor(private readonly device: GPUDevice) {}
+
+  async run(req: GridRequest, opts: TimedOptions = {}): Promise<GridResult> {
+    if (this.disposed) throw new Error('LossGridKernel used after dispose()');
+    const { device } = this;
+    const { spec, samples } = req;
+    const layout = paramLayout(spec);
+    const points = req.gridSize * req.gridSize;
+    const firstWidth = layout.layers[0]?.outputs ?? 0;
+    const limits = device.limits;
+    const need = (label: string, bytes: number): void => {
+      const max = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+      if (bytes > max) {
+        throw new Error(`${label} needs ${(bytes / 2 ** 20).toFixed(1)} MiB, above this device's limit of ${(max / 2 ** 20).toFixed(0)} MiB; use fewer samples or a smaller grid`);
+      }
+    };
+    need('the first-layer products', samples.m * firstWidth * 16);
+    need('the weights', layout.size * 16);
+    need('the inputs', samples.x.byteLength);
+    need('the grid', points * 8);
+
+    const created: GPUBuffer[] = [];
+    const buffer = (label: string, size: number, usage: number): GPUBuffer => {
+      const b = device.createBuffer({ label: `LossGridKernel.${label}`, size: Math.max(16, Math.ceil(size / 4) * 4), usage });
+      created.push(b);
+      this.live.add(b);
+      return b;
+    };
+    try {
+      const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+      const weights = buffer('weights', layout.size * 16, storage);
+      const interleaved = new Float32Array(layout.size * 4);
+      for (let i = 0; i < layout.size; i++) {
+        interleaved[4 * i] = req.center[i] ?? 0;
+        interleaved[4 * i + 1] = req.directionX[i] ?? 0;
+        interleaved[4 * i + 2] = req.directionY[i] ?? 0;
+      }
+      device.queue.writeBuffer(weights, 0, interleaved);
+      const inputs = buffer('inputs', samples.x.byteLength, storage);
+      device.queue.writeBuffer(inputs, 0, Float32Array.from(samples.x));
+      const targets = buffer('targets', samples.y.byteLength, storage);
+      device.queue.writeBuffer(targets, 0, Float32Array.from(samples.y));
+      const layerTable = new Uint32Array(layout.layers.length * 4);
+      layout.layers.forEach((l, i) => {
+        layerTable.set([l.inputs, l.outputs, l.weightOffset, l.biasOffset < 0 ? NO_BIAS : l.biasOffset], 4 * i);
+      });
+      const layers = buffer('layers', layerTable.byteLength, storage);
+      device.queue.writeBuffer(layers, 0, layerTable);
+      const firstLayer = buffer('firstLayer', samples.m * firstWidth * 16, GPUBufferUsage.STORAGE);
+      const sums = buffer('sums', points * 8, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+      const readback = buffer('readback', points * 8, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+      const uniformSize = Math.ceil((GRID_PARAMS_FIELDS.length * 4) / 16) * 16;
+      const gridUniform = buffer('gridParams', uniformSize, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+      const firstUniform = buffer('firstLayerParams', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+
+      // Layer 0 products, once per plane.
+      const layer0 = layout.layers[0];
+      if (!layer0) throw new Error('network has no layers');
+      device.queue.writeBuffer(firstUniform, 0, packStruct(FIRST_LAYER_PARAMS_FIELDS, {
+        samples: samples.m, inputs: layer0.inputs, outputs: layer0.outputs, weightOffset: layer0.weightOffset,
+        biasOffset: layer0.biasOffset < 0 ? NO_BIAS : layer0.biasOffset, _pad0: 0, _pad1: 0, _pad2: 0,
+      }, new Set()));
+      const firstPipeline = this.pipeline('first', () => withLibrary(firstLayerWgsl), {});
+      const firstGroup = device.createBindGroup({
+        label: 'LossGridKernel.firstLayerGroup',
+        layout: firstPipeline.getBindGroupLayout(0),
+        entries: [firstUniform, weights, inputs, firstLayer].map((b, binding) => ({ binding, resource: { buffer: b } })),
+      });
+      {
+        const enc = device.createCommandEncoder({ label: 'LossGridKernel.firstLayer' });
+        const pass = enc.beginComputePass({ label: 'LossGridKernel.firstLayerPass' });
+        pass.setPipeline(firstPipeline);
+        pass.setBindGroup(0, firstGroup);
+        dispatchLinear(pass, samples.m * layer0.outputs, limits.maxComputeWorkgroupsPerDimension);
+        pass.end();
+        device.queue.submit([enc.finish()]);
+      }
+
+      const maxWidth = maxWidthFor(spec);
+      const gridPipeline = this.pipeline(
+        `grid:${maxWidth}:${spec.activation}:${spec.loss}`,
+        () => withLibrary(specializeConst(lossGridWgsl, 'MAX_WIDTH', maxWidth)),
+        { ACTIVATION: ACTIVATION_CODE[spec.activation], LOSS: LOSS_CODE[spec.loss] },
+      );
+      const gridGroup = device.createBindGroup({
+        label: 'LossGridKernel.gridGroup',
+        layout: gridPipeline.getBindGroupLayout(0),
+        entries: [gridUniform, layers, weights, firstLayer, targets, sums].map((b, binding) => ({ binding, resource: { buffer: b } })),
+      });
+
+      // Chunks of (points × samples), grown or shrunk to meet the time budget per dispatch.
+      const target = opts.targetDispatchMs ?? 40;
+      const maxPointsPerDispatch = limits.maxComputeWorkgroupsPerDimension * WORKGROUP_SIZE;
+      let budget = WORKGROUP_SIZE * 64; // (point × sample) pairs per dispatch, adapted below
+      const totalWork = points * samples.m;
+      let doneWork = 0;
+      for (let pointStart = 0; pointStart < points;) {
+        let pointCount = Math.min(points - pointStart, maxPointsPerDispatch, Math.max(WORKGROUP_SIZE, Math.floor(budget / samples.m / WORKGROUP_SIZE) * WORKGROUP_SIZE));
+        if (pointCount <= 0) pointCount = Math.min(points - pointStart, WORKGROUP_SIZE);
+        for (let sampleStart = 0; sampleStart < samples.m;) {
+          if (opts.signal?.aborted) throw new AbortError();
+          const sampleCount = Math.min(samples.m - sampleStart, Math.max(4, Math.floor(budget / pointCount / 4) * 4));
+          device.queue.writeBuffer(gridUniform, 0, packStruct(GRID_PARAMS_FIELDS, {
+            gridSize: req.gridSize, pointStart, pointCount, sampleStart, sampleEnd: sampleStart + sampleCount,
+            layerCount: layout.layers.length, outputs: spec.outputs, accumulate: sampleStart > 0 ? 1 : 0,
+            alphaStart: req.alphaStart, alphaStep: req.alphaStep, betaStart: req.betaStart, betaStep: req.betaStep,
+          }, GRID_FLOAT_FIELDS));
+          const enc = device.createCommandEncoder({ label: 'LossGridKernel.grid' });
+          const pass = enc.beginComputePass({ label: 'LossGridKernel.gridPass' });
+          pass.setPipeline(gridPipeline);
+          pass.setBindGroup(0, gridGroup);
+          pass.dispatchWorkgroups(Math.ceil(pointCount / WORKGROUP_SIZE));
+          pass.end();
+          const t0 = performance.now();
+          device.queue.submit([enc.finish()]);
+          await device.queue.onSubmittedWorkDone();
+          const ms = performance.now() - t0;
+          const work = pointCount * sampleCount;
+          // Aim for the target; grow at most 4× per step, shrink as far as needed.
+          budget = Math.max(WORKGROUP_SIZE * 4, Math.floor(work * Math.min(4, target / Math.max(ms, 0.05))));
+          doneWork += work;
+          opts.onProgress?.(doneWork / totalWork);
+          sampleStart += sampleCount;
+        }
+        pointStart += pointCount;
+      }
+
+      const enc = device.createCommandEncoder({ label: 'LossGridKernel.readback' });
+      enc.copyBufferToBuffer(sums, 0, readback, 0, points * 8);
+      device.queue.submit([enc.finish()]);
+      await readback.mapAsync(GPUMapMode.READ);
+      const raw = new Float32Array(readback.getMappedRange().slice(0));
+      readback.unmap();
+      const divisor = lossDivisor(spec, samples.m);
+      const loss = new Float32Array(points);
+      const classifier = isClassifier(spec.loss);
+      const accuracy = classifier ? new Float32Array(points) : undefined;
+      for (let p = 0; p < points; p++) {
+        loss[p] = (raw[2 * p] ?? Number.NaN) / divisor;
+        if (accuracy) accuracy[p] = (raw[2 * p + 1] ?? 0) / samples.m;
+      }
+      return accuracy ? { loss, accuracy } : { loss };
+    } finally {
+      for (const b of created) {
+        b.destroy();
+        this.live.delete(b);
+      }
+    }
+  }
+
+  private pipeline(key: string, source: () => string, constants: Record<string, number>): GPUComputePipeline {
+    const cached = this.pipelines.get(key);
+    if (cached) return cached;
+    const module = this.device.createShaderModule({ label: `LossGridKernel.${key}`, code: source() });
+    const pipeline = this.device.createComputePipeline({
+      label: `LossGridKernel.${key}`,
+      layout: 'auto',
+      compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE, ...constants } },
+    });
+    this.pipelines.set(key, pipeline);
+    return pipeline;
+  }
+
+  /** Destroys buffers of a run in flight; safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const b of this.live) b.destroy();
+    this.live.clear();
+    this.pipelines.clear();
+  }
+}
+
+function dispatchLinear(pass: GPUComputePassEncoder, invocations: number, maxPerDim: number): void {
+  const groups = Math.ceil(invocations / WORKGROUP_SIZE);
+  if (groups > maxPerDim) throw new Error(`first layer needs ${groups} workgroups, above the device limit ${maxPerDim}`);
+  pass.dispatchWorkgroups(Math.max(1, groups));
+}

@@ -1,0 +1,57 @@
+import type { MlpSpec } from '../model/spec';
+
+/** The samples a kernel reads (a `Dataset` fits): x row-major m × inputs, y as the loss needs. */
+export interface GridSamples {
+  readonly m: number;
+  readonly inputs: number;
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+}
+
+/**
+ * Points α_ix = alphaStart + ix·alphaStep, β_iy = betaStart + iy·betaStep for ix, iy < gridSize,
+ * result index iy·gridSize + ix.
+ */
+export interface GridRequest {
+  readonly spec: MlpSpec;
+  readonly samples: GridSamples;
+  readonly center: Float32Array;
+  readonly directionX: Float32Array;
+  readonly directionY: Float32Array;
+  readonly gridSize: number;
+  readonly alphaStart: number;
+  readonly alphaStep: number;
+  readonly betaStart: number;
+  readonly betaStep: number;
+}
+
+export interface GridResult {
+  /** Mean loss per point, index iy·gridSize + ix. */
+  readonly loss: Float32Array;
+  /** Fraction correct per point; present for classifiers. */
+  readonly accuracy?: Float32Array;
+}
+
+export interface GridRunOptions {
+  readonly signal?: AbortSignal;
+  /** Fraction done in [0, 1]. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/** A square grid over [−span, span]². */
+export function squareGrid(
+  base: Omit<GridRequest, 'gridSize' | 'alphaStart' | 'alphaStep' | 'betaStart' | 'betaStep'>,
+  gridSize: number,
+  span: number,
+): GridRequest {
+  const step = gridSize > 1 ? (2 * span) / (gridSize - 1) : 0;
+  const start = gridSize > 1 ? -span : 0;
+  return { ...base, gridSize, alphaStart: start, alphaStep: step, betaStart: start, betaStep: step };
+}
+
+export class AbortError extends Error {
+  constructor() {
+    super('cancelled by a newer request');
+    this.name = 'AbortError';
+  }
+}

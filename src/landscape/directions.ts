@@ -1,0 +1,53 @@
+import { Rng } from '../model/rng';
+import { paramLayout, type MlpSpec } from '../model/spec';
+
+export interface DirectionOptions {
+  /** Scale each row of each weight matrix to the norm of the same row of θ₀ (Li et al. 2018). */
+  readonly filterNormalize: boolean;
+  /** Keep random bias components (filter-normalised per bias vector); zeroed by default. */
+  readonly keepBias: boolean;
+}
+
+/**
+ * A Gaussian random direction in parameter space, seeded. With filter normalisation every row
+ * ("filter") of every weight matrix is rescaled to the norm of the same row of θ₀, so the plane's
+ * coordinates mean the same thing at every layer whatever the weights' scale.
+ */
+export function randomDirection(spec: MlpSpec, thetaCenter: Float32Array, seed: number, opts: DirectionOptions): Float32Array {
+  const layout = paramLayout(spec);
+  const rng = new Rng(seed);
+  const d = new Float32Array(layout.size);
+  for (let i = 0; i < d.length; i++) d[i] = rng.normal();
+  for (const seg of layout.segments) {
+    const rows = seg.kind === 'weight' ? (seg.shape[0] ?? 0) : 1;
+    const cols = seg.kind === 'weight' ? (seg.shape[1] ?? 0) : (seg.shape[0] ?? 0);
+    for (let r = 0; r < rows; r++) {
+      const start = seg.offset + r * cols;
+      if (seg.kind === 'bias' && !opts.keepBias) {
+        d.fill(0, start, start + cols);
+        continue;
+      }
+      if (!opts.filterNormalize) continue;
+      normalizeRow(d, thetaCenter, start, cols);
+    }
+  }
+  return d;
+}
+
+function normalizeRow(d: Float32Array, theta: Float32Array, start: number, len: number): void {
+  let dn = 0;
+  let tn = 0;
+  for (let k = start; k < start + len; k++) {
+    dn += (d[k] ?? 0) ** 2;
+    tn += (theta[k] ?? 0) ** 2;
+  }
+  const scale = dn > 0 ? Math.sqrt(tn) / Math.sqrt(dn) : 0;
+  for (let k = start; k < start + len; k++) d[k] = (d[k] ?? 0) * scale;
+}
+
+/** The plane θ(α, β) = θ₀ + α·d₁ + β·d₂. */
+export interface Plane {
+  readonly center: Float32Array;
+  readonly directionX: Float32Array;
+  readonly directionY: Float32Array;
+}

@@ -1,0 +1,93 @@
+/** Network specification and the flat parameter layout shared by CPU, GPU and every export. */
+
+export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'leaky_relu', 'softplus', 'gelu', 'identity'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export const LOSSES = ['mse', 'cross_entropy', 'bce'] as const;
+export type LossKind = (typeof LOSSES)[number];
+
+export const MAX_HIDDEN_LAYERS = 6;
+
+/** A multilayer perceptron: inputs → hidden[0] → … → outputs; `activation` on hidden layers only. */
+export interface MlpSpec {
+  readonly inputs: number;
+  readonly hidden: readonly number[];
+  readonly outputs: number;
+  readonly activation: Activation;
+  readonly loss: LossKind;
+  readonly bias: boolean;
+}
+
+/** One named tensor inside the flat parameter vector. Weights are row-major `W[out][in]`. */
+export interface Segment {
+  readonly name: string;
+  readonly layer: number;
+  readonly kind: 'weight' | 'bias';
+  /** weight: [out, in]; bias: [out] */
+  readonly shape: readonly number[];
+  readonly offset: number;
+}
+
+/** Per-layer view of the layout, convenient for kernels: y = W·x + b. */
+export interface LayerLayout {
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly weightOffset: number;
+  /** −1 when the network has no biases. */
+  readonly biasOffset: number;
+}
+
+export interface ParamLayout {
+  readonly segments: readonly Segment[];
+  readonly layers: readonly LayerLayout[];
+  readonly size: number;
+}
+
+/** Widths of every layer boundary: [inputs, ...hidden, outputs]. */
+export function layerWidths(spec: MlpSpec): number[] {
+  return [spec.inputs, ...spec.hidden, spec.outputs];
+}
+
+export function paramLayout(spec: MlpSpec): ParamLayout {
+  const widths = layerWidths(spec);
+  const segments: Segment[] = [];
+  const layers: LayerLayout[] = [];
+  let offset = 0;
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const inputs = widths[l] ?? 0;
+    const outputs = widths[l + 1] ?? 0;
+    const weightOffset = offset;
+    segments.push({ name: `layers.${l}.weight`, layer: l, kind: 'weight', shape: [outputs, inputs], offset });
+    offset += outputs * inputs;
+    let biasOffset = -1;
+    if (spec.bias) {
+      biasOffset = offset;
+      segments.push({ name: `layers.${l}.bias`, layer: l, kind: 'bias', shape: [outputs], offset });
+      offset += outputs;
+    }
+    layers.push({ inputs, outputs, weightOffset, biasOffset });
+  }
+  return { segments, layers, size: offset };
+}
+
+/** Human-readable one-liner, e.g. "2-32-32-1 tanh, mse". */
+export function describeSpec(spec: MlpSpec): string {
+  return `${layerWidths(spec).join('-')} ${spec.activation}, ${spec.loss}${spec.bias ? '' : ', no bias'}`;
+}
+
+/** Throws with a message naming the first problem; used at the engine boundary. */
+export function assertValidSpec(spec: MlpSpec): void {
+  const ok = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 4096;
+  if (!ok(spec.inputs)) throw new Error(`inputs must be an integer in 1..4096, got ${spec.inputs}`);
+  if (!ok(spec.outputs)) throw new Error(`outputs must be an integer in 1..4096, got ${spec.outputs}`);
+  if (spec.hidden.length > MAX_HIDDEN_LAYERS) {
+    throw new Error(`at most ${MAX_HIDDEN_LAYERS} hidden layers, got ${spec.hidden.length}`);
+  }
+  spec.hidden.forEach((w, i) => {
+    if (!ok(w)) throw new Error(`hidden width ${i + 1} must be an integer in 1..4096, got ${w}`);
+  });
+  if (!ACTIVATIONS.includes(spec.activation)) throw new Error(`unknown activation "${String(spec.activation)}"`);
+  if (!LOSSES.includes(spec.loss)) throw new Error(`unknown loss "${String(spec.loss)}"`);
+  if (spec.loss === 'bce' && spec.outputs !== 1) throw new Error('bce needs exactly one output (one logit)');
+  if (spec.loss === 'cross_entropy' && spec.outputs < 2) throw new Error('cross_entropy needs at least two outputs');
+}

@@ -1,0 +1,73 @@
+import type { Activation, LossKind } from '../model/spec';
+
+export const DATASETS = ['spiral', 'moons', 'circles', 'xor', 'blobs', 'sine', 'uvx'] as const;
+export type DatasetKind = (typeof DATASETS)[number];
+
+export const COLORMAPS = ['viridis', 'magma', 'inferno', 'turbo', 'greys'] as const;
+export type ColormapName = (typeof COLORMAPS)[number];
+
+/** The whole app state. It round-trips through the URL hash, seed included. */
+export interface AppState {
+  /** Seed for data, initialisation and directions. */
+  seed: number;
+  data: {
+    kind: DatasetKind;
+    /** Sample count m. */
+    samples: number;
+    /** Spiral arms / blob count (2 or 3 for spirals). */
+    classes: number;
+    noise: number;
+  };
+  model: {
+    hidden: number[];
+    activation: Activation;
+    loss: LossKind;
+    bias: boolean;
+  };
+  train: {
+    steps: number;
+    learningRate: number;
+  };
+  plane: {
+    gridSize: number;
+    span: number;
+    filterNormalize: boolean;
+    keepBiasDirections: boolean;
+  };
+  view: {
+    logScale: boolean;
+    /** Heights above this loss are clipped; 0 means "the surface maximum". */
+    zClip: number;
+    colormap: ColormapName;
+  };
+}
+
+/** Bounds that the UI, the console API and the URL decoder all clamp to. */
+export const LIMITS = {
+  seed: [0, 2 ** 31 - 1],
+  samples: [1, 20000],
+  classes: [2, 10],
+  noise: [0, 2],
+  hiddenLayers: [0, 6],
+  hiddenWidth: [1, 1024],
+  steps: [0, 20000],
+  learningRate: [1e-6, 10],
+  gridSize: [3, 1024],
+  span: [1e-4, 100],
+  zClip: [0, 1e12],
+} as const;
+
+export function defaultState(): AppState {
+  return {
+    seed: 1,
+    data: { kind: 'spiral', samples: 256, classes: 2, noise: 0.1 },
+    model: { hidden: [32, 32], activation: 'tanh', loss: 'mse', bias: true },
+    train: { steps: 600, learningRate: 0.02 },
+    plane: { gridSize: 129, span: 1, filterNormalize: true, keepBiasDirections: false },
+    view: { logScale: true, zClip: 0, colormap: 'viridis' },
+  };
+}
+
+export function cloneState(s: AppState): AppState {
+  return structuredClone(s);
+}
