@@ -1,12 +1,8 @@
+import type { Samples } from '../model/samples';
 import type { MlpSpec } from '../model/spec';
 
-/** The samples a kernel reads (a `Dataset` fits): x row-major m × inputs, y as the loss needs. */
-export interface GridSamples {
-  readonly m: number;
-  readonly inputs: number;
-  readonly x: Float32Array;
-  readonly y: Float32Array;
-}
+/** The samples a kernel reads (a `Dataset` fits). */
+export type GridSamples = Samples;
 
 /**
  * Points α_ix = alphaStart + ix·alphaStep, β_iy = betaStart + iy·betaStep for ix, iy < gridSize,

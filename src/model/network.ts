@@ -4,7 +4,7 @@
  */
 import { activate, activateDerivative } from './activations';
 import { paramLayout, type LossKind, type MlpSpec, type ParamLayout } from './spec';
-import type { Dataset } from '../data/dataset';
+import type { Samples } from './samples';
 
 export type Params = Float32Array | Float64Array;
 
@@ -97,12 +97,12 @@ export function isClassifier(loss: LossKind): boolean {
 }
 
 /** Mean loss over the dataset. */
-export function datasetLoss(spec: MlpSpec, theta: Params, data: Dataset): number {
+export function datasetLoss(spec: MlpSpec, theta: Params, data: Samples): number {
   return evaluate(spec, theta, data).loss;
 }
 
 /** Mean loss and accuracy (NaN for regression) over the dataset. */
-export function evaluate(spec: MlpSpec, theta: Params, data: Dataset): { loss: number; accuracy: number } {
+export function evaluate(spec: MlpSpec, theta: Params, data: Samples): { loss: number; accuracy: number } {
   const layout = paramLayout(spec);
   let total = 0;
   let correct = 0;
@@ -121,7 +121,7 @@ export function evaluate(spec: MlpSpec, theta: Params, data: Dataset): { loss: n
 export function lossAndGradient(
   spec: MlpSpec,
   theta: Params,
-  data: Dataset,
+  data: Samples,
   grad: Float64Array = new Float64Array(paramLayout(spec).size),
 ): { loss: number; grad: Float64Array } {
   const layout = paramLayout(spec);

@@ -1,6 +1,6 @@
 import { lossAndGradient } from '../model/network';
 import type { MlpSpec } from '../model/spec';
-import type { Dataset } from '../data/dataset';
+import type { Samples } from '../model/samples';
 
 export interface TrainOptions {
   readonly steps: number;
@@ -21,7 +21,7 @@ export interface TrainResult {
 }
 
 /** Full-batch Adam on the CPU reference (the fallback and the twin of GPU training). */
-export function trainAdamCpu(spec: MlpSpec, theta0: Float32Array, data: Dataset, opts: TrainOptions): TrainResult {
+export function trainAdamCpu(spec: MlpSpec, theta0: Float32Array, data: Samples, opts: TrainOptions): TrainResult {
   const { steps, learningRate: lr } = opts;
   const b1 = opts.beta1 ?? 0.9;
   const b2 = opts.beta2 ?? 0.999;

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`: serve the built dist/ (or BENCH_DIST), open bench.html?run=1 in headless
+ * Chromium (WebGPU on whatever adapter it finds; SwiftShader on machines without a GPU), wait
+ * for the page's report and print it as markdown, then run the Node-side sublevel bench.
+ * Exits 0 when targets are missed (this is a measurement) and marks each miss; exits 1 only
+ * when the benchmark cannot run.
+ */
+import { launchChromium, collectConsole, startPreview } from '../test/browser/harness';
+import type { BenchReport } from '../src/app/bench/types';
+import { runSublevelBench } from './sublevel';
+
+const TIMEOUT_MS = 15 * 60_000;
+
+function fmt(v: number, digits = 2): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(digits);
+  return v.toFixed(digits);
+}
+
+function mdTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function printReport(r: BenchReport): void {
+  const out: string[] = [];
+  out.push(`## Grid kernel benchmark`, '');
+  out.push(`Adapter: **${r.adapter}**${r.isFallback ? ' (software fallback)' : ''}  `);
+  out.push(`Browser: ${r.userAgent}  `);
+  out.push(`FMA peak: **${fmt(r.fmaPeak.gflops)} GFLOP/s** (best of ${r.fmaPeak.trials.length}: ${r.fmaPeak.trials.map((g) => fmt(g)).join(', ')}; ` +
+    `${r.fmaPeak.invocations} invocations × ${r.fmaPeak.iters} trips × ${r.fmaPeak.dispatchesPerTrial} dispatches)  `);
+  out.push(`Kernel dispatch budget: ${r.targetDispatchMs} ms; total page time ${fmt(r.totalSeconds, 1)} s`, '');
+  out.push(mdTable(
+    ['workload', 'points × m', 'runs (s)', 'median (s)', 'sample-evals/s', 'kernel GFLOP/s', 'kernel % of peak', 'effective GFLOP/s', 'effective × peak', 'max abs GPU−CPU'],
+    r.workloads.map((w) => [
+      `**${w.name}** (${w.description})`,
+      `${w.points} × ${w.samples}`,
+      w.runs.map((s) => fmt(s)).join(', '),
+      fmt(w.seconds, 3),
+      fmt(w.sampleEvalsPerSecond),
+      fmt(w.kernelGflops),
+      `${fmt(w.kernelFractionOfPeak * 100, 1)} %`,
+      fmt(w.effectiveGflops),
+      `${fmt(w.effectiveRatioToPeak)}×`,
+      w.maxAbsDiffVsCpu === null ? 'n/a' : fmt(w.maxAbsDiffVsCpu),
+    ]),
+  ), '');
+  out.push(mdTable(
+    ['CPU twin', 'runs (s)', 'median (s)', 'sample-evals/s', 'GPU / CPU'],
+    [[`${r.cpu.workload} ${r.cpu.gridSize}² × m=${r.cpu.samples}`, r.cpu.runs.map((s) => fmt(s, 3)).join(', '), fmt(r.cpu.seconds, 3), fmt(r.cpu.sampleEvalsPerSecond), `${fmt(r.cpu.gpuOverCpu, 1)}×`]],
+  ), '');
+  out.push(mdTable(
+    ['target', 'measured', 'target', 'result'],
+    r.targets.map((t) => [t.name, `${fmt(t.value)} ${t.unit}`, `${fmt(t.target)} ${t.unit}`, t.pass ? 'pass' : '**MISS ✗**']),
+  ), '');
+  console.log(out.join('\n'));
+}
+
+async function browserBench(): Promise<boolean> {
+  const outDir = process.env['BENCH_DIST'];
+  const server = await startPreview(outDir === undefined ? {} : { outDir });
+  try {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const consoleLog = collectConsole(page, (line) => {
+        if (line.includes('[bench]') || line.startsWith('error') || line.startsWith('pageerror')) console.error(`  page ${line}`);
+      });
+      const url = new URL('bench.html?run=1', server.url).href;
+      console.error(`opening ${url}`);
+      await page.goto(url);
+      await page.waitForFunction(() => window.benchResults !== undefined || window.benchError !== undefined, undefined, { timeout: TIMEOUT_MS, polling: 1000 });
+      const error = await page.evaluate(() => window.benchError);
+      if (error !== undefined) {
+        console.error(`benchmark failed in the page: ${error}`);
+        return false;
+      }
+      const report = await page.evaluate(() => window.benchResults);
+      consoleLog.dispose();
+      if (report === undefined) throw new Error('the page reported no results');
+      printReport(report);
+      return true;
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+async function sublevelBench(): Promise<void> {
+  const results = await runSublevelBench();
+  console.log(['## Sublevel analysis (Node, CPU)', '', mdTable(
+    ['case', 'median ms', 'target ms', 'result'],
+    results.map((r) => [r.name, fmt(r.ms), fmt(r.target, 0), r.ms <= r.target ? 'pass' : '**MISS ✗**']),
+  ), ''].join('\n'));
+}
+
+let ok = true;
+try {
+  ok = await browserBench();
+} catch (err) {
+  console.error(`browser benchmark could not run: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  ok = false;
+}
+await sublevelBench();
+process.exitCode = ok ? 0 : 1;

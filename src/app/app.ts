@@ -1,0 +1,147 @@
+/** Wires state → engine → view, owns the URL hash, the panel, the status line and the console API. */
+import { describeSpec, layerWidths, paramLayout } from '../model/spec';
+import type { GpuContext } from '../gpu/device';
+import { cloneState, type AppState } from '../state/appState';
+import { clampState, decodeState, encodeState } from '../state/urlCodec';
+import { Panel, type PartialState } from '../ui/panel';
+import { StatusBar } from '../ui/statusBar';
+import { SurfaceView } from '../view/surfaceView';
+import type { LandscapeApi } from './consoleApi';
+import { Engine, type EngineResult } from './engine';
+import { JobScheduler } from './scheduler';
+
+export class App {
+  private state: AppState;
+  private result: EngineResult | null = null;
+  private readonly engine: Engine;
+  private readonly view: SurfaceView;
+  private readonly panel: Panel;
+  private readonly status: StatusBar;
+  private readonly scheduler = new JobScheduler();
+  private lastNotices: string[] = [];
+
+  constructor(root: HTMLElement, gpu: GpuContext | null, hash: string) {
+    const decoded = decodeState(hash);
+    this.state = decoded.state;
+    this.lastNotices = decoded.ignored.map((m) => `link: ${m}`);
+    this.engine = new Engine(gpu);
+    const viewEl = root.querySelector<HTMLElement>('#view') ?? root;
+    const panelEl = root.querySelector<HTMLElement>('#panel') ?? root;
+    const statusEl = root.querySelector<HTMLElement>('#statusline') ?? root;
+    this.view = new SurfaceView(viewEl, { preserveDrawingBuffer: true });
+    this.status = new StatusBar(statusEl);
+    this.status.setAdapter(
+      gpu ? `WebGPU · ${gpu.adapterName}` : 'CPU fallback: WebGPU is not available here, the grid runs on the CPU reference in a Web Worker',
+      gpu === null || gpu.isFallback,
+    );
+    this.panel = new Panel(panelEl, this.state, {
+      onChange: (partial) => void this.apply(partial).catch(() => undefined),
+      retrain: () => void this.rerun('train').catch(() => undefined),
+      recompute: () => void this.rerun('surface').catch(() => undefined),
+    });
+    this.installHover(viewEl, root.querySelector<HTMLElement>('#hover'));
+    this.status.showNotice(this.lastNotices);
+    void this.run().catch(() => undefined);
+  }
+
+  /** Merge, validate, recompute what changed, draw. */
+  apply(partial: PartialState | unknown): Promise<void> {
+    const { state, ignored } = clampState(partial, this.state);
+    this.lastNotices = ignored;
+    this.status.showNotice(ignored);
+    this.state = state;
+    this.panel.sync(state);
+    return this.run();
+  }
+
+  private rerun(stage: 'train' | 'surface'): Promise<void> {
+    this.engine.invalidate(stage);
+    return this.run();
+  }
+
+  private run(): Promise<void> {
+    const state = cloneState(this.state);
+    history.replaceState(null, '', `#${encodeState(state)}`);
+    return this.scheduler.start(async (signal) => {
+      try {
+        const result = await this.engine.compute(state, signal, (stage, fraction, detail) => {
+          const label = stage === 'train' ? 'training θ₀' : `loss grid ${state.plane.gridSize}²`;
+          this.status.progress(`${label} ${Math.round(fraction * 100)}%${detail ? ` · ${detail}` : ''}`, fraction);
+        });
+        if (signal.aborted) return;
+        this.result = result;
+        this.view.setSurface(result.surface, { ...state.view, showMarker: true });
+        this.view.render();
+        const s = result.surface;
+        const train = result.diverged ? 'training diverged' : `θ₀ loss ${result.trainLoss.toPrecision(4)}`;
+        this.status.done(
+          `${describeSpec(result.spec)} · ${paramLayout(result.spec).size} params · m=${result.data.m} · ${train}`,
+          `train ${(s.timings.trainMs / 1000).toFixed(2)} s · grid ${(s.timings.gridMs / 1000).toFixed(2)} s (${s.device})` +
+            (s.nonFinite > 0 ? ` · ${s.nonFinite} points Inf/NaN (clipped, marked)` : ''),
+        );
+      } catch (err) {
+        if (signal.aborted) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        this.lastNotices = [...this.lastNotices, message];
+        this.status.showNotice(this.lastNotices, 'error');
+        this.status.done('stopped: the view shows the last good surface', '');
+        throw err;
+      }
+    });
+  }
+
+  private installHover(viewEl: HTMLElement, hoverEl: HTMLElement | null): void {
+    if (!hoverEl) return;
+    viewEl.addEventListener('pointermove', (e) => {
+      const pick = this.view.pickAt(e.clientX, e.clientY);
+      if (!pick) {
+        hoverEl.hidden = true;
+        return;
+      }
+      hoverEl.hidden = false;
+      hoverEl.textContent = `α ${pick.alpha.toFixed(3)}  β ${pick.beta.toFixed(3)}  loss ${Number.isFinite(pick.loss) ? pick.loss.toPrecision(5) : 'Inf/NaN'}`;
+    });
+    viewEl.addEventListener('pointerleave', () => {
+      hoverEl.hidden = true;
+    });
+  }
+
+  api(): LandscapeApi {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the state getter needs the app
+    const app = this;
+    const need = (): EngineResult => {
+      if (!this.result) throw new Error('no surface yet: await landscape.ready() first');
+      return this.result;
+    };
+    return {
+      ready: () => this.scheduler.settled(),
+      get state(): AppState {
+        return cloneState(app.state);
+      },
+      set: (partial: unknown) => this.apply(partial),
+      surface: () => need().surface,
+      model: () => {
+        const r = need();
+        return {
+          spec: {
+            widths: layerWidths(r.spec),
+            inputs: r.spec.inputs,
+            hidden: [...r.spec.hidden],
+            outputs: r.spec.outputs,
+            activation: r.spec.activation,
+            loss: r.spec.loss,
+            bias: r.spec.bias,
+            segments: paramLayout(r.spec).segments.map((s) => ({ ...s, shape: [...s.shape] })),
+          },
+          theta: r.theta.slice(),
+          data: { x: r.data.x.slice(), y: r.data.y.slice(), m: r.data.m, inputs: r.data.inputs },
+        };
+      },
+      plane: () => {
+        const p = need().plane;
+        return { center: p.center.slice(), directionX: p.directionX.slice(), directionY: p.directionY.slice() };
+      },
+      notices: () => [...this.lastNotices],
+    };
+  }
+}

@@ -1,0 +1,81 @@
+/** What the benchmark page reports (window.benchResults), shared with bench/run.ts. */
+
+export interface FmaPeakResult {
+  /** Best of the trials, GFLOP/s (2 flops per FMA lane). */
+  readonly gflops: number;
+  /** Every trial, GFLOP/s. */
+  readonly trials: readonly number[];
+  readonly invocations: number;
+  /** Loop trips per invocation (256 flops each). */
+  readonly iters: number;
+  /** Dispatches per timed trial. */
+  readonly dispatchesPerTrial: number;
+}
+
+export interface GridWorkloadResult {
+  readonly name: string;
+  readonly description: string;
+  readonly gridSize: number;
+  readonly points: number;
+  readonly samples: number;
+  readonly kernelMacsPerSample: number;
+  readonly naiveMacsPerSample: number;
+  /** Every timed run, seconds. */
+  readonly runs: readonly number[];
+  /** Median of the timed runs, seconds. */
+  readonly seconds: number;
+  /** points × m / s */
+  readonly sampleEvalsPerSecond: number;
+  /** 2 × kernelMacsPerSample × points × m / s, in GFLOP/s */
+  readonly kernelGflops: number;
+  /** kernelGflops / FMA peak */
+  readonly kernelFractionOfPeak: number;
+  /** 2 × naiveMacsPerSample × points × m / s, in GFLOP/s */
+  readonly effectiveGflops: number;
+  /** effectiveGflops / FMA peak */
+  readonly effectiveRatioToPeak: number;
+  /** Largest |GPU − CPU twin| loss on a small grid (warm-up run), a sanity check. */
+  readonly maxAbsDiffVsCpu: number | null;
+}
+
+export interface CpuTwinResult {
+  readonly workload: string;
+  readonly gridSize: number;
+  readonly samples: number;
+  readonly runs: readonly number[];
+  readonly seconds: number;
+  readonly sampleEvalsPerSecond: number;
+  /** GPU sample-evaluations per second on the same workload (full grid) / the CPU twin's. */
+  readonly gpuOverCpu: number;
+}
+
+export interface TargetCheck {
+  readonly name: string;
+  readonly value: number;
+  readonly target: number;
+  readonly unit: string;
+  readonly pass: boolean;
+}
+
+export interface BenchReport {
+  readonly adapter: string;
+  readonly isFallback: boolean;
+  readonly userAgent: string;
+  readonly targetDispatchMs: number;
+  readonly fmaPeak: FmaPeakResult;
+  readonly workloads: readonly GridWorkloadResult[];
+  readonly cpu: CpuTwinResult;
+  readonly targets: readonly TargetCheck[];
+  readonly totalSeconds: number;
+}
+
+declare global {
+  interface Window {
+    /** Set when the benchmark finishes. */
+    benchResults?: BenchReport;
+    /** Set when the benchmark fails (message). */
+    benchError?: string;
+    /** Run the benchmark (again); resolves to the report. */
+    runBench?: () => Promise<BenchReport>;
+  }
+}

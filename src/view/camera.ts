@@ -1,0 +1,49 @@
+/** Camera placement as three numbers, so a link or a preset can say where the camera is. */
+
+export interface CameraPose {
+  /** Degrees around the vertical axis; 0 looks from +z (the −β side) toward the centre, 90 from +x. */
+  readonly azimuth: number;
+  /** Degrees above the horizontal plane, −89.9..89.9. */
+  readonly elevation: number;
+  /** Distance to the orbit target, world units (the α,β square is 2 units wide). */
+  readonly distance: number;
+}
+
+export type CameraPresetName = 'default' | 'top';
+
+export const CAMERA_PRESETS: Readonly<Record<CameraPresetName, CameraPose>> = {
+  default: { azimuth: 35, elevation: 30, distance: 4.3 },
+  // Not exactly 90°: OrbitControls loses the azimuth at the pole and the view would spin.
+  top: { azimuth: 0, elevation: 89.9, distance: 5.4 },
+};
+
+export const MIN_DISTANCE = 1.2;
+export const MAX_DISTANCE = 12;
+const MAX_ELEVATION = 89.9;
+
+/** A pose with finite numbers in range (NaN fields fall back to the default preset). */
+export function clampPose(pose: CameraPose): CameraPose {
+  const fallback = CAMERA_PRESETS.default;
+  const finite = (v: number, d: number): number => (Number.isFinite(v) ? v : d);
+  const azimuth = ((((finite(pose.azimuth, fallback.azimuth) + 180) % 360) + 360) % 360) - 180;
+  const elevation = Math.min(MAX_ELEVATION, Math.max(-MAX_ELEVATION, finite(pose.elevation, fallback.elevation)));
+  const distance = Math.min(MAX_DISTANCE, Math.max(MIN_DISTANCE, finite(pose.distance, fallback.distance)));
+  return { azimuth, elevation, distance };
+}
+
+/** Offset of the camera from its target (x, y up, z) for a pose. */
+export function poseToOffset(pose: CameraPose): [number, number, number] {
+  const az = (pose.azimuth * Math.PI) / 180;
+  const el = (pose.elevation * Math.PI) / 180;
+  const horizontal = pose.distance * Math.cos(el);
+  return [horizontal * Math.sin(az), pose.distance * Math.sin(el), horizontal * Math.cos(az)];
+}
+
+/** The pose whose offset from the target is (x, y, z). */
+export function offsetToPose(x: number, y: number, z: number): CameraPose {
+  const distance = Math.hypot(x, y, z);
+  if (!(distance > 0)) return CAMERA_PRESETS.default;
+  const elevation = (Math.asin(Math.min(1, Math.max(-1, y / distance))) * 180) / Math.PI;
+  const azimuth = (Math.atan2(x, z) * 180) / Math.PI;
+  return { azimuth, elevation, distance };
+}

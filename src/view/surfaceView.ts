@@ -1,0 +1,321 @@
+import {
+  BufferAttribute,
+  BufferGeometry,
+  Color,
+  DirectionalLight,
+  DoubleSide,
+  HemisphereLight,
+  Mesh,
+  MeshStandardMaterial,
+  PerspectiveCamera,
+  Raycaster,
+  Scene,
+  Vector2,
+  Vector3,
+  WebGLRenderer,
+} from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { Surface } from '../landscape/surface';
+import type { ColormapName } from '../state/appState';
+import { Axes, BOX_HALF_WIDTH, BOX_HEIGHT } from './axes';
+import type { CameraPose, CameraPresetName } from './camera';
+import { CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose, offsetToPose, poseToOffset } from './camera';
+import { ColorBar } from './colorBar';
+import { colormap, nonFiniteColor } from './colormaps';
+import type { LossScale } from './heights';
+import { surfaceHeights } from './heights';
+import { CenterMarker } from './marker';
+
+export interface SurfaceViewOptions {
+  readonly logScale: boolean;
+  /** Loss at the top of the box; higher values are clipped flat. 0 = the surface's maximum. */
+  readonly zClip: number;
+  readonly colormap: ColormapName;
+  /** Marker at θ₀ (α = β = 0); shown unless false. */
+  readonly showMarker?: boolean;
+}
+
+/** The grid point under a screen position. */
+export interface SurfacePick {
+  readonly ix: number;
+  readonly iy: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly loss: number;
+}
+
+export const BACKGROUND_COLOR = '#101318';
+/** The orbit target: the middle of the loss box, a little low so the top has room for labels. */
+const TARGET = new Vector3(0, BOX_HEIGHT * 0.3, 0);
+const LUT_SIZE = 256;
+
+/**
+ * A three.js view of a loss surface: a lit, colormapped mesh in a fixed box (α along x, β along
+ * −z, loss up), labelled axes, a colour bar and a marker at θ₀. It draws on demand: a frame is
+ * rendered only while the orbit controls move or after something changed.
+ */
+export class SurfaceView {
+  readonly canvas: HTMLCanvasElement;
+  private readonly container: HTMLElement;
+  private readonly renderer: WebGLRenderer;
+  private readonly scene = new Scene();
+  private readonly camera = new PerspectiveCamera(38, 1, 0.05, 100);
+  private readonly controls: OrbitControls;
+  private readonly material = new MeshStandardMaterial({
+    vertexColors: true,
+    side: DoubleSide,
+    roughness: 0.9,
+    metalness: 0,
+  });
+  private readonly axes = new Axes();
+  private readonly marker = new CenterMarker();
+  private readonly colorBar: ColorBar;
+  private readonly resizeObserver: ResizeObserver | null;
+  private readonly raycaster = new Raycaster();
+  private mesh: Mesh<BufferGeometry, MeshStandardMaterial> | null = null;
+  private surface: Surface | null = null;
+  private options: SurfaceViewOptions = { logScale: false, zClip: 0, colormap: 'viridis' };
+  private frameHandle = 0;
+  private disposed = false;
+
+  constructor(container: HTMLElement, options: { preserveDrawingBuffer?: boolean } = {}) {
+    this.container = container;
+    this.renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: options.preserveDrawingBuffer ?? false });
+    this.renderer.setPixelRatio(Math.min(globalThis.devicePixelRatio || 1, 2));
+    this.renderer.setClearColor(new Color(BACKGROUND_COLOR), 1);
+    this.canvas = this.renderer.domElement;
+    Object.assign(this.canvas.style, { display: 'block', width: '100%', height: '100%', touchAction: 'none' });
+    const view = container.ownerDocument.defaultView;
+    if (view !== null && view.getComputedStyle(container).position === 'static') container.style.position = 'relative';
+    container.append(this.canvas);
+    this.colorBar = new ColorBar(container);
+
+    this.scene.add(new HemisphereLight(0xf2f4ff, 0x3a3f4a, 2.2));
+    const sun = new DirectionalLight(0xffffff, 1.7);
+    sun.position.set(2.5, 5, 3.5);
+    this.scene.add(sun);
+    this.scene.add(this.axes.group, this.marker.group);
+
+    this.controls = new OrbitControls(this.camera, this.canvas);
+    this.controls.enableDamping = true;
+    this.controls.dampingFactor = 0.1;
+    this.controls.minDistance = MIN_DISTANCE;
+    this.controls.maxDistance = MAX_DISTANCE;
+    this.controls.target.copy(TARGET);
+    this.controls.addEventListener('change', this.requestRender);
+    this.setCamera(CAMERA_PRESETS.default);
+
+    this.resizeObserver = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.resize());
+    this.resizeObserver?.observe(container);
+    this.resize();
+  }
+
+  /** Show a new surface. The mesh is rebuilt when the grid size changes, updated in place otherwise. */
+  setSurface(surface: Surface, opts: SurfaceViewOptions): void {
+    if (this.disposed) return;
+    if (this.mesh === null || this.surface?.gridSize !== surface.gridSize) this.rebuildMesh(surface.gridSize);
+    this.surface = surface;
+    this.options = opts;
+    this.updateSurface();
+  }
+
+  setOptions(opts: SurfaceViewOptions): void {
+    if (this.disposed) return;
+    this.options = opts;
+    this.updateSurface();
+  }
+
+  /** Draw one frame now (for screenshots and exports; the view otherwise draws on its own). */
+  render(): void {
+    if (this.disposed) return;
+    const offset = this.camera.position.clone().sub(this.controls.target);
+    this.axes.orient(offset.x, offset.y, offset.z);
+    this.renderer.render(this.scene, this.camera);
+  }
+
+  /** Fit the drawing buffer to the container's current size. */
+  resize(): void {
+    if (this.disposed) return;
+    const width = Math.max(1, this.container.clientWidth);
+    const height = Math.max(1, this.container.clientHeight);
+    this.renderer.setSize(width, height, false);
+    this.camera.aspect = width / height;
+    this.camera.updateProjectionMatrix();
+    this.render();
+  }
+
+  /** The grid point under a client (page) position, or null where the surface is not. */
+  pickAt(clientX: number, clientY: number): SurfacePick | null {
+    const mesh = this.mesh;
+    const surface = this.surface;
+    if (this.disposed || mesh === null || surface === null) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    if (rect.width <= 0 || rect.height <= 0) return null;
+    const ndc = new Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
+    this.raycaster.setFromCamera(ndc, this.camera);
+    const hit = this.raycaster.intersectObject(mesh, false)[0];
+    if (hit?.face == null) return null;
+    // Of the hit triangle's three corners, report the grid point nearest to the hit.
+    const position = mesh.geometry.getAttribute('position');
+    let best = hit.face.a;
+    let bestDistance = Infinity;
+    for (const vertex of [hit.face.a, hit.face.b, hit.face.c]) {
+      const d = Math.hypot(position.getX(vertex) - hit.point.x, position.getZ(vertex) - hit.point.z);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = vertex;
+      }
+    }
+    const ix = best % surface.gridSize;
+    const iy = Math.floor(best / surface.gridSize);
+    return {
+      ix,
+      iy,
+      alpha: surface.alphas[ix] ?? NaN,
+      beta: surface.betas[iy] ?? NaN,
+      loss: surface.loss[best] ?? NaN,
+    };
+  }
+
+  setCameraPreset(name: CameraPresetName): void {
+    this.setCamera(CAMERA_PRESETS[name]);
+  }
+
+  getCamera(): CameraPose {
+    const offset = this.camera.position.clone().sub(this.controls.target);
+    return offsetToPose(offset.x, offset.y, offset.z);
+  }
+
+  setCamera(pose: CameraPose): void {
+    if (this.disposed) return;
+    const [x, y, z] = poseToOffset(clampPose(pose));
+    // Without damping, update() spends any leftover orbit momentum at once; the second placement
+    // then lands exactly on the pose instead of drifting off it.
+    this.controls.enableDamping = false;
+    for (let pass = 0; pass < 2; pass++) {
+      this.controls.target.copy(TARGET);
+      this.camera.position.set(TARGET.x + x, TARGET.y + y, TARGET.z + z);
+      this.controls.update();
+    }
+    this.controls.enableDamping = true;
+    this.requestRender();
+  }
+
+  /** Ask for a frame on the next animation tick (many calls, one frame). */
+  readonly requestRender = (): void => {
+    if (this.disposed || this.frameHandle !== 0) return;
+    this.frameHandle = requestAnimationFrame(this.onFrame);
+  };
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.frameHandle !== 0) cancelAnimationFrame(this.frameHandle);
+    this.frameHandle = 0;
+    this.resizeObserver?.disconnect();
+    this.controls.removeEventListener('change', this.requestRender);
+    this.controls.dispose();
+    this.mesh?.geometry.dispose();
+    this.mesh = null;
+    this.material.dispose();
+    this.axes.dispose();
+    this.marker.dispose();
+    this.colorBar.dispose();
+    this.renderer.dispose();
+    this.renderer.forceContextLoss();
+    this.canvas.remove();
+    this.surface = null;
+  }
+
+  private readonly onFrame = (): void => {
+    this.frameHandle = 0;
+    // While damping still moves the camera, update() fires 'change', which asks for the next frame.
+    this.controls.update();
+    this.render();
+  };
+
+  private rebuildMesh(gridSize: number): void {
+    if (this.mesh !== null) {
+      this.scene.remove(this.mesh);
+      this.mesh.geometry.dispose();
+    }
+    const count = gridSize * gridSize;
+    const geometry = new BufferGeometry();
+    geometry.setAttribute('position', new BufferAttribute(new Float32Array(count * 3), 3));
+    geometry.setAttribute('color', new BufferAttribute(new Float32Array(count * 3), 3));
+    const cells = Math.max(0, gridSize - 1);
+    const index = count > 65535 ? new Uint32Array(cells * cells * 6) : new Uint16Array(cells * cells * 6);
+    let k = 0;
+    for (let iy = 0; iy < cells; iy++) {
+      for (let ix = 0; ix < cells; ix++) {
+        const a = iy * gridSize + ix;
+        const b = a + 1;
+        const c = a + gridSize;
+        const d = c + 1;
+        index.set([a, b, d, a, d, c], k);
+        k += 6;
+      }
+    }
+    geometry.setIndex(new BufferAttribute(index, 1));
+    this.mesh = new Mesh(geometry, this.material);
+    this.scene.add(this.mesh);
+  }
+
+  private updateSurface(): void {
+    const surface = this.surface;
+    const mesh = this.mesh;
+    if (surface === null || mesh === null) return;
+    const opts = this.options;
+    const { heights, colorT, nonFiniteMask, scale } = surfaceHeights(surface.loss, {
+      logScale: opts.logScale,
+      zClip: opts.zClip,
+      min: surface.min,
+      max: surface.max,
+    });
+    const gridSize = surface.gridSize;
+    const span = surface.span > 0 ? surface.span : 1;
+    const position = mesh.geometry.getAttribute('position');
+    const color = mesh.geometry.getAttribute('color');
+    const lut = linearLut(opts.colormap);
+    const marking = toLinear(nonFiniteColor(opts.colormap));
+    for (let iy = 0; iy < gridSize; iy++) {
+      const z = -((surface.betas[iy] ?? 0) / span) * BOX_HALF_WIDTH;
+      for (let ix = 0; ix < gridSize; ix++) {
+        const i = iy * gridSize + ix;
+        const x = ((surface.alphas[ix] ?? 0) / span) * BOX_HALF_WIDTH;
+        position.setXYZ(i, x, (heights[i] ?? 1) * BOX_HEIGHT, z);
+        if (nonFiniteMask[i] === 1) {
+          color.setXYZ(i, marking[0], marking[1], marking[2]);
+        } else {
+          const j = Math.round((colorT[i] ?? 0) * (LUT_SIZE - 1)) * 3;
+          color.setXYZ(i, lut[j] ?? 0, lut[j + 1] ?? 0, lut[j + 2] ?? 0);
+        }
+      }
+    }
+    position.needsUpdate = true;
+    color.needsUpdate = true;
+    mesh.geometry.computeVertexNormals();
+    mesh.geometry.computeBoundingSphere();
+    mesh.geometry.computeBoundingBox();
+    this.updateOverlays(surface, heights, scale);
+    this.requestRender();
+  }
+
+  private updateOverlays(surface: Surface, heights: Float32Array, scale: LossScale): void {
+    this.axes.update(surface.span, scale);
+    this.colorBar.update(this.options.colormap, scale, surface.max, surface.nonFinite);
+    this.marker.update(heights, surface.alphas, surface.betas, this.options.showMarker !== false);
+  }
+}
+
+/** The colormap as 256 linear-light RGB triples: three.js treats vertex colours as linear. */
+function linearLut(name: ColormapName): Float32Array {
+  const lut = new Float32Array(LUT_SIZE * 3);
+  for (let i = 0; i < LUT_SIZE; i++) lut.set(toLinear(colormap(name, i / (LUT_SIZE - 1))), i * 3);
+  return lut;
+}
+
+function toLinear(rgb: readonly [number, number, number]): [number, number, number] {
+  const f = (c: number): number => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  return [f(rgb[0]), f(rgb[1]), f(rgb[2])];
+}
