@@ -1,10 +1,11 @@
 // Mean loss (and correct count) of the network at grid points of the plane θ₀ + α·d₁ + β·d₂.
-// One invocation = one grid point; samples are processed four at a time in the lanes of a vec4,
-// so each weight w = θ + α·d₁ + β·d₂ is formed once per four samples and never stored.
-// Layer 0 comes precomputed from firstLayer.wgsl. Output: (loss sum, correct count) per point,
-// accumulated over sample ranges so long work can be split into bounded dispatches.
+// One invocation = one grid point. Samples go eight at a time (two vec4 lane groups A, B) and
+// output units four at a time, so every weight w = θ + α·d₁ + β·d₂ is formed once per eight
+// samples, never stored, and 4 × 8 accumulators stay in registers. Layer 0 comes precomputed
+// from firstLayer.wgsl. Output: (loss sum, correct count) per point, accumulated over sample
+// ranges so long work can be split into bounded dispatches.
 
-// Replaced by the loader with the widest hidden layer (rounded up); private arrays need a const.
+// Replaced by the loader with the widest layer rounded up to 8; private arrays need a const.
 const MAX_WIDTH: u32 = 64u;
 const NO_BIAS: u32 = 0xffffffffu;
 
@@ -23,11 +24,13 @@ struct GridParams {
   betaStep: f32,
 }
 
+// Layer l ≥ 1 in the tile buffer: for each block of four output units, three vec4 of biases
+// (θ, d₁, d₂; zero without biases), then three vec4 per input unit k.
 struct Layer {
   inputs: u32,
   outputs: u32,
-  weightOffset: u32,
-  biasOffset: u32,
+  tileOffset: u32,
+  blocks: u32,
 }
 
 override WORKGROUP_SIZE: u32 = 64u;
@@ -36,16 +39,67 @@ override LOSS: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: GridParams;
 @group(0) @binding(1) var<storage, read> layers: array<Layer>;
-@group(0) @binding(2) var<storage, read> weights: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> tiles: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> firstLayer: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read> targets: array<f32>;
 @group(0) @binding(5) var<storage, read_write> sums: array<vec2<f32>>;
 
-var<private> h: array<vec4<f32>, 2u * MAX_WIDTH>;
+// Four regions of MAX_WIDTH: [0] input A, [1] input B, [2] output A, [3] output B (swapped per layer).
+var<private> h: array<vec4<f32>, 4u * MAX_WIDTH>;
 
 fn first_layer_lane(s: u32, j: u32, width: u32, alpha: f32, beta: f32) -> f32 {
   let abc = firstLayer[s * width + j];
   return abc.x + alpha * abc.y + beta * abc.z;
+}
+
+fn first_layer(s: vec4<u32>, j: u32, width: u32, alpha: f32, beta: f32) -> vec4<f32> {
+  return vec4<f32>(first_layer_lane(s.x, j, width, alpha, beta), first_layer_lane(s.y, j, width, alpha, beta),
+                   first_layer_lane(s.z, j, width, alpha, beta), first_layer_lane(s.w, j, width, alpha, beta));
+}
+
+fn tile_weight(index: u32, alpha: f32, beta: f32) -> vec4<f32> {
+  return tiles[index] + alpha * tiles[index + 1u] + beta * tiles[index + 2u];
+}
+
+fn hidden(z: vec4<f32>, isLast: bool) -> vec4<f32> {
+  return select(activate(ACTIVATION, z), z, isLast);
+}
+
+// Loss and correct count of four samples whose outputs sit at h[base ..].
+fn lane_loss(base: u32, s: vec4<u32>, valid: vec4<bool>) -> vec2<f32> {
+  let outs = params.outputs;
+  var sampleLoss = vec4<f32>(0.0);
+  var hit = vec4<f32>(0.0);
+  if (LOSS == 0u) {
+    for (var j = 0u; j < outs; j++) {
+      let y = vec4<f32>(targets[s.x * outs + j], targets[s.y * outs + j], targets[s.z * outs + j], targets[s.w * outs + j]);
+      let d = h[base + j] - y;
+      sampleLoss += d * d;
+    }
+  } else if (LOSS == 1u) {
+    var best = h[base];
+    var bestIndex = vec4<u32>(0u);
+    for (var j = 1u; j < outs; j++) {
+      let o = h[base + j];
+      bestIndex = select(bestIndex, vec4<u32>(j), o > best);
+      best = max(best, o);
+    }
+    var se = vec4<f32>(0.0);
+    for (var j = 0u; j < outs; j++) { se += exp(h[base + j] - best); }
+    let cls = min(vec4<u32>(vec4<f32>(targets[s.x], targets[s.y], targets[s.z], targets[s.w]) + 0.5), vec4<u32>(outs - 1u));
+    let picked = vec4<f32>(h[base + cls.x].x, h[base + cls.y].y, h[base + cls.z].z, h[base + cls.w].w);
+    sampleLoss = best + log(se) - picked;
+    hit = select(vec4<f32>(0.0), vec4<f32>(1.0), bestIndex == cls);
+  } else {
+    let o = h[base];
+    let y = vec4<f32>(targets[s.x], targets[s.y], targets[s.z], targets[s.w]);
+    sampleLoss = bce_loss(o, y);
+    hit = select(vec4<f32>(0.0), vec4<f32>(1.0), (o > vec4<f32>(0.0)) == (y > vec4<f32>(0.5)));
+  }
+  // Padding lanes repeat the last sample; drop them (whatever their value, Inf and NaN included).
+  let lossSum = dot(select(vec4<f32>(0.0), sampleLoss, valid), vec4<f32>(1.0));
+  let correct = dot(select(vec4<f32>(0.0), hit, valid), vec4<f32>(1.0));
+  return vec2<f32>(lossSum, correct);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -56,83 +110,54 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let beta = params.betaStart + f32(point / params.gridSize) * params.betaStep;
   let last = params.layerCount - 1u;
   let width0 = layers[0].outputs;
+  let end = params.sampleEnd;
 
-  var lossSum = 0.0;
-  var correct = 0.0;
-  for (var s0 = params.sampleStart; s0 < params.sampleEnd; s0 += 4u) {
-    let valid = vec4<bool>(s0 < params.sampleEnd, s0 + 1u < params.sampleEnd,
-                           s0 + 2u < params.sampleEnd, s0 + 3u < params.sampleEnd);
-    let sIdx = min(vec4<u32>(s0, s0 + 1u, s0 + 2u, s0 + 3u), vec4<u32>(params.sampleEnd - 1u));
+  var total = vec2<f32>(0.0);
+  for (var s0 = params.sampleStart; s0 < end; s0 += 8u) {
+    let lanes = vec4<u32>(0u, 1u, 2u, 3u);
+    let sA = min(vec4<u32>(s0) + lanes, vec4<u32>(end - 1u));
+    let sB = min(vec4<u32>(s0 + 4u) + lanes, vec4<u32>(end - 1u));
 
-    // Layer 0 from the factorised products.
     for (var j = 0u; j < width0; j++) {
-      let z = vec4<f32>(first_layer_lane(sIdx.x, j, width0, alpha, beta),
-                        first_layer_lane(sIdx.y, j, width0, alpha, beta),
-                        first_layer_lane(sIdx.z, j, width0, alpha, beta),
-                        first_layer_lane(sIdx.w, j, width0, alpha, beta));
-      h[j] = select(activate(ACTIVATION, z), z, last == 0u);
+      h[j] = hidden(first_layer(sA, j, width0, alpha, beta), last == 0u);
+      h[MAX_WIDTH + j] = hidden(first_layer(sB, j, width0, alpha, beta), last == 0u);
     }
 
-    // Layers 1.. with weights formed at (α, β); ping-pong halves of h.
-    var inBase = 0u;
+    var inA = 0u;
     for (var l = 1u; l <= last; l++) {
       let layer = layers[l];
-      let outBase = MAX_WIDTH - inBase;
-      for (var j = 0u; j < layer.outputs; j++) {
-        var acc = vec4<f32>(0.0);
-        if (layer.biasOffset != NO_BIAS) {
-          let b = weights[layer.biasOffset + j];
-          acc = vec4<f32>(b.x + alpha * b.y + beta * b.z);
-        }
-        let row = layer.weightOffset + j * layer.inputs;
+      let isLast = l == last;
+      let outA = 2u * MAX_WIDTH - inA;
+      let inB = inA + MAX_WIDTH;
+      let outB = outA + MAX_WIDTH;
+      let blockSize = 3u * (layer.inputs + 1u);
+      for (var jb = 0u; jb < layer.blocks; jb++) {
+        let base = layer.tileOffset + jb * blockSize;
+        let b = tile_weight(base, alpha, beta);
+        var a0 = vec4<f32>(b.x); var a1 = vec4<f32>(b.y); var a2 = vec4<f32>(b.z); var a3 = vec4<f32>(b.w);
+        var b0 = a0; var b1 = a1; var b2 = a2; var b3 = a3;
         for (var k = 0u; k < layer.inputs; k++) {
-          let w = weights[row + k];
-          acc = fma(vec4<f32>(w.x + alpha * w.y + beta * w.z), h[inBase + k], acc);
+          let w = tile_weight(base + 3u * (k + 1u), alpha, beta);
+          let hA = h[inA + k];
+          let hB = h[inB + k];
+          a0 = fma(vec4<f32>(w.x), hA, a0); a1 = fma(vec4<f32>(w.y), hA, a1);
+          a2 = fma(vec4<f32>(w.z), hA, a2); a3 = fma(vec4<f32>(w.w), hA, a3);
+          b0 = fma(vec4<f32>(w.x), hB, b0); b1 = fma(vec4<f32>(w.y), hB, b1);
+          b2 = fma(vec4<f32>(w.z), hB, b2); b3 = fma(vec4<f32>(w.w), hB, b3);
         }
-        h[outBase + j] = select(activate(ACTIVATION, acc), acc, l == last);
+        let j = 4u * jb;
+        h[outA + j] = hidden(a0, isLast); h[outA + j + 1u] = hidden(a1, isLast);
+        h[outA + j + 2u] = hidden(a2, isLast); h[outA + j + 3u] = hidden(a3, isLast);
+        h[outB + j] = hidden(b0, isLast); h[outB + j + 1u] = hidden(b1, isLast);
+        h[outB + j + 2u] = hidden(b2, isLast); h[outB + j + 3u] = hidden(b3, isLast);
       }
-      inBase = outBase;
+      inA = outA;
     }
 
-    // Loss and correctness of the four samples; outputs sit at h[inBase ..].
-    let outs = params.outputs;
-    var sampleLoss = vec4<f32>(0.0);
-    var hit = vec4<f32>(0.0);
-    if (LOSS == 0u) {
-      for (var j = 0u; j < outs; j++) {
-        let y = vec4<f32>(targets[sIdx.x * outs + j], targets[sIdx.y * outs + j],
-                          targets[sIdx.z * outs + j], targets[sIdx.w * outs + j]);
-        let d = h[inBase + j] - y;
-        sampleLoss += d * d;
-      }
-    } else if (LOSS == 1u) {
-      var best = h[inBase];
-      var bestIndex = vec4<u32>(0u);
-      for (var j = 1u; j < outs; j++) {
-        let o = h[inBase + j];
-        bestIndex = select(bestIndex, vec4<u32>(j), o > best);
-        best = max(best, o);
-      }
-      var se = vec4<f32>(0.0);
-      for (var j = 0u; j < outs; j++) { se += exp(h[inBase + j] - best); }
-      let cls = vec4<u32>(vec4<f32>(targets[sIdx.x], targets[sIdx.y], targets[sIdx.z], targets[sIdx.w]) + 0.5);
-      let picked = vec4<f32>(h[inBase + min(cls.x, outs - 1u)].x, h[inBase + min(cls.y, outs - 1u)].y,
-                             h[inBase + min(cls.z, outs - 1u)].z, h[inBase + min(cls.w, outs - 1u)].w);
-      sampleLoss = best + log(se) - picked;
-      hit = select(vec4<f32>(0.0), vec4<f32>(1.0), bestIndex == cls);
-    } else {
-      let o = h[inBase];
-      let y = vec4<f32>(targets[sIdx.x], targets[sIdx.y], targets[sIdx.z], targets[sIdx.w]);
-      sampleLoss = bce_loss(o, y);
-      hit = select(vec4<f32>(0.0), vec4<f32>(1.0), (o > vec4<f32>(0.0)) == (y > vec4<f32>(0.5)));
-    }
-    let mask = select(vec4<f32>(0.0), vec4<f32>(1.0), valid);
-    // Masked lanes may hold duplicates of the last sample; multiply them out (finite or not).
-    lossSum += dot(select(vec4<f32>(0.0), sampleLoss, valid), vec4<f32>(1.0));
-    correct += dot(hit, mask);
+    total += lane_loss(inA, sA, vec4<u32>(s0) + lanes < vec4<u32>(end));
+    total += lane_loss(inA + MAX_WIDTH, sB, vec4<u32>(s0 + 4u) + lanes < vec4<u32>(end));
   }
 
-  var total = vec2<f32>(lossSum, correct);
   if (params.accumulate != 0u) { total += sums[point]; }
   sums[point] = total;
 }

@@ -99,12 +99,11 @@ export class LossGridKernel {
       device.queue.writeBuffer(inputs, 0, Float32Array.from(samples.x));
       const targets = buffer('targets', samples.y.byteLength, storage);
       device.queue.writeBuffer(targets, 0, Float32Array.from(samples.y));
-      const layerTable = new Uint32Array(layout.layers.length * 4);
-      layout.layers.forEach((l, i) => {
-        layerTable.set([l.inputs, l.outputs, l.weightOffset, l.biasOffset < 0 ? NO_BIAS : l.biasOffset], 4 * i);
-      });
+      const { tiles: tileData, table: layerTable } = buildTiles(spec, req.center, req.directionX, req.directionY);
       const layers = buffer('layers', layerTable.byteLength, storage);
       device.queue.writeBuffer(layers, 0, layerTable);
+      const tiles = buffer('tiles', tileData.byteLength, storage);
+      device.queue.writeBuffer(tiles, 0, tileData);
       const firstLayer = buffer('firstLayer', samples.m * firstWidth * 16, GPUBufferUsage.STORAGE);
       const sums = buffer('sums', points * 8, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
       const readback = buffer('readback', points * 8, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
@@ -144,7 +143,7 @@ export class LossGridKernel {
       const gridGroup = device.createBindGroup({
         label: 'LossGridKernel.gridGroup',
         layout: gridPipeline.getBindGroupLayout(0),
-        entries: [gridUniform, layers, weights, firstLayer, targets, sums].map((b, binding) => ({ binding, resource: { buffer: b } })),
+        entries: [gridUniform, layers, tiles, firstLayer, targets, sums].map((b, binding) => ({ binding, resource: { buffer: b } })),
       });
 
       // Chunks of (points × samples), grown or shrunk to meet the time budget per dispatch.
@@ -228,6 +227,48 @@ export class LossGridKernel {
     this.live.clear();
     this.pipelines.clear();
   }
+}
+
+/**
+ * Layers ≥ 1 rearranged for the grid shader: per block of four output units, the biases as three
+ * vec4 (θ, d₁, d₂), then per input unit k the block's four weights as three vec4. Rows past the
+ * layer's width are zero. The table holds (inputs, outputs, tileOffset in vec4, blocks) per layer.
+ */
+export function buildTiles(
+  spec: MlpSpec,
+  center: Float32Array,
+  directionX: Float32Array,
+  directionY: Float32Array,
+): { tiles: Float32Array<ArrayBuffer>; table: Uint32Array<ArrayBuffer> } {
+  const layout = paramLayout(spec);
+  const table = new Uint32Array(layout.layers.length * 4);
+  let vec4s = 0;
+  layout.layers.forEach((l, i) => {
+    const blocks = i === 0 ? 0 : Math.ceil(l.outputs / 4);
+    table.set([l.inputs, l.outputs, vec4s, blocks], 4 * i);
+    vec4s += blocks * 3 * (l.inputs + 1);
+  });
+  const tiles = new Float32Array(Math.max(4, vec4s * 4));
+  const sources = [center, directionX, directionY];
+  layout.layers.forEach((l, i) => {
+    if (i === 0) return;
+    const offset = table[4 * i + 2] ?? 0;
+    const blocks = table[4 * i + 3] ?? 0;
+    for (let jb = 0; jb < blocks; jb++) {
+      const base = (offset + jb * 3 * (l.inputs + 1)) * 4;
+      for (let q = 0; q < 4; q++) {
+        const j = 4 * jb + q;
+        if (j >= l.outputs) continue;
+        sources.forEach((src, c) => {
+          if (l.biasOffset >= 0) tiles[base + 4 * c + q] = src[l.biasOffset + j] ?? 0;
+          for (let k = 0; k < l.inputs; k++) {
+            tiles[base + 12 * (k + 1) + 4 * c + q] = src[l.weightOffset + j * l.inputs + k] ?? 0;
+          }
+        });
+      }
+    }
+  });
+  return { tiles, table };
 }
 
 function dispatchLinear(pass: GPUComputePassEncoder, invocations: number, maxPerDim: number): void {

@@ -21,7 +21,7 @@ export interface FmaPeakOptions {
 
 export async function measureFmaPeak(device: GPUDevice, opts: FmaPeakOptions = {}): Promise<FmaPeakResult> {
   const dispatchMs = opts.dispatchMs ?? 150;
-  const trials = opts.trials ?? 5;
+  const trials = opts.trials ?? 7;
   const dispatchesPerTrial = opts.dispatchesPerTrial ?? 3;
   const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
 

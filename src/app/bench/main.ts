@@ -134,6 +134,7 @@ export async function runBench(): Promise<BenchReport> {
   log(`adapter: ${gpu.adapterName}`);
   let lost = false;
   void device.lost.then((info) => {
+    if (info.reason === 'destroyed') return; // our own destroy() at the end
     lost = true;
     console.error(`[bench] device lost: ${info.message}`);
   });
