@@ -29,7 +29,7 @@ function printReport(r: BenchReport): void {
   out.push(`Adapter: **${r.adapter}**${r.isFallback ? ' (software fallback)' : ''}  `);
   out.push(`Browser: ${r.userAgent}  `);
   out.push(`FMA peak: **${fmt(r.fmaPeak.gflops)} GFLOP/s** (best of ${r.fmaPeak.trials.length}: ${r.fmaPeak.trials.map((g) => fmt(g)).join(', ')}; ` +
-    `${r.fmaPeak.invocations} invocations × ${r.fmaPeak.iters} trips × ${r.fmaPeak.dispatchesPerTrial} dispatches)  `);
+    `${r.fmaPeak.chains} vec4 chains, ${r.fmaPeak.invocations} invocations × ${r.fmaPeak.iters} trips × ${r.fmaPeak.dispatchesPerTrial} dispatches)  `);
   out.push(`Kernel dispatch budget: ${r.targetDispatchMs} ms; total page time ${fmt(r.totalSeconds, 1)} s`, '');
   out.push(mdTable(
     ['workload', 'points × m', 'runs (s)', 'median (s)', 'sample-evals/s', 'kernel GFLOP/s', 'kernel % of peak', 'effective GFLOP/s', 'effective × peak', 'max abs GPU−CPU'],

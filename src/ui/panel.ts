@@ -58,7 +58,14 @@ export class Panel {
 
   /** Show the state the app settled on (after clamping, presets, links). */
   sync(state: AppState): void {
-    Object.assign(this.working, structuredClone(state));
+    // Controllers are bound to the nested objects: copy field-wise, never replace them.
+    const next = structuredClone(state);
+    this.working.seed = next.seed;
+    Object.assign(this.working.data, next.data);
+    Object.assign(this.working.model, next.model);
+    Object.assign(this.working.train, next.train);
+    Object.assign(this.working.plane, next.plane);
+    Object.assign(this.working.view, next.view);
     Object.assign(this.model, { ...state.model, hidden: state.model.hidden.join(', ') });
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }

@@ -6,8 +6,10 @@ export interface FmaPeakResult {
   /** Every trial, GFLOP/s. */
   readonly trials: readonly number[];
   readonly invocations: number;
-  /** Loop trips per invocation (256 flops each). */
+  /** Loop trips per invocation (32 × chains flops each). */
   readonly iters: number;
+  /** Independent vec4 fma chains per invocation in the best configuration. */
+  readonly chains: number;
   /** Dispatches per timed trial. */
   readonly dispatchesPerTrial: number;
 }

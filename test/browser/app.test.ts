@@ -1,0 +1,130 @@
+/**
+ * The built app in real headless Chromium (WebGPU and WebGL on SwiftShader): the default page
+ * trains, computes its surface on the GPU and draws it; the numbers match the CPU reference.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { evaluate } from '../../src/model/network';
+import type { MlpSpec } from '../../src/model/spec';
+import { collectConsole, launchChromium, REPO_ROOT, startPreview, type ChromiumSession, type PreviewServer } from './harness';
+
+let preview: PreviewServer;
+let browser: ChromiumSession;
+
+beforeAll(async () => {
+  preview = await startPreview();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await preview?.close();
+});
+
+async function openApp(hash = '', init?: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  if (init) await page.addInitScript(init);
+  await page.goto(`${preview.url}index.html${hash}`);
+  await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
+  await page.evaluate(() => window.landscape.ready());
+  return page;
+}
+
+/** Count pixels unlike the background and distinct colours in the view's canvas. */
+async function canvasStats(page: Page): Promise<{ foreground: number; colours: number; total: number }> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('#view canvas');
+    if (!canvas) throw new Error('no canvas in #view');
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    ctx.drawImage(canvas, 0, 0);
+    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+    let foreground = 0;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) {
+      const r = data[i] ?? 0, g = data[i + 1] ?? 0, b = data[i + 2] ?? 0;
+      if (Math.abs(r - 0x10) + Math.abs(g - 0x13) + Math.abs(b - 0x18) > 24) foreground++;
+      colours.add(((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3));
+    }
+    return { foreground, colours: colours.size, total: data.length / 4 };
+  });
+}
+
+describe('the app in headless Chromium', () => {
+  it('draws the default surface from WebGPU, matching the CPU reference at θ₀', async () => {
+    const page = await openApp();
+    const log = collectConsole(page);
+    const surface = await page.evaluate(() => {
+      const s = window.landscape.surface();
+      return { device: s.device, adapter: s.adapter, centerLoss: s.centerLoss, gridSize: s.gridSize, n: s.loss.length, min: s.min, max: s.max };
+    });
+    expect(surface.device).toBe('webgpu');
+    expect(surface.gridSize).toBeGreaterThanOrEqual(129);
+    expect(surface.n).toBe(surface.gridSize ** 2);
+    const model = await page.evaluate(() => {
+      const m = window.landscape.model();
+      return { spec: m.spec, theta: Array.from(m.theta), x: Array.from(m.data.x), y: Array.from(m.data.y), m: m.data.m, inputs: m.data.inputs };
+    });
+    const spec: MlpSpec = { ...model.spec, activation: model.spec.activation as MlpSpec['activation'], loss: model.spec.loss as MlpSpec['loss'] };
+    const reference = evaluate(spec, Float32Array.from(model.theta), {
+      m: model.m, inputs: model.inputs, x: Float32Array.from(model.x), y: Float32Array.from(model.y),
+    }).loss;
+    expect(Math.abs(surface.centerLoss - reference) / reference).toBeLessThan(1e-4);
+    // θ₀ was trained: the centre is well below the edges of the plane.
+    expect(surface.min).toBeLessThanOrEqual(surface.centerLoss * 1.0001);
+    expect(surface.max).toBeGreaterThan(surface.centerLoss * 2);
+
+    const stats = await canvasStats(page);
+    expect(stats.foreground / stats.total).toBeGreaterThan(0.15);
+    expect(stats.colours).toBeGreaterThan(50);
+    const status = await page.locator('.status-adapter').textContent();
+    expect(status).toContain('WebGPU');
+    mkdirSync(join(REPO_ROOT, 'artifacts'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'artifacts', 'default.png') });
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('clamps bad values with a visible notice and keeps drawing overflowing points', async () => {
+    const page = await openApp('#grid=17&steps=50&m=64&hidden=8');
+    await page.evaluate(() => window.landscape.set({ plane: { gridSize: -5 }, model: { activation: 'nope' } }));
+    const state = await page.evaluate(() => window.landscape.state);
+    expect(state.plane.gridSize).toBe(3);
+    expect(state.model.activation).toBe('tanh');
+    const notice = await page.locator('.notice').textContent();
+    expect(notice).toMatch(/gridSize/);
+    expect(notice).toMatch(/activation/);
+    // Back to a small grid at a huge span: far from θ₀ the loss overflows in places, and still draws.
+    await page.evaluate(() => window.landscape.set({ plane: { gridSize: 17, span: 1e4 }, model: { activation: 'identity', hidden: [8, 8, 8] } }));
+    const s = await page.evaluate(() => {
+      const s = window.landscape.surface();
+      return { n: s.loss.length, nonFinite: s.nonFinite, max: s.max };
+    });
+    expect(s.n).toBe(17 * 17);
+    expect(Number.isFinite(s.max)).toBe(true);
+    const stats = await canvasStats(page);
+    expect(stats.foreground / stats.total).toBeGreaterThan(0.1);
+    await page.screenshot({ path: join(REPO_ROOT, 'artifacts', 'huge-span.png') });
+    await page.close();
+  });
+
+  it('falls back to the CPU reference in a worker without WebGPU, and says so', async () => {
+    const page = await openApp('#grid=17&steps=40&m=64&hidden=8', 'Object.defineProperty(navigator, "gpu", { value: undefined });');
+    const surface = await page.evaluate(() => {
+      const s = window.landscape.surface();
+      return { device: s.device, n: s.loss.length, centerLoss: s.centerLoss };
+    });
+    expect(surface.device).toBe('cpu');
+    expect(surface.n).toBe(17 * 17);
+    expect(Number.isFinite(surface.centerLoss)).toBe(true);
+    expect(await page.locator('.status-adapter').textContent()).toMatch(/CPU fallback/);
+    const stats = await canvasStats(page);
+    expect(stats.foreground / stats.total).toBeGreaterThan(0.1);
+    await page.close();
+  });
+});
