@@ -7,6 +7,7 @@
  */
 import { launchChromium, collectConsole, startPreview } from '../test/browser/harness';
 import type { BenchReport } from '../src/app/bench/types';
+import { cpus, loadavg } from 'node:os';
 import { runSublevelBench } from './sublevel';
 
 const TIMEOUT_MS = 15 * 60_000;
@@ -97,6 +98,14 @@ async function sublevelBench(): Promise<void> {
   ), ''].join('\n'));
 }
 
+function loadLine(when: string): string {
+  const [one = 0, five = 0] = loadavg();
+  const cores = cpus().length;
+  const busy = one > cores ? ` — **busier than ${cores} cores: other processes compete, numbers are low and noisy**` : '';
+  return `Load average ${when}: ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${cores} cores${busy}`;
+}
+
+const loadBefore = loadLine('before');
 let ok = true;
 try {
   ok = await browserBench();
@@ -104,5 +113,6 @@ try {
   console.error(`browser benchmark could not run: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   ok = false;
 }
+console.log(`${loadBefore}  \n${loadLine('after the page')}\n`);
 await sublevelBench();
 process.exitCode = ok ? 0 : 1;

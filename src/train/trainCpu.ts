@@ -37,8 +37,10 @@ export function trainAdamCpu(spec: MlpSpec, theta0: Float32Array, data: Samples,
   for (let t = 1; t <= steps; t++) {
     const { loss } = lossAndGradient(spec, theta, data, grad);
     losses[t - 1] = loss;
-    if (!Number.isFinite(loss)) {
+    // The loss record (and the GPU twin) is float32: a loss beyond its range is divergence too.
+    if (!Number.isFinite(Math.fround(loss))) {
       diverged = true;
+      losses.fill(Number.NaN, t - 1);
       break;
     }
     const c1 = 1 - b1 ** t;
@@ -54,7 +56,12 @@ export function trainAdamCpu(spec: MlpSpec, theta0: Float32Array, data: Samples,
     if (opts.onProgress && t % every === 0) opts.onProgress(t, loss);
   }
   const out = Float32Array.from(theta);
-  const finalLoss = diverged ? Number.NaN : lossAndGradient(spec, out, data, grad).loss;
+  let finalLoss = diverged ? Number.NaN : lossAndGradient(spec, out, data, grad).loss;
+  // The last step (or the rounding of θ to float32) can blow up the loss after the in-loop check.
+  if (!Number.isFinite(Math.fround(finalLoss))) {
+    diverged = true;
+    finalLoss = Number.NaN;
+  }
   losses[steps] = finalLoss;
   return { theta: out, losses, finalLoss, diverged };
 }

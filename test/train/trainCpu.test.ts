@@ -101,12 +101,15 @@ describe('trainAdamCpu', () => {
     }).not.toThrow();
     expect(r?.diverged).toBe(true);
     expect(Number.isFinite(r?.finalLoss)).toBe(false);
+    // Steps never taken must not read as a loss of 0 in the loss curve.
+    expect(Array.from(r?.losses ?? []).some((v) => v === 0)).toBe(false);
   });
 
   it('a learning rate that blows θ up is reported as diverged, without throwing', () => {
     // Identity 1-8-8-1 regression on y = x with lr 1e30: one Adam step moves every weight by ~1e30,
-    // so three layers of 8 give outputs ~1e92·x and squared errors beyond float64 (or θ beyond
-    // float32): the loss is not finite at some step, or at the end.
+    // so three layers give outputs ~1e90 and a loss ~1e180: finite in float64 but far beyond
+    // float32, in which the loss curve is stored and the GPU twin computes. That must count as
+    // divergence, also when it only shows after the last step (steps = 1).
     const spec: MlpSpec = { inputs: 1, hidden: [8, 8], outputs: 1, activation: 'identity', loss: 'mse', bias: true };
     const data = makeDataset('uvx', { samples: 16, classes: 2, noise: 0, seed: 1 }, 'mse');
     for (const steps of [1, 2, 5, 50]) {
