@@ -70,6 +70,10 @@ export class App {
         });
         if (signal.aborted) return;
         this.result = result;
+        if (result.warnings.length > 0) {
+          this.lastNotices = [...this.lastNotices, ...result.warnings];
+          this.status.showNotice(this.lastNotices, 'error');
+        }
         this.view.setSurface(result.surface, { ...state.view, showMarker: true });
         this.view.render();
         const s = result.surface;

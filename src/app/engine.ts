@@ -7,7 +7,7 @@ import { outputsFor } from '../data/dataset';
 import { makeDataset } from '../data/generators';
 import type { GpuContext } from '../gpu/device';
 import { LossGridKernel } from '../gpu/lossGrid.gpu';
-import { squareGrid, type GridRequest, type GridResult } from '../gpu/lossGrid.types';
+import { AbortError, squareGrid, type GridRequest, type GridResult } from '../gpu/lossGrid.types';
 import { randomDirection, type Plane } from '../landscape/directions';
 import { gridCoordinates, valueStats, type Surface } from '../landscape/surface';
 import { initParams } from '../model/init';
@@ -25,6 +25,8 @@ export interface EngineResult {
   readonly plane: Plane;
   readonly trainLoss: number;
   readonly diverged: boolean;
+  /** Things the user should know about this result (e.g. the GPU failed and the CPU took over). */
+  readonly warnings: readonly string[];
 }
 
 export type StatusReporter = (stage: 'train' | 'grid', fraction: number, detail?: string) => void;
@@ -50,7 +52,7 @@ export class Engine {
   private dataCache: { key: string; data: Dataset; spec: MlpSpec } | null = null;
   private trainCache: { key: string; theta: Float32Array; loss: number; diverged: boolean; ms: number } | null = null;
   private planeCache: { key: string; plane: Plane } | null = null;
-  private surfaceCache: { key: string; surface: Surface } | null = null;
+  private surfaceCache: { key: string; surface: Surface; warnings: string[] } | null = null;
 
   constructor(readonly gpu: GpuContext | null) {
     this.kernel = gpu ? new LossGridKernel(gpu.device) : null;
@@ -105,10 +107,11 @@ export class Engine {
 
     const surfaceKey = JSON.stringify([planeKey, state.plane.gridSize, state.plane.span]);
     if (this.surfaceCache?.key !== surfaceKey) {
-      const surface = await this.computeSurface(state, spec, data, plane, signal, report, trainMs);
-      this.surfaceCache = { key: surfaceKey, surface };
+      const warnings: string[] = [];
+      const surface = await this.computeSurface(state, spec, data, plane, signal, report, trainMs, warnings);
+      this.surfaceCache = { key: surfaceKey, surface, warnings };
     }
-    return { surface: this.surfaceCache.surface, spec, data, theta, plane, trainLoss, diverged };
+    return { surface: this.surfaceCache.surface, spec, data, theta, plane, trainLoss, diverged, warnings: this.surfaceCache.warnings };
   }
 
   private makePlane(state: AppState, spec: MlpSpec, theta: Float32Array): Plane {
@@ -126,19 +129,33 @@ export class Engine {
 
   private async computeSurface(
     state: AppState, spec: MlpSpec, data: Dataset, plane: Plane, signal: AbortSignal, report: StatusReporter, trainMs: number,
+    warnings: string[],
   ): Promise<Surface> {
     const { gridSize, span } = state.plane;
     const base = { spec, samples: { m: data.m, inputs: data.inputs, x: data.x, y: data.y }, ...plane };
     const req = squareGrid(base, gridSize, span);
     const t0 = performance.now();
     const onProgress = (f: number): void => report('grid', f);
-    let result: GridResult;
-    let centerLoss: number;
-    if (this.kernel) {
-      result = await this.kernel.run(req, { signal, onProgress });
-      const center: GridRequest = squareGrid(base, 1, 0);
-      centerLoss = (await this.kernel.run(center, { signal })).loss[0] ?? Number.NaN;
-    } else {
+    let result: GridResult | null = null;
+    let centerLoss = Number.NaN;
+    let device: 'webgpu' | 'cpu' = 'cpu';
+    if (this.kernel && this.gpu) {
+      try {
+        const kernel = this.kernel;
+        [result, centerLoss] = await withGpuErrors(this.gpu.device, async () => {
+          const grid = await kernel.run(req, { signal, onProgress });
+          const center: GridRequest = squareGrid(base, 1, 0);
+          return [grid, (await kernel.run(center, { signal })).loss[0] ?? Number.NaN] as const;
+        });
+        device = 'webgpu';
+      } catch (err) {
+        if (signal.aborted || err instanceof AbortError) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        warnings.push(`The GPU kernel failed (${message}); this surface was computed by the CPU reference instead.`);
+        result = null;
+      }
+    }
+    if (!result) {
       result = await this.worker.grid(req, signal, onProgress);
       centerLoss = evaluate(spec, plane.center, data).loss;
     }
@@ -153,8 +170,8 @@ export class Engine {
       ...(result.accuracy ? { accuracy: result.accuracy } : {}),
       ...stats,
       centerLoss,
-      device: this.deviceKind,
-      adapter: this.adapterName,
+      device,
+      adapter: device === 'webgpu' ? this.adapterName : 'CPU reference (Web Worker)',
       timings: { gridMs, trainMs },
     };
   }
@@ -169,4 +186,27 @@ export class Engine {
     this.kernel?.dispose();
     this.worker.dispose();
   }
+}
+
+/**
+ * Run GPU work inside validation and out-of-memory error scopes and throw what they caught, so a
+ * kernel that fails (a driver's shader compiler rejecting it, memory) never yields silent zeros.
+ * One GPU job runs at a time, so no other work lands in these scopes.
+ */
+async function withGpuErrors<T>(device: GPUDevice, body: () => Promise<T>): Promise<T> {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let value: T | undefined;
+  let failure: unknown = null;
+  try {
+    value = await body();
+  } catch (err) {
+    failure = err;
+  }
+  const validation = await device.popErrorScope();
+  const memory = await device.popErrorScope();
+  if (failure !== null) throw failure;
+  if (validation) throw new Error(`WebGPU validation error: ${validation.message.split('\n')[0] ?? ''}`);
+  if (memory) throw new Error(`WebGPU out of memory: ${memory.message.split('\n')[0] ?? ''}`);
+  return value as T;
 }

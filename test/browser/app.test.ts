@@ -127,4 +127,25 @@ describe('the app in headless Chromium', () => {
     expect(stats.foreground / stats.total).toBeGreaterThan(0.1);
     await page.close();
   });
+
+  it('a GPU kernel that fails validation falls back to the CPU reference with a notice, never silent zeros', async () => {
+    // Break the grid shader the way a stricter driver compiler would: the module fails to compile.
+    const breakShader = `(() => {
+      const original = GPUDevice.prototype.createShaderModule;
+      GPUDevice.prototype.createShaderModule = function (descriptor) {
+        if (String(descriptor.label).startsWith('LossGridKernel.grid')) descriptor = { ...descriptor, code: descriptor.code + '\\nfn broken( {' };
+        return original.call(this, descriptor);
+      };
+    })();`;
+    const page = await openApp('#grid=9&steps=20&m=32&hidden=4', breakShader);
+    const result = await page.evaluate(() => {
+      const s = window.landscape.surface();
+      return { device: s.device, min: s.min, max: s.max, notices: window.landscape.notices() };
+    });
+    expect(result.device).toBe('cpu');
+    expect(result.max).toBeGreaterThan(result.min);
+    expect(result.notices.join(' ')).toMatch(/GPU kernel failed/);
+    expect(await page.locator('.notice').textContent()).toMatch(/CPU reference/);
+    await page.close();
+  });
 });
