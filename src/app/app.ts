@@ -9,6 +9,7 @@ import { SurfaceView } from '../view/surfaceView';
 import type { LandscapeApi } from './consoleApi';
 import { Engine, type EngineResult } from './engine';
 import { JobScheduler } from './scheduler';
+import { SublevelController, hoverLine } from './sublevelController';
 
 export class App {
   private state: AppState;
@@ -18,7 +19,11 @@ export class App {
   private readonly panel: Panel;
   private readonly status: StatusBar;
   private readonly scheduler = new JobScheduler();
+  /** A job is running; state changes then go through it, even sublevel-only ones. */
+  private busy = false;
   private lastNotices: string[] = [];
+  private readonly sublevel: SublevelController;
+  private hoverEl: HTMLElement | null = null;
 
   constructor(root: HTMLElement, gpu: GpuContext | null, hash: string) {
     const decoded = decodeState(hash);
@@ -38,8 +43,30 @@ export class App {
       onChange: (partial) => void this.apply(partial).catch(() => undefined),
       retrain: () => void this.rerun('train').catch(() => undefined),
       recompute: () => void this.rerun('surface').catch(() => undefined),
+      previewLevel: (position) => {
+        this.sublevel.stopSweep();
+        this.sublevel.preview(position);
+        this.panel.syncWater(position, this.sublevel.levelAtPosition(position));
+      },
+      commitLevel: (position) => void this.apply({ sublevel: { level: this.sublevel.levelAtPosition(position) } }).catch(() => undefined),
+      sweep: () => this.sublevel.toggleSweep(),
     });
-    this.installHover(viewEl, root.querySelector<HTMLElement>('#hover'));
+    this.hoverEl = root.querySelector<HTMLElement>('#hover');
+    const columnEl = root.querySelector<HTMLElement>('#sublevel-column') ?? root;
+    this.sublevel = new SublevelController(
+      columnEl,
+      this.view,
+      (cell) => this.showHover(cell),
+      (level, position, final) => {
+        this.panel.syncWater(position, level);
+        if (final) {
+          this.state.sublevel.level = level;
+          history.replaceState(null, '', `#${encodeState(this.state)}`);
+        }
+      },
+      this.state,
+    );
+    this.installHover(viewEl);
     this.status.showNotice(this.lastNotices);
     void this.run().catch(() => undefined);
   }
@@ -49,9 +76,23 @@ export class App {
     const { state, ignored } = clampState(partial, this.state);
     this.lastNotices = ignored;
     this.status.showNotice(ignored);
+    const onlySublevel = this.result !== null && !this.busy && sameExceptSublevel(this.state, state);
     this.state = state;
     this.panel.sync(state);
+    if (onlySublevel) {
+      // The water level and its drawing never need the engine: no retraining, no new grid.
+      this.sublevel.stopSweep();
+      history.replaceState(null, '', `#${encodeState(state)}`);
+      this.sublevel.setSettings(state.sublevel);
+      this.syncWaterControls();
+      return Promise.resolve();
+    }
     return this.run();
+  }
+
+  private syncWaterControls(): void {
+    const level = this.sublevel.currentLevel();
+    if (Number.isFinite(level)) this.panel.syncWater(this.sublevel.positionOf(level), level);
   }
 
   private rerun(stage: 'train' | 'surface'): Promise<void> {
@@ -62,6 +103,7 @@ export class App {
   private run(): Promise<void> {
     const state = cloneState(this.state);
     history.replaceState(null, '', `#${encodeState(state)}`);
+    this.busy = true;
     return this.scheduler.start(async (signal) => {
       try {
         const result = await this.engine.compute(state, signal, (stage, fraction, detail) => {
@@ -74,7 +116,9 @@ export class App {
           this.lastNotices = [...this.lastNotices, ...result.warnings];
           this.status.showNotice(this.lastNotices, 'error');
         }
-        this.view.setSurface(result.surface, { ...state.view, showMarker: true });
+        this.view.setSurface(result.surface, { ...this.state.view, showMarker: true });
+        this.sublevel.setSurface(result.surface, this.state);
+        this.syncWaterControls();
         this.view.render();
         const s = result.surface;
         const train = result.diverged ? 'training diverged' : `θ₀ loss ${result.trainLoss.toPrecision(4)}`;
@@ -90,24 +134,31 @@ export class App {
         this.status.showNotice(this.lastNotices, 'error');
         this.status.done('stopped: the view shows the last good surface', '');
         throw err;
+      } finally {
+        if (!signal.aborted) this.busy = false;
       }
     });
   }
 
-  private installHover(viewEl: HTMLElement, hoverEl: HTMLElement | null): void {
-    if (!hoverEl) return;
+  private installHover(viewEl: HTMLElement): void {
     viewEl.addEventListener('pointermove', (e) => {
+      if (e.target !== this.view.canvas) return;
       const pick = this.view.pickAt(e.clientX, e.clientY);
-      if (!pick) {
-        hoverEl.hidden = true;
-        return;
-      }
-      hoverEl.hidden = false;
-      hoverEl.textContent = `α ${pick.alpha.toFixed(3)}  β ${pick.beta.toFixed(3)}  loss ${Number.isFinite(pick.loss) ? pick.loss.toPrecision(5) : 'Inf/NaN'}`;
+      this.sublevel.hover(pick === null ? null : pick.iy * (this.result?.surface.gridSize ?? 0) + pick.ix, 'surface');
     });
-    viewEl.addEventListener('pointerleave', () => {
+    viewEl.addEventListener('pointerleave', () => this.sublevel.hover(null, 'surface'));
+  }
+
+  private showHover(cell: number | null): void {
+    const hoverEl = this.hoverEl;
+    const surface = this.result?.surface;
+    if (!hoverEl) return;
+    if (cell === null || surface === undefined) {
       hoverEl.hidden = true;
-    });
+      return;
+    }
+    hoverEl.hidden = false;
+    hoverEl.textContent = hoverLine(surface, cell, this.sublevel.componentOf(cell));
   }
 
   api(): LandscapeApi {
@@ -146,6 +197,25 @@ export class App {
         return { center: p.center.slice(), directionX: p.directionX.slice(), directionY: p.directionY.slice() };
       },
       notices: () => [...this.lastNotices],
+      sublevel: (level?: number, connectivity?: 4 | 8) => {
+        need();
+        return this.sublevel.sublevel(level, connectivity);
+      },
+      mergeLevel: (a, b, connectivity?: 4 | 8) => {
+        need();
+        return this.sublevel.mergeLevel(a, b, connectivity);
+      },
+      minima: (connectivity?: 4 | 8) => {
+        need();
+        return this.sublevel.minima(connectivity);
+      },
+      sweep: () => this.sublevel.toggleSweep(),
+      redraw: () => this.sublevel.flush(),
     };
   }
+}
+
+/** True when a and b differ at most in their `sublevel` group. */
+function sameExceptSublevel(a: AppState, b: AppState): boolean {
+  return JSON.stringify({ ...a, sublevel: null }) === JSON.stringify({ ...b, sublevel: null });
 }

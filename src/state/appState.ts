@@ -40,7 +40,27 @@ export interface AppState {
     zClip: number;
     colormap: ColormapName;
   };
+  /** The water level E and what is drawn of {L < E}; never part of an engine cache key. */
+  sublevel: {
+    /** Water level E in loss units; 0 means "auto" (40% up the level slider). */
+    level: number;
+    /** Level slider moves in log10(loss) instead of loss. */
+    logSlider: boolean;
+    /** Show the water level: the region below E highlighted, a plane at height E. */
+    water: boolean;
+    /** Grid neighbours: 4 share an edge, 8 share an edge or a corner. */
+    connectivity: Connectivity;
+    /** Paint each component of {L < E} in its own colour. */
+    colourComponents: boolean;
+    /** Number of isolines, evenly spaced in the current (linear or log) loss scale. */
+    contours: number;
+    /** Show the top-down 2-D heatmap inset. */
+    heatmap: boolean;
+  };
 }
+
+export const CONNECTIVITIES = [4, 8] as const;
+export type Connectivity = (typeof CONNECTIVITIES)[number];
 
 /** Bounds that the UI, the console API and the URL decoder all clamp to. */
 export const LIMITS = {
@@ -55,6 +75,8 @@ export const LIMITS = {
   gridSize: [3, 1024],
   span: [1e-4, 100],
   zClip: [0, 1e12],
+  level: [0, 1e12],
+  contours: [0, 64],
 } as const;
 
 export function defaultState(): AppState {
@@ -65,6 +87,7 @@ export function defaultState(): AppState {
     train: { steps: 600, learningRate: 0.02 },
     plane: { gridSize: 129, span: 1, filterNormalize: true, keepBiasDirections: false },
     view: { logScale: true, zClip: 0, colormap: 'viridis' },
+    sublevel: { level: 0, logSlider: true, water: true, connectivity: 4, colourComponents: true, contours: 10, heatmap: true },
   };
 }
 

@@ -17,7 +17,7 @@
  * −0 is stored as 0 without comment.
  */
 import { ACTIVATIONS, LOSSES, MAX_HIDDEN_LAYERS } from '../model/spec';
-import { COLORMAPS, DATASETS, LIMITS, cloneState, defaultState } from './appState';
+import { COLORMAPS, CONNECTIVITIES, DATASETS, LIMITS, cloneState, defaultState } from './appState';
 import type { AppState, DatasetKind } from './appState';
 
 export interface DecodeResult {
@@ -61,6 +61,13 @@ const FIELDS: readonly Field[] = [
   boolField('log', 'view', 'logScale', (s) => s.view.logScale, (s, v) => (s.view.logScale = v)),
   floatField('zclip', 'view', 'zClip', LIMITS.zClip, (s) => s.view.zClip, (s, v) => (s.view.zClip = v)),
   enumField('cmap', 'view', 'colormap', COLORMAPS, (s) => s.view.colormap, (s, v) => (s.view.colormap = v)),
+  floatField('lvl', 'sublevel', 'level', LIMITS.level, (s) => s.sublevel.level, (s, v) => (s.sublevel.level = v)),
+  boolField('lvlog', 'sublevel', 'logSlider', (s) => s.sublevel.logSlider, (s, v) => (s.sublevel.logSlider = v)),
+  boolField('water', 'sublevel', 'water', (s) => s.sublevel.water, (s, v) => (s.sublevel.water = v)),
+  connectivityField(),
+  boolField('comps', 'sublevel', 'colourComponents', (s) => s.sublevel.colourComponents, (s, v) => (s.sublevel.colourComponents = v)),
+  intField('iso', 'sublevel', 'contours', LIMITS.contours, (s) => s.sublevel.contours, (s, v) => (s.sublevel.contours = v)),
+  boolField('map', 'sublevel', 'heatmap', (s) => s.sublevel.heatmap, (s, v) => (s.sublevel.heatmap = v)),
 ];
 
 export function encodeState(s: AppState): string {
@@ -255,6 +262,22 @@ function hiddenField(): Field {
       }
       if (notes.length > 0) ignored.push(`${name} ${formatRaw(raw)}: ${notes.join('; ')}`);
       s.model.hidden = widths;
+    },
+  };
+}
+
+/** 4 or 8, as a number or as URL text; anything else keeps the base value. */
+function connectivityField(): Field {
+  const name = 'connectivity';
+  return {
+    key: 'conn',
+    group: 'sublevel',
+    name,
+    encode: (s) => String(s.sublevel.connectivity),
+    apply(s, raw, ignored) {
+      const value = CONNECTIVITIES.find((c) => c === raw || String(c) === raw);
+      if (value === undefined) ignored.push(`${name} ${formatRaw(raw)} is not 4 or 8; kept ${s.sublevel.connectivity}`);
+      else s.sublevel.connectivity = value;
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import GUI from 'lil-gui';
 import { ACTIVATIONS, LOSSES } from '../model/spec';
-import { COLORMAPS, DATASETS, LIMITS, type AppState } from '../state/appState';
+import { COLORMAPS, CONNECTIVITIES, DATASETS, LIMITS, type AppState } from '../state/appState';
 
 export type PartialState = { [K in keyof AppState]?: Partial<AppState[K]> } & { seed?: number };
 
@@ -12,18 +12,40 @@ export interface PanelActions {
   onChange(partial: PartialState): void;
   retrain(): void;
   recompute(): void;
+  /** The water-level slider moves (position 0..1): redraw at once, do not touch the URL. */
+  previewLevel(position: number): void;
+  /** The slider was let go at this position. */
+  commitLevel(position: number): void;
+  /** Start (or stop) the animated sweep of E from the minimum to the maximum. */
+  sweep(): void;
 }
 
 export class Panel {
   private readonly gui: GUI;
   private readonly model: { hidden: string; activation: string; loss: string; bias: boolean };
   private readonly working: AppState;
+  /** The slider position and the level it stands for (set by the app, which knows the surface). */
+  private readonly water = { position: 0, level: 0 };
 
   constructor(container: HTMLElement, state: AppState, private readonly actions: PanelActions) {
     this.gui = new GUI({ container, title: 'Loss landscape' });
     this.working = structuredClone(state);
     this.model = { ...state.model, hidden: state.model.hidden.join(', ') };
     const w = this.working;
+
+    const sub = this.gui.addFolder('Sublevel sets {L < E}');
+    const sw = w.sublevel;
+    sub.add(this.water, 'position', 0, 1, 0.001).name('water level').decimals(3)
+      .onChange(() => actions.previewLevel(this.water.position))
+      .onFinishChange(() => actions.commitLevel(this.water.position));
+    sub.add(this.water, 'level').name('E (exact)').onFinishChange(() => this.emit({ sublevel: { level: this.water.level } }));
+    sub.add(actions, 'sweep').name('▶ sweep E (min → max)');
+    sub.add(sw, 'logSlider').name('log slider').onFinishChange(() => this.emit({ sublevel: { logSlider: sw.logSlider } }));
+    sub.add(sw, 'water').name('show water level').onFinishChange(() => this.emit({ sublevel: { water: sw.water } }));
+    sub.add(sw, 'colourComponents').name('colour components').onFinishChange(() => this.emit({ sublevel: { colourComponents: sw.colourComponents } }));
+    sub.add(sw, 'connectivity', [...CONNECTIVITIES]).name('connectivity').onFinishChange(() => this.emit({ sublevel: { connectivity: sw.connectivity } }));
+    sub.add(sw, 'contours', LIMITS.contours[0], 32, 1).name('isolines').onFinishChange(() => this.emit({ sublevel: { contours: sw.contours } }));
+    sub.add(sw, 'heatmap').name('top view (2-D)').onFinishChange(() => this.emit({ sublevel: { heatmap: sw.heatmap } }));
 
     const data = this.gui.addFolder('Data');
     data.add(w.data, 'kind', [...DATASETS]).name('dataset').onFinishChange(() => this.emit({ data: { kind: w.data.kind } }));
@@ -56,6 +78,15 @@ export class Panel {
     view.add(w.view, 'colormap', [...COLORMAPS]).onFinishChange(() => this.emit({ view: { colormap: w.view.colormap } }));
   }
 
+  /** Show where the water level stands (the app resolves "auto" and knows the slider's range). */
+  syncWater(position: number, level: number): void {
+    this.water.position = position;
+    this.water.level = level;
+    this.gui.controllersRecursive().forEach((c) => {
+      if (c.object === this.water) c.updateDisplay();
+    });
+  }
+
   /** Show the state the app settled on (after clamping, presets, links). */
   sync(state: AppState): void {
     // Controllers are bound to the nested objects: copy field-wise, never replace them.
@@ -66,6 +97,7 @@ export class Panel {
     Object.assign(this.working.train, next.train);
     Object.assign(this.working.plane, next.plane);
     Object.assign(this.working.view, next.view);
+    Object.assign(this.working.sublevel, next.sublevel);
     Object.assign(this.model, { ...state.model, hidden: state.model.hidden.join(', ') });
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }

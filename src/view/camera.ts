@@ -12,7 +12,7 @@ export interface CameraPose {
 export type CameraPresetName = 'default' | 'top';
 
 export const CAMERA_PRESETS: Readonly<Record<CameraPresetName, CameraPose>> = {
-  default: { azimuth: 35, elevation: 30, distance: 4.3 },
+  default: { azimuth: 35, elevation: 30, distance: 5.6 },
   // Not exactly 90°: OrbitControls loses the azimuth at the pole and the view would spin.
   top: { azimuth: 0, elevation: 89.9, distance: 5.4 },
 };

@@ -24,8 +24,7 @@ export class ColorBar {
     Object.assign(this.element.style, {
       position: 'absolute',
       right: '14px',
-      top: '50%',
-      transform: 'translateY(-50%)',
+      top: '14px',
       padding: '10px 12px 10px 12px',
       borderRadius: '6px',
       background: 'rgba(16, 19, 24, 0.78)',

@@ -24,7 +24,11 @@ import { ColorBar } from './colorBar';
 import { colormap, nonFiniteColor } from './colormaps';
 import type { LossScale } from './heights';
 import { surfaceHeights } from './heights';
+import { GridMarker } from './gridMarker';
+import { toLinear } from './linearColor';
 import { CenterMarker } from './marker';
+import { SublevelLayer, componentVertexColors, gridHeight } from './sublevelLayer';
+import { patchWaterMaterial, waterUniforms } from './waterMaterial';
 
 export interface SurfaceViewOptions {
   readonly logScale: boolean;
@@ -34,6 +38,32 @@ export interface SurfaceViewOptions {
   /** Marker at θ₀ (α = β = 0); shown unless false. */
   readonly showMarker?: boolean;
 }
+
+/** What the view shows of the sublevel set {L < level}. */
+export interface SublevelDisplay {
+  /** Shade the region below `level` and show the water plane. */
+  readonly water: boolean;
+  /** Water level E, loss units. */
+  readonly level: number;
+  readonly colourComponents: boolean;
+  /** Per grid point, the component (≥ 0) or −1 above the level; null when not labelled. */
+  readonly labels: Int32Array | null;
+  /** Per component, its palette index (the birth-order index of its deepest minimum). */
+  readonly elder: Int32Array | null;
+}
+
+/** Grid points to mark on the surface; null hides a marker. */
+export interface SurfacePoints {
+  /** The slice's global minimum. */
+  readonly minimum: number | null;
+  /** A minimum picked in the persistence chart. */
+  readonly highlight: number | null;
+  /** The point hovered in the other (2-D) view. */
+  readonly hover: number | null;
+}
+
+/** Vertex `aUnit` of a non-finite loss: above every water level. */
+const NON_FINITE_UNIT = 1e6;
 
 /** The grid point under a screen position. */
 export interface SurfacePick {
@@ -66,7 +96,21 @@ export class SurfaceView {
     side: DoubleSide,
     roughness: 0.9,
     metalness: 0,
+    // Pushed back a little so that isolines on the surface are not hidden by it.
+    polygonOffset: true,
+    polygonOffsetFactor: 1,
+    polygonOffsetUnits: 1,
   });
+  private readonly water = waterUniforms();
+  private readonly sublevelLayer = new SublevelLayer();
+  private readonly minimumMarker = new GridMarker({ color: 0x5ce1ff, label: 'min', stemAbove: 0.1 });
+  private readonly highlightMarker = new GridMarker({ color: 0xffa94d, radius: 0.034, stemAbove: 0.06 });
+  private readonly hoverMarker = new GridMarker({ color: 0xffffff, radius: 0.022, stemAbove: 0 });
+  private heights: Float32Array = new Float32Array(0);
+  private currentScale: LossScale | null = null;
+  private sublevel: SublevelDisplay = { water: false, level: 0, colourComponents: false, labels: null, elder: null };
+  private contourLevels: readonly number[] = [];
+  private points: SurfacePoints = { minimum: null, highlight: null, hover: null };
   private readonly axes = new Axes();
   private readonly marker = new CenterMarker();
   private readonly colorBar: ColorBar;
@@ -94,7 +138,9 @@ export class SurfaceView {
     const sun = new DirectionalLight(0xffffff, 1.7);
     sun.position.set(2.5, 5, 3.5);
     this.scene.add(sun);
-    this.scene.add(this.axes.group, this.marker.group);
+    this.scene.add(this.axes.group, this.marker.group, this.sublevelLayer.group);
+    this.scene.add(this.minimumMarker.group, this.highlightMarker.group, this.hoverMarker.group);
+    patchWaterMaterial(this.material, this.water);
 
     this.controls = new OrbitControls(this.camera, this.canvas);
     this.controls.enableDamping = true;
@@ -123,6 +169,34 @@ export class SurfaceView {
     if (this.disposed) return;
     this.options = opts;
     this.updateSurface();
+  }
+
+  /** The loss scale of the surface on screen (null before the first surface). */
+  get scale(): LossScale | null {
+    return this.currentScale;
+  }
+
+  /** Water level, component colours: a uniform write plus, with colours, one attribute upload. */
+  setSublevel(display: SublevelDisplay): void {
+    if (this.disposed) return;
+    this.sublevel = display;
+    this.applySublevel();
+  }
+
+  /** Isolines at these loss levels (recomputed here, so call it only when they change). */
+  setContours(levels: readonly number[]): void {
+    if (this.disposed) return;
+    this.contourLevels = [...levels];
+    const surface = this.surface;
+    if (surface !== null) this.sublevelLayer.setContours(surface.loss, this.heights, surface.gridSize, this.contourLevels);
+    this.requestRender();
+  }
+
+  setPoints(points: SurfacePoints): void {
+    if (this.disposed) return;
+    this.points = points;
+    this.placeMarkers();
+    this.requestRender();
   }
 
   /** Draw one frame now (for screenshots and exports; the view otherwise draws on its own). */
@@ -220,6 +294,10 @@ export class SurfaceView {
     this.material.dispose();
     this.axes.dispose();
     this.marker.dispose();
+    this.sublevelLayer.dispose();
+    this.minimumMarker.dispose();
+    this.highlightMarker.dispose();
+    this.hoverMarker.dispose();
     this.colorBar.dispose();
     this.renderer.dispose();
     this.renderer.forceContextLoss();
@@ -243,6 +321,8 @@ export class SurfaceView {
     const geometry = new BufferGeometry();
     geometry.setAttribute('position', new BufferAttribute(new Float32Array(count * 3), 3));
     geometry.setAttribute('color', new BufferAttribute(new Float32Array(count * 3), 3));
+    geometry.setAttribute('aUnit', new BufferAttribute(new Float32Array(count), 1));
+    geometry.setAttribute('aComp', new BufferAttribute(new Float32Array(count * 3), 3));
     const cells = Math.max(0, gridSize - 1);
     const index = count > 65535 ? new Uint32Array(cells * cells * 6) : new Uint16Array(cells * cells * 6);
     let k = 0;
@@ -276,6 +356,7 @@ export class SurfaceView {
     const span = surface.span > 0 ? surface.span : 1;
     const position = mesh.geometry.getAttribute('position');
     const color = mesh.geometry.getAttribute('color');
+    const unitAttribute = mesh.geometry.getAttribute('aUnit');
     const lut = linearLut(opts.colormap);
     const marking = toLinear(nonFiniteColor(opts.colormap));
     for (let iy = 0; iy < gridSize; iy++) {
@@ -284,6 +365,7 @@ export class SurfaceView {
         const i = iy * gridSize + ix;
         const x = ((surface.alphas[ix] ?? 0) / span) * BOX_HALF_WIDTH;
         position.setXYZ(i, x, (heights[i] ?? 1) * BOX_HEIGHT, z);
+        unitAttribute.setX(i, nonFiniteMask[i] === 1 ? NON_FINITE_UNIT : scale.toUnit(surface.loss[i] ?? NaN));
         if (nonFiniteMask[i] === 1) {
           color.setXYZ(i, marking[0], marking[1], marking[2]);
         } else {
@@ -294,11 +376,56 @@ export class SurfaceView {
     }
     position.needsUpdate = true;
     color.needsUpdate = true;
+    unitAttribute.needsUpdate = true;
+    this.heights = heights;
+    this.currentScale = scale;
     mesh.geometry.computeVertexNormals();
     mesh.geometry.computeBoundingSphere();
     mesh.geometry.computeBoundingBox();
     this.updateOverlays(surface, heights, scale);
+    this.sublevelLayer.setContours(surface.loss, heights, gridSize, this.contourLevels);
+    this.applySublevel();
+    this.placeMarkers();
     this.requestRender();
+  }
+
+  private applySublevel(): void {
+    const mesh = this.mesh;
+    const scale = this.currentScale;
+    const surface = this.surface;
+    const display = this.sublevel;
+    if (mesh === null || scale === null || surface === null) return;
+    const unit = scale.toUnit(display.level);
+    this.water.uWater.value = display.water ? 1 : 0;
+    this.water.uLevel.value = Number.isFinite(unit) ? unit : display.level > scale.top ? NON_FINITE_UNIT : -1;
+    const paint = display.water && display.colourComponents && display.labels !== null && display.elder !== null;
+    this.water.uComponents.value = paint ? 1 : 0;
+    if (paint && display.labels !== null && display.elder !== null && display.labels.length === surface.gridSize ** 2) {
+      const comp = mesh.geometry.getAttribute('aComp');
+      componentVertexColors(display.labels, display.elder, surface.gridSize, comp.array as Float32Array);
+      comp.needsUpdate = true;
+    }
+    this.sublevelLayer.setWater(display.water, unit);
+    this.requestRender();
+  }
+
+  private placeMarkers(): void {
+    const place = (marker: GridMarker, cell: number | null): void => {
+      const surface = this.surface;
+      if (surface === null || cell === null || cell < 0 || cell >= surface.gridSize ** 2) {
+        marker.hide();
+        return;
+      }
+      const n = surface.gridSize;
+      const ix = cell % n;
+      const iy = Math.floor(cell / n);
+      const step = n > 1 ? (2 * BOX_HALF_WIDTH) / (n - 1) : 0;
+      const y = gridHeight(this.heights, n, ix, iy) * BOX_HEIGHT;
+      marker.place(-BOX_HALF_WIDTH + ix * step, y, BOX_HALF_WIDTH - iy * step);
+    };
+    place(this.minimumMarker, this.points.minimum);
+    place(this.highlightMarker, this.points.highlight);
+    place(this.hoverMarker, this.points.hover);
   }
 
   private updateOverlays(surface: Surface, heights: Float32Array, scale: LossScale): void {
@@ -313,9 +440,4 @@ function linearLut(name: ColormapName): Float32Array {
   const lut = new Float32Array(LUT_SIZE * 3);
   for (let i = 0; i < LUT_SIZE; i++) lut.set(toLinear(colormap(name, i / (LUT_SIZE - 1))), i * 3);
   return lut;
-}
-
-function toLinear(rgb: readonly [number, number, number]): [number, number, number] {
-  const f = (c: number): number => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-  return [f(rgb[0]), f(rgb[1]), f(rgb[2])];
 }

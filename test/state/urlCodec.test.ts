@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { REGRESSION_DATASETS, clampState, decodeState, encodeState } from '../../src/state/urlCodec';
-import { COLORMAPS, DATASETS, LIMITS, defaultState } from '../../src/state/appState';
+import { COLORMAPS, CONNECTIVITIES, DATASETS, LIMITS, defaultState } from '../../src/state/appState';
 import type { AppState } from '../../src/state/appState';
 import { ACTIVATIONS, LOSSES } from '../../src/model/spec';
 import { REGRESSION_KINDS } from '../../src/data/generators';
 
-const URL_KEYS = ['seed', 'data', 'm', 'classes', 'noise', 'hidden', 'act', 'loss', 'bias', 'steps', 'lr', 'grid', 'span', 'fnorm', 'kbias', 'log', 'zclip', 'cmap'];
+const URL_KEYS = ['seed', 'data', 'm', 'classes', 'noise', 'hidden', 'act', 'loss', 'bias', 'steps', 'lr', 'grid', 'span', 'fnorm', 'kbias', 'log', 'zclip', 'cmap', 'lvl', 'lvlog', 'water', 'conn', 'comps', 'iso', 'map'];
 
 function sameKeys(o: object, keys: string[]): boolean {
   return Object.keys(o).sort().join() === [...keys].sort().join();
@@ -23,7 +23,15 @@ function oneOf(v: unknown, options: readonly string[]): boolean {
 /** Every field present with the right type, inside LIMITS, integers where required, loss fits the data. */
 function isValidState(s: AppState): boolean {
   return (
-    sameKeys(s, ['seed', 'data', 'model', 'train', 'plane', 'view']) &&
+    sameKeys(s, ['seed', 'data', 'model', 'train', 'plane', 'view', 'sublevel']) &&
+    sameKeys(s.sublevel, ['level', 'logSlider', 'water', 'connectivity', 'colourComponents', 'contours', 'heatmap']) &&
+    inRange(s.sublevel.level, LIMITS.level, false) &&
+    typeof s.sublevel.logSlider === 'boolean' &&
+    typeof s.sublevel.water === 'boolean' &&
+    (CONNECTIVITIES as readonly unknown[]).includes(s.sublevel.connectivity) &&
+    typeof s.sublevel.colourComponents === 'boolean' &&
+    inRange(s.sublevel.contours, LIMITS.contours, true) &&
+    typeof s.sublevel.heatmap === 'boolean' &&
     sameKeys(s.data, ['kind', 'samples', 'classes', 'noise']) &&
     sameKeys(s.model, ['hidden', 'activation', 'loss', 'bias']) &&
     sameKeys(s.train, ['steps', 'learningRate']) &&
@@ -80,6 +88,15 @@ const validState: fc.Arbitrary<AppState> = fc
       keepBiasDirections: fc.boolean(),
     }),
     view: fc.record({ logScale: fc.boolean(), zClip: float(LIMITS.zClip), colormap: fc.constantFrom(...COLORMAPS) }),
+    sublevel: fc.record({
+      level: float(LIMITS.level),
+      logSlider: fc.boolean(),
+      water: fc.boolean(),
+      connectivity: fc.constantFrom(...CONNECTIVITIES),
+      colourComponents: fc.boolean(),
+      contours: int(LIMITS.contours),
+      heatmap: fc.boolean(),
+    }),
   })
   .map((s) => {
     if (REGRESSION_DATASETS.includes(s.data.kind)) s.model.loss = 'mse';
@@ -100,7 +117,8 @@ const junkKey = fc.oneof(fc.constantFrom(...URL_KEYS), fc.string({ unit: 'binary
 describe('encodeState / decodeState', () => {
   it('the default state encodes every field, in a readable form', () => {
     expect(encodeState(defaultState())).toBe(
-      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&steps=600&lr=0.02&grid=129&span=1&fnorm=1&kbias=0&log=1&zclip=0&cmap=viridis',
+      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&steps=600&lr=0.02&grid=129&span=1&fnorm=1&kbias=0&log=1&zclip=0&cmap=viridis' +
+        '&lvl=0&lvlog=1&water=1&conn=4&comps=1&iso=10&map=1',
     );
     expect(isValidState(defaultState())).toBe(true);
   });
@@ -298,6 +316,7 @@ describe('clampState', () => {
         train: loose(['steps', 'learningRate']),
         plane: loose(['gridSize', 'span', 'filterNormalize', 'keepBiasDirections']),
         view: loose(['logScale', 'zClip', 'colormap']),
+        sublevel: loose(['level', 'logSlider', 'water', 'connectivity', 'colourComponents', 'contours', 'heatmap']),
       },
       { requiredKeys: [] },
     );
@@ -319,5 +338,28 @@ describe('clampState', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('sublevel fields', () => {
+  it('decode, clamp and report like every other field', () => {
+    const { state, ignored } = decodeState('lvl=0.25&lvlog=0&water=0&conn=8&comps=0&iso=99&map=0');
+    expect(state.sublevel).toEqual({ level: 0.25, logSlider: false, water: false, connectivity: 8, colourComponents: false, contours: 64, heatmap: false });
+    expect(ignored).toEqual(['contours "99" clamped to 64']);
+    const bad = decodeState('conn=6&lvl=-1&iso=2.5');
+    expect(bad.state.sublevel.connectivity).toBe(4);
+    expect(bad.state.sublevel.level).toBe(0);
+    expect(bad.state.sublevel.contours).toBe(3);
+    expect(bad.ignored).toEqual(['connectivity "6" is not 4 or 8; kept 4', 'level "-1" clamped to 0', 'contours "2.5" rounded to 3']);
+  });
+
+  it('the console API may set the water level alone, as a number or as text', () => {
+    const { state, ignored } = clampState({ sublevel: { level: 0.5, connectivity: 8 } }, defaultState());
+    expect(ignored).toEqual([]);
+    expect(state).toEqual({ ...defaultState(), sublevel: { ...defaultState().sublevel, level: 0.5, connectivity: 8 } });
+    expect(clampState({ sublevel: { connectivity: '8' } }, defaultState()).state.sublevel.connectivity).toBe(8);
+    const wrong = clampState({ sublevel: { connectivity: 3, level: 'low' } }, defaultState());
+    expect(wrong.state).toEqual(defaultState());
+    expect(wrong.ignored).toEqual(['connectivity 3 is not 4 or 8; kept 4', 'level "low" is not a number; kept 0']);
   });
 });

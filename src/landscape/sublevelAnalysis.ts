@@ -1,0 +1,148 @@
+/**
+ * Everything the sublevel tools ask of one surface: labels of {L < E} at any level, the merge
+ * tree per connectivity (built once, on first use), merge levels between any two grid points,
+ * and a stable identity for each component (its deepest minimum) so colours do not jump while
+ * the level moves.
+ *
+ * Grid convention: `loss[iy * gridSize + ix]`, ix along α, iy along β (see surface.ts).
+ */
+import { buildMergeTree, type LocalMinimum, type MergeTree } from './mergeTree';
+import { SublevelLabeler, type Connectivity, type SublevelComponents } from './sublevel';
+
+/** A grid point given as its index, its column and row, or the nearest point to (α, β). */
+export type GridPoint = number | { readonly ix: number; readonly iy: number } | { readonly alpha: number; readonly beta: number };
+
+/** The part of a Surface these tools read. */
+export interface SurfaceGrid {
+  readonly gridSize: number;
+  readonly alphas: Float32Array;
+  readonly betas: Float32Array;
+  readonly loss: Float32Array;
+}
+
+export interface LabelledLevel extends SublevelComponents {
+  readonly level: number;
+  readonly connectivity: Connectivity;
+  /**
+   * Per component, the index in `tree.minima` of its deepest minimum (−1 if none was found,
+   * which cannot happen for a non-empty component). Stable while the level moves: when two
+   * components merge, the merged one keeps the elder's id.
+   */
+  readonly elder: Int32Array;
+}
+
+export class SublevelAnalysis {
+  readonly gridSize: number;
+  private readonly grid: SurfaceGrid;
+  private readonly labeler: SublevelLabeler;
+  private readonly trees = new Map<Connectivity, MergeTree>();
+  private readonly elder: Int32Array;
+
+  constructor(grid: SurfaceGrid) {
+    this.grid = grid;
+    this.gridSize = grid.gridSize;
+    this.labeler = new SublevelLabeler(grid.gridSize, grid.gridSize);
+    this.elder = new Int32Array(Math.ceil((grid.gridSize * grid.gridSize) / 2));
+  }
+
+  /** The merge tree for this connectivity, built on first use. */
+  tree(connectivity: Connectivity): MergeTree {
+    let tree = this.trees.get(connectivity);
+    if (tree === undefined) {
+      tree = buildMergeTree(this.grid.loss, this.gridSize, this.gridSize, connectivity);
+      this.trees.set(connectivity, tree);
+    }
+    return tree;
+  }
+
+  /**
+   * Components of {L < level}. The arrays are views into buffers reused by the next call:
+   * copy what must outlive it.
+   */
+  label(level: number, connectivity: Connectivity): LabelledLevel {
+    const result = this.labeler.label(this.grid.loss, level, connectivity);
+    const elder = this.elder.subarray(0, result.components);
+    elder.fill(-1);
+    const minima = this.tree(connectivity).minima;
+    // Minima come in ascending birth order, so the first one met in a component is its deepest.
+    for (let m = 0; m < minima.length; m++) {
+      const minimum = minima[m];
+      if (minimum === undefined || !(minimum.birth < level)) break;
+      const label = result.labels[minimum.cell] ?? -1;
+      if (label >= 0 && elder[label] === -1) elder[label] = m;
+    }
+    return { ...result, level, connectivity, elder };
+  }
+
+  /** The lowest E at which points a and b lie in one component of {L ≤ E} in this slice. */
+  mergeLevel(a: GridPoint, b: GridPoint, connectivity: Connectivity): number {
+    return this.tree(connectivity).mergeLevel(this.resolve(a), this.resolve(b));
+  }
+
+  /** Grid index of a point; throws a RangeError that says what was wrong. */
+  resolve(point: GridPoint): number {
+    return resolveGridPoint(point, this.grid);
+  }
+
+  /** The cell nearest to α = β = 0 (θ₀). */
+  centerCell(): number {
+    return this.resolve({ alpha: 0, beta: 0 });
+  }
+}
+
+/** Grid index `iy * gridSize + ix` of a point given in any of the {@link GridPoint} forms. */
+export function resolveGridPoint(point: unknown, grid: Pick<SurfaceGrid, 'gridSize' | 'alphas' | 'betas'>): number {
+  const n = grid.gridSize;
+  const count = n * n;
+  if (typeof point === 'number') {
+    if (Number.isInteger(point) && point >= 0 && point < count) return point;
+    throw new RangeError(`a grid index must be an integer in [0, ${count}), got ${point}`);
+  }
+  if (typeof point === 'object' && point !== null) {
+    const p = point as Record<string, unknown>;
+    const { ix, iy, alpha, beta } = p;
+    if (typeof ix === 'number' && typeof iy === 'number') {
+      if (Number.isInteger(ix) && Number.isInteger(iy) && ix >= 0 && iy >= 0 && ix < n && iy < n) return iy * n + ix;
+      throw new RangeError(`{ix, iy} must be integers in [0, ${n}), got {ix: ${ix}, iy: ${iy}}`);
+    }
+    if (typeof alpha === 'number' && typeof beta === 'number' && Number.isFinite(alpha) && Number.isFinite(beta)) {
+      return nearestIndex(grid.betas, beta) * n + nearestIndex(grid.alphas, alpha);
+    }
+  }
+  throw new TypeError('a point is a grid index, {ix, iy} or {alpha, beta} with finite numbers');
+}
+
+/** Index of the coordinate nearest to `value` (ties to the lower index). */
+export function nearestIndex(coords: Float32Array, value: number): number {
+  let best = 0;
+  let bestDistance = Infinity;
+  for (let i = 0; i < coords.length; i++) {
+    const d = Math.abs((coords[i] ?? NaN) - value);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/**
+ * How many components {L < level} has, read off the persistence pairs: a minimum's component
+ * exists for birth < level ≤ death. Equals labelSublevel's count for the tree's connectivity.
+ */
+export function componentsAlive(minima: readonly LocalMinimum[], level: number): number {
+  let count = 0;
+  for (const m of minima) if (m.birth < level && level <= m.death) count++;
+  return count;
+}
+
+/** Indices into `minima` of the `count` most persistent ones (ties: deeper first). */
+export function mostPersistent(minima: readonly LocalMinimum[], count: number): number[] {
+  const order = minima.map((_, i) => i);
+  order.sort((a, b) => {
+    const pa = minima[a]?.persistence ?? 0;
+    const pb = minima[b]?.persistence ?? 0;
+    return pb === pa ? a - b : pb - pa;
+  });
+  return order.slice(0, Math.max(0, count));
+}
