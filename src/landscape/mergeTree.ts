@@ -12,6 +12,7 @@
  * strictly above it, and never at it.
  */
 import { assertGrid, type Connectivity } from './sublevel';
+import { findRoot } from './unionFind';
 
 export interface LocalMinimum {
   /** Grid index `iy * nx + ix` of the minimum. */
@@ -201,7 +202,7 @@ export function buildMergeTree(values: Float32Array, nx: number, ny: number, con
       if (jx < 0 || jy < 0 || jx >= nx || jy >= ny) continue;
       const nb = jy * nx + jx;
       if ((parent[nb] ?? -1) < 0) continue;
-      const r = find(parent, nb);
+      const r = findRoot(parent, nb);
       if (root < 0) {
         root = r;
         continue;
@@ -327,14 +328,3 @@ export function sortFiniteCells(values: Float32Array): Int32Array {
   return cells;
 }
 
-function find(parent: Int32Array, i: number): number {
-  let x = i;
-  let p = parent[x] ?? x;
-  while (p !== x) {
-    const grand = parent[p] ?? p;
-    parent[x] = grand;
-    x = grand;
-    p = parent[x] ?? x;
-  }
-  return x;
-}

@@ -4,6 +4,7 @@
  * Grid convention: `values[iy * nx + ix]`. A non-finite value (±Inf, NaN) is above every level,
  * so such a cell is never in a sublevel set.
  */
+import { findRoot } from './unionFind';
 
 /** 4: cells that share an edge are neighbours; 8: cells that share an edge or a corner. */
 export type Connectivity = 4 | 8;
@@ -166,21 +167,9 @@ function labelInto(
   return components;
 }
 
-function find(parent: Int32Array, i: number): number {
-  let x = i;
-  let p = parent[x] ?? x;
-  while (p !== x) {
-    const grand = parent[p] ?? p;
-    parent[x] = grand;
-    x = grand;
-    p = parent[x] ?? x;
-  }
-  return x;
-}
-
 function union(parent: Int32Array, a: number, b: number): void {
-  const ra = find(parent, a);
-  const rb = find(parent, b);
+  const ra = findRoot(parent, a);
+  const rb = findRoot(parent, b);
   if (ra < rb) parent[rb] = ra;
   else if (rb < ra) parent[ra] = rb;
 }
