@@ -51,6 +51,18 @@ function printReport(r: BenchReport): void {
     ['CPU twin', 'runs (s)', 'median (s)', 'sample-evals/s', 'GPU / CPU'],
     [[`${r.cpu.workload} ${r.cpu.gridSize}² × m=${r.cpu.samples}`, r.cpu.runs.map((s) => fmt(s, 3)).join(', '), fmt(r.cpu.seconds, 3), fmt(r.cpu.sampleEvalsPerSecond), `${fmt(r.cpu.gpuOverCpu, 1)}×`]],
   ), '');
+  const t = r.training;
+  if (t) {
+    out.push(mdTable(
+      ['training (gradient + Adam step)', 'GPU steps', 'GPU s (best of runs)', 'GPU grad-evals/s', 'CPU twin steps', 'CPU s', 'CPU grad-evals/s', 'GPU / CPU'],
+      [[t.description, String(t.gpuSteps), `${fmt(t.gpuSeconds, 3)} (${t.gpuRuns.map((s) => fmt(s)).join(', ')})`, fmt(t.gpuEvalsPerSecond),
+        String(t.cpuSteps), fmt(t.cpuSeconds, 3), fmt(t.cpuEvalsPerSecond), `${fmt(t.gpuOverCpu, 1)}×`]],
+    ), '');
+    out.push(mdTable(
+      ['default width sweep (GPU)', 'seconds', 'seeds ≤ ε per n₁'],
+      [[t.sweep.description, fmt(t.sweep.seconds, 1), t.sweep.successes.map((p) => `${p.width}: ${p.successes}/${p.seeds}`).join(', ')]],
+    ), '');
+  }
   out.push(mdTable(
     ['target', 'measured', 'target', 'result'],
     r.targets.map((t) => [t.name, `${fmt(t.value)} ${t.unit}`, `${fmt(t.target)} ${t.unit}`, t.pass ? 'pass' : '**MISS ✗**']),

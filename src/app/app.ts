@@ -10,6 +10,24 @@ import type { LandscapeApi } from './consoleApi';
 import { Engine, type EngineResult } from './engine';
 import { JobScheduler } from './scheduler';
 import { SublevelController, hoverLine } from './sublevelController';
+import { TrainingController } from './trainingController';
+import { ExportController } from './exportController';
+import { exportCaption, exportFileStem, importedSubject } from '../io/caption';
+import { ExportPanel } from '../ui/exportPanel';
+import { FileController } from './fileController';
+import { bundleSurface, surfaceFromGrid } from './importedSurface';
+import type { ImportedFile } from '../io/importFile';
+import type { ModelBundle } from '../io/bundle';
+import type { SurfaceRecipe } from '../io/gridData';
+import { gridRows, type Surface } from '../landscape/surface';
+import type { ExportFormat } from '../ui/filesPanel';
+
+/** A surface on screen that the engine did not compute (a file, or a model bundle). */
+interface ImportedView {
+  readonly surface: Surface;
+  readonly recipe: SurfaceRecipe | null;
+  readonly bundle: ModelBundle | null;
+}
 
 export class App {
   private state: AppState;
@@ -24,6 +42,12 @@ export class App {
   private lastNotices: string[] = [];
   private readonly sublevel: SublevelController;
   private hoverEl: HTMLElement | null = null;
+  private readonly training: TrainingController;
+  private readonly exporter: ExportController;
+  /** An imported surface on screen; kept until a field the engine reads changes. */
+  private imported: ImportedView | null = null;
+  private readonly files: FileController;
+  private readonly gpu: GpuContext | null;
 
   constructor(root: HTMLElement, gpu: GpuContext | null, hash: string) {
     const decoded = decodeState(hash);
@@ -34,6 +58,7 @@ export class App {
     const panelEl = root.querySelector<HTMLElement>('#panel') ?? root;
     const statusEl = root.querySelector<HTMLElement>('#statusline') ?? root;
     this.view = new SurfaceView(viewEl, { preserveDrawingBuffer: true });
+    this.view.setCamera(this.state.camera);
     this.status = new StatusBar(statusEl);
     this.status.setAdapter(
       gpu ? `WebGPU · ${gpu.adapterName}` : 'CPU fallback: WebGPU is not available here, the grid runs on the CPU reference in a Web Worker',
@@ -67,6 +92,13 @@ export class App {
       this.state,
     );
     this.installHover(viewEl);
+    this.training = new TrainingController(root, this.engine, () => cloneState(this.state), (minimum) => {
+      this.engine.setCenter(minimum === null ? null : { id: minimum.id, name: minimum.name, dataKey: minimum.dataKey, theta: minimum.theta });
+      return this.run();
+    });
+    this.exporter = this.installExport();
+    this.gpu = gpu;
+    this.files = this.installFiles(root);
     this.status.showNotice(this.lastNotices);
     void this.run().catch(() => undefined);
   }
@@ -77,6 +109,8 @@ export class App {
     this.lastNotices = ignored;
     this.status.showNotice(ignored);
     const onlySublevel = this.result !== null && !this.busy && sameExceptSublevel(this.state, state);
+    const keepImport = this.imported !== null && sameEngineInputs(this.state, state);
+    if (JSON.stringify(state.camera) !== JSON.stringify(this.state.camera)) this.view.setCamera(state.camera);
     this.state = state;
     this.panel.sync(state);
     if (onlySublevel) {
@@ -85,6 +119,12 @@ export class App {
       history.replaceState(null, '', `#${encodeState(state)}`);
       this.sublevel.setSettings(state.sublevel);
       this.syncWaterControls();
+      return Promise.resolve();
+    }
+    if (keepImport) {
+      // An imported surface stays until a data, model, training or plane field changes.
+      history.replaceState(null, '', `#${encodeState(state)}`);
+      this.redrawImported();
       return Promise.resolve();
     }
     return this.run();
@@ -101,6 +141,7 @@ export class App {
   }
 
   private run(): Promise<void> {
+    this.imported = null;
     const state = cloneState(this.state);
     history.replaceState(null, '', `#${encodeState(state)}`);
     this.busy = true;
@@ -121,7 +162,9 @@ export class App {
         this.syncWaterControls();
         this.view.render();
         const s = result.surface;
-        const train = result.diverged ? 'training diverged' : `θ₀ loss ${result.trainLoss.toPrecision(4)}`;
+        const kept = this.engine.centerOverride;
+        const train = (kept ? `θ₀ = kept "${kept.name}" · ` : '') + (result.diverged ? 'training diverged' : `θ₀ loss ${result.trainLoss.toPrecision(4)}`);
+        this.training.refreshList();
         this.status.done(
           `${describeSpec(result.spec)} · ${paramLayout(result.spec).size} params · m=${result.data.m} · ${train}`,
           `train ${(s.timings.trainMs / 1000).toFixed(2)} s · grid ${(s.timings.gridMs / 1000).toFixed(2)} s (${s.device})` +
@@ -140,18 +183,132 @@ export class App {
     });
   }
 
+  /** Links, PNG and video: the Export folder, and the camera written to the link when orbiting stops. */
+  private installExport(): ExportController {
+    const exporter = new ExportController({
+      view: this.view,
+      sublevel: this.sublevel,
+      state: () => cloneState(this.state),
+      subject: () => {
+        const imported = this.imported;
+        const from = imported?.surface.imported;
+        if (imported !== null && from !== undefined) return importedSubject(from.name, from.format, imported.recipe === null ? null : describeSpec(imported.recipe.spec));
+        if (this.result === null) return null;
+        const spec = describeSpec(this.result.spec);
+        return { caption: exportCaption(this.state, spec), fileStem: exportFileStem(this.state, spec) };
+      },
+      notify: (lines, kind) => this.status.showNotice(lines, kind),
+      progress: (text, busy) => exportPanel.setProgress(text, busy),
+    });
+    const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
+    const exportPanel = new ExportPanel(this.panel.addFolder('Export'), {
+      copyLink: () => quiet(exporter.copyLink()),
+      savePng: (options) => quiet(exporter.png(options)),
+      recordVideo: (options) => quiet(exporter.video(options)),
+      cancel: () => exporter.cancel(),
+    });
+    this.view.onCameraSettled((pose) => {
+      // Rounded so links stay short; only the hash changes, nothing is recomputed.
+      const camera = { azimuth: round(pose.azimuth, 1), elevation: round(pose.elevation, 1), distance: round(pose.distance, 2) };
+      const { state } = clampState({ camera }, this.state);
+      if (JSON.stringify(state.camera) === JSON.stringify(this.state.camera)) return;
+      this.state = state;
+      history.replaceState(null, '', `#${encodeState(this.state)}`);
+    });
+    return exporter;
+  }
+
+  /** The Files folder and drag and drop: exports of the surface on screen, imports shown in place. */
+  private installFiles(root: HTMLElement): FileController {
+    return new FileController(this.panel.addFolder('Files'), root, {
+      state: () => cloneState(this.state),
+      notify: (lines, kind) => {
+        this.lastNotices = [...lines];
+        this.status.showNotice(lines, kind);
+      },
+      show: (file) => this.showImported(file),
+      current: () => {
+        if (this.imported !== null) return this.imported;
+        const r = this.result;
+        if (r === null) return null;
+        const { center, directionX, directionY } = r.plane;
+        return {
+          surface: r.surface,
+          recipe: { spec: r.spec, theta: center, directionX, directionY, x: r.data.x, y: r.data.y, seed: this.state.seed, stateHash: encodeState(this.state) },
+          bundle: { spec: r.spec, theta: center, m: r.data.m, x: r.data.x, y: r.data.y, directionX, directionY },
+        };
+      },
+    });
+  }
+
+  private displayedSurface(): Surface | null {
+    return this.imported?.surface ?? this.result?.surface ?? null;
+  }
+
+  /** Show an imported file in place of the engine's surface (a bundle is evaluated first). */
+  private showImported(file: ImportedFile): Promise<void> {
+    const state = cloneState(this.state);
+    return this.scheduler.start(async (signal) => {
+      try {
+        let shown: ImportedView;
+        if (file.kind === 'surface') {
+          shown = { surface: surfaceFromGrid(file.grid, file.name, file.format), recipe: file.grid.recipe ?? null, bundle: null };
+        } else {
+          this.status.progress(`evaluating ${file.name} on a ${state.plane.gridSize}² grid`, 0.5);
+          const { surface, plane } = await bundleSurface(file.bundle, file.name, state, this.gpu, signal);
+          const b = file.bundle;
+          shown = {
+            surface,
+            recipe: { spec: b.spec, theta: b.theta, directionX: plane.directionX, directionY: plane.directionY, x: b.x, y: b.y, seed: state.seed, stateHash: '' },
+            bundle: { ...b, directionX: plane.directionX, directionY: plane.directionY },
+          };
+        }
+        if (signal.aborted) return;
+        this.imported = shown;
+        // The water level returns to "auto": the file's losses need not share the old range.
+        this.state = { ...this.state, sublevel: { ...this.state.sublevel, level: 0 } };
+        this.panel.sync(this.state);
+        this.redrawImported();
+        const s = shown.surface;
+        const unfilled = file.kind === 'surface' ? file.grid.unfilled : 0;
+        this.lastNotices = [];
+        this.status.showNotice([]);
+        this.status.done(
+          `imported ${file.name} (${file.format}, ${s.gridSize} × ${gridRows(s)}${unfilled > 0 ? `, ${unfilled} unfilled cells` : ''})` +
+            ' · kept until a data, model, training or plane field changes',
+          file.kind === 'bundle' ? `grid ${(s.timings.gridMs / 1000).toFixed(2)} s (${s.device})` : '',
+        );
+      } catch (err) {
+        if (!signal.aborted) this.status.done('import failed: the view shows the surface it showed before', '');
+        throw err;
+      } finally {
+        if (!signal.aborted) this.busy = false;
+      }
+    });
+  }
+
+  private redrawImported(): void {
+    const shown = this.imported;
+    if (shown === null) return;
+    this.view.setSurface(shown.surface, { ...this.state.view, showMarker: true });
+    this.sublevel.setSurface(shown.surface, this.state);
+    this.syncWaterControls();
+    this.view.render();
+    history.replaceState(null, '', `#${encodeState(this.state)}`);
+  }
+
   private installHover(viewEl: HTMLElement): void {
     viewEl.addEventListener('pointermove', (e) => {
       if (e.target !== this.view.canvas) return;
       const pick = this.view.pickAt(e.clientX, e.clientY);
-      this.sublevel.hover(pick === null ? null : pick.iy * (this.result?.surface.gridSize ?? 0) + pick.ix, 'surface');
+      this.sublevel.hover(pick === null ? null : pick.iy * (this.displayedSurface()?.gridSize ?? 0) + pick.ix, 'surface');
     });
     viewEl.addEventListener('pointerleave', () => this.sublevel.hover(null, 'surface'));
   }
 
   private showHover(cell: number | null): void {
     const hoverEl = this.hoverEl;
-    const surface = this.result?.surface;
+    const surface = this.displayedSurface() ?? undefined;
     if (!hoverEl) return;
     if (cell === null || surface === undefined) {
       hoverEl.hidden = true;
@@ -174,7 +331,17 @@ export class App {
         return cloneState(app.state);
       },
       set: (partial: unknown) => this.apply(partial),
-      surface: () => need().surface,
+      surface: () => this.imported?.surface ?? need().surface,
+      exportSurface: async (format: ExportFormat, options?: { download?: boolean }) => {
+        const file = await this.files.save(format, options?.download ?? true);
+        const bytes = typeof file.data === 'string' ? new TextEncoder().encode(file.data).length : file.data.length;
+        return { fileName: file.fileName, bytes, type: file.mime };
+      },
+      importFile: async (bytes: Uint8Array | ArrayBuffer | readonly number[], name: string) => {
+        const data = bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : Uint8Array.from(bytes);
+        const error = await this.files.importBytes(data, name);
+        return error === null ? { ok: true as const } : { ok: false as const, error };
+      },
       model: () => {
         const r = need();
         return {
@@ -205,17 +372,46 @@ export class App {
         need();
         return this.sublevel.mergeLevel(a, b, connectivity);
       },
-      minima: (connectivity?: 4 | 8) => {
+      sliceMinima: (connectivity?: 4 | 8) => {
         need();
         return this.sublevel.minima(connectivity);
       },
+      train: (options?: unknown) => this.training.train(options ?? {}),
+      widthSweep: (options?: unknown) => this.training.widthSweep(options ?? {}),
+      stopTraining: () => this.training.stop(),
+      minima: () => this.training.list(),
+      useMinimum: (id: number | null) => this.training.useMinimum(id).then(() => this.scheduler.settled()),
+      markEndpoint: (id: number, on?: boolean) => this.training.setEndpoint(id, on ?? true),
       sweep: () => this.sublevel.toggleSweep(),
       redraw: () => this.sublevel.flush(),
+      camera: () => this.view.getCamera(),
+      link: () => this.exporter.link(),
+      copyLink: () => this.exporter.copyLink(),
+      exportPng: async (options) => {
+        const { blob, ...rest } = await this.exporter.png(options);
+        return { ...rest, type: blob.type };
+      },
+      exportVideo: async (options) => {
+        const { blob, ...rest } = await this.exporter.video(options);
+        return { ...rest, type: blob.type };
+      },
+      cancelExport: () => this.exporter.cancel(),
     };
   }
 }
 
-/** True when a and b differ at most in their `sublevel` group. */
+/** True when a and b differ at most in their `sublevel` and `camera` groups (neither needs the engine). */
 function sameExceptSublevel(a: AppState, b: AppState): boolean {
-  return JSON.stringify({ ...a, sublevel: null }) === JSON.stringify({ ...b, sublevel: null });
+  return JSON.stringify({ ...a, sublevel: null, camera: null }) === JSON.stringify({ ...b, sublevel: null, camera: null });
+}
+
+/** True when a and b ask the engine for the same surface (seed, data, model, training, plane). */
+function sameEngineInputs(a: AppState, b: AppState): boolean {
+  const key = (s: AppState): string => JSON.stringify([s.seed, s.data, s.model, s.train, s.plane]);
+  return key(a) === key(b);
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f + 0;
 }

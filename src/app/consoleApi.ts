@@ -3,6 +3,8 @@ import type { AppState } from '../state/appState';
 import type { Segment } from '../model/spec';
 import type { GridPoint } from '../landscape/sublevelAnalysis';
 import type { SublevelResult } from './sublevelController';
+import type { MinimumApiEntry, SweepApiResult, TrainApiResult } from './trainingController';
+import type { CameraPose } from '../view/camera';
 
 /** What `window.landscape` offers power users and tests (documented in the README). */
 export interface LandscapeApi {
@@ -42,13 +44,65 @@ export interface LandscapeApi {
    */
   mergeLevel(pointA: GridPoint, pointB: GridPoint, connectivity?: 4 | 8): number;
   /** The slice's local minima in birth order (deepest first) with death and persistence. */
-  minima(connectivity?: 4 | 8): {
+  sliceMinima(connectivity?: 4 | 8): {
     cell: number; ix: number; iy: number; alpha: number; beta: number; birth: number; death: number; persistence: number;
   }[];
   /** Start the animated sweep of E from min to max, or stop it if running. */
   sweep(): void;
+  /**
+   * Train K seeds of the page's network on its data, all at once (GPU, else the CPU twin):
+   * `{ seeds: K (1..256), steps, optimizer: 'adam' | 'sgd', lr, epsilon (ε / median initial loss, default 1e-4),
+   * firstSeed, snapshotEvery }`; out-of-range values are clamped and listed in `notices`. Every
+   * trained network joins minima(). Resolves with the final losses per seed and the success fraction.
+   */
+  train(options?: unknown): Promise<TrainApiResult>;
+  /**
+   * The "are all minima global?" experiment: `{ samples: m, widths: n₁[] (default 1 … m+2), seeds, steps, lr,
+   * optimizer, activation, loss, duplicated, epsilon, dataSeed, keep }`; per width the success fraction and median final loss.
+   */
+  widthSweep(options?: unknown): Promise<SweepApiResult>;
+  /** Stop a running train() or widthSweep() (it rejects with an AbortError). */
+  stopTraining(): void;
+  /** Every kept trained network, oldest first, with θ (and snapshots) as Float32Arrays. */
+  minima(): MinimumApiEntry[];
+  /** Centre the plane on a kept network (null: train θ₀ from the state again); resolves when redrawn. */
+  useMinimum(id: number | null): Promise<void>;
+  /** Mark (or unmark) a kept network as an endpoint for curves between minima. */
+  markEndpoint(id: number, on?: boolean): void;
   /** Draw every view now (before a screenshot); they otherwise draw on the next frame. */
   redraw(): void;
+  /** The on-screen camera: azimuth and elevation in degrees, distance in world units. */
+  camera(): CameraPose;
+  /** The page's URL with the whole state, camera included, in the hash. */
+  link(): string;
+  /** Copy link() to the clipboard (or select it in a field where the clipboard is refused). */
+  copyLink(): Promise<'copied' | 'selected'>;
+  /**
+   * Save a PNG of the 3-D view: `{ scale: 1 | 2 | 4, transparent, colorBar, caption, download }`
+   * (defaults 2, false, true, true, true). Resolves with its size and file name.
+   */
+  exportPng(options?: unknown): Promise<{ width: number; height: number; bytes: number; fileName: string; ignored: string[]; type: string }>;
+  /**
+   * Render and save a WebM: `{ kind: 'turntable' | 'water' | 'path', resolution: '720p' | '1080p', width, height,
+   * durationS, fps, codec: 'vp9' | 'vp8', colorBar, caption, path: CameraPose[], download }`. Rejects with an
+   * AbortError after cancelExport().
+   */
+  exportVideo(options?: unknown): Promise<{
+    encoder: 'webcodecs' | 'mediarecorder'; codec: string; frames: number; width: number; height: number; fps: number;
+    durationS: number; bytes: number; fileName: string; ignored: string[]; type: string;
+  }>;
+  /** Cancel a running video export; false when none runs. */
+  cancelExport(): boolean;
+  /**
+   * Save the surface on screen as 'h5' | 'npy' | 'csv' | 'vtp' | 'glb' | 'bundle' (see README,
+   * "File formats"); `download: false` only builds it. Rejects with a message when it cannot.
+   */
+  exportSurface(format: 'h5' | 'npy' | 'csv' | 'vtp' | 'glb' | 'bundle', options?: { download?: boolean }): Promise<{ fileName: string; bytes: number; type: string }>;
+  /**
+   * Open a file's bytes as if dropped on the page (format by magic bytes, then by `name`): a
+   * surface is shown in place, a model bundle is evaluated; a bad file leaves the view as it was.
+   */
+  importFile(bytes: Uint8Array | ArrayBuffer | readonly number[], name: string): Promise<{ ok: true } | { ok: false; error: string }>;
 }
 
 declare global {

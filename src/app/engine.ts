@@ -15,7 +15,10 @@ import { evaluate } from '../model/network';
 import { deriveSeed } from '../model/rng';
 import { assertValidSpec, paramLayout, type MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
+import { trainMultiSeed } from '../train/multiSeed';
+import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types';
 import { EngineWorker } from './workerClient';
+import type { MultiSeedJob } from './workerProtocol';
 
 export interface EngineResult {
   readonly surface: Surface;
@@ -30,6 +33,30 @@ export interface EngineResult {
 }
 
 export type StatusReporter = (stage: 'train' | 'grid', fraction: number, detail?: string) => void;
+
+/**
+ * A kept network chosen as the centre θ₀ of the plane. It replaces training while the page's
+ * data and network (`dataKey`) are the ones it was trained for; it lives in the session only,
+ * not in the URL (a link reproduces the trained θ₀ instead).
+ */
+export interface CenterOverride {
+  readonly id: number;
+  readonly name: string;
+  readonly dataKey: string;
+  readonly theta: Float32Array;
+}
+
+/** Result of `Engine.trainSeeds`: where it ran, and what the user should know. */
+export interface SeedTraining {
+  readonly result: MultiSeedResult;
+  readonly device: 'webgpu' | 'cpu';
+  readonly warnings: readonly string[];
+}
+
+/** The cache key of the data and network stages of a state. */
+export function dataKeyOf(state: AppState): string {
+  return JSON.stringify([state.seed, state.data, state.model]);
+}
 
 /** The spec the state asks for; the scalar example u·v·x has its fixed 2-parameter network. */
 export function specFor(state: AppState, data: Dataset): MlpSpec {
@@ -48,9 +75,17 @@ export function specFor(state: AppState, data: Dataset): MlpSpec {
 
 export class Engine {
   private readonly worker = new EngineWorker();
+  /** Multi-seed training has its own worker, so cancelling a surface never cancels training. */
+  private readonly trainWorker = new EngineWorker();
+  /** GPU jobs run one after another: error scopes are a per-device stack. */
+  private gpuQueue: Promise<unknown> = Promise.resolve();
+  private center: CenterOverride | null = null;
   private readonly kernel: LossGridKernel | null;
   private dataCache: { key: string; data: Dataset; spec: MlpSpec } | null = null;
-  private trainCache: { key: string; theta: Float32Array; loss: number; diverged: boolean; ms: number } | null = null;
+  /** θ₀ and how it was made; `kept` when it is a kept network rather than trained from the state. */
+  private trainCache: { key: string; theta: Float32Array; loss: number; diverged: boolean; ms: number; warnings: string[]; kept: boolean } | null = null;
+  /** The trained θ₀ set aside while a kept network is the centre, so going back never retrains. */
+  private trainedAside: Engine['trainCache'] = null;
   private planeCache: { key: string; plane: Plane } | null = null;
   private surfaceCache: { key: string; surface: Surface; warnings: string[] } | null = null;
 
@@ -67,36 +102,42 @@ export class Engine {
   }
 
   async compute(state: AppState, signal: AbortSignal, report: StatusReporter): Promise<EngineResult> {
-    const dataKey = JSON.stringify([state.seed, state.data, state.model]);
-    if (this.dataCache?.key !== dataKey) {
-      const data = makeDataset(state.data.kind, { ...state.data, seed: state.seed }, state.data.kind === 'uvx' ? 'mse' : state.model.loss);
-      const spec = specFor(state, data);
-      assertValidSpec(spec);
-      this.dataCache = { key: dataKey, data, spec };
-    }
-    const { data, spec } = this.dataCache;
+    const { key: dataKey, data, spec } = this.dataFor(state);
 
-    const trainKey = JSON.stringify([dataKey, state.train]);
+    const center = this.center?.dataKey === dataKey ? this.center : null;
+    const centerWarnings: string[] = [];
+    if (this.center && !center) {
+      centerWarnings.push(`θ₀ is trained again: the kept network "${this.center.name}" belongs to other data or another network`);
+      this.center = null;
+    }
+    // A chosen centre replaces the training stage; its id is in the key, so choosing another one
+    // (or none) redoes the plane and the surface, and never the data.
+    const trainKey = JSON.stringify([dataKey, center ? { center: center.id } : state.train]);
     let trainMs = 0;
     if (this.trainCache?.key !== trainKey) {
       const t0 = performance.now();
       const init = initParams(spec, deriveSeed(state.seed, 'init'));
-      if (state.data.kind === 'uvx') {
+      if (this.trainCache && !this.trainCache.kept) this.trainedAside = this.trainCache;
+      if (!center && this.trainedAside?.key === trainKey) {
+        this.trainCache = this.trainedAside;
+      } else if (center) {
+        const theta = center.theta.slice();
+        const { loss } = evaluate(spec, theta, data);
+        this.trainCache = { key: trainKey, theta, loss, diverged: !Number.isFinite(loss), ms: 0, warnings: [], kept: true };
+      } else if (state.data.kind === 'uvx') {
         // The whole weight space is the plane: centre at the saddle, nothing to train.
         const theta = new Float32Array(2);
-        this.trainCache = { key: trainKey, theta, loss: evaluate(spec, theta, data).loss, diverged: false, ms: 0 };
+        this.trainCache = { key: trainKey, theta, loss: evaluate(spec, theta, data).loss, diverged: false, ms: 0, warnings: [], kept: false };
       } else {
-        const reply = await this.worker.train(
-          { spec, samples: { m: data.m, inputs: data.inputs, x: data.x, y: data.y }, theta0: init, steps: state.train.steps, learningRate: state.train.learningRate },
-          signal,
-          (fraction, loss) => report('train', fraction, loss === undefined ? undefined : `loss ${loss.toPrecision(4)}`),
-        );
+        const warnings: string[] = [];
+        const reply = await this.trainCenter(state, spec, data, init, signal, report, warnings);
         trainMs = performance.now() - t0;
-        this.trainCache = { key: trainKey, theta: reply.theta, loss: reply.finalLoss, diverged: reply.diverged, ms: trainMs };
+        this.trainCache = { key: trainKey, theta: reply.theta, loss: reply.finalLoss, diverged: reply.diverged, ms: trainMs, warnings, kept: false };
       }
       this.planeCache = null;
     }
     const { theta, loss: trainLoss, diverged } = this.trainCache;
+    const trainWarnings = [...centerWarnings, ...this.trainCache.warnings];
 
     const planeKey = JSON.stringify([trainKey, state.plane.filterNormalize, state.plane.keepBiasDirections]);
     if (this.planeCache?.key !== planeKey) {
@@ -111,7 +152,94 @@ export class Engine {
       const surface = await this.computeSurface(state, spec, data, plane, signal, report, trainMs, warnings);
       this.surfaceCache = { key: surfaceKey, surface, warnings };
     }
-    return { surface: this.surfaceCache.surface, spec, data, theta, plane, trainLoss, diverged, warnings: this.surfaceCache.warnings };
+    return {
+      surface: this.surfaceCache.surface, spec, data, theta, plane, trainLoss, diverged,
+      warnings: [...trainWarnings, ...this.surfaceCache.warnings],
+    };
+  }
+
+  /** The data set and network of a state (the first stage, cached). */
+  dataFor(state: AppState): { key: string; data: Dataset; spec: MlpSpec } {
+    const dataKey = dataKeyOf(state);
+    if (this.dataCache?.key !== dataKey) {
+      const data = makeDataset(state.data.kind, { ...state.data, seed: state.seed }, state.data.kind === 'uvx' ? 'mse' : state.model.loss);
+      const spec = specFor(state, data);
+      assertValidSpec(spec);
+      this.dataCache = { key: dataKey, data, spec };
+    }
+    return this.dataCache;
+  }
+
+  /** The kept network in use as θ₀, or null when θ₀ is trained from the state. */
+  get centerOverride(): CenterOverride | null {
+    return this.center;
+  }
+
+  /** Use a kept network as θ₀ (null: train θ₀ from the state again); takes effect on the next compute. */
+  setCenter(center: CenterOverride | null): void {
+    this.center = center;
+  }
+
+  /**
+   * θ₀ by full-batch Adam: on the GPU (one parameter vector of the multi-seed trainer) when
+   * there is one, else, or when the GPU fails, the CPU reference in the worker.
+   */
+  private async trainCenter(
+    state: AppState, spec: MlpSpec, data: Dataset, init: Float32Array, signal: AbortSignal, report: StatusReporter, warnings: string[],
+  ): Promise<{ theta: Float32Array; finalLoss: number; diverged: boolean }> {
+    const samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
+    const { steps, learningRate } = state.train;
+    const progress = (step: number, loss: number): void => report('train', step / Math.max(1, steps), `step ${step} · loss ${loss.toPrecision(4)}`);
+    if (this.gpu) {
+      const device = this.gpu.device;
+      try {
+        const r = await this.withGpu(() => trainMultiSeed({
+          spec, samples, thetas: [init], steps, optimizer: 'adam', learningRate, signal,
+          progressEvery: Math.max(1, Math.floor(steps / 50)),
+          onProgress: (step, losses) => progress(step, losses[0] ?? Number.NaN),
+        }, device));
+        return { theta: r.thetas, finalLoss: r.finalLosses[0] ?? Number.NaN, diverged: (r.diverged[0] ?? 0) !== 0 };
+      } catch (err) {
+        if (signal.aborted || err instanceof AbortError) throw err;
+        warnings.push(`GPU training failed (${err instanceof Error ? err.message : String(err)}); θ₀ was trained by the CPU reference instead.`);
+      }
+    }
+    return this.worker.train(
+      { spec, samples, theta0: init, steps, learningRate },
+      signal,
+      (fraction, loss) => report('train', fraction, loss === undefined ? undefined : `step ${Math.round(fraction * steps)} · loss ${loss.toPrecision(4)}`),
+    );
+  }
+
+  /**
+   * K seeds (or start vectors) of one network at once: on the GPU when there is one, else, or
+   * when the GPU fails (said in `warnings`), the CPU twin in its own worker.
+   */
+  async trainSeeds(opts: MultiSeedOptions, signal: AbortSignal): Promise<SeedTraining> {
+    const warnings: string[] = [];
+    if (this.gpu) {
+      const device = this.gpu.device;
+      try {
+        const result = await this.withGpu(() => trainMultiSeed({ ...opts, signal }, device));
+        return { result, device: 'webgpu', warnings };
+      } catch (err) {
+        if (signal.aborted || err instanceof AbortError) throw err;
+        warnings.push(`GPU training failed (${err instanceof Error ? err.message : String(err)}); the CPU twin trained instead.`);
+      }
+    }
+    const { onProgress, signal: _signal, ...rest } = opts;
+    const job = rest as MultiSeedJob;
+    const result = await this.trainWorker.trainMulti(job, signal, onProgress);
+    return { result, device: 'cpu', warnings };
+  }
+
+  /** GPU work in error scopes, one job at a time (see withGpuErrors). */
+  private withGpu<T>(body: () => Promise<T>): Promise<T> {
+    const gpu = this.gpu;
+    if (!gpu) return Promise.reject(new Error('no GPU'));
+    const run = this.gpuQueue.then(() => withGpuErrors(gpu.device, body));
+    this.gpuQueue = run.catch(() => undefined);
+    return run;
   }
 
   private makePlane(state: AppState, spec: MlpSpec, theta: Float32Array): Plane {
@@ -142,7 +270,7 @@ export class Engine {
     if (this.kernel && this.gpu) {
       try {
         const kernel = this.kernel;
-        [result, centerLoss] = await withGpuErrors(this.gpu.device, async () => {
+        [result, centerLoss] = await this.withGpu(async () => {
           const grid = await kernel.run(req, { signal, onProgress });
           const center: GridRequest = squareGrid(base, 1, 0);
           return [grid, (await kernel.run(center, { signal })).loss[0] ?? Number.NaN] as const;
@@ -178,13 +306,17 @@ export class Engine {
 
   /** Forget a stage and everything after it, so the next compute redoes it. */
   invalidate(stage: 'train' | 'surface'): void {
-    if (stage === 'train') this.trainCache = null;
+    if (stage === 'train') {
+      this.trainCache = null;
+      this.trainedAside = null;
+    }
     this.surfaceCache = null;
   }
 
   dispose(): void {
     this.kernel?.dispose();
     this.worker.dispose();
+    this.trainWorker.dispose();
   }
 }
 

@@ -1,10 +1,11 @@
 import { AbortError, type GridRequest, type GridResult } from '../gpu/lossGrid.types';
-import type { TrainReply, WorkerReply, WorkerRequest } from './workerProtocol';
+import type { MultiSeedResult } from '../train/multiSeed.types';
+import type { MultiSeedJob, TrainReply, WorkerReply, WorkerRequest } from './workerProtocol';
 
 type Pending = {
   resolve: (reply: WorkerReply) => void;
   reject: (err: Error) => void;
-  onProgress: ((fraction: number, loss?: number) => void) | undefined;
+  onProgress: ((fraction: number, loss?: number, reply?: Extract<WorkerReply, { type: 'progress' }>) => void) | undefined;
 };
 
 /**
@@ -27,6 +28,17 @@ export class EngineWorker {
     });
   }
 
+  /** Multi-seed training on the CPU twin; `onProgress` gets the step and the per-seed losses. */
+  trainMulti(job: MultiSeedJob, signal: AbortSignal, onProgress?: (step: number, losses: Float32Array) => void): Promise<MultiSeedResult> {
+    const progress = (_f: number, _l?: number, reply?: Extract<WorkerReply, { type: 'progress' }>): void => {
+      if (reply?.step !== undefined && reply.losses) onProgress?.(reply.step, reply.losses);
+    };
+    return this.call({ type: 'train-multi', id: 0, job }, signal, progress).then((r) => {
+      if (r.type !== 'train-multi-done') throw new Error('worker answered the wrong job');
+      return r.result;
+    });
+  }
+
   grid(request: GridRequest, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<GridResult> {
     return this.call({ type: 'grid', id: 0, request }, signal, onProgress).then((r) => {
       if (r.type !== 'grid-done') throw new Error('worker answered the wrong job');
@@ -37,7 +49,7 @@ export class EngineWorker {
   private call(
     msg: WorkerRequest,
     signal: AbortSignal,
-    onProgress: ((fraction: number, loss?: number) => void) | undefined,
+    onProgress: Pending['onProgress'],
   ): Promise<WorkerReply> {
     if (signal.aborted) return Promise.reject(new AbortError());
     const id = this.nextId++;
@@ -62,7 +74,7 @@ export class EngineWorker {
       const job = this.pending.get(reply.id);
       if (!job) return;
       if (reply.type === 'progress') {
-        job.onProgress?.(reply.fraction, reply.loss);
+        job.onProgress?.(reply.fraction, reply.loss, reply);
         return;
       }
       this.pending.delete(reply.id);

@@ -15,6 +15,8 @@ export type GridPoint = number | { readonly ix: number; readonly iy: number } | 
 /** The part of a Surface these tools read. */
 export interface SurfaceGrid {
   readonly gridSize: number;
+  /** Rows when they differ from gridSize (non-square grids); see Surface.ny. */
+  readonly ny?: number;
   readonly alphas: Float32Array;
   readonly betas: Float32Array;
   readonly loss: Float32Array;
@@ -33,6 +35,8 @@ export interface LabelledLevel extends SublevelComponents {
 
 export class SublevelAnalysis {
   readonly gridSize: number;
+  /** Grid rows (along β); equals gridSize on square grids. */
+  readonly rows: number;
   private readonly grid: SurfaceGrid;
   private readonly labeler: SublevelLabeler;
   private readonly trees = new Map<Connectivity, MergeTree>();
@@ -41,15 +45,16 @@ export class SublevelAnalysis {
   constructor(grid: SurfaceGrid) {
     this.grid = grid;
     this.gridSize = grid.gridSize;
-    this.labeler = new SublevelLabeler(grid.gridSize, grid.gridSize);
-    this.elder = new Int32Array(Math.ceil((grid.gridSize * grid.gridSize) / 2));
+    this.rows = grid.ny ?? grid.gridSize;
+    this.labeler = new SublevelLabeler(grid.gridSize, this.rows);
+    this.elder = new Int32Array(Math.ceil((grid.gridSize * this.rows) / 2));
   }
 
   /** The merge tree for this connectivity, built on first use. */
   tree(connectivity: Connectivity): MergeTree {
     let tree = this.trees.get(connectivity);
     if (tree === undefined) {
-      tree = buildMergeTree(this.grid.loss, this.gridSize, this.gridSize, connectivity);
+      tree = buildMergeTree(this.grid.loss, this.gridSize, this.rows, connectivity);
       this.trees.set(connectivity, tree);
     }
     return tree;
@@ -91,9 +96,10 @@ export class SublevelAnalysis {
 }
 
 /** Grid index `iy * gridSize + ix` of a point given in any of the {@link GridPoint} forms. */
-export function resolveGridPoint(point: unknown, grid: Pick<SurfaceGrid, 'gridSize' | 'alphas' | 'betas'>): number {
+export function resolveGridPoint(point: unknown, grid: Pick<SurfaceGrid, 'gridSize' | 'ny' | 'alphas' | 'betas'>): number {
   const n = grid.gridSize;
-  const count = n * n;
+  const rows = grid.ny ?? n;
+  const count = n * rows;
   if (typeof point === 'number') {
     if (Number.isInteger(point) && point >= 0 && point < count) return point;
     throw new RangeError(`a grid index must be an integer in [0, ${count}), got ${point}`);
@@ -102,8 +108,8 @@ export function resolveGridPoint(point: unknown, grid: Pick<SurfaceGrid, 'gridSi
     const p = point as Record<string, unknown>;
     const { ix, iy, alpha, beta } = p;
     if (typeof ix === 'number' && typeof iy === 'number') {
-      if (Number.isInteger(ix) && Number.isInteger(iy) && ix >= 0 && iy >= 0 && ix < n && iy < n) return iy * n + ix;
-      throw new RangeError(`{ix, iy} must be integers in [0, ${n}), got {ix: ${ix}, iy: ${iy}}`);
+      if (Number.isInteger(ix) && Number.isInteger(iy) && ix >= 0 && iy >= 0 && ix < n && iy < rows) return iy * n + ix;
+      throw new RangeError(`{ix, iy} must be integers in [0, ${n}) × [0, ${rows}), got {ix: ${ix}, iy: ${iy}}`);
     }
     if (typeof alpha === 'number' && typeof beta === 'number' && Number.isFinite(alpha) && Number.isFinite(beta)) {
       return nearestIndex(grid.betas, beta) * n + nearestIndex(grid.alphas, alpha);

@@ -3,7 +3,15 @@
  * everywhere (CPU, GPU, exports): ix runs along α (directionX), iy along β (directionY).
  */
 export interface Surface {
+  /** Points per row (along α); with `ny` absent also the number of rows (a square grid). */
   readonly gridSize: number;
+  /**
+   * Rows along β when they differ from `gridSize` (imported non-square grids, nx ≠ ny); the grid
+   * index stays `iy * gridSize + ix`. Read it through {@link gridRows}.
+   */
+  readonly ny?: number;
+  /** Where an imported surface came from (the engine did not compute it). */
+  readonly imported?: { readonly name: string; readonly format: string };
   readonly span: number;
   /** α coordinate of each column, length gridSize. */
   readonly alphas: Float32Array;
@@ -23,6 +31,11 @@ export interface Surface {
   readonly device: 'webgpu' | 'cpu';
   readonly adapter: string;
   readonly timings: SurfaceTimings;
+}
+
+/** Rows of a surface's grid (along β): `ny` for non-square grids, else `gridSize`. */
+export function gridRows(surface: { readonly gridSize: number; readonly ny?: number }): number {
+  return surface.ny ?? surface.gridSize;
 }
 
 export interface SurfaceTimings {

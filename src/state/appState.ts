@@ -57,6 +57,21 @@ export interface AppState {
     /** Show the top-down 2-D heatmap inset. */
     heatmap: boolean;
   };
+  /** Where the 3-D camera looks from (orbit around the box centre); never part of an engine cache key. */
+  camera: CameraState;
+}
+
+/**
+ * Camera placement, structurally the view's CameraPose (state may not import view; a test keeps the
+ * default equal to CAMERA_PRESETS.default and the bounds equal to the view's).
+ */
+export interface CameraState {
+  /** Degrees around the vertical axis, −180..180; 0 looks from the −β side, 90 from +α. */
+  azimuth: number;
+  /** Degrees above the horizontal plane. */
+  elevation: number;
+  /** Distance to the orbit target in world units (the α,β square is 2 units wide). */
+  distance: number;
 }
 
 export const CONNECTIVITIES = [4, 8] as const;
@@ -77,6 +92,9 @@ export const LIMITS = {
   zClip: [0, 1e12],
   level: [0, 1e12],
   contours: [0, 64],
+  azimuth: [-180, 180],
+  elevation: [-89.9, 89.9],
+  distance: [1.2, 12],
 } as const;
 
 export function defaultState(): AppState {
@@ -88,6 +106,7 @@ export function defaultState(): AppState {
     plane: { gridSize: 129, span: 1, filterNormalize: true, keepBiasDirections: false },
     view: { logScale: true, zClip: 0, colormap: 'viridis' },
     sublevel: { level: 0, logSlider: true, water: true, connectivity: 4, colourComponents: true, contours: 10, heatmap: true },
+    camera: { azimuth: 35, elevation: 30, distance: 5.6 },
   };
 }
 

@@ -68,6 +68,7 @@ const FIELDS: readonly Field[] = [
   boolField('comps', 'sublevel', 'colourComponents', (s) => s.sublevel.colourComponents, (s, v) => (s.sublevel.colourComponents = v)),
   intField('iso', 'sublevel', 'contours', LIMITS.contours, (s) => s.sublevel.contours, (s, v) => (s.sublevel.contours = v)),
   boolField('map', 'sublevel', 'heatmap', (s) => s.sublevel.heatmap, (s, v) => (s.sublevel.heatmap = v)),
+  cameraField(),
 ];
 
 export function encodeState(s: AppState): string {
@@ -278,6 +279,63 @@ function connectivityField(): Field {
       const value = CONNECTIVITIES.find((c) => c === raw || String(c) === raw);
       if (value === undefined) ignored.push(`${name} ${formatRaw(raw)} is not 4 or 8; kept ${s.sublevel.connectivity}`);
       else s.sublevel.connectivity = value;
+    },
+  };
+}
+
+const CAMERA_PARTS = [
+  ['azimuth', LIMITS.azimuth],
+  ['elevation', LIMITS.elevation],
+  ['distance', LIMITS.distance],
+] as const;
+
+/**
+ * The camera as one key, `cam=azimuth,elevation,distance` (degrees, degrees, world units). The console
+ * API may also pass `{ camera: { azimuth: 90 } }` (parts left out keep the base) or an array of three.
+ * One unparsable part keeps the whole base camera; parts out of range are clamped.
+ */
+function cameraField(): Field {
+  const name = 'camera';
+  return {
+    key: 'cam',
+    group: null,
+    name,
+    encode: (s) => [s.camera.azimuth, s.camera.elevation, s.camera.distance].map(formatNumber).join(','),
+    apply(s, raw, ignored) {
+      const kept = `kept "${[s.camera.azimuth, s.camera.elevation, s.camera.distance].map(formatNumber).join(',')}"`;
+      const given: (unknown)[] = [undefined, undefined, undefined];
+      if (typeof raw === 'string' || Array.isArray(raw)) {
+        const items: unknown[] = typeof raw === 'string' ? raw.split(',').map((t) => t.trim()) : raw;
+        if (items.length !== 3) {
+          ignored.push(`${name} ${formatRaw(raw)} is not "azimuth,elevation,distance"; ${kept}`);
+          return;
+        }
+        items.forEach((v, i) => (given[i] = v));
+      } else if (isPlainObject(raw)) {
+        for (const [key, v] of Object.entries(raw)) {
+          const i = CAMERA_PARTS.findIndex(([part]) => part === key);
+          if (i < 0) ignored.push(`unknown key ${quote(`camera.${key}`)}`);
+          else given[i] = v;
+        }
+      } else {
+        ignored.push(`${name} ${formatRaw(raw)} is not "azimuth,elevation,distance"; ${kept}`);
+        return;
+      }
+      const next = { ...s.camera };
+      const notes: string[] = [];
+      for (const [i, [part, limits]] of CAMERA_PARTS.entries()) {
+        const v = given[i];
+        if (v === undefined) continue;
+        const checked = checkNumber(v, false, limits);
+        if (checked.kind === 'bad') {
+          ignored.push(`${name} ${formatRaw(raw)}: ${part} ${formatRaw(v)} ${checked.reason}; ${kept}`);
+          return;
+        }
+        if (checked.notes.length > 0) notes.push(`${part} ${formatRaw(v)} ${checked.notes.join(', ')}`);
+        next[part] = checked.value;
+      }
+      if (notes.length > 0) ignored.push(`${name} ${formatRaw(raw)}: ${notes.join('; ')}`);
+      s.camera = next;
     },
   };
 }

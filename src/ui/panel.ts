@@ -102,6 +102,11 @@ export class Panel {
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }
 
+  /** A folder at the end of the panel for another part of the UI (e.g. Export). */
+  addFolder(title: string): GUI {
+    return this.gui.addFolder(title);
+  }
+
   private emitHidden(): void {
     const text = this.model.hidden.trim();
     // Hand over the text as typed; the state's validator parses, clamps and reports.

@@ -3,7 +3,7 @@
  * component colours as the 3-D view, on a 2-D canvas. α runs right, β up (as seen from above).
  */
 import { contourSegments } from '../landscape/contours';
-import type { Surface } from '../landscape/surface';
+import { gridRows, type Surface } from '../landscape/surface';
 import type { ColormapName } from '../state/appState';
 import { colormap, nonFiniteColor, type Rgb } from './colormaps';
 import type { LossScale } from './heights';
@@ -61,7 +61,7 @@ export class Heatmap {
     this.centerCell = centerCell;
     const { surface, scale } = input;
     this.units = surface.loss.map((v) => (Number.isFinite(v) ? scale.toUnit(v) : NaN));
-    this.contourPaths = contourLevels.map((level) => contourSegments(surface.loss, surface.gridSize, surface.gridSize, level));
+    this.contourPaths = contourLevels.map((level) => contourSegments(surface.loss, surface.gridSize, gridRows(surface), level));
     this.request();
   }
 
@@ -84,9 +84,10 @@ export class Heatmap {
     const y = (clientY - rect.top) * (this.canvas.height / rect.height) / this.ratio() - MARGIN_TOP;
     if (x < 0 || y < 0 || x > PLOT || y > PLOT) return null;
     const n = input.surface.gridSize;
+    const rows = gridRows(input.surface);
     const ix = Math.round((x / PLOT) * (n - 1));
-    const iy = Math.round((1 - y / PLOT) * (n - 1));
-    return Math.min(n - 1, Math.max(0, iy)) * n + Math.min(n - 1, Math.max(0, ix));
+    const iy = Math.round((1 - y / PLOT) * (rows - 1));
+    return Math.min(rows - 1, Math.max(0, iy)) * n + Math.min(n - 1, Math.max(0, ix));
   }
 
   private ratio(): number {
@@ -113,8 +114,9 @@ export class Heatmap {
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(this.image, MARGIN_LEFT, MARGIN_TOP, PLOT, PLOT);
     const n = input.surface.gridSize;
+    const rows = gridRows(input.surface);
     const toX = (gx: number): number => MARGIN_LEFT + (n > 1 ? gx / (n - 1) : 0.5) * PLOT;
-    const toY = (gy: number): number => MARGIN_TOP + (1 - (n > 1 ? gy / (n - 1) : 0.5)) * PLOT;
+    const toY = (gy: number): number => MARGIN_TOP + (1 - (rows > 1 ? gy / (rows - 1) : 0.5)) * PLOT;
 
     const strokeSegments = (segments: Float32Array): void => {
       ctx.beginPath();
@@ -131,12 +133,12 @@ export class Heatmap {
     if (sub?.water === true) {
       ctx.lineWidth = 1.6;
       ctx.strokeStyle = 'rgba(235, 247, 255, 0.95)';
-      strokeSegments(contourSegments(input.surface.loss, n, n, sub.level));
+      strokeSegments(contourSegments(input.surface.loss, n, rows, sub.level));
     }
 
     const cellXY = (cell: number): [number, number] => [toX(cell % n), toY(Math.floor(cell / n))];
     const dot = (cell: number | null, fill: string, radius: number): void => {
-      if (cell === null || cell < 0 || cell >= n * n) return;
+      if (cell === null || cell < 0 || cell >= n * rows) return;
       const [x, y] = cellXY(cell);
       ctx.beginPath();
       ctx.arc(x, y, radius, 0, 2 * Math.PI);
@@ -170,17 +172,20 @@ export class Heatmap {
     ctx.lineWidth = 1;
     ctx.strokeStyle = 'rgba(255, 255, 255, 0.3)';
     ctx.strokeRect(MARGIN_LEFT + 0.5, MARGIN_TOP + 0.5, PLOT - 1, PLOT - 1);
-    this.drawAxes(ctx, input.surface.span);
+    this.drawAxes(ctx, input.surface);
   }
 
-  private drawAxes(ctx: CanvasRenderingContext2D, span: number): void {
+  private drawAxes(ctx: CanvasRenderingContext2D, surface: Surface): void {
     ctx.fillStyle = TEXT;
     ctx.font = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
-    const labels: [number, string][] = [
-      [0, formatTick(-span)],
-      [0.5, '0'],
-      [1, formatTick(span)],
-    ];
+    // The plot spans the grid's own coordinates (±span for computed surfaces, any range for imports).
+    const axisLabels = (coords: Float32Array): [number, string][] => {
+      const lo = coords[0] ?? 0;
+      const hi = coords[coords.length - 1] ?? 0;
+      const mid = (lo + hi) / 2;
+      return [[0, formatTick(lo)], [0.5, Math.abs(mid) < 1e-9 * Math.max(1, Math.abs(hi - lo)) ? '0' : formatTick(mid)], [1, formatTick(hi)]];
+    };
+    const labels = axisLabels(surface.alphas);
     ctx.textBaseline = 'top';
     for (const [f, text] of labels) {
       ctx.textAlign = f === 0 ? 'left' : f === 1 ? 'right' : 'center';
@@ -188,7 +193,7 @@ export class Heatmap {
     }
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (const [f, text] of labels) {
+    for (const [f, text] of axisLabels(surface.betas)) {
       const y = MARGIN_TOP + (1 - f) * PLOT + (f === 0 ? -6 : f === 1 ? 6 : 0);
       ctx.fillText(text, MARGIN_LEFT - 4, y);
     }
@@ -207,6 +212,7 @@ export class Heatmap {
     if (ctx === null) return;
     const { surface, scale } = input;
     const n = surface.gridSize;
+    const rows = gridRows(surface);
     const img = ctx.createImageData(PLOT, PLOT);
     const data = img.data;
     const sub = this.sublevel;
@@ -217,9 +223,9 @@ export class Heatmap {
     const units = this.units;
     const unitAt = (i: number): number => units[i] ?? NaN;
     for (let py = 0; py < PLOT; py++) {
-      const gy = (1 - (py + 0.5) / PLOT) * (n - 1);
-      const iy = Math.min(n - 2, Math.max(0, Math.floor(gy)));
-      const fy = n > 1 ? gy - iy : 0;
+      const gy = (1 - (py + 0.5) / PLOT) * (rows - 1);
+      const iy = Math.min(rows - 2, Math.max(0, Math.floor(gy)));
+      const fy = rows > 1 ? gy - iy : 0;
       for (let px = 0; px < PLOT; px++) {
         const gx = ((px + 0.5) / PLOT) * (n - 1);
         const ix = Math.min(n - 2, Math.max(0, Math.floor(gx)));

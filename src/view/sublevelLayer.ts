@@ -59,27 +59,30 @@ export class SublevelLayer {
   }
 
   /**
-   * Isolines of `loss` (gridSize², index iy*gridSize+ix) at `levels`, lying on the mesh whose
-   * vertex heights (unit, 0..1) are `heights`, lifted a little so the surface does not hide them.
+   * Isolines of `loss` (index iy*gridSize+ix) at `levels`, lying on the mesh whose vertex heights
+   * (unit, 0..1) are `heights`, lifted a little so the surface does not hide them. Without `frame`
+   * the grid is gridSize² and fills the box; with it, rows = betas.length and each point sits at
+   * its α, β (as the mesh's vertices do).
    */
-  setContours(loss: Float32Array, heights: Float32Array, gridSize: number, levels: readonly number[]): void {
+  setContours(loss: Float32Array, heights: Float32Array, gridSize: number, levels: readonly number[], frame?: GridFrame): void {
+    const rows = frame?.betas.length ?? gridSize;
     const parts: Float32Array[] = [];
     let total = 0;
     for (const level of levels) {
-      const segments = contourSegments(loss, gridSize, gridSize, level);
+      const segments = contourSegments(loss, gridSize, rows, level);
       parts.push(segments);
       total += segments.length / 2;
     }
     const positions = new Float32Array(total * 3);
-    const step = gridSize > 1 ? (2 * BOX_HALF_WIDTH) / (gridSize - 1) : 0;
     let k = 0;
     for (const segments of parts) {
       for (let i = 0; i + 1 < segments.length; i += 2) {
         const gx = segments[i] ?? 0;
         const gy = segments[i + 1] ?? 0;
-        positions[k++] = -BOX_HALF_WIDTH + gx * step;
-        positions[k++] = gridHeight(heights, gridSize, gx, gy) * BOX_HEIGHT + CONTOUR_LIFT;
-        positions[k++] = BOX_HALF_WIDTH - gy * step;
+        const [x, z] = gridToBox(gx, gy, gridSize, rows, frame);
+        positions[k++] = x;
+        positions[k++] = gridHeight(heights, gridSize, gx, gy, rows) * BOX_HEIGHT + CONTOUR_LIFT;
+        positions[k++] = z;
       }
     }
     this.contourGeometry.setAttribute('position', new Float32BufferAttribute(positions, 3));
@@ -97,11 +100,37 @@ export class SublevelLayer {
   }
 }
 
+/** Coordinates and box half width of a grid whose points sit at their α, β (see SurfaceView). */
+export interface GridFrame {
+  readonly alphas: ArrayLike<number>;
+  readonly betas: ArrayLike<number>;
+  readonly span: number;
+}
+
+/**
+ * Box x and z of fractional grid coordinates: from the α, β of `frame` (linear between grid
+ * lines), or, without a frame, a gridSize² grid filling the box.
+ */
+export function gridToBox(gx: number, gy: number, gridSize: number, rows: number, frame?: GridFrame): [number, number] {
+  if (frame === undefined) {
+    const step = gridSize > 1 ? (2 * BOX_HALF_WIDTH) / (gridSize - 1) : 0;
+    return [-BOX_HALF_WIDTH + gx * step, BOX_HALF_WIDTH - gy * step];
+  }
+  const span = frame.span > 0 ? frame.span : 1;
+  const along = (coords: ArrayLike<number>, g: number, n: number): number => {
+    const i = Math.min(n - 2, Math.max(0, Math.floor(g)));
+    if (n < 2) return coords[0] ?? 0;
+    const f = g - i;
+    return (coords[i] ?? 0) * (1 - f) + (coords[i + 1] ?? 0) * f;
+  };
+  return [(along(frame.alphas, gx, gridSize) / span) * BOX_HALF_WIDTH, -(along(frame.betas, gy, rows) / span) * BOX_HALF_WIDTH];
+}
+
 /** Bilinear height at fractional grid coordinates (on a cell edge this is the mesh's own line). */
-export function gridHeight(heights: Float32Array, gridSize: number, gx: number, gy: number): number {
+export function gridHeight(heights: Float32Array, gridSize: number, gx: number, gy: number, rows = gridSize): number {
   const ix = Math.min(gridSize - 2, Math.max(0, Math.floor(gx)));
-  const iy = Math.min(gridSize - 2, Math.max(0, Math.floor(gy)));
-  if (gridSize < 2) return heights[0] ?? 0;
+  const iy = Math.min(rows - 2, Math.max(0, Math.floor(gy)));
+  if (gridSize < 2 || rows < 2) return heights[0] ?? 0;
   const fx = Math.min(1, Math.max(0, gx - ix));
   const fy = Math.min(1, Math.max(0, gy - iy));
   const at = (x: number, y: number): number => heights[y * gridSize + x] ?? 1;
@@ -120,6 +149,7 @@ export function componentVertexColors(
   elder: Int32Array,
   gridSize: number,
   out: Float32Array,
+  rows = gridSize,
 ): void {
   const cache = new Map<number, readonly [number, number, number]>();
   const colourOf = (label: number): readonly [number, number, number] => {
@@ -131,7 +161,7 @@ export function componentVertexColors(
     }
     return c;
   };
-  for (let iy = 0; iy < gridSize; iy++) {
+  for (let iy = 0; iy < rows; iy++) {
     for (let ix = 0; ix < gridSize; ix++) {
       const i = iy * gridSize + ix;
       let label = labels[i] ?? -1;
@@ -139,7 +169,7 @@ export function componentVertexColors(
         if (ix > 0 && (labels[i - 1] ?? -1) >= 0) label = labels[i - 1] ?? -1;
         else if (ix + 1 < gridSize && (labels[i + 1] ?? -1) >= 0) label = labels[i + 1] ?? -1;
         else if (iy > 0 && (labels[i - gridSize] ?? -1) >= 0) label = labels[i - gridSize] ?? -1;
-        else if (iy + 1 < gridSize && (labels[i + gridSize] ?? -1) >= 0) label = labels[i + gridSize] ?? -1;
+        else if (iy + 1 < rows && (labels[i + gridSize] ?? -1) >= 0) label = labels[i + gridSize] ?? -1;
       }
       const c = label >= 0 ? colourOf(label) : ([0, 0, 0] as const);
       out[3 * i] = c[0];

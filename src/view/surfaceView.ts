@@ -15,7 +15,7 @@ import {
   WebGLRenderer,
 } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import type { Surface } from '../landscape/surface';
+import { gridRows, type Surface } from '../landscape/surface';
 import type { ColormapName } from '../state/appState';
 import { Axes, BOX_HALF_WIDTH, BOX_HEIGHT } from './axes';
 import type { CameraPose, CameraPresetName } from './camera';
@@ -27,7 +27,7 @@ import { surfaceHeights } from './heights';
 import { GridMarker } from './gridMarker';
 import { toLinear } from './linearColor';
 import { CenterMarker } from './marker';
-import { SublevelLayer, componentVertexColors, gridHeight } from './sublevelLayer';
+import { SublevelLayer, componentVertexColors, gridHeight, gridToBox } from './sublevelLayer';
 import { patchWaterMaterial, waterUniforms } from './waterMaterial';
 
 export interface SurfaceViewOptions {
@@ -159,7 +159,8 @@ export class SurfaceView {
   /** Show a new surface. The mesh is rebuilt when the grid size changes, updated in place otherwise. */
   setSurface(surface: Surface, opts: SurfaceViewOptions): void {
     if (this.disposed) return;
-    if (this.mesh === null || this.surface?.gridSize !== surface.gridSize) this.rebuildMesh(surface.gridSize);
+    const sameGrid = this.surface !== null && this.surface.gridSize === surface.gridSize && gridRows(this.surface) === gridRows(surface);
+    if (this.mesh === null || !sameGrid) this.rebuildMesh(surface.gridSize, gridRows(surface));
     this.surface = surface;
     this.options = opts;
     this.updateSurface();
@@ -188,7 +189,7 @@ export class SurfaceView {
     if (this.disposed) return;
     this.contourLevels = [...levels];
     const surface = this.surface;
-    if (surface !== null) this.sublevelLayer.setContours(surface.loss, this.heights, surface.gridSize, this.contourLevels);
+    if (surface !== null) this.sublevelLayer.setContours(surface.loss, this.heights, surface.gridSize, this.contourLevels, surface);
     this.requestRender();
   }
 
@@ -275,6 +276,63 @@ export class SurfaceView {
     this.requestRender();
   }
 
+  /**
+   * Calls `listener` with the pose once the user has stopped orbiting or zooming and damping has
+   * settled (`delayMs` after the last movement). Poses set by code (setCamera) do not count.
+   * Returns a function that stops listening.
+   */
+  onCameraSettled(listener: (pose: CameraPose) => void, delayMs = 400): () => void {
+    let userMoving = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const schedule = (): void => {
+      if (!userMoving) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        userMoving = false;
+        if (!this.disposed) listener(this.getCamera());
+      }, delayMs);
+    };
+    const onStart = (): void => {
+      userMoving = true;
+      clearTimeout(timer);
+    };
+    this.controls.addEventListener('start', onStart);
+    this.controls.addEventListener('change', schedule);
+    this.controls.addEventListener('end', schedule);
+    return () => {
+      clearTimeout(timer);
+      this.controls.removeEventListener('start', onStart);
+      this.controls.removeEventListener('change', schedule);
+      this.controls.removeEventListener('end', schedule);
+    };
+  }
+
+  /**
+   * Draw the scene as it is now into another renderer (an export), seen from `pose` with the aspect
+   * of `width`×`height`. The on-screen camera, canvas and controls are left as they are.
+   */
+  renderInto(renderer: WebGLRenderer, width: number, height: number, pose: CameraPose = this.getCamera()): void {
+    if (this.disposed) return;
+    const camera = this.camera.clone();
+    camera.aspect = width / Math.max(1, height);
+    const [x, y, z] = poseToOffset(clampPose(pose));
+    camera.position.set(TARGET.x + x, TARGET.y + y, TARGET.z + z);
+    camera.lookAt(TARGET);
+    camera.updateProjectionMatrix();
+    this.axes.orient(x, y, z);
+    renderer.render(this.scene, camera);
+    const offset = this.camera.position.clone().sub(this.controls.target);
+    this.axes.orient(offset.x, offset.y, offset.z);
+  }
+
+  /** The colour bar's inputs (null before the first surface), for exports that draw their own. */
+  colorBarInfo(): { colormap: ColormapName; scale: LossScale; surfaceMax: number; nonFinite: number } | null {
+    const surface = this.surface;
+    const scale = this.currentScale;
+    if (surface === null || scale === null) return null;
+    return { colormap: this.options.colormap, scale, surfaceMax: surface.max, nonFinite: surface.nonFinite };
+  }
+
   /** Ask for a frame on the next animation tick (many calls, one frame). */
   readonly requestRender = (): void => {
     if (this.disposed || this.frameHandle !== 0) return;
@@ -312,21 +370,22 @@ export class SurfaceView {
     this.render();
   };
 
-  private rebuildMesh(gridSize: number): void {
+  private rebuildMesh(gridSize: number, rows = gridSize): void {
     if (this.mesh !== null) {
       this.scene.remove(this.mesh);
       this.mesh.geometry.dispose();
     }
-    const count = gridSize * gridSize;
+    const count = gridSize * rows;
     const geometry = new BufferGeometry();
     geometry.setAttribute('position', new BufferAttribute(new Float32Array(count * 3), 3));
     geometry.setAttribute('color', new BufferAttribute(new Float32Array(count * 3), 3));
     geometry.setAttribute('aUnit', new BufferAttribute(new Float32Array(count), 1));
     geometry.setAttribute('aComp', new BufferAttribute(new Float32Array(count * 3), 3));
     const cells = Math.max(0, gridSize - 1);
-    const index = count > 65535 ? new Uint32Array(cells * cells * 6) : new Uint16Array(cells * cells * 6);
+    const cellRows = Math.max(0, rows - 1);
+    const index = count > 65535 ? new Uint32Array(cells * cellRows * 6) : new Uint16Array(cells * cellRows * 6);
     let k = 0;
-    for (let iy = 0; iy < cells; iy++) {
+    for (let iy = 0; iy < cellRows; iy++) {
       for (let ix = 0; ix < cells; ix++) {
         const a = iy * gridSize + ix;
         const b = a + 1;
@@ -359,7 +418,7 @@ export class SurfaceView {
     const unitAttribute = mesh.geometry.getAttribute('aUnit');
     const lut = linearLut(opts.colormap);
     const marking = toLinear(nonFiniteColor(opts.colormap));
-    for (let iy = 0; iy < gridSize; iy++) {
+    for (let iy = 0; iy < gridRows(surface); iy++) {
       const z = -((surface.betas[iy] ?? 0) / span) * BOX_HALF_WIDTH;
       for (let ix = 0; ix < gridSize; ix++) {
         const i = iy * gridSize + ix;
@@ -383,7 +442,7 @@ export class SurfaceView {
     mesh.geometry.computeBoundingSphere();
     mesh.geometry.computeBoundingBox();
     this.updateOverlays(surface, heights, scale);
-    this.sublevelLayer.setContours(surface.loss, heights, gridSize, this.contourLevels);
+    this.sublevelLayer.setContours(surface.loss, heights, gridSize, this.contourLevels, surface);
     this.applySublevel();
     this.placeMarkers();
     this.requestRender();
@@ -400,9 +459,9 @@ export class SurfaceView {
     this.water.uLevel.value = Number.isFinite(unit) ? unit : display.level > scale.top ? NON_FINITE_UNIT : -1;
     const paint = display.water && display.colourComponents && display.labels !== null && display.elder !== null;
     this.water.uComponents.value = paint ? 1 : 0;
-    if (paint && display.labels !== null && display.elder !== null && display.labels.length === surface.gridSize ** 2) {
+    if (paint && display.labels !== null && display.elder !== null && display.labels.length === surface.gridSize * gridRows(surface)) {
       const comp = mesh.geometry.getAttribute('aComp');
-      componentVertexColors(display.labels, display.elder, surface.gridSize, comp.array as Float32Array);
+      componentVertexColors(display.labels, display.elder, surface.gridSize, comp.array as Float32Array, gridRows(surface));
       comp.needsUpdate = true;
     }
     this.sublevelLayer.setWater(display.water, unit);
@@ -412,16 +471,16 @@ export class SurfaceView {
   private placeMarkers(): void {
     const place = (marker: GridMarker, cell: number | null): void => {
       const surface = this.surface;
-      if (surface === null || cell === null || cell < 0 || cell >= surface.gridSize ** 2) {
+      if (surface === null || cell === null || cell < 0 || cell >= surface.gridSize * gridRows(surface)) {
         marker.hide();
         return;
       }
       const n = surface.gridSize;
       const ix = cell % n;
       const iy = Math.floor(cell / n);
-      const step = n > 1 ? (2 * BOX_HALF_WIDTH) / (n - 1) : 0;
-      const y = gridHeight(this.heights, n, ix, iy) * BOX_HEIGHT;
-      marker.place(-BOX_HALF_WIDTH + ix * step, y, BOX_HALF_WIDTH - iy * step);
+      const y = gridHeight(this.heights, n, ix, iy, gridRows(surface)) * BOX_HEIGHT;
+      const [x, z] = gridToBox(ix, iy, n, gridRows(surface), surface);
+      marker.place(x, y, z);
     };
     place(this.minimumMarker, this.points.minimum);
     place(this.highlightMarker, this.points.highlight);

@@ -4,9 +4,10 @@ import { REGRESSION_DATASETS, clampState, decodeState, encodeState } from '../..
 import { COLORMAPS, CONNECTIVITIES, DATASETS, LIMITS, defaultState } from '../../src/state/appState';
 import type { AppState } from '../../src/state/appState';
 import { ACTIVATIONS, LOSSES } from '../../src/model/spec';
+import { CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose } from '../../src/view/camera';
 import { REGRESSION_KINDS } from '../../src/data/generators';
 
-const URL_KEYS = ['seed', 'data', 'm', 'classes', 'noise', 'hidden', 'act', 'loss', 'bias', 'steps', 'lr', 'grid', 'span', 'fnorm', 'kbias', 'log', 'zclip', 'cmap', 'lvl', 'lvlog', 'water', 'conn', 'comps', 'iso', 'map'];
+const URL_KEYS = ['seed', 'data', 'm', 'classes', 'noise', 'hidden', 'act', 'loss', 'bias', 'steps', 'lr', 'grid', 'span', 'fnorm', 'kbias', 'log', 'zclip', 'cmap', 'lvl', 'lvlog', 'water', 'conn', 'comps', 'iso', 'map', 'cam'];
 
 function sameKeys(o: object, keys: string[]): boolean {
   return Object.keys(o).sort().join() === [...keys].sort().join();
@@ -23,7 +24,11 @@ function oneOf(v: unknown, options: readonly string[]): boolean {
 /** Every field present with the right type, inside LIMITS, integers where required, loss fits the data. */
 function isValidState(s: AppState): boolean {
   return (
-    sameKeys(s, ['seed', 'data', 'model', 'train', 'plane', 'view', 'sublevel']) &&
+    sameKeys(s, ['seed', 'data', 'model', 'train', 'plane', 'view', 'sublevel', 'camera']) &&
+    sameKeys(s.camera, ['azimuth', 'elevation', 'distance']) &&
+    inRange(s.camera.azimuth, LIMITS.azimuth, false) &&
+    inRange(s.camera.elevation, LIMITS.elevation, false) &&
+    inRange(s.camera.distance, LIMITS.distance, false) &&
     sameKeys(s.sublevel, ['level', 'logSlider', 'water', 'connectivity', 'colourComponents', 'contours', 'heatmap']) &&
     inRange(s.sublevel.level, LIMITS.level, false) &&
     typeof s.sublevel.logSlider === 'boolean' &&
@@ -97,6 +102,7 @@ const validState: fc.Arbitrary<AppState> = fc
       contours: int(LIMITS.contours),
       heatmap: fc.boolean(),
     }),
+    camera: fc.record({ azimuth: float(LIMITS.azimuth), elevation: float(LIMITS.elevation), distance: float(LIMITS.distance) }),
   })
   .map((s) => {
     if (REGRESSION_DATASETS.includes(s.data.kind)) s.model.loss = 'mse';
@@ -107,7 +113,7 @@ const validState: fc.Arbitrary<AppState> = fc
 const BAD_FOR_ALL = ['NaN', 'abc', '%', '%zz', '1e400', '-1e400', 'Infinity', '-1', '1e13', '0x10', '1_000', '３２', '½', '∞', '💥', 'true1', '1 1', '1.2.3', '++1'];
 
 const junkValue = fc.oneof(
-  fc.constantFrom(...BAD_FOR_ALL, '', '1.5', '0', '1', 'tanh', 'spiral', '32,32', ',,', '1e-400', '-0', '%E2%82%AC'),
+  fc.constantFrom(...BAD_FOR_ALL, '', '1.5', '0', '1', 'tanh', 'spiral', '32,32', ',,', '1e-400', '-0', '%E2%82%AC', '1,2', '1,2,3,4', '10,20,x', '200,100,0', '35,30,5.6'),
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.double().map(String),
   fc.integer().map(String),
@@ -118,7 +124,7 @@ describe('encodeState / decodeState', () => {
   it('the default state encodes every field, in a readable form', () => {
     expect(encodeState(defaultState())).toBe(
       'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&steps=600&lr=0.02&grid=129&span=1&fnorm=1&kbias=0&log=1&zclip=0&cmap=viridis' +
-        '&lvl=0&lvlog=1&water=1&conn=4&comps=1&iso=10&map=1',
+        '&lvl=0&lvlog=1&water=1&conn=4&comps=1&iso=10&map=1&cam=35,30,5.6',
     );
     expect(isValidState(defaultState())).toBe(true);
   });
@@ -317,6 +323,7 @@ describe('clampState', () => {
         plane: loose(['gridSize', 'span', 'filterNormalize', 'keepBiasDirections']),
         view: loose(['logScale', 'zClip', 'colormap']),
         sublevel: loose(['level', 'logSlider', 'water', 'connectivity', 'colourComponents', 'contours', 'heatmap']),
+        camera: fc.oneof(loose(['azimuth', 'elevation', 'distance']), fc.anything({ maxDepth: 1 })),
       },
       { requiredKeys: [] },
     );
@@ -361,5 +368,53 @@ describe('sublevel fields', () => {
     const wrong = clampState({ sublevel: { connectivity: 3, level: 'low' } }, defaultState());
     expect(wrong.state).toEqual(defaultState());
     expect(wrong.ignored).toEqual(['connectivity 3 is not 4 or 8; kept 4', 'level "low" is not a number; kept 0']);
+  });
+});
+
+describe('camera field', () => {
+  it('keeps the default equal to the view\'s default pose and the bounds equal to the view\'s', () => {
+    expect(defaultState().camera).toEqual(CAMERA_PRESETS.default);
+    expect(LIMITS.distance).toEqual([MIN_DISTANCE, MAX_DISTANCE]);
+    // A pose the view clamps to is a pose the codec accepts unchanged.
+    for (const pose of [{ azimuth: 500, elevation: 95, distance: 100 }, { azimuth: -181, elevation: -95, distance: 0 }]) {
+      const c = clampPose(pose);
+      expect(clampState({ camera: c }, defaultState()).ignored).toEqual([]);
+    }
+  });
+
+  it('decodes "cam=azimuth,elevation,distance", clamps each part and reports', () => {
+    expect(decodeState('cam=120,45,7').state.camera).toEqual({ azimuth: 120, elevation: 45, distance: 7 });
+    const clamped = decodeState('cam=200, -95 ,0.5');
+    expect(clamped.state.camera).toEqual({ azimuth: 180, elevation: -89.9, distance: 1.2 });
+    expect(clamped.ignored).toEqual(['camera "200, -95 ,0.5": azimuth "200" clamped to 180; elevation "-95" clamped to -89.9; distance "0.5" clamped to 1.2']);
+    for (const bad of ['cam=1,2', 'cam=1,2,3,4', 'cam=10,x,3', 'cam=', 'cam=NaN,1,2']) {
+      const r = decodeState(bad);
+      expect(r.state.camera).toEqual(defaultState().camera);
+      expect(r.ignored).toHaveLength(1);
+      expect(r.ignored[0]).toMatch(/^camera /);
+    }
+  });
+
+  it('the console API sets the camera alone, part by part, without touching anything else', () => {
+    const r = clampState({ camera: { azimuth: -90 } }, defaultState());
+    expect(r.ignored).toEqual([]);
+    expect(r.state).toEqual({ ...defaultState(), camera: { ...defaultState().camera, azimuth: -90 } });
+    expect(clampState({ camera: [10, 20, 3] }, defaultState()).state.camera).toEqual({ azimuth: 10, elevation: 20, distance: 3 });
+    const wrong = clampState({ camera: { azimuth: 'left', roll: 3 } }, defaultState());
+    expect(wrong.state).toEqual(defaultState());
+    expect(wrong.ignored).toEqual(['unknown key "camera.roll"', 'camera object: azimuth "left" is not a number; kept "35,30,5.6"']);
+    expect(clampState({ camera: 7 }, defaultState()).ignored).toEqual(['camera 7 is not "azimuth,elevation,distance"; kept "35,30,5.6"']);
+  });
+
+  it('round-trips 1000 random cameras through the hash exactly', () => {
+    fc.assert(
+      fc.property(float(LIMITS.azimuth), float(LIMITS.elevation), float(LIMITS.distance), (azimuth, elevation, distance) => {
+        const s = { ...defaultState(), camera: { azimuth, elevation, distance } };
+        const { state, ignored } = decodeState(encodeState(s));
+        expect(ignored).toEqual([]);
+        expect(state.camera).toEqual(s.camera);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

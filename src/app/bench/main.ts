@@ -8,6 +8,7 @@ import { lossGridCpu } from '../../gpu/lossGrid.cpu';
 import { kernelMacsPerSample, LossGridKernel, naiveMacsPerSample } from '../../gpu/lossGrid.gpu';
 import { measureFmaPeak } from './fmaPeak';
 import { renderReport } from './render';
+import { benchTraining } from './training';
 import type { BenchReport, CpuTwinResult, GridWorkloadResult, TargetCheck } from './types';
 import { defaultWorkload, gridRequest, wideWorkload, type Workload } from './workloads';
 
@@ -167,6 +168,7 @@ export async function runBench(): Promise<BenchReport> {
     const [def, wide] = workloads;
     if (!def || !wide) throw new Error('a workload is missing');
     const cpu = benchCpu(defaultW, 17, def);
+    const training = new URLSearchParams(location.search).get('only') === 'grid' ? undefined : await benchTraining(device, log);
     const targets: TargetCheck[] = [
       { name: 'default: kernel GFLOP/s ≥ 25 % of FMA peak', value: def.kernelFractionOfPeak * 100, target: 25, unit: '% of peak', pass: def.kernelFractionOfPeak >= 0.25 },
       { name: 'wide: effective GFLOP/s ≥ 5× FMA peak', value: wide.effectiveRatioToPeak, target: 5, unit: '× peak', pass: wide.effectiveRatioToPeak >= 5 },
@@ -181,6 +183,7 @@ export async function runBench(): Promise<BenchReport> {
       cpu,
       targets,
       totalSeconds: (performance.now() - start) / 1000,
+      ...(training ? { training } : {}),
     };
     return report;
   } finally {

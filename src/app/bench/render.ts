@@ -48,6 +48,17 @@ export function renderReport(el: HTMLElement, r: BenchReport): void {
     ['CPU twin', 'median s', 'sample-evals/s', 'GPU / CPU'],
     [[`${r.cpu.workload} ${r.cpu.gridSize}² × ${r.cpu.samples}`, fmt(r.cpu.seconds, 3), fmt(r.cpu.sampleEvalsPerSecond), fmt(r.cpu.gpuOverCpu, 1)]],
   ));
+  const t = r.training;
+  if (t) {
+    el.appendChild(table(
+      ['training', 'GPU steps', 'GPU s', 'GPU grad-evals/s', 'CPU steps', 'CPU s', 'CPU grad-evals/s', 'GPU / CPU'],
+      [[t.description, String(t.gpuSteps), fmt(t.gpuSeconds, 3), fmt(t.gpuEvalsPerSecond), String(t.cpuSteps), fmt(t.cpuSeconds, 3), fmt(t.cpuEvalsPerSecond), fmt(t.gpuOverCpu, 1)]],
+    ));
+    el.appendChild(table(
+      ['width sweep', 'seconds', 'successes per n₁'],
+      [[t.sweep.description, fmt(t.sweep.seconds, 1), t.sweep.successes.map((p) => `${p.width}:${p.successes}/${p.seeds}`).join(' ')]],
+    ));
+  }
   el.appendChild(table(
     ['target', 'value', 'target', 'result'],
     r.targets.map((t) => [t.name, `${fmt(t.value)} ${t.unit}`, `${fmt(t.target)} ${t.unit}`, t.pass ? 'PASS' : 'MISS']),

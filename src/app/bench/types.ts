@@ -59,6 +59,23 @@ export interface TargetCheck {
   readonly pass: boolean;
 }
 
+/** Training throughput: (parameter vectors × samples) gradient evaluations per second. */
+export interface TrainingBenchResult {
+  readonly description: string;
+  readonly seeds: number;
+  readonly samples: number;
+  readonly gpuSteps: number;
+  readonly gpuRuns: readonly number[];
+  readonly gpuSeconds: number;
+  readonly gpuEvalsPerSecond: number;
+  readonly cpuSteps: number;
+  readonly cpuSeconds: number;
+  readonly cpuEvalsPerSecond: number;
+  readonly gpuOverCpu: number;
+  /** The default "are all minima global?" sweep on the GPU. */
+  readonly sweep: { readonly description: string; readonly seconds: number; readonly successes: readonly { width: number; successes: number; seeds: number }[] };
+}
+
 export interface BenchReport {
   readonly adapter: string;
   readonly isFallback: boolean;
@@ -69,6 +86,8 @@ export interface BenchReport {
   readonly cpu: CpuTwinResult;
   readonly targets: readonly TargetCheck[];
   readonly totalSeconds: number;
+  /** Absent when the page ran with `only=grid`. */
+  readonly training?: TrainingBenchResult;
 }
 
 declare global {

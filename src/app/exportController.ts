@@ -1,0 +1,170 @@
+/**
+ * Links, pictures and videos of what is on screen. Pictures and video frames are drawn by an
+ * off-screen renderer (ExportFrame), so the on-screen view never changes size or camera; a water-level
+ * video moves the level on screen while it records and puts it back afterwards.
+ */
+import { canvasToPng, checkPngOptions, pngSize } from '../io/png';
+import { saveBlob } from '../io/saveBlob';
+import { checkVideoOptions, encodeWebm, frameParameter, type FrameSource, type VideoPlan, type VideoResult } from '../io/video';
+import type { AppState } from '../state/appState';
+import { encodeState } from '../state/urlCodec';
+import { copyLink, type CopyOutcome } from '../ui/copyLink';
+import { CAMERA_PRESETS } from '../view/camera';
+import { keyframePath, turntablePath, type CameraPath } from '../view/cameraPath';
+import { ExportFrame } from '../view/exportFrame';
+import type { SurfaceView } from '../view/surfaceView';
+import type { SublevelController } from './sublevelController';
+
+export interface ExportHost {
+  readonly view: SurfaceView;
+  readonly sublevel: SublevelController;
+  state(): AppState;
+  /** Caption text and file name stem of what is on screen; null before the first surface. */
+  subject(): { caption: string; fileStem: string } | null;
+  notify(lines: readonly string[], kind?: 'info' | 'error'): void;
+  progress(text: string, busy: boolean): void;
+}
+
+export interface PngResult {
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+  readonly fileName: string;
+  readonly ignored: string[];
+  readonly blob: Blob;
+}
+
+export type VideoExportResult = Omit<VideoResult, 'blob'> & { readonly bytes: number; readonly fileName: string; readonly ignored: string[]; readonly blob: Blob };
+
+export class ExportController {
+  private running: AbortController | null = null;
+
+  constructor(private readonly host: ExportHost) {}
+
+  /** The page's URL with the whole state (camera included) in the hash. */
+  link(): string {
+    const loc = globalThis.location;
+    return `${loc.origin}${loc.pathname}${loc.search}#${encodeState(this.host.state())}`;
+  }
+
+  async copyLink(): Promise<CopyOutcome> {
+    const outcome = await copyLink(this.link());
+    this.host.notify([outcome === 'copied' ? 'link copied' : 'link selected in the field below the title: copy it with Ctrl+C (⌘C)']);
+    return outcome;
+  }
+
+  async png(input?: unknown): Promise<PngResult> {
+    const subject = this.need();
+    const { options, ignored } = checkPngOptions(input);
+    const canvas = this.host.view.canvas;
+    const { width, height } = pngSize(canvas.clientWidth, canvas.clientHeight, options.scale);
+    const frame = new ExportFrame(document, {
+      width,
+      height,
+      transparent: options.transparent,
+      colorBar: options.colorBar,
+      caption: options.caption ? subject.caption : null,
+      overlayScale: options.scale,
+    });
+    try {
+      this.host.sublevel.flush();
+      const blob = await canvasToPng(frame.draw(this.host.view));
+      const fileName = `${subject.fileStem}.png`;
+      if (!isNoDownload(input)) saveBlob(blob, fileName);
+      this.host.notify([...ignored, `PNG saved: ${fileName} (${width}×${height})`]);
+      return { width, height, bytes: blob.size, fileName, ignored, blob };
+    } finally {
+      frame.dispose();
+    }
+  }
+
+  /** Render and encode a video; one at a time. Rejects with an AbortError after cancel(). */
+  async video(input?: unknown): Promise<VideoExportResult> {
+    const subject = this.need();
+    if (this.running !== null) throw new Error('a video export is already running: cancel it first');
+    const { plan, ignored } = checkVideoOptions(input);
+    const state = this.host.state();
+    const frame = new ExportFrame(document, {
+      width: plan.width,
+      height: plan.height,
+      transparent: false,
+      colorBar: plan.colorBar,
+      caption: plan.caption ? subject.caption : null,
+      overlayScale: Math.max(0.5, plan.height / 720),
+    });
+    const abort = new AbortController();
+    this.running = abort;
+    const source = this.frameSource(plan, frame, state);
+    this.host.progress(`frame 0/${plan.frames}`, true);
+    try {
+      const result = await encodeWebm(plan, source, {
+        signal: abort.signal,
+        onProgress: (done, total) => this.host.progress(`frame ${done}/${total} · ${Math.round((100 * done) / total)}%`, true),
+        forceMediaRecorder: isObject(input) && input.forceMediaRecorder === true,
+      });
+      const fileName = `${subject.fileStem}-${plan.kind}.webm`;
+      if (!isNoDownload(input)) saveBlob(result.blob, fileName);
+      this.host.progress(`saved ${fileName}`, false);
+      this.host.notify([...ignored, `video saved: ${fileName} (${result.frames} frames, ${result.durationS} s, ${result.codec}, ${result.encoder})`]);
+      const { blob, ...rest } = result;
+      return { ...rest, bytes: blob.size, fileName, ignored, blob };
+    } catch (err) {
+      const cancelled = err instanceof DOMException && err.name === 'AbortError';
+      this.host.progress(cancelled ? 'cancelled' : 'failed', false);
+      this.host.notify([cancelled ? 'video export cancelled' : `video export failed: ${err instanceof Error ? err.message : String(err)}`], cancelled ? 'info' : 'error');
+      throw err;
+    } finally {
+      source.finish();
+      frame.dispose();
+      this.running = null;
+    }
+  }
+
+  /** Stop the running video export (it rejects with an AbortError); false when none runs. */
+  cancel(): boolean {
+    if (this.running === null) return false;
+    this.running.abort();
+    return true;
+  }
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  private frameSource(plan: VideoPlan, frame: ExportFrame, state: AppState): FrameSource & { finish(): void } {
+    const view = this.host.view;
+    const sublevel = this.host.sublevel;
+    const start = view.getCamera();
+    if (plan.kind === 'water') {
+      return {
+        canvas: frame.canvas,
+        drawFrame: (i) => {
+          const level = sublevel.levelAtPosition(frameParameter(plan, i));
+          sublevel.setSettings({ ...state.sublevel, water: true, level });
+          frame.draw(view, start);
+        },
+        finish: () => sublevel.setSettings(state.sublevel),
+      };
+    }
+    const path: CameraPath = plan.kind === 'turntable' ? turntablePath(start) : keyframePath(plan.path ?? [start, CAMERA_PRESETS.top]);
+    return {
+      canvas: frame.canvas,
+      drawFrame: (i) => void frame.draw(view, path(frameParameter(plan, i))),
+      finish: () => undefined,
+    };
+  }
+
+  private need(): { caption: string; fileStem: string } {
+    const subject = this.host.subject();
+    if (subject === null) throw new Error('no surface yet: await landscape.ready() first');
+    return subject;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isNoDownload(input: unknown): boolean {
+  return isObject(input) && input.download === false;
+}
