@@ -63,6 +63,13 @@ function printReport(r: BenchReport): void {
       [[t.sweep.description, fmt(t.sweep.seconds, 1), t.sweep.successes.map((p) => `${p.width}: ${p.successes}/${p.seeds}`).join(', ')]],
     ), '');
   }
+  const c = r.curve;
+  if (c) {
+    out.push(mdTable(
+      ['mode connectivity (benchCurve)', 'curve steps', 'steps/s', 's per 1,000 steps', '61-point eval, line + curve (ms)', 'line barrier', 'curve barrier'],
+      [[c.description, String(c.curveSteps), fmt(c.curveStepsPerSecond), fmt(c.secondsPer1000Steps, 2), fmt(c.evaluationMs, 1), fmt(c.lineBarrier, 3), fmt(c.curveBarrier, 4)]],
+    ), '');
+  }
   out.push(mdTable(
     ['target', 'measured', 'target', 'result'],
     r.targets.map((t) => [t.name, `${fmt(t.value)} ${t.unit}`, `${fmt(t.target)} ${t.unit}`, t.pass ? 'pass' : '**MISS ✗**']),

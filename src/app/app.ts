@@ -3,6 +3,8 @@ import { describeSpec, layerWidths, paramLayout } from '../model/spec';
 import type { GpuContext } from '../gpu/device';
 import { cloneState, type AppState } from '../state/appState';
 import { clampState, decodeState, encodeState } from '../state/urlCodec';
+import { decodeLink } from '../state/presets';
+import { PresetController } from './presetController';
 import { Panel, type PartialState } from '../ui/panel';
 import { StatusBar } from '../ui/statusBar';
 import { SurfaceView } from '../view/surfaceView';
@@ -21,6 +23,8 @@ import type { ModelBundle } from '../io/bundle';
 import type { SurfaceRecipe } from '../io/gridData';
 import { gridRows, type Surface } from '../landscape/surface';
 import type { ExportFormat } from '../ui/filesPanel';
+import { ConnectController, type ConnectApiResult } from './connectController';
+import { AbortError } from '../gpu/lossGrid.types';
 
 /** A surface on screen that the engine did not compute (a file, or a model bundle). */
 interface ImportedView {
@@ -48,9 +52,12 @@ export class App {
   private imported: ImportedView | null = null;
   private readonly files: FileController;
   private readonly gpu: GpuContext | null;
+  private readonly connector: ConnectController;
+  /** The gallery and the note beside the view for the preset on screen. */
+  readonly presets: PresetController;
 
   constructor(root: HTMLElement, gpu: GpuContext | null, hash: string) {
-    const decoded = decodeState(hash);
+    const decoded = decodeLink(hash);
     this.state = decoded.state;
     this.lastNotices = decoded.ignored.map((m) => `link: ${m}`);
     this.engine = new Engine(gpu);
@@ -96,11 +103,31 @@ export class App {
       this.engine.setCenter(minimum === null ? null : { id: minimum.id, name: minimum.name, dataKey: minimum.dataKey, theta: minimum.theta });
       return this.run();
     });
+    this.connector = new ConnectController(columnEl, this.engine, this.training, this.view, this.status, () => {
+      try {
+        return this.sublevel.mergeLevel({ alpha: 0, beta: 0 }, { alpha: 1, beta: 0 });
+      } catch {
+        return Number.NaN;
+      }
+    }, () => void this.connect({}).catch(() => undefined));
     this.exporter = this.installExport();
     this.gpu = gpu;
     this.files = this.installFiles(root);
     this.status.showNotice(this.lastNotices);
     void this.run().catch(() => undefined);
+    this.presets = new PresetController(root, {
+      apply: (state) => this.apply(state),
+      settled: () => this.scheduler.settled(),
+      state: () => cloneState(this.state),
+      drawnCanvas: () => {
+        this.view.render();
+        return this.view.canvas;
+      },
+      notify: (lines) => {
+        this.lastNotices = [...lines];
+        this.status.showNotice(lines);
+      },
+    }, decoded.preset, hash);
   }
 
   /** Merge, validate, recompute what changed, draw. */
@@ -159,6 +186,7 @@ export class App {
         }
         this.view.setSurface(result.surface, { ...this.state.view, showMarker: true });
         this.sublevel.setSurface(result.surface, this.state);
+        this.connector.onSurface(result.surface);
         this.syncWaterControls();
         this.view.render();
         const s = result.surface;
@@ -292,9 +320,57 @@ export class App {
     if (shown === null) return;
     this.view.setSurface(shown.surface, { ...this.state.view, showMarker: true });
     this.sublevel.setSurface(shown.surface, this.state);
+    this.connector.onSurface(shown.surface);
     this.syncWaterControls();
     this.view.render();
     history.replaceState(null, '', `#${encodeState(this.state)}`);
+  }
+
+  /**
+   * Mode connectivity: train a curve between two minima, then show the plane through A, θ_b and B
+   * in place of the random plane (kept, like an imported surface, until an engine field changes).
+   */
+  connect(raw: unknown): Promise<ConnectApiResult> {
+    const state = cloneState(this.state);
+    let out: ConnectApiResult | null = null;
+    this.busy = true;
+    const job = this.scheduler.start(async (signal) => {
+      try {
+        const { surface, plane, api } = await this.connector.compute(raw, state, signal);
+        if (signal.aborted) return;
+        const { data, spec } = this.engine.dataFor(state);
+        this.imported = {
+          surface,
+          recipe: { spec, theta: plane.center, directionX: plane.directionX, directionY: plane.directionY, x: data.x, y: data.y, seed: state.seed, stateHash: '' },
+          bundle: { spec, theta: plane.center, m: data.m, x: data.x, y: data.y, directionX: plane.directionX, directionY: plane.directionY },
+        };
+        this.state = { ...this.state, sublevel: { ...this.state.sublevel, level: 0 } };
+        this.panel.sync(this.state);
+        this.redrawImported();
+        this.lastNotices = [...api.notices];
+        this.status.showNotice(api.notices);
+        this.status.done(
+          `plane through A, θ_b, B · line barrier ${api.lineBarrier.toPrecision(3)} · ${api.kind} barrier ${api.curveBarrier.toPrecision(3)}` +
+            ' · kept until a data, model, training or plane field changes',
+          `curve ${(api.ms.curve / 1000).toFixed(2)} s · ${api.t.length}-point evaluation ${api.ms.evaluation.toFixed(0)} ms · grid ${(api.ms.grid / 1000).toFixed(2)} s (${api.device})`,
+        );
+        out = api;
+      } catch (err) {
+        if (!signal.aborted) {
+          const message = err instanceof Error ? err.message : String(err);
+          this.lastNotices = [message];
+          this.status.showNotice(this.lastNotices, 'error');
+          this.status.done('connect failed: the view shows the surface it showed before', '');
+        }
+        throw err;
+      } finally {
+        if (!signal.aborted) this.busy = false;
+      }
+    });
+    return job.then(() => {
+      if (out === null) throw new AbortError();
+      return out;
+    });
   }
 
   private installHover(viewEl: HTMLElement): void {
@@ -396,6 +472,9 @@ export class App {
         return { ...rest, type: blob.type };
       },
       cancelExport: () => this.exporter.cancel(),
+      connect: (options?: unknown) => this.connect(options ?? {}),
+      travelAlongCurve: (t: number) => this.connector.travelTo(t),
+      pathOverlayCount: () => this.connector.overlay.polylineCount,
     };
   }
 }

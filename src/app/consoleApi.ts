@@ -5,6 +5,7 @@ import type { GridPoint } from '../landscape/sublevelAnalysis';
 import type { SublevelResult } from './sublevelController';
 import type { MinimumApiEntry, SweepApiResult, TrainApiResult } from './trainingController';
 import type { CameraPose } from '../view/camera';
+import type { ConnectApiResult } from './connectController';
 
 /** What `window.landscape` offers power users and tests (documented in the README). */
 export interface LandscapeApi {
@@ -103,6 +104,19 @@ export interface LandscapeApi {
    * surface is shown in place, a model bundle is evaluated; a bad file leaves the view as it was.
    */
   importFile(bytes: Uint8Array | ArrayBuffer | readonly number[], name: string): Promise<{ ok: true } | { ok: false; error: string }>;
+  /**
+   * Mode connectivity: `{ a, b, kind: 'bezier' | 'chain' | 'neb', bends (chain, 1..3), steps, lr, optimizer, tPerStep,
+   * images (NEB), weightDecay, points (default 61), gridSize, margin, firstSeed, minimaSteps, minimaLr }`. A and B are
+   * ids from minima() or parameter vectors; when omitted, the networks marked as endpoints, else two new seeds
+   * (firstSeed, firstSeed + 1) of the page's network are trained and marked. Trains the curve (GPU, else the CPU
+   * twin), evaluates loss along the line and the curve, and shows the plane through A, θ_b, B (surface() returns it:
+   * A at α = β = 0, B at α = 1, β = 0). A newer job cancels it (it rejects with an AbortError).
+   */
+  connect(options?: unknown): Promise<ConnectApiResult>;
+  /** Put the marker that travels along the curve at t ∈ [0, 1] (NaN hides it); for videos and screenshots. */
+  travelAlongCurve(t: number): void;
+  /** Polylines of the paths drawn on the surface now (2 after connect(), 0 on another surface). */
+  pathOverlayCount(): number;
 }
 
 declare global {

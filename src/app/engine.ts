@@ -233,6 +233,30 @@ export class Engine {
     return { result, device: 'cpu', warnings };
   }
 
+  /**
+   * A loss grid for any plane request (e.g. the plane through two minima and a bend): on the GPU
+   * when there is one, else, or when the GPU fails (said in `warnings`), the CPU reference in the worker.
+   */
+  async gridFor(req: GridRequest, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<{ result: GridResult; device: 'webgpu' | 'cpu'; warnings: string[] }> {
+    const warnings: string[] = [];
+    const kernel = this.kernel;
+    if (kernel) {
+      try {
+        return { result: await this.withGpu(() => kernel.run(req, { signal, onProgress })), device: 'webgpu', warnings };
+      } catch (err) {
+        if (signal.aborted || err instanceof AbortError) throw err;
+        warnings.push(`The GPU kernel failed (${err instanceof Error ? err.message : String(err)}); this grid was computed by the CPU reference instead.`);
+      }
+    }
+    return { result: await this.worker.grid(req, signal, onProgress), device: 'cpu', warnings };
+  }
+
+  /** Run GPU work in the engine's queue and error scopes; null when there is no GPU. */
+  gpuJob<T>(body: (device: GPUDevice) => Promise<T>): Promise<T> | null {
+    const gpu = this.gpu;
+    return gpu ? this.withGpu(() => body(gpu.device)) : null;
+  }
+
   /** GPU work in error scopes, one job at a time (see withGpuErrors). */
   private withGpu<T>(body: () => Promise<T>): Promise<T> {
     const gpu = this.gpu;

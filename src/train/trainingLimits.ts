@@ -74,7 +74,7 @@ export function sweepWidths(m: number): number[] {
 
 type Notices = string[];
 
-function clampNumber(
+export function clampNumber(
   name: string, raw: unknown, fallback: number, [lo, hi]: readonly [number, number], integer: boolean, notices: Notices,
 ): number {
   if (raw === undefined) return fallback;
@@ -90,7 +90,7 @@ function clampNumber(
   return v;
 }
 
-function pickEnum<T extends string>(name: string, raw: unknown, allowed: readonly T[], fallback: T, notices: Notices): T {
+export function pickEnum<T extends string>(name: string, raw: unknown, allowed: readonly T[], fallback: T, notices: Notices): T {
   if (raw === undefined) return fallback;
   if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
   notices.push(`${name}: "${String(raw)}" is not one of ${allowed.join(', ')}, kept ${fallback}`);

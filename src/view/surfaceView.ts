@@ -4,6 +4,7 @@ import {
   Color,
   DirectionalLight,
   DoubleSide,
+  Group,
   HemisphereLight,
   Mesh,
   MeshStandardMaterial,
@@ -112,6 +113,8 @@ export class SurfaceView {
   private contourLevels: readonly number[] = [];
   private points: SurfacePoints = { minimum: null, highlight: null, hover: null };
   private readonly axes = new Axes();
+  /** Extra scene content drawn with the surface (e.g. paths between minima); owned by whoever adds it. */
+  readonly overlays = new Group();
   private readonly marker = new CenterMarker();
   private readonly colorBar: ColorBar;
   private readonly resizeObserver: ResizeObserver | null;
@@ -138,7 +141,7 @@ export class SurfaceView {
     const sun = new DirectionalLight(0xffffff, 1.7);
     sun.position.set(2.5, 5, 3.5);
     this.scene.add(sun);
-    this.scene.add(this.axes.group, this.marker.group, this.sublevelLayer.group);
+    this.scene.add(this.axes.group, this.marker.group, this.sublevelLayer.group, this.overlays);
     this.scene.add(this.minimumMarker.group, this.highlightMarker.group, this.hoverMarker.group);
     patchWaterMaterial(this.material, this.water);
 

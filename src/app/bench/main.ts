@@ -9,6 +9,7 @@ import { kernelMacsPerSample, LossGridKernel, naiveMacsPerSample } from '../../g
 import { measureFmaPeak } from './fmaPeak';
 import { renderReport } from './render';
 import { benchTraining } from './training';
+import { benchCurve } from '../../train/curveBench';
 import type { BenchReport, CpuTwinResult, GridWorkloadResult, TargetCheck } from './types';
 import { defaultWorkload, gridRequest, wideWorkload, type Workload } from './workloads';
 
@@ -169,6 +170,17 @@ export async function runBench(): Promise<BenchReport> {
     if (!def || !wide) throw new Error('a workload is missing');
     const cpu = benchCpu(defaultW, 17, def);
     const training = new URLSearchParams(location.search).get('only') === 'grid' ? undefined : await benchTraining(device, log);
+    let curve: BenchReport['curve'];
+    if (new URLSearchParams(location.search).get('only') !== 'grid') {
+      log('mode connectivity: minima, 300 curve steps, 61-point evaluation');
+      const c = await benchCurve(device);
+      curve = {
+        description: `moons m=${c.preset.samples}, ${c.preset.spec.inputs}-${c.preset.spec.hidden.join('-')}-${c.preset.spec.outputs} ${c.preset.spec.activation}, Bezier, ${c.preset.tPerStep} t/step`,
+        curveSteps: c.curveSteps, curveStepsPerSecond: c.curveStepsPerSecond, secondsPer1000Steps: 1000 / c.curveStepsPerSecond,
+        evaluationMs: c.evaluationMs, lineBarrier: c.lineBarrier, curveBarrier: c.curveBarrier,
+      };
+      log(`mode connectivity: ${c.curveStepsPerSecond.toFixed(0)} curve steps/s, 61-point evaluation ${c.evaluationMs.toFixed(1)} ms`);
+    }
     const targets: TargetCheck[] = [
       { name: 'default: kernel GFLOP/s ≥ 25 % of FMA peak', value: def.kernelFractionOfPeak * 100, target: 25, unit: '% of peak', pass: def.kernelFractionOfPeak >= 0.25 },
       { name: 'wide: effective GFLOP/s ≥ 5× FMA peak', value: wide.effectiveRatioToPeak, target: 5, unit: '× peak', pass: wide.effectiveRatioToPeak >= 5 },
@@ -184,6 +196,7 @@ export async function runBench(): Promise<BenchReport> {
       targets,
       totalSeconds: (performance.now() - start) / 1000,
       ...(training ? { training } : {}),
+      ...(curve ? { curve } : {}),
     };
     return report;
   } finally {

@@ -59,6 +59,13 @@ export function renderReport(el: HTMLElement, r: BenchReport): void {
       [[t.sweep.description, fmt(t.sweep.seconds, 1), t.sweep.successes.map((p) => `${p.width}:${p.successes}/${p.seeds}`).join(' ')]],
     ));
   }
+  const c = r.curve;
+  if (c) {
+    el.appendChild(table(
+      ['mode connectivity', 'curve steps', 'steps/s', 's / 1,000 steps', '61-point eval ms', 'line barrier', 'curve barrier'],
+      [[c.description, String(c.curveSteps), fmt(c.curveStepsPerSecond), fmt(c.secondsPer1000Steps, 2), fmt(c.evaluationMs, 1), fmt(c.lineBarrier, 3), fmt(c.curveBarrier, 4)]],
+    ));
+  }
   el.appendChild(table(
     ['target', 'value', 'target', 'result'],
     r.targets.map((t) => [t.name, `${fmt(t.value)} ${t.unit}`, `${fmt(t.target)} ${t.unit}`, t.pass ? 'PASS' : 'MISS']),

@@ -76,6 +76,18 @@ export interface TrainingBenchResult {
   readonly sweep: { readonly description: string; readonly seconds: number; readonly successes: readonly { width: number; successes: number; seeds: number }[] };
 }
 
+/** Curve-training steps per second and the 61-point evaluation of the line and the curve. */
+export interface CurveBenchSummary {
+  readonly description: string;
+  readonly curveSteps: number;
+  readonly curveStepsPerSecond: number;
+  /** Seconds for 1,000 curve-training steps at that rate (target < 2 s on a real GPU). */
+  readonly secondsPer1000Steps: number;
+  readonly evaluationMs: number;
+  readonly lineBarrier: number;
+  readonly curveBarrier: number;
+}
+
 export interface BenchReport {
   readonly adapter: string;
   readonly isFallback: boolean;
@@ -88,6 +100,8 @@ export interface BenchReport {
   readonly totalSeconds: number;
   /** Absent when the page ran with `only=grid`. */
   readonly training?: TrainingBenchResult;
+  /** Mode connectivity (benchCurve on MODE_CONNECTIVITY_PRESET); absent with `only=grid`. */
+  readonly curve?: CurveBenchSummary;
 }
 
 declare global {

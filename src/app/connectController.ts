@@ -1,0 +1,318 @@
+/**
+ * Mode connectivity in the page: picks the minima A and B (ids, vectors, the marked endpoints,
+ * or two freshly trained seeds), trains a curve between them (Bezier, chain or NEB) on the GPU
+ * (the CPU twin when there is none or it fails), evaluates loss along the line and the curve,
+ * computes the grid of the plane through A, θ_b and B, and draws the 1-D chart and the paths on
+ * the surface. The curve view lives in the session only (its minima are not in the URL).
+ */
+import { AbortError, type GridRequest } from '../gpu/lossGrid.types';
+import { VectorLossKernel } from '../gpu/vectorLoss.gpu';
+import { curvePlane, pathInPlane, planeGridRequest, type CurvePlane } from '../landscape/curvePlane';
+import { evaluatePaths, evaluatePathsCpu, type PathEvaluation } from '../landscape/pathEval';
+import { evenTs, pointsOnPath, straightLine, type Path } from '../landscape/paths';
+import { gridCoordinates, valueStats, type Surface } from '../landscape/surface';
+import { paramLayout, type MlpSpec } from '../model/spec';
+import type { Samples } from '../model/samples';
+import type { AppState } from '../state/appState';
+import { trainCurve, trainCurveCpu } from '../train/curveTraining';
+import { nebTrain, nebTrainCpu } from '../train/neb';
+import type { StatusBar } from '../ui/statusBar';
+import { formatLoss } from '../view/formatLoss';
+import { PathChart } from '../view/pathChart';
+import { PathOverlay, type PathOverlayData } from '../view/pathOverlay';
+import type { SurfaceView } from '../view/surfaceView';
+import { clampConnectRequest, curveGridFrame, type ConnectRequest, type EndpointRef } from './connectRequest';
+import type { Engine } from './engine';
+import type { TrainingController } from './trainingController';
+
+export interface ConnectApiResult {
+  t: number[];
+  lineLoss: number[];
+  curveLoss: number[];
+  lineBarrier: number;
+  curveBarrier: number;
+  kind: ConnectRequest['kind'];
+  /** Ids of A and B in minima() (null for a vector passed in). */
+  ids: [number | null, number | null];
+  /** Plane coordinates (units of ‖B − A‖) of A, B and every bend, with the bends' off-plane distances. */
+  plane: { a: { x: number; y: number }; b: { x: number; y: number }; bends: { x: number; y: number; offPlane: number }[]; gridSize: number; span: number; scale: number };
+  diverged: boolean;
+  device: 'webgpu' | 'cpu';
+  ms: { curve: number; evaluation: number; grid: number };
+  notices: string[];
+}
+
+/** What the app draws: the plane's surface and the recipe of its plane (for exports). */
+export interface ConnectOutcome {
+  readonly surface: Surface;
+  readonly plane: CurvePlane;
+  readonly api: ConnectApiResult;
+}
+
+interface Shown {
+  readonly surface: Surface;
+  readonly overlay: PathOverlayData;
+  readonly chart: Omit<Parameters<PathChart['draw']>[0], 'mergeLevel'>;
+}
+
+const TRAVEL_MS = 4000;
+
+export class ConnectController {
+  readonly chart: PathChart;
+  readonly overlay = new PathOverlay();
+  private readonly card: HTMLElement;
+  private readonly travelButton: HTMLButtonElement;
+  private shown: Shown | null = null;
+  private travelFrame = 0;
+
+  constructor(
+    column: HTMLElement,
+    private readonly engine: Engine,
+    private readonly training: TrainingController,
+    private readonly view: SurfaceView,
+    private readonly status: StatusBar,
+    private readonly mergeLevel: () => number,
+    /** The card's "connect" button: connect() with the marked endpoints. */
+    connectMarked: () => void,
+  ) {
+    const doc = column.ownerDocument;
+    this.chart = new PathChart(doc);
+    this.card = doc.createElement('section');
+    this.card.className = 'sublevel-card connect-card';
+    const title = doc.createElement('h2');
+    title.className = 'sublevel-title';
+    title.textContent = 'Mode connectivity';
+    const buttons = doc.createElement('div');
+    buttons.className = 'connect-buttons';
+    const connect = doc.createElement('button');
+    connect.textContent = 'connect endpoints';
+    connect.title = 'Train a Bezier curve between the two networks marked as endpoints (or two new seeds) and show their plane';
+    connect.addEventListener('click', connectMarked);
+    this.travelButton = doc.createElement('button');
+    this.travelButton.textContent = '▶ travel along curve';
+    this.travelButton.disabled = true;
+    this.travelButton.addEventListener('click', () => this.toggleTravel());
+    buttons.append(connect, this.travelButton);
+    this.chart.element.hidden = true;
+    this.card.append(title, buttons, this.chart.element);
+    column.prepend(this.card);
+    view.overlays.add(this.overlay.group);
+  }
+
+  /** Clamp the options, find A and B, train the curve, evaluate both paths, compute the plane's grid. */
+  async compute(raw: unknown, state: AppState, signal: AbortSignal): Promise<ConnectOutcome> {
+    const { request, notices } = clampConnectRequest(raw);
+    const { key, data, spec } = this.engine.dataFor(state);
+    const samples: Samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
+    const [a, b, ids] = await this.endpoints(request, key, spec, signal, notices);
+    if (signal.aborted) throw new AbortError();
+    const progress = (label: string, fraction: number): void => this.status.progress(`connect: ${label}`, fraction);
+
+    const t0 = performance.now();
+    let device: 'webgpu' | 'cpu' = 'webgpu';
+    let trained: { path: Path; diverged: boolean; evals: PathEvaluation[] } | null = null;
+    const curveJob = (dev: GPUDevice | null): Promise<{ path: Path; diverged: boolean }> => {
+      const every = Math.max(1, Math.floor(request.steps / 40));
+      const onProgress = (step: number, loss: number): void => progress(`${request.kind} step ${step}/${request.steps} · loss ${formatLoss(loss)}`, step / request.steps);
+      if (request.kind === 'neb') {
+        const opts = { spec, samples, a, b, images: request.images, steps: request.steps, optimizer: request.optimizer, learningRate: request.learningRate, progressEvery: every, onProgress, signal };
+        return (dev ? nebTrain(opts, dev) : nebTrainCpu(opts)).then((r) => ({ path: r.path, diverged: r.diverged }));
+      }
+      const opts = {
+        spec, samples, a, b, kind: request.kind, bendCount: request.bends, steps: request.steps, tPerStep: request.tPerStep,
+        optimizer: request.optimizer, learningRate: request.learningRate, weightDecay: request.weightDecay, progressEvery: every, onProgress, signal,
+      };
+      return (dev ? trainCurve(opts, dev) : trainCurveCpu(opts)).then((r) => ({ path: r.path, diverged: r.diverged }));
+    };
+    let curveMs = 0;
+    let evalMs = 0;
+    const gpu = this.engine.gpuJob(async (dev) => {
+      const c = await curveJob(dev);
+      curveMs = performance.now() - t0;
+      const kernel = new VectorLossKernel(dev, spec, samples);
+      try {
+        const s = performance.now();
+        const evals = await evaluatePaths(kernel, [straightLine(a, b), c.path], request.points);
+        evalMs = performance.now() - s;
+        return { ...c, evals };
+      } finally {
+        kernel.dispose();
+      }
+    });
+    if (gpu) {
+      try {
+        trained = await gpu;
+      } catch (err) {
+        if (signal.aborted || err instanceof AbortError) throw err;
+        notices.push(`The GPU failed (${err instanceof Error ? err.message : String(err)}); the curve was trained by the CPU twin instead.`);
+      }
+    }
+    if (trained === null) {
+      device = 'cpu';
+      const c = await curveJob(null);
+      curveMs = performance.now() - t0;
+      const s = performance.now();
+      trained = { ...c, evals: evaluatePathsCpu(spec, samples, [straightLine(a, b), c.path], request.points) };
+      evalMs = performance.now() - s;
+    }
+    const [lineEval, curveEval] = trained.evals;
+    if (!lineEval || !curveEval) throw new Error('path evaluation returned nothing');
+    if (trained.diverged) notices.push('curve training diverged: the bends were frozen where it blew up (try a smaller lr)');
+
+    const gridSizeWanted = request.gridSize > 0 ? request.gridSize : state.plane.gridSize;
+    const base = curvePlane(trained.path, { gridSize: gridSizeWanted, margin: request.margin });
+    const extent = Math.max(Math.abs(base.alphaStart), Math.abs(base.alphaStart + base.alphaStep * (base.gridSize - 1)),
+      Math.abs(base.betaStart), Math.abs(base.betaStart + base.betaStep * (base.gridSize - 1)));
+    const frame = curveGridFrame(extent, gridSizeWanted);
+    const step = (2 * frame.span) / (frame.gridSize - 1);
+    const plane: CurvePlane = { ...base, gridSize: frame.gridSize, alphaStart: -frame.span, alphaStep: step, betaStart: -frame.span, betaStep: step };
+    const req: GridRequest = planeGridRequest(plane, spec, samples);
+    const g0 = performance.now();
+    const grid = await this.engine.gridFor(req, signal, (f) => progress(`plane grid ${frame.gridSize}²`, f));
+    const gridMs = performance.now() - g0;
+    notices.push(...grid.warnings);
+    const surface: Surface = {
+      gridSize: frame.gridSize, span: frame.span,
+      alphas: gridCoordinates(frame.gridSize, frame.span), betas: gridCoordinates(frame.gridSize, frame.span),
+      loss: grid.result.loss, ...(grid.result.accuracy ? { accuracy: grid.result.accuracy } : {}),
+      ...valueStats(grid.result.loss),
+      centerLoss: lineEval.loss[0] ?? Number.NaN,
+      device: grid.device, adapter: grid.device === 'webgpu' ? this.engine.adapterName : 'CPU reference (Web Worker)',
+      timings: { gridMs, trainMs: curveMs },
+    };
+
+    const ts = evenTs(request.points);
+    const inPlane = (path: Path): { x: number; y: number }[] => {
+      const flat = pointsOnPath(path, ts);
+      const P = a.length;
+      return pathInPlane(plane, Array.from(ts, (_, i) => flat.subarray(i * P, (i + 1) * P)));
+    };
+    const label = request.kind === 'bezier' ? 'Bezier' : request.kind === 'chain' ? `chain ${request.bends}` : `NEB ${request.images}`;
+    const off = plane.bends.slice(1).map((p) => p.offPlane);
+    const caption = `${device} · ${request.steps} steps · ${(curveMs / 1000).toFixed(1)} s` +
+      (off.length > 0 && request.kind === 'chain' ? ` · off-plane ${off.map((v) => v.toFixed(2)).join(', ')}` : '') +
+      (off.length > 0 && request.kind === 'neb' ? ` · max off-plane ${Math.max(...off).toFixed(2)}` : '');
+    this.shown = {
+      surface,
+      overlay: {
+        line: inPlane(straightLine(a, b)),
+        curve: inPlane(trained.path),
+        points: [
+          { at: plane.a, label: 'A' }, { at: plane.b, label: 'B' },
+          ...(request.kind === 'neb' ? [] : plane.bends.map((p, j) => ({ at: p, label: plane.bends.length > 1 ? `θ${j + 1}` : 'θ_b' }))),
+        ],
+      },
+      chart: { t: lineEval.t, lineLoss: lineEval.loss, curveLoss: curveEval.loss, lineBarrier: lineEval.barrier, curveBarrier: curveEval.barrier, curveLabel: `${label} barrier`, caption },
+    };
+    return {
+      surface, plane,
+      api: {
+        t: Array.from(lineEval.t), lineLoss: Array.from(lineEval.loss), curveLoss: Array.from(curveEval.loss),
+        lineBarrier: lineEval.barrier, curveBarrier: curveEval.barrier, kind: request.kind, ids,
+        plane: {
+          a: { x: 0, y: 0 }, b: { x: 1, y: 0 }, bends: plane.bends.map((p) => ({ ...p })), gridSize: frame.gridSize, span: frame.span, scale: plane.scale,
+        },
+        diverged: trained.diverged, device, ms: { curve: curveMs, evaluation: evalMs, grid: gridMs }, notices,
+      },
+    };
+  }
+
+  /** A surface is on screen: draw the paths if it is the curve plane's, hide them otherwise. */
+  onSurface(surface: Surface | null): void {
+    const shown = this.shown;
+    const scale = this.view.scale;
+    this.stopTravel();
+    if (shown === null || surface !== shown.surface || scale === null) {
+      this.overlay.hide();
+      this.travelButton.disabled = true;
+      this.view.requestRender();
+      return;
+    }
+    this.overlay.update(surface, scale, shown.overlay);
+    this.chart.element.hidden = false;
+    this.chart.draw({ ...shown.chart, mergeLevel: this.mergeLevel() });
+    this.travelButton.disabled = false;
+    this.view.requestRender();
+  }
+
+  /** Put the travelling marker a fraction t along the curve (for animations and video frames). */
+  travelTo(t: number): void {
+    this.overlay.placeTraveller(t);
+    this.chart.setCursor(t);
+    this.view.requestRender();
+  }
+
+  toggleTravel(): void {
+    if (this.travelFrame !== 0) {
+      this.stopTravel();
+      return;
+    }
+    const start = performance.now();
+    this.travelButton.textContent = '■ stop';
+    const tick = (now: number): void => {
+      const t = Math.min(1, (now - start) / TRAVEL_MS);
+      this.travelTo(t);
+      this.travelFrame = t < 1 ? requestAnimationFrame(tick) : 0;
+      if (t >= 1) this.travelButton.textContent = '▶ travel along curve';
+    };
+    this.travelFrame = requestAnimationFrame(tick);
+  }
+
+  private stopTravel(): void {
+    if (this.travelFrame !== 0) cancelAnimationFrame(this.travelFrame);
+    this.travelFrame = 0;
+    this.travelButton.textContent = '▶ travel along curve';
+  }
+
+  /** A and B as vectors of the page's network; trains two seeds when none are given or marked. */
+  private async endpoints(
+    request: ConnectRequest, dataKey: string, spec: MlpSpec, signal: AbortSignal, notices: string[],
+  ): Promise<[Float32Array, Float32Array, [number | null, number | null]]> {
+    const size = paramLayout(spec).size;
+    const resolve = (ref: EndpointRef, name: string): [Float32Array, number | null] | null => {
+      if (ref === null) return null;
+      if (ref instanceof Float32Array) {
+        if (ref.length !== size) throw new Error(`${name} has ${ref.length} parameters, the page's network ${size}`);
+        return [ref, null];
+      }
+      const m = this.training.minima.get(ref);
+      if (!m) throw new Error(`${name}: no kept network with id ${ref} (see minima())`);
+      if (m.dataKey !== dataKey || m.theta.length !== size) throw new Error(`${name}: "${m.name}" belongs to other data or another network`);
+      return [m.theta, m.id];
+    };
+    let a = resolve(request.a, 'a');
+    let b = resolve(request.b, 'b');
+    if (a === null || b === null) {
+      const marked = this.training.minima.all().filter((m) => m.endpoint && m.dataKey === dataKey && !m.diverged && m.id !== a?.[1] && m.id !== b?.[1]);
+      for (const m of marked) {
+        if (a === null) a = [m.theta, m.id];
+        else if (b === null) b = [m.theta, m.id];
+      }
+    }
+    if (a === null || b === null) {
+      this.status.progress(`connect: training minima from seeds ${request.firstSeed} and ${request.firstSeed + 1}`, 0);
+      const stop = (): void => this.training.stop();
+      signal.addEventListener('abort', stop, { once: true });
+      try {
+        const run = await this.training.train({ seeds: 2, firstSeed: request.firstSeed, steps: request.minimaSteps, optimizer: 'adam', lr: request.minimaLearningRate });
+        const [idA, idB] = run.ids;
+        if (idA === undefined || idB === undefined) throw new Error('training returned no networks');
+        for (const id of [idA, idB]) this.training.setEndpoint(id, true);
+        notices.push(`A and B were trained now (seeds ${request.firstSeed}, ${request.firstSeed + 1}) and marked as endpoints`);
+        const ma = this.training.minima.get(idA);
+        const mb = this.training.minima.get(idB);
+        if (!ma || !mb) throw new Error('the trained networks were dropped from the list');
+        if (a === null) a = [ma.theta, ma.id];
+        if (b === null) b = a[1] === ma.id ? [mb.theta, mb.id] : [ma.theta, ma.id];
+      } finally {
+        signal.removeEventListener('abort', stop);
+      }
+    }
+    return [a[0], b[0], [a[1], b[1]]];
+  }
+
+  dispose(): void {
+    this.stopTravel();
+    this.overlay.dispose();
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * Presets that teach: each one is a small, exact story from the theory of loss landscapes, stored as
+ * data (a partial AppState merged over the defaults, plus the view that shows its point), and each one
+ * is a link, `#preset=<id>`, which expands into the full state (other keys in the same hash override it,
+ * e.g. `#preset=uvx&grid=33`). Expansion goes through clampState, so a preset obeys the same limits as
+ * a hand-written link; a test checks that no preset field is ignored or clamped.
+ */
+import { defaultState, type AppState, type ColormapName } from './appState';
+import { clampState, decodeState, type DecodeResult } from './urlCodec';
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** What the 3-D view shows when the preset opens, chosen to show its point. */
+export interface PresetView {
+  readonly camera: AppState['camera'];
+  readonly colormap: ColormapName;
+  /** Water level E in loss units (0: auto). */
+  readonly level: number;
+  readonly logScale: boolean;
+}
+
+export interface Preset {
+  readonly id: string;
+  readonly title: string;
+  readonly oneLine: string;
+  /** 2–4 sentences on what to look at. */
+  readonly explanation: string;
+  /** One thing to try. */
+  readonly tryThis: string;
+  readonly state: DeepPartial<AppState>;
+  readonly view: PresetView;
+  /** 'coming': listed with a badge, not openable (it needs engine or UI work that is not there yet). */
+  readonly status: 'ready' | 'coming';
+  /** Opens a flow of the app after the state, when the app offers it ('connect': mode connectivity). */
+  readonly flow?: 'connect';
+  /** Why a coming preset is not ready. */
+  readonly needs?: string;
+}
+
+/** m = 8 distinct inputs on a noisy sine: small enough that n₁ ≥ m is a small network. */
+const EIGHT_POINTS = { kind: 'sine', samples: 8, noise: 0.3, classes: 2 } as const;
+const THEOREM_TRAIN = { steps: 2000, learningRate: 0.05 } as const;
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'uvx',
+    title: 'f(x) = u·v·x: a saddle',
+    oneLine: 'Two weights, the whole landscape: convex loss, non-convex in the weights.',
+    explanation:
+      'The network f(x) = u·v·x has exactly two weights, so this plane is the entire weight space (axes u and v, centre at the origin). ' +
+      'The squared loss (uv − 1)²·mean(x²) is convex in the output uv but not in (u, v): the origin is a saddle with Hessian eigenvalues +x and −x. ' +
+      'The global minima form the hyperbola uv = 1, two valleys that never meet in this picture.',
+    tryThis: 'The water level starts just below the saddle (loss ≈ 0.33): {L < E} has two components, one per branch of the hyperbola. Drag it above 0.33 and they merge at the origin.',
+    state: { data: { kind: 'uvx', samples: 16, noise: 0 }, plane: { span: 2 }, sublevel: { contours: 16 } },
+    view: { camera: { azimuth: -20, elevation: 32, distance: 6.4 }, colormap: 'turbo', level: 0.3, logScale: false },
+    status: 'ready',
+  },
+  {
+    id: 'deep-linear',
+    title: 'Deep linear network',
+    oneLine: 'Three identity layers: non-convex, yet every local minimum is global.',
+    explanation:
+      'With the identity activation the network computes a product of matrices W₃W₂W₁x, a linear map, so the best fit is the least-squares line. ' +
+      'The loss is still non-convex in the weights (rescaling one layer up and the next down changes nothing, and the origin is a saddle). ' +
+      'Kawaguchi (2016) and Laurent & von Brecht (2018): every local minimum of a deep linear network is global. Look for valleys, not pits.',
+    tryThis: 'Open “Train many seeds” and train 16 seeds: every final loss is the same least-squares value.',
+    state: { data: { kind: 'sine', samples: 64, noise: 0.1 }, model: { hidden: [4, 4], activation: 'identity', loss: 'mse', bias: true }, train: { steps: 600, learningRate: 0.02 } },
+    view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
+    status: 'ready',
+  },
+  {
+    id: 'wide-tanh',
+    title: 'Wide tanh: all minima global',
+    oneLine: 'One hidden layer, n₁ = 10 ≥ m = 8 distinct points, squared loss: every seed reaches zero.',
+    explanation:
+      'For one hidden layer with an analytic bounded activation (tanh), squared loss, distinct inputs and n₁ ≥ m, every local minimum is global (Theorem 1). ' +
+      'Here m = 8 points and n₁ = 10, so training from any seed ends at zero loss, up to the finite number of steps. ' +
+      'The surface around θ₀ dips to the floor of the log scale: the fit is exact.',
+    tryThis: 'Open “Are all minima global?” below the view and run the width sweep: from n₁ = 5 on every seed reaches ε (the theorem’s n₁ ≥ m is sufficient, not necessary).',
+    state: { data: EIGHT_POINTS, model: { hidden: [10], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1 } },
+    view: { camera: { azimuth: 35, elevation: 32, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
+    status: 'ready',
+  },
+  {
+    id: 'narrow-tanh',
+    title: 'Narrow tanh: bad local minima',
+    oneLine: 'The same 8 points with n₁ = 2: seeds stop at different, non-zero losses.',
+    explanation:
+      'Below n₁ = m the theorem says nothing, and in practice the seeds disagree: each ends in its own basin at its own non-zero loss. ' +
+      'The surface around θ₀ has a floor well above zero. ' +
+      'Compare the colour bar with the wide preset.',
+    tryThis: 'Train 16 seeds: the dots spread over a range of losses; then open “Are all minima global?” for the whole width sweep.',
+    state: { data: EIGHT_POINTS, model: { hidden: [2], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1 } },
+    view: { camera: { azimuth: 35, elevation: 32, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
+    status: 'ready',
+  },
+  {
+    id: 'relu',
+    title: 'ReLU instead of tanh',
+    oneLine: 'Same data and width, but ReLU is not analytic: the theorem’s argument fails.',
+    explanation:
+      'The proof for wide tanh networks uses analyticity of the activation; ReLU is piecewise linear, so the argument breaks. ' +
+      'Look at the surface: it is stitched from flat pieces with creases where a unit switches on or off, and units that are off for every input (dead units) leave flat directions. ' +
+      'Seeds with dead units can stop above zero even at n₁ ≥ m.',
+    tryThis: 'Train 16 seeds and compare the fraction below ε with the wide tanh preset.',
+    state: { data: EIGHT_POINTS, model: { hidden: [10], activation: 'relu', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1 } },
+    view: { camera: { azimuth: 60, elevation: 35, distance: 5.4 }, colormap: 'magma', level: 0, logScale: true },
+    status: 'ready',
+  },
+  {
+    id: 'width-m',
+    title: 'Width m: sublevel sets may split',
+    oneLine: 'n₁ = m = 8: Nguyen shows one neuron less than m + 1 can give disconnected sublevel sets.',
+    explanation:
+      'Nguyen (“A note on connectivity of sublevel sets in deep learning”) proves that one hidden layer of width m + 1 makes every sublevel set connected, and that width m can fail. ' +
+      'The coloured regions are the components of {L < E} in this slice; count them as you move the water level. ' +
+      'A slice can show a split that the full weight space joins around it, so compare with the m + 1 preset rather than trust one picture.',
+    tryThis: 'Press “sweep” and watch the component count and the merge level θ₀ ↔ min.',
+    state: { data: EIGHT_POINTS, model: { hidden: [8], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1.5 }, sublevel: { connectivity: 8, colourComponents: true, water: true } },
+    view: { camera: { azimuth: 0, elevation: 89.9, distance: 5.4 }, colormap: 'viridis', level: 0, logScale: true },
+    status: 'ready',
+  },
+  {
+    id: 'width-m1',
+    title: 'Width m + 1: connected sublevel sets',
+    oneLine: 'n₁ = m + 1 = 9: every sublevel set is connected in the full weight space.',
+    explanation:
+      'One more hidden unit than samples, and Nguyen’s theorem applies: {θ : L(θ) < E} is connected for every E. ' +
+      'From the top you see the components of this slice; the theorem speaks about the whole space, so a slice may still show several, but they are joined through other directions. ' +
+      'Compare the merge level θ₀ ↔ min with the width-m preset.',
+    tryThis: 'Change the seed (new directions) and see whether the split components of this slice move or vanish.',
+    state: { data: EIGHT_POINTS, model: { hidden: [9], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1.5 }, sublevel: { connectivity: 8, colourComponents: true, water: true } },
+    view: { camera: { azimuth: 0, elevation: 89.9, distance: 5.4 }, colormap: 'viridis', level: 0, logScale: true },
+    status: 'ready',
+  },
+  {
+    id: 'xor-3-sigmoid',
+    title: 'XOR with 3 sigmoid units',
+    oneLine: 'P = 4 points, P − 1 = 3 sigmoid hidden units: no bad local minima (Yu & Chen 1995).',
+    explanation:
+      'Yu & Chen (1995) show that a one-hidden-layer sigmoid network with P − 1 hidden units has no suboptimal local minima on P distinct points. ' +
+      'Here P = 4 (the XOR truth table) and 3 sigmoid units: training reaches zero squared loss. ' +
+      'The slice around θ₀ shows a basin that reaches the bottom of the log scale.',
+    tryThis: 'Set hidden to 1 and retrain: with one unit XOR cannot be fitted and the floor rises.',
+    state: { data: { kind: 'xor', samples: 4, noise: 0 }, model: { hidden: [3], activation: 'sigmoid', loss: 'mse', bias: true }, train: { steps: 3000, learningRate: 0.1 }, plane: { span: 1 } },
+    view: { camera: { azimuth: 35, elevation: 35, distance: 5.6 }, colormap: 'inferno', level: 0, logScale: true },
+    status: 'ready',
+  },
+  {
+    id: 'ce-ray',
+    title: 'Cross-entropy: no minimum',
+    oneLine: 'Separable data: the loss keeps falling along the ray t·θ₀ and never reaches its infimum 0.',
+    explanation:
+      'On separable data a linear classifier with cross-entropy can always do better by scaling its weights up: L(t·θ₀) decreases towards 0 as t grows and is never 0. ' +
+      'So there is no minimum at all, only a direction to run away in; gradient descent keeps growing ‖θ‖. ' +
+      'The large span shows the surface flattening into a valley that goes on to the edge of the plane.',
+    tryThis: 'Double the training steps: θ₀ moves further out and its loss drops again, but never to 0.',
+    state: { data: { kind: 'blobs', samples: 64, classes: 2, noise: 0 }, model: { hidden: [], activation: 'identity', loss: 'cross_entropy', bias: true }, train: { steps: 400, learningRate: 0.2 }, plane: { span: 3, filterNormalize: true } },
+    view: { camera: { azimuth: 20, elevation: 28, distance: 5.8 }, colormap: 'viridis', level: 5e-5, logScale: true },
+    status: 'ready',
+  },
+  {
+    id: 'fnorm-on',
+    title: 'Filter normalisation on',
+    oneLine: 'Directions scaled filter by filter to θ₀: the picture means the same at any weight scale (Li et al. 2018).',
+    explanation:
+      'Each filter (row of a weight matrix) of a random direction is rescaled to the norm of the same filter in θ₀. ' +
+      'A ReLU or rescaled network has the same function at many weight scales; without this step a plane through large weights looks flat and one through small weights looks sharp. ' +
+      'Compare the loss range on the colour bar with the “off” preset: same network, same seed.',
+    tryThis: 'Open the “Filter normalisation off” preset and compare the colour bar.',
+    state: { data: { kind: 'spiral', samples: 128, classes: 2, noise: 0.1 }, model: { hidden: [64, 64], activation: 'tanh', loss: 'mse', bias: true }, train: { steps: 400, learningRate: 0.02 }, plane: { span: 1, filterNormalize: true } },
+    view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
+    status: 'ready',
+  },
+  {
+    id: 'fnorm-off',
+    title: 'Filter normalisation off',
+    oneLine: 'Raw Gaussian directions: the scale of the picture depends on the layer sizes, not on θ₀.',
+    explanation:
+      'The same network (2-64-64-1) and seed with raw N(0, 1) directions: each filter of the direction has norm about √fan-in = 8 in the wide layers, and the whole direction is about twice as long as with filter normalisation here. ' +
+      'The same span therefore walks further from θ₀ and the surface looks sharper. ' +
+      'Sharpness read from such a plot says more about the direction scale than about the minimum.',
+    tryThis: 'Lower the span until the surface looks like the “on” preset: the ratio is the scale mismatch.',
+    state: { data: { kind: 'spiral', samples: 128, classes: 2, noise: 0.1 }, model: { hidden: [64, 64], activation: 'tanh', loss: 'mse', bias: true }, train: { steps: 400, learningRate: 0.02 }, plane: { span: 1, filterNormalize: false } },
+    view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
+    status: 'ready',
+  },
+  {
+    id: 'mode-connectivity',
+    title: 'Mode connectivity',
+    oneLine: 'Two minima: the straight line crosses a barrier, a trained Bezier curve does not.',
+    explanation:
+      'Independently trained minima look isolated, yet a low-loss curve joins them (Garipov et al. 2018, Draxler et al. 2018). ' +
+      'Opening this preset trains two seeds of a 2-16-2 tanh network on two moons and a Bezier curve between them, then shows the plane through both minima and the bend. ' +
+      'The straight line between them crosses a barrier; the curve stays low all the way (the chart in the Mode connectivity card).',
+    tryThis: 'Press “travel along curve” in the Mode connectivity card and watch the marker stay low while the line’s chart climbs.',
+    state: { data: { kind: 'moons', samples: 64, classes: 2, noise: 0.1 }, model: { hidden: [16], activation: 'tanh', loss: 'cross_entropy', bias: true }, train: { steps: 600, learningRate: 0.02 }, plane: { gridSize: 65 } },
+    view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
+    status: 'ready',
+    flow: 'connect',
+    needs: 'the mode-connectivity UI (landscape.connect)',
+  },
+  {
+    id: 'residual',
+    title: 'Plain vs residual MLP',
+    oneLine: 'Skip connections smooth a deep network’s landscape (Li et al. 2018).',
+    explanation: 'A deep plain MLP against the same network with residual connections.',
+    tryThis: 'Compare the two surfaces at the same span.',
+    state: {},
+    view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
+    status: 'coming',
+    needs: 'residual blocks in the model core',
+  },
+  {
+    id: 'digits',
+    title: '8×8 handwritten digits',
+    oneLine: 'Real data: 1,797 images, 64 inputs, 10 classes.',
+    explanation: 'The landscape of a small classifier on real data.',
+    tryThis: 'Compare with the toy spiral.',
+    state: {},
+    view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
+    status: 'coming',
+    needs: 'the digits data set converted into public/',
+  },
+];
+
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}
+
+/** The full state of a preset: its partial state and its view merged over the defaults, validated. */
+export function presetState(preset: Preset): DecodeResult {
+  const first = clampState(preset.state, defaultState());
+  const { camera, colormap, level, logScale } = preset.view;
+  const second = clampState({ camera, view: { colormap, logScale }, sublevel: { level } }, first.state);
+  return { state: second.state, ignored: [...first.ignored, ...second.ignored] };
+}
+
+/** The link of a preset, relative to the page: `#preset=<id>`. */
+export function presetHash(preset: Preset): string {
+  return `#preset=${encodeURIComponent(preset.id)}`;
+}
+
+export interface LinkResult extends DecodeResult {
+  /** The preset the link named, when it named one that can open. */
+  preset: Preset | null;
+}
+
+/**
+ * Reads a URL hash that may name a preset: `preset=<id>` expands into the preset's state, and the
+ * other keys of the hash apply over it. An unknown or coming preset → the default state and a notice.
+ * Without `preset` this is exactly decodeState. Never throws.
+ */
+export function decodeLink(hash: string): LinkResult {
+  const text = typeof hash === 'string' ? hash.replace(/^#/, '') : '';
+  const rest: string[] = [];
+  const named: string[] = [];
+  for (const pair of text.split('&')) {
+    if (pair.startsWith('preset=')) named.push(pair.slice('preset='.length));
+    else if (pair !== '') rest.push(pair);
+  }
+  const ignored: string[] = [];
+  let preset: Preset | null = null;
+  let base = defaultState();
+  const raw = named.at(-1);
+  if (named.length > 1) ignored.push('key "preset" given more than once; the last value wins');
+  if (raw !== undefined) {
+    let id: string | null;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      id = null;
+    }
+    const found = id === null ? undefined : presetById(id);
+    if (found === undefined) {
+      ignored.push(`unknown preset ${JSON.stringify((id ?? raw).slice(0, 40))}; opened the default view (see the Gallery)`);
+    } else if (found.status === 'coming') {
+      ignored.push(`preset "${found.id}" is coming (needs ${found.needs ?? 'more work'}); opened the default view`);
+    } else {
+      preset = found;
+      const expanded = presetState(found);
+      base = expanded.state;
+      ignored.push(...expanded.ignored);
+    }
+  }
+  const decoded = decodeState(rest.join('&'), base);
+  return { state: decoded.state, ignored: [...ignored, ...decoded.ignored], preset };
+}

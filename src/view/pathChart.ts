@@ -1,0 +1,162 @@
+/**
+ * Loss along the straight line A → B and along the trained curve (Garipov's 61-point evaluation),
+ * t on the x axis. The endpoints are marked, both barrier heights (max along the path − the higher
+ * endpoint) are printed as numbers, and the merge level of A and B in the drawn plane (the lowest E
+ * at which they share a component of {L ≤ E} on the grid) is a dashed horizontal line when known.
+ */
+import { linearScale, makeChartCanvas } from './chartScale';
+import { formatTick, niceTicks } from './ticks';
+
+export interface PathChartData {
+  readonly t: ArrayLike<number>;
+  readonly lineLoss: ArrayLike<number>;
+  readonly curveLoss: ArrayLike<number>;
+  readonly lineBarrier: number;
+  readonly curveBarrier: number;
+  /** 'Bezier', 'chain (2 bends)', 'NEB (8 images)'. */
+  readonly curveLabel: string;
+  /** Merge level of A and B in the plane's grid; NaN or Infinity when unknown. */
+  readonly mergeLevel: number;
+  /** Extra line under the title (e.g. off-plane distances of further bends). */
+  readonly caption: string;
+}
+
+const WIDTH = 272;
+const HEIGHT = 196;
+const PAD = { left: 44, right: 8, top: 40, bottom: 24 };
+const FONT = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
+export const PATH_COLOURS = { line: '#ffb454', curve: '#5ce1ff', merge: '#ff8a9b', text: '#d6dce8', muted: '#9aa3b5', grid: '#2c3340', endpoint: '#ffffff' };
+
+export class PathChart {
+  readonly element: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  /** Where the travelling marker is (t in [0, 1]); NaN hides it. */
+  private cursor = Number.NaN;
+  private data: PathChartData | null = null;
+
+  constructor(doc: Document) {
+    const { canvas, ctx } = makeChartCanvas(doc, WIDTH, HEIGHT, 'path-chart');
+    this.element = canvas;
+    this.ctx = ctx;
+  }
+
+  draw(data: PathChartData): void {
+    this.data = data;
+    this.redraw();
+  }
+
+  /** Move the t cursor (the marker travelling along the curve on the surface). */
+  setCursor(t: number): void {
+    this.cursor = t;
+    this.redraw();
+  }
+
+  private redraw(): void {
+    const d = this.data;
+    const ctx = this.ctx;
+    ctx.clearRect(0, 0, WIDTH, HEIGHT);
+    ctx.fillStyle = '#12161d';
+    ctx.fillRect(0, 0, WIDTH, HEIGHT);
+    if (d === null) return;
+    ctx.font = FONT;
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'left';
+    ctx.fillStyle = PATH_COLOURS.line;
+    ctx.fillText(`line barrier ${short(d.lineBarrier)}`, 6, 4);
+    ctx.fillStyle = PATH_COLOURS.curve;
+    ctx.fillText(`${d.curveLabel} ${short(d.curveBarrier)}`, 136, 4);
+    ctx.fillStyle = PATH_COLOURS.muted;
+    ctx.fillText(d.caption, 6, 19);
+
+    const values = [...Array.from(d.lineLoss), ...Array.from(d.curveLoss)].filter(Number.isFinite);
+    if (Number.isFinite(d.mergeLevel)) values.push(d.mergeLevel);
+    const lo = Math.min(0, ...values);
+    const hi = Math.max(lo + 1e-6, ...values) * 1.05;
+    const left = PAD.left;
+    const right = WIDTH - PAD.right;
+    const top = PAD.top;
+    const bottom = HEIGHT - PAD.bottom;
+    const x = linearScale(0, 1, left, right);
+    const y = linearScale(lo, hi, bottom, top);
+    ctx.strokeStyle = PATH_COLOURS.grid;
+    ctx.lineWidth = 1;
+    ctx.fillStyle = PATH_COLOURS.muted;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const v of niceTicks(lo, hi, 4)) {
+      const py = Math.round(y.at(v)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(left, py);
+      ctx.lineTo(right, py);
+      ctx.stroke();
+      ctx.fillText(formatTick(v), left - 4, py);
+    }
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const v of [0, 0.5, 1]) ctx.fillText(String(v), x.at(v), bottom + 4);
+    ctx.fillText('t', (left + right) / 2 + 40, bottom + 4);
+
+    if (Number.isFinite(d.mergeLevel)) {
+      const py = y.at(d.mergeLevel);
+      ctx.strokeStyle = PATH_COLOURS.merge;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      ctx.moveTo(left, py);
+      ctx.lineTo(right, py);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = PATH_COLOURS.merge;
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'bottom';
+      ctx.fillText('A, B merge in plane', right, py - 1);
+    }
+    const polyline = (loss: ArrayLike<number>, colour: string): void => {
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      let pen = false;
+      for (let i = 0; i < loss.length; i++) {
+        const v = loss[i] ?? Number.NaN;
+        if (!Number.isFinite(v)) {
+          pen = false;
+          continue;
+        }
+        const px = x.at(d.t[i] ?? 0);
+        const py = y.at(v);
+        if (pen) ctx.lineTo(px, py);
+        else ctx.moveTo(px, py);
+        pen = true;
+      }
+      ctx.stroke();
+    };
+    polyline(d.lineLoss, PATH_COLOURS.line);
+    polyline(d.curveLoss, PATH_COLOURS.curve);
+    const n = d.curveLoss.length;
+    ctx.fillStyle = PATH_COLOURS.endpoint;
+    ctx.textBaseline = 'bottom';
+    ctx.textAlign = 'center';
+    for (const [i, label] of [[0, 'A'], [n - 1, 'B']] as const) {
+      const v = d.curveLoss[i] ?? Number.NaN;
+      if (!Number.isFinite(v)) continue;
+      const px = x.at(d.t[i] ?? 0);
+      ctx.beginPath();
+      ctx.arc(px, y.at(v), 3.5, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.fillText(label, px + (i === 0 ? 8 : -8), y.at(v) - 3);
+    }
+    if (Number.isFinite(this.cursor)) {
+      const px = x.at(Math.min(1, Math.max(0, this.cursor)));
+      ctx.strokeStyle = PATH_COLOURS.endpoint;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(px, top);
+      ctx.lineTo(px, bottom);
+      ctx.stroke();
+    }
+  }
+}
+
+/** Three significant digits: the chart's title has room for little more. */
+function short(value: number): string {
+  return Number.isFinite(value) ? Number(value.toPrecision(3)).toString() : String(value);
+}

@@ -1,0 +1,174 @@
+/**
+ * Mode connectivity in the built page (headless Chromium, WebGPU on SwiftShader): connect() trains
+ * two minima and a Bezier curve between them, the curve's barrier is far below the straight
+ * line's, the chart draws both paths, surface() is the plane through A, θ_b and B (A at (0, 0),
+ * B at (1, 0)) and the paths are drawn onto it; an engine change brings the random plane back.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { collectConsole, launchChromium, REPO_ROOT, startPreview, type ChromiumSession, type PreviewServer } from './harness';
+
+let preview: PreviewServer;
+let browser: ChromiumSession;
+const ARTIFACTS = join(REPO_ROOT, 'artifacts');
+
+beforeAll(async () => {
+  preview = await startPreview();
+  browser = await launchChromium();
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await preview?.close();
+});
+
+/** The half-size mode-connectivity preset: moons, 64 samples, 2-16-2 tanh, cross-entropy. */
+const SMALL_MOONS = '#data=moons&m=64&noise=0.1&hidden=16&act=tanh&loss=cross_entropy&grid=17&steps=60';
+
+async function openApp(hash: string, init?: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  if (init) await page.addInitScript(init);
+  await page.goto(`${preview.url}index.html${hash}`);
+  await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
+  await page.evaluate(() => window.landscape.ready());
+  return page;
+}
+
+/** Pixels of the 3-D view's canvas close to a colour. */
+async function viewPixels(page: Page, rgb: readonly [number, number, number]): Promise<{ matching: number; hash: number }> {
+  await page.evaluate(() => window.landscape.redraw());
+  return page.evaluate(([r0, g0, b0]) => {
+    const source = document.querySelector<HTMLCanvasElement>('#view canvas');
+    if (!source) throw new Error('no view canvas');
+    const copy = document.createElement('canvas');
+    copy.width = source.width;
+    copy.height = source.height;
+    const ctx = copy.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    ctx.drawImage(source, 0, 0);
+    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+    let matching = 0;
+    let hash = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const r = data[i] ?? 0, g = data[i + 1] ?? 0, b = data[i + 2] ?? 0;
+      if (Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0) < 40) matching++;
+      hash = (hash * 31 + r + 7 * g + 13 * b) >>> 0;
+    }
+    return { matching, hash };
+  }, rgb);
+}
+
+describe('mode connectivity in headless Chromium', () => {
+  it('connect() trains A, B and a curve, charts both paths and shows the plane through A, θ_b, B', async () => {
+    const page = await openApp(SMALL_MOONS);
+    const log = collectConsole(page);
+    const t0 = Date.now();
+    const r = await page.evaluate(() => window.landscape.connect({ kind: 'bezier', steps: 100, minimaSteps: 500, gridSize: 21 }));
+    const seconds = (Date.now() - t0) / 1000;
+    console.log(`connect: ${seconds.toFixed(1)} s · line barrier ${r.lineBarrier.toFixed(3)} · curve ${r.curveBarrier.toFixed(4)} · ` +
+      `curve ${r.ms.curve.toFixed(0)} ms, evaluation ${r.ms.evaluation.toFixed(0)} ms, grid ${r.ms.grid.toFixed(0)} ms (${r.device})`);
+    expect(r.device).toBe('webgpu');
+    expect(r.t).toHaveLength(61);
+    expect(r.lineLoss).toHaveLength(61);
+    expect(r.curveLoss).toHaveLength(61);
+    expect(r.lineBarrier).toBeGreaterThan(0.3);
+    expect(r.curveBarrier).toBeLessThan(r.lineBarrier / 4);
+    expect(r.ids.every((id) => typeof id === 'number')).toBe(true);
+    const marked = await page.evaluate(() => window.landscape.minima().filter((m) => m.endpoint).map((m) => m.id));
+    expect(marked).toEqual(r.ids);
+
+    // The chart: a visible canvas with both paths drawn in their colours.
+    const chart = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas.path-chart');
+      if (!canvas || canvas.hidden) return null;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return null;
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      let line = 0;
+      let curve = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const px = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0] as const;
+        if (Math.abs(px[0] - 0xff) + Math.abs(px[1] - 0xb4) + Math.abs(px[2] - 0x54) < 40) line++;
+        if (Math.abs(px[0] - 0x5c) + Math.abs(px[1] - 0xe1) + Math.abs(px[2] - 0xff) < 40) curve++;
+      }
+      return { line, curve };
+    });
+    expect(chart).not.toBeNull();
+    expect(chart?.line ?? 0).toBeGreaterThan(100);
+    expect(chart?.curve ?? 0).toBeGreaterThan(100);
+
+    // surface() is the 3-point plane: grid points at A = (0, 0) and B = (1, 0) carry the endpoint losses.
+    const s = await page.evaluate(() => {
+      const surface = window.landscape.surface();
+      const at = (alpha: number, beta: number): number => {
+        const ix = surface.alphas.findIndex((v) => Math.abs(v - alpha) < 1e-4);
+        const iy = surface.betas.findIndex((v) => Math.abs(v - beta) < 1e-4);
+        return ix < 0 || iy < 0 ? Number.NaN : surface.loss[iy * surface.gridSize + ix] ?? Number.NaN;
+      };
+      return { gridSize: surface.gridSize, lossA: at(0, 0), lossB: at(1, 0), min: surface.min, max: surface.max };
+    });
+    expect(s.gridSize).toBe(21);
+    const close = (got: number, want: number): void => expect(Math.abs(got - want)).toBeLessThan(1e-3 * Math.max(1, Math.abs(want)) + 1e-5);
+    close(s.lossA, r.lineLoss[0] ?? Number.NaN);
+    close(s.lossB, r.lineLoss[60] ?? Number.NaN);
+    expect(s.max).toBeGreaterThan(r.lineBarrier);
+    expect(r.plane.bends[0]?.y ?? 0).toBeGreaterThan(0);
+
+    // The paths on the surface: two polylines in the scene, the curve's colour on screen, and the
+    // travelling marker changes the picture.
+    expect(await page.evaluate(() => window.landscape.pathOverlayCount())).toBe(2);
+    const cyan = await viewPixels(page, [0x5c, 0xe1, 0xff]);
+    expect(cyan.matching).toBeGreaterThan(30);
+    await page.evaluate(() => window.landscape.travelAlongCurve(0.5));
+    const moved = await viewPixels(page, [0xff, 0x4f, 0x6a]);
+    expect(moved.hash).not.toBe(cyan.hash);
+    // The training card opened for A and B; fold it so the screenshot shows the surface.
+    await page.evaluate(() => document.querySelector('section.training')?.classList.add('collapsed'));
+    await page.evaluate(() => window.landscape.redraw());
+    await page.screenshot({ path: join(ARTIFACTS, 'connect.png') });
+    await page.evaluate(() => window.landscape.set({ sublevel: { water: false }, camera: { azimuth: 10, elevation: 60, distance: 5 } }));
+    await page.evaluate(() => window.landscape.redraw());
+    await page.screenshot({ path: join(ARTIFACTS, 'connect-paths.png') });
+
+    // A view-only change keeps the curve plane; an engine change brings back the random plane.
+    await page.evaluate(() => window.landscape.set({ view: { colormap: 'magma' } }));
+    expect(await page.evaluate(() => window.landscape.surface().gridSize)).toBe(21);
+    expect(await page.evaluate(() => window.landscape.pathOverlayCount())).toBe(2);
+    await page.evaluate(() => window.landscape.set({ plane: { gridSize: 19 } }));
+    expect(await page.evaluate(() => window.landscape.surface().gridSize)).toBe(19);
+    expect(await page.evaluate(() => window.landscape.pathOverlayCount())).toBe(0);
+    expect(log.errors).toEqual([]);
+    log.dispose();
+    await page.close();
+  });
+
+  it('connects two kept networks by id with a 2-bend chain and reports off-plane distances', async () => {
+    const page = await openApp(SMALL_MOONS);
+    const run = await page.evaluate(() => window.landscape.train({ seeds: 2, firstSeed: 3, steps: 400, lr: 0.03 }));
+    const [a, b] = run.ids;
+    const r = await page.evaluate(([ia, ib]) => window.landscape.connect({ a: ia, b: ib, kind: 'chain', bends: 2, steps: 60, gridSize: 15 }), [a, b] as const);
+    expect(r.ids).toEqual([a, b]);
+    expect(r.plane.bends).toHaveLength(2);
+    expect(r.plane.bends[0]?.offPlane ?? 1).toBeLessThan(1e-3);
+    expect(Number.isFinite(r.plane.bends[1]?.offPlane ?? Number.NaN)).toBe(true);
+    expect(r.curveBarrier).toBeLessThan(r.lineBarrier + 1e-6);
+    // Bad options: clamped, with notices; an unknown id is an error.
+    const bad = await page.evaluate(() => window.landscape.connect({ a: 999, kind: 'spline' }).then(() => 'resolved', (e: unknown) => String(e)));
+    expect(bad).toMatch(/no kept network with id 999/);
+    await page.close();
+  });
+
+  it('without WebGPU the CPU twins train and evaluate the curve and the worker computes the plane', async () => {
+    const page = await openApp(SMALL_MOONS, 'Object.defineProperty(navigator, "gpu", { value: undefined });');
+    const r = await page.evaluate(() => window.landscape.connect({ kind: 'bezier', steps: 60, minimaSteps: 300, gridSize: 11 }));
+    expect(r.device).toBe('cpu');
+    expect(r.curveBarrier).toBeLessThan(r.lineBarrier);
+    const s = await page.evaluate(() => ({ device: window.landscape.surface().device, gridSize: window.landscape.surface().gridSize }));
+    expect(s).toEqual({ device: 'cpu', gridSize: 11 });
+    expect(await page.evaluate(() => window.landscape.pathOverlayCount())).toBe(2);
+    await page.close();
+  });
+});
