@@ -4,26 +4,14 @@
  * line's, the chart draws both paths, surface() is the plane through A, θ_b and B (A at (0, 0),
  * B at (1, 0)) and the paths are drawn onto it; an engine change brings the random plane back.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { collectConsole, launchChromium, REPO_ROOT, startPreview, type ChromiumSession, type PreviewServer } from './harness';
+import { collectConsole } from './harness';
+import { ARTIFACTS, useAppBrowser } from './appBrowser';
 
-let preview: PreviewServer;
-let browser: ChromiumSession;
-const ARTIFACTS = join(REPO_ROOT, 'artifacts');
-
-beforeAll(async () => {
-  preview = await startPreview();
-  browser = await launchChromium();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.close();
-});
+const browser = useAppBrowser();
+const preview = browser;
 
 /** The half-size mode-connectivity preset: moons, 64 samples, 2-16-2 tanh, cross-entropy. */
 const SMALL_MOONS = '#data=moons&m=64&noise=0.1&hidden=16&act=tanh&loss=cross_entropy&grid=17&steps=60';

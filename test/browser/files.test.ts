@@ -6,23 +6,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parseH5Surface } from '../../src/io/h5Surface';
-import { collectConsole, launchChromium, REPO_ROOT, startPreview, type ChromiumSession, type PreviewServer } from './harness';
+import { collectConsole, REPO_ROOT } from './harness';
+import { useAppBrowser } from './appBrowser';
 
-let preview: PreviewServer;
-let browser: ChromiumSession;
-
-beforeAll(async () => {
-  preview = await startPreview();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.close();
-});
+const browser = useAppBrowser();
+const preview = browser;
 
 async function openApp(hash: string): Promise<Page> {
   const page = await browser.context.newPage();

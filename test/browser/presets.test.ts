@@ -5,29 +5,17 @@
  * (`&grid=…` after the preset in the link) and train fewer seeds than a person would; each test's name
  * says the size it uses. The claims do not depend on the grid size.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { evaluate } from '../../src/model/network';
 import type { MlpSpec } from '../../src/model/spec';
 import { PRESETS } from '../../src/state/presets';
-import { collectConsole, launchChromium, REPO_ROOT, startPreview, type ChromiumSession, type PreviewServer } from './harness';
+import { collectConsole } from './harness';
+import { ARTIFACTS, useAppBrowser } from './appBrowser';
 
-let preview: PreviewServer;
-let browser: ChromiumSession;
-const ARTIFACTS = join(REPO_ROOT, 'artifacts');
-
-beforeAll(async () => {
-  preview = await startPreview();
-  browser = await launchChromium();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.close();
-});
+const browser = useAppBrowser();
+const preview = browser;
 
 async function openApp(hash: string): Promise<Page> {
   const page = await browser.context.newPage();

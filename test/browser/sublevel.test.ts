@@ -4,27 +4,15 @@
  * screen matches `landscape.sublevel(E)`, merge levels match a brute force in Node, and the
  * picture changes with the level.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { labelSublevel } from '../../src/landscape/sublevel';
-import { collectConsole, launchChromium, REPO_ROOT, startPreview, type ChromiumSession, type PreviewServer } from './harness';
+import { collectConsole } from './harness';
+import { ARTIFACTS, useAppBrowser } from './appBrowser';
 
-let preview: PreviewServer;
-let browser: ChromiumSession;
-const ARTIFACTS = join(REPO_ROOT, 'artifacts');
-
-beforeAll(async () => {
-  preview = await startPreview();
-  browser = await launchChromium();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.close();
-});
+const browser = useAppBrowser();
+const preview = browser;
 
 async function openApp(hash: string): Promise<Page> {
   const page = await browser.context.newPage();

@@ -3,26 +3,14 @@
  * GPU (with the CPU worker as fallback), train() returns K finite and reproducible losses, the
  * width sweep runs at a small size and draws its plot, and a kept network can become θ₀.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { collectConsole, launchChromium, REPO_ROOT, startPreview, type ChromiumSession, type PreviewServer } from './harness';
+import { collectConsole } from './harness';
+import { ARTIFACTS, useAppBrowser } from './appBrowser';
 
-let preview: PreviewServer;
-let browser: ChromiumSession;
-const ARTIFACTS = join(REPO_ROOT, 'artifacts');
-
-beforeAll(async () => {
-  preview = await startPreview();
-  browser = await launchChromium();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.close();
-});
+const browser = useAppBrowser();
+const preview = browser;
 
 const SMALL = '#grid=17&steps=60&m=64&hidden=8';
 
