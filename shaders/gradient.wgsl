@@ -7,36 +7,6 @@
 // Replaced by the loader with the widest layer rounded up to 8; private arrays need a const.
 const MAX_WIDTH: u32 = 64u;
 
-struct GradParams {
-  paramCount: u32,
-  vectorCount: u32,
-  layerCount: u32,
-  outputs: u32,
-  batchStart: u32,
-  chunkCount: u32,
-  chunkQuads: u32,
-  indexed: u32,
-  stride: u32,
-  lossSlot: u32,
-  accumulate: u32,
-  inputs: u32,
-  divisor: f32,
-}
-
-// Offsets of layer l: weights and bias in a parameter vector (biasOffset = 0xffffffff: none),
-// its input h_l and its delta inside one sample quad's scratch record, in vec4 units; its 4 × 4
-// gradient tiles in gradientReduce.wgsl.
-struct Layer {
-  inputs: u32,
-  outputs: u32,
-  weightOffset: u32,
-  biasOffset: u32,
-  inputSlot: u32,
-  deltaSlot: u32,
-  tileStart: u32,
-  tileColumns: u32,
-}
-
 override WORKGROUP_SIZE: u32 = 64u;
 override ACTIVATION: u32 = 0u;
 override LOSS: u32 = 0u;

@@ -3,35 +3,6 @@
 // and the bias is column i = inputs with h = 1, so every loaded delta and input is used four
 // times. Invocation tileCount sums the per-sample losses. Fixed summation order: deterministic.
 
-struct GradParams {
-  paramCount: u32,
-  vectorCount: u32,
-  layerCount: u32,
-  outputs: u32,
-  batchStart: u32,
-  chunkCount: u32,
-  chunkQuads: u32,
-  indexed: u32,
-  stride: u32,
-  lossSlot: u32,
-  accumulate: u32,
-  inputs: u32,
-  divisor: f32,
-}
-
-// Tiles of layer l: rows of four output units × columns of four inputs (bias column included),
-// numbered from tileStart row by row.
-struct Layer {
-  inputs: u32,
-  outputs: u32,
-  weightOffset: u32,
-  biasOffset: u32,
-  inputSlot: u32,
-  deltaSlot: u32,
-  tileStart: u32,
-  tileColumns: u32,
-}
-
 override WORKGROUP_SIZE: u32 = 64u;
 const NO_BIAS: u32 = 0xffffffffu;
 

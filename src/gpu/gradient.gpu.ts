@@ -5,8 +5,9 @@
  * samples per vector × parameter). No float atomics, fixed summation order: deterministic.
  * `encode` records into the caller's encoder, so a trainer can put many steps into one submission.
  */
-import gradientWgsl from '../../shaders/gradient.wgsl?raw';
-import gradientReduceWgsl from '../../shaders/gradientReduce.wgsl?raw';
+import gradientEntry from '../../shaders/gradient.wgsl?raw';
+import gradientReduceEntry from '../../shaders/gradientReduce.wgsl?raw';
+import gradientStructsWgsl from '../../shaders/lib/gradientStructs.wgsl?raw';
 import derivativesWgsl from '../../shaders/lib/activationDerivatives.wgsl?raw';
 import { lossDivisor } from '../model/network';
 import type { Samples } from '../model/samples';
@@ -24,6 +25,9 @@ export const GRAD_PARAMS_FIELDS = [
 ] as const;
 export const GRAD_LAYER_FIELDS = ['inputs', 'outputs', 'weightOffset', 'biasOffset', 'inputSlot', 'deltaSlot', 'tileStart', 'tileColumns'] as const;
 const GRAD_FLOAT_FIELDS: ReadonlySet<string> = new Set(['divisor']);
+/** Entry sources with the shared structs in front (WGSL has no includes). */
+const gradientWgsl = `${gradientStructsWgsl}\n${gradientEntry}`;
+const gradientReduceWgsl = `${gradientStructsWgsl}\n${gradientReduceEntry}`;
 export const GRADIENT_SHADER_SOURCE = gradientWgsl;
 export const GRADIENT_REDUCE_SHADER_SOURCE = gradientReduceWgsl;
 
