@@ -227,6 +227,7 @@ export class App {
       },
       notify: (lines, kind) => this.status.showNotice(lines, kind),
       progress: (text, busy) => exportPanel.setProgress(text, busy),
+      curveTravel: () => (this.connector.overlay.polylineCount > 0 ? (t: number) => this.connector.travelTo(t) : null),
     });
     const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
     const exportPanel = new ExportPanel(this.panel.addFolder('Export'), {

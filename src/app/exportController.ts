@@ -23,6 +23,8 @@ export interface ExportHost {
   subject(): { caption: string; fileStem: string } | null;
   notify(lines: readonly string[], kind?: 'info' | 'error'): void;
   progress(text: string, busy: boolean): void;
+  /** Moves the marker along the connected curve (NaN hides it); null while no curve is shown. */
+  curveTravel(): ((t: number) => void) | null;
 }
 
 export interface PngResult {
@@ -83,6 +85,11 @@ export class ExportController {
     const subject = this.need();
     if (this.running !== null) throw new Error('a video export is already running: cancel it first');
     const { plan, ignored } = checkVideoOptions(input);
+    if (plan.kind === 'curve' && this.host.curveTravel() === null) {
+      const message = 'a curve video needs a curve on screen: connect two minima first (connect endpoints, or landscape.connect())';
+      this.host.notify([message], 'error');
+      throw new Error(message);
+    }
     const state = this.host.state();
     const frame = new ExportFrame(document, {
       width: plan.width,
@@ -144,6 +151,18 @@ export class ExportController {
           frame.draw(view, start);
         },
         finish: () => sublevel.setSettings(state.sublevel),
+      };
+    }
+    if (plan.kind === 'curve') {
+      const travel = this.host.curveTravel();
+      if (travel === null) throw new Error('a curve video needs a curve on screen: connect two minima first (connect endpoints, or landscape.connect())');
+      return {
+        canvas: frame.canvas,
+        drawFrame: (i) => {
+          travel(frameParameter(plan, i));
+          frame.draw(view, start);
+        },
+        finish: () => travel(Number.NaN),
       };
     }
     const path: CameraPath = plan.kind === 'turntable' ? turntablePath(start) : keyframePath(plan.path ?? [start, CAMERA_PRESETS.top]);

@@ -6,8 +6,11 @@
  */
 import type { CameraPose } from '../view/camera';
 
-export const VIDEO_KINDS = ['turntable', 'water', 'path'] as const;
-/** turntable: one turn around the box; water: the water level from the minimum to the maximum; path: a camera path through poses. */
+export const VIDEO_KINDS = ['turntable', 'water', 'path', 'curve'] as const;
+/**
+ * turntable: one turn around the box; water: the water level from the minimum to the maximum;
+ * path: a camera path through poses; curve: a marker travelling along the connected curve (t: 0 → 1).
+ */
 export type VideoKind = (typeof VIDEO_KINDS)[number];
 
 export const VIDEO_RESOLUTIONS = { '720p': { width: 1280, height: 720 }, '1080p': { width: 1920, height: 1080 } } as const;
@@ -116,7 +119,7 @@ export function checkVideoOptions(input: unknown): { plan: VideoPlan; ignored: s
 /** The animation parameter of frame `index`: a turntable ends one frame short of a full turn (it loops). */
 export function frameParameter(plan: Pick<VideoPlan, 'kind' | 'frames'>, index: number): number {
   if (plan.frames <= 1) return 0;
-  return plan.kind === 'turntable' ? index / plan.frames : index / (plan.frames - 1);
+  return plan.kind === 'turntable' ? index / plan.frames : index / Math.max(1, plan.frames - 1);
 }
 
 /** Draws frame `index` (0-based) onto `canvas`; called once per frame, in order. */

@@ -17,6 +17,7 @@ const KIND_LABELS: Record<VideoKind, string> = {
   turntable: 'turntable (one turn)',
   water: 'water level sweep (min → max)',
   path: 'camera path (current → top view)',
+  curve: 'travel along the curve (after connect)',
 };
 
 export class ExportPanel {

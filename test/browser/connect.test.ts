@@ -133,6 +133,21 @@ describe('mode connectivity in headless Chromium', () => {
     await page.close();
   });
 
+  it('a video travels along the connected curve, and is refused with a message before there is one', async () => {
+    const page = await openApp(SMALL_MOONS);
+    const early = await page.evaluate(() =>
+      window.landscape.exportVideo({ kind: 'curve', width: 160, height: 120, fps: 5, durationS: 1, download: false }).then(() => 'exported', (e: unknown) => String(e)));
+    expect(early).toMatch(/needs a curve on screen/);
+    await page.evaluate(() => window.landscape.connect({ kind: 'bezier', steps: 60, minimaSteps: 300, gridSize: 17 }));
+    const video = await page.evaluate(async () => {
+      const r = await window.landscape.exportVideo({ kind: 'curve', width: 160, height: 120, fps: 5, durationS: 1, download: false });
+      return { frames: r.frames, bytes: r.bytes };
+    });
+    expect(video.frames).toBe(5);
+    expect(video.bytes).toBeGreaterThan(500);
+    await page.close();
+  });
+
   it('connects two kept networks by id with a 2-bend chain and reports off-plane distances', async () => {
     const page = await openApp(SMALL_MOONS);
     const run = await page.evaluate(() => window.landscape.train({ seeds: 2, firstSeed: 3, steps: 400, lr: 0.03 }));
