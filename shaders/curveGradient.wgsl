@@ -2,17 +2,6 @@
 // g_j = (1/K) Σ_i c_i,j+1·∇L(φ(t_i)) + weightDecay·bend_j; and that mean loss, for the optimiser's
 // divergence check and the step's history. Fixed summation order: deterministic.
 
-struct CurveParams {
-  paramCount: u32,
-  pointCount: u32,
-  bendCount: u32,
-  coeffOffset: u32,
-  stepIndex: u32,
-  weightDecay: f32,
-  _pad0: u32,
-  _pad1: u32,
-}
-
 override WORKGROUP_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: CurveParams;

@@ -1,17 +1,6 @@
 // Points φ(t_i) = c_i0·A + Σ_j c_i,j+1·bend_j + c_i,n+1·B of a curve at one step's K values of t,
 // written K × P for the gradient kernel. c comes from the CPU (paths.ts pathCoefficients).
 
-struct CurveParams {
-  paramCount: u32,
-  pointCount: u32,
-  bendCount: u32,
-  coeffOffset: u32,
-  stepIndex: u32,
-  weightDecay: f32,
-  _pad0: u32,
-  _pad1: u32,
-}
-
 override WORKGROUP_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: CurveParams;

@@ -2,21 +2,6 @@
 // not finite. One workgroup per vector; finiteness is read from the exponent bits, so no
 // compiler assumption about NaN can remove the test.
 
-struct OptimizerParams {
-  paramCount: u32,
-  vectorCount: u32,
-  useAdam: u32,
-  step: u32,
-  learningRate: f32,
-  beta1: f32,
-  beta2: f32,
-  eps: f32,
-  momentum: f32,
-  correction1: f32,
-  correction2: f32,
-  pad0: f32,
-}
-
 override WORKGROUP_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: OptimizerParams;

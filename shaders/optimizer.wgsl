@@ -2,21 +2,6 @@
 // SGD with momentum (v ← μv + g, θ ← θ − lr·v) or Adam with bias correction (as
 // src/train/trainCpu.ts). Vectors marked diverged by divergence.wgsl stay frozen.
 
-struct OptimizerParams {
-  paramCount: u32,
-  vectorCount: u32,
-  useAdam: u32,
-  step: u32,
-  learningRate: f32,
-  beta1: f32,
-  beta2: f32,
-  eps: f32,
-  momentum: f32,
-  correction1: f32,
-  correction2: f32,
-  pad0: f32,
-}
-
 override WORKGROUP_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: OptimizerParams;

@@ -4,10 +4,15 @@
  * endpoints and bends; shaders/curveGradient.wgsl combines their gradients into the bend gradient
  * (chain rule) and the step's mean loss. Both read one uniform slot per step.
  */
-import curveGradientWgsl from '../../shaders/curveGradient.wgsl?raw';
-import curvePointsWgsl from '../../shaders/curvePoints.wgsl?raw';
+import curveGradientEntry from '../../shaders/curveGradient.wgsl?raw';
+import curveParamsWgsl from '../../shaders/lib/curveParams.wgsl?raw';
+import curvePointsEntry from '../../shaders/curvePoints.wgsl?raw';
 import { packStruct } from './structLayout';
 import { UNIFORM_SLOT_BYTES, UniformRing, slotBindGroupLayout } from './uniformRing';
+
+/** Entry sources with the shared uniform struct in front (WGSL has no includes). */
+const curvePointsWgsl = `${curveParamsWgsl}\n${curvePointsEntry}`;
+const curveGradientWgsl = `${curveParamsWgsl}\n${curveGradientEntry}`;
 
 export const WORKGROUP_SIZE = 64;
 export const CURVE_PARAMS_FIELDS = ['paramCount', 'pointCount', 'bendCount', 'coeffOffset', 'stepIndex', 'weightDecay', '_pad0', '_pad1'] as const;

@@ -4,11 +4,16 @@
  * a vector whose loss or parameters are no longer finite without touching the others.
  * Encodes into the caller's encoder; one uniform slot per step.
  */
-import divergenceWgsl from '../../shaders/divergence.wgsl?raw';
-import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
+import optimizerParamsWgsl from '../../shaders/lib/optimizerParams.wgsl?raw';
+import divergenceEntry from '../../shaders/divergence.wgsl?raw';
+import optimizerEntry from '../../shaders/optimizer.wgsl?raw';
 import { packStruct } from './structLayout';
 import { resolveOptimizer, type OptimizerConfig } from './optimizer.types';
 import { UNIFORM_SLOT_BYTES, UniformRing, slotBindGroupLayout } from './uniformRing';
+
+/** Entry sources with the shared uniform struct in front (WGSL has no includes). */
+const divergenceWgsl = `${optimizerParamsWgsl}\n${divergenceEntry}`;
+const optimizerWgsl = `${optimizerParamsWgsl}\n${optimizerEntry}`;
 
 export const WORKGROUP_SIZE = 64;
 export const OPTIMIZER_PARAMS_FIELDS = [
