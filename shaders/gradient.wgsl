@@ -6,6 +6,8 @@
 
 // Replaced by the loader with the widest layer rounded up to 8; private arrays need a const.
 const MAX_WIDTH: u32 = 64u;
+// Replaced by the loader with MAX_WIDTH when some layer is residual (addInput), else 1.
+const SKIP_WIDTH: u32 = 1u;
 
 override WORKGROUP_SIZE: u32 = 64u;
 override ACTIVATION: u32 = 0u;
@@ -23,6 +25,9 @@ const NO_BIAS: u32 = 0xffffffffu;
 // Four regions of MAX_WIDTH: [0] input A, [1] input B, [2] output A, [3] output B; a layer reads
 // one pair and writes the other.
 var<private> h: array<vec4<f32>, 4u * MAX_WIDTH>;
+// Backward through residual layers: dL/dh of a residual layer's output (A, then B at SKIP_WIDTH),
+// which its skip passes on to its input.
+var<private> g: array<vec4<f32>, 2u * SKIP_WIDTH>;
 
 fn sample_at(position: u32) -> u32 {
   return select(params.batchStart + position, sampleIndices[params.batchStart + position], params.indexed != 0u);
@@ -136,8 +141,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
           // The delta slot holds z until the backward pass overwrites it with dL/dz.
           scratch[recA + layer.deltaSlot + j] = za[q];
           scratch[recB + layer.deltaSlot + j] = zb[q];
-          let ha = activate(ACTIVATION, za[q]);
-          let hb = activate(ACTIVATION, zb[q]);
+          var ha = activate(ACTIVATION, za[q]);
+          var hb = activate(ACTIVATION, zb[q]);
+          if (layer.addInput != 0u) {
+            ha += h[inA + j];
+            hb += h[inB + j];
+          }
           h[outA + j] = ha;
           h[outA + MAX_WIDTH + j] = hb;
           let next = layers[l + 1u].inputSlot + j;
@@ -188,9 +197,22 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       let accA = array<vec4<f32>, 4>(a0, a1, a2, a3);
       let accB = array<vec4<f32>, 4>(b0, b1, b2, b3);
       for (var q = 0u; q < min(4u, n - i0); q++) {
-        let slot = below.deltaSlot + i0 + q;
-        let deltaA = accA[q] * activate_derivative(ACTIVATION, scratch[recA + slot]);
-        let deltaB = accB[q] * activate_derivative(ACTIVATION, scratch[recB + slot]);
+        let i = i0 + q;
+        let slot = below.deltaSlot + i;
+        // dL/dh_l = W_lᵀ·delta_l, plus dL/dh_{l+1} through the skip of a residual layer l.
+        var gradA = accA[q];
+        var gradB = accB[q];
+        if (layer.addInput != 0u) {
+          gradA += g[i];
+          gradB += g[SKIP_WIDTH + i];
+        }
+        // Kept for the next step when layer l − 1 is residual (same unit i: in place is safe).
+        if (below.addInput != 0u) {
+          g[i] = gradA;
+          g[SKIP_WIDTH + i] = gradB;
+        }
+        let deltaA = gradA * activate_derivative(ACTIVATION, scratch[recA + slot]);
+        let deltaB = gradB * activate_derivative(ACTIVATION, scratch[recB + slot]);
         h[outA + i0 + q] = deltaA;
         h[outA + MAX_WIDTH + i0 + q] = deltaB;
         scratch[recA + slot] = deltaA;

@@ -25,12 +25,14 @@ struct GridParams {
 }
 
 // Layer l ≥ 1 in the tile buffer: for each block of four output units, three vec4 of biases
-// (θ, d₁, d₂; zero without biases), then three vec4 per input unit k.
+// (θ, d₁, d₂; zero without biases), then three vec4 per input unit k. addInput = 1: a residual
+// layer (inputs = outputs, never the last), h_{l+1} = h_l + σ(z_l).
 struct Layer {
   inputs: u32,
   outputs: u32,
   tileOffset: u32,
   blocks: u32,
+  addInput: u32,
 }
 
 override WORKGROUP_SIZE: u32 = 64u;
@@ -150,6 +152,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         h[outA + j + 2u] = hidden(a2, isLast); h[outA + j + 3u] = hidden(a3, isLast);
         h[outB + j] = hidden(b0, isLast); h[outB + j + 1u] = hidden(b1, isLast);
         h[outB + j + 2u] = hidden(b2, isLast); h[outB + j + 3u] = hidden(b3, isLast);
+        if (layer.addInput != 0u) {
+          // Rows past the width (padding of the last block) are never read.
+          for (var q = 0u; q < 4u; q++) {
+            h[outA + j + q] += h[inA + j + q];
+            h[outB + j + q] += h[inB + j + q];
+          }
+        }
       }
       inA = outA;
     }

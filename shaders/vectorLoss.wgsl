@@ -17,11 +17,13 @@ struct VectorLossParams {
   _pad1: u32,
 }
 
+// addInput = 1: a residual layer (inputs = outputs, never the first or last), h_{l+1} = h_l + σ(z_l).
 struct Layer {
   inputs: u32,
   outputs: u32,
   weightOffset: u32,
   biasOffset: u32,
+  addInput: u32,
 }
 
 // A power of two: the tree sum halves it.
@@ -84,7 +86,9 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
         if (layer.biasOffset != NO_BIAS) { acc = thetas[base + layer.biasOffset + j]; }
         let row = base + layer.weightOffset + j * layer.inputs;
         for (var k = 0u; k < layer.inputs; k++) { acc = fma(thetas[row + k], h[inOff + k], acc); }
-        h[outOff + j] = select(activate(ACTIVATION, vec4<f32>(acc)).x, acc, l == last);
+        var unit = select(activate(ACTIVATION, vec4<f32>(acc)).x, acc, l == last);
+        if (layer.addInput != 0u) { unit += h[inOff + j]; }
+        h[outOff + j] = unit;
       }
       inOff = outOff;
     }

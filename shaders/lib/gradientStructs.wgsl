@@ -19,7 +19,8 @@ struct GradParams {
 // Offsets of layer l: weights and bias in a parameter vector (biasOffset = 0xffffffff: none),
 // its input h_l and its delta inside one sample quad's scratch record, in vec4 units; its 4 × 4
 // gradient tiles (rows of four output units × columns of four inputs, bias column included,
-// numbered from tileStart row by row) in gradientReduce.wgsl.
+// numbered from tileStart row by row) in gradientReduce.wgsl. addInput = 1: a residual layer
+// (inputs = outputs, never the first or last), h_{l+1} = h_l + σ(z_l).
 struct Layer {
   inputs: u32,
   outputs: u32,
@@ -29,4 +30,5 @@ struct Layer {
   deltaSlot: u32,
   tileStart: u32,
   tileColumns: u32,
+  addInput: u32,
 }

@@ -25,6 +25,7 @@ export interface LandscapeApi {
       activation: string;
       loss: string;
       bias: boolean;
+      residual: boolean;
       segments: Segment[];
     };
     theta: Float32Array;

@@ -11,7 +11,7 @@ import gradientStructsWgsl from '../../shaders/lib/gradientStructs.wgsl?raw';
 import derivativesWgsl from '../../shaders/lib/activationDerivatives.wgsl?raw';
 import { lossDivisor } from '../model/network';
 import type { Samples } from '../model/samples';
-import { assertValidSpec, paramLayout, type MlpSpec } from '../model/spec';
+import { assertValidSpec, isResidualLayer, paramLayout, residualLayers, type MlpSpec } from '../model/spec';
 import { ACTIVATION_CODE, LOSS_CODE, NO_BIAS } from './codes';
 import { assertValidBatch, batchCount, type GradientResult, type SampleBatch } from './gradient.types';
 import { specializeConst, withLibrary } from './shaderSource';
@@ -23,7 +23,7 @@ export const GRAD_PARAMS_FIELDS = [
   'paramCount', 'vectorCount', 'layerCount', 'outputs', 'batchStart', 'chunkCount', 'chunkQuads', 'indexed',
   'stride', 'lossSlot', 'accumulate', 'inputs', 'divisor',
 ] as const;
-export const GRAD_LAYER_FIELDS = ['inputs', 'outputs', 'weightOffset', 'biasOffset', 'inputSlot', 'deltaSlot', 'tileStart', 'tileColumns'] as const;
+export const GRAD_LAYER_FIELDS = ['inputs', 'outputs', 'weightOffset', 'biasOffset', 'inputSlot', 'deltaSlot', 'tileStart', 'tileColumns', 'addInput'] as const;
 const GRAD_FLOAT_FIELDS: ReadonlySet<string> = new Set(['divisor']);
 /** Entry sources with the shared structs in front (WGSL has no includes). */
 const gradientWgsl = `${gradientStructsWgsl}\n${gradientEntry}`;
@@ -61,7 +61,7 @@ export function scratchLayout(spec: MlpSpec): { stride: number; lossSlot: number
     // Gradient tiles of 4 outputs × 4 inputs; the bias is one more input column.
     const tileColumns = Math.ceil((l.inputs + (l.biasOffset >= 0 ? 1 : 0)) / 4);
     table.set([l.inputs, l.outputs, l.weightOffset, l.biasOffset < 0 ? NO_BIAS : l.biasOffset,
-      inputSlots[i] ?? 0, deltaSlots[i] ?? 0, tiles, tileColumns], i * GRAD_LAYER_FIELDS.length);
+      inputSlots[i] ?? 0, deltaSlots[i] ?? 0, tiles, tileColumns, isResidualLayer(spec, layout, i) ? 1 : 0], i * GRAD_LAYER_FIELDS.length);
     tiles += Math.ceil(l.outputs / 4) * tileColumns;
   });
   return { stride: slot + 1, lossSlot: slot, tileCount: tiles, table };
@@ -130,8 +130,10 @@ export class GradientKernel {
       ['read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage']);
     this.reduceLayout = slotBindGroupLayout(device, 'GradientKernel.reduceLayout', ['read-only-storage', 'read-only-storage', 'storage', 'storage']);
     const width = gradientMaxWidth(spec);
-    const forwardCode = withLibrary(`${derivativesWgsl}\n${specializeConst(gradientWgsl, 'MAX_WIDTH', width)}`);
-    this.forwardPipeline = this.pipeline(`forward:${width}:${spec.activation}:${spec.loss}`, forwardCode, this.forwardLayout,
+    // The backward pass keeps dL/dh across residual layers in a private array of its own.
+    const skipWidth = residualLayers(spec).length > 0 ? width : 1;
+    const forwardCode = withLibrary(`${derivativesWgsl}\n${specializeConst(specializeConst(gradientWgsl, 'MAX_WIDTH', width), 'SKIP_WIDTH', skipWidth)}`);
+    this.forwardPipeline = this.pipeline(`forward:${width}:${skipWidth}:${spec.activation}:${spec.loss}`, forwardCode, this.forwardLayout,
       { ACTIVATION: ACTIVATION_CODE[spec.activation], LOSS: LOSS_CODE[spec.loss] });
     this.reducePipeline = this.pipeline('reduce', gradientReduceWgsl, this.reduceLayout, {});
   }

@@ -1,11 +1,12 @@
 /**
  * CPU twin of the grid kernel (shaders/lossGrid.wgsl): the same result, computed the plain way —
- * θ(α, β) materialised per point and a float64 forward pass per sample. It is the reference the
- * GPU is tested against and the fallback where WebGPU is missing (run it in a Web Worker).
+ * θ(α, β) materialised per point and a float64 forward pass per sample (residual layers add their
+ * input, as isResidualLayer says). It is the reference the GPU is tested against and the fallback
+ * where WebGPU is missing (run it in a Web Worker).
  */
 import { activate } from '../model/activations';
 import { isClassifier, isCorrect, lossDivisor, sampleLoss } from '../model/network';
-import { paramLayout } from '../model/spec';
+import { isResidualLayer, paramLayout } from '../model/spec';
 import { AbortError, type GridRequest, type GridResult, type GridRunOptions } from './lossGrid.types';
 
 export function lossGridCpu(req: GridRequest, opts: GridRunOptions = {}): GridResult {
@@ -21,6 +22,7 @@ export function lossGridCpu(req: GridRequest, opts: GridRunOptions = {}): GridRe
   const bufB = new Float64Array(widest);
   const divisor = lossDivisor(spec, samples.m);
   const last = layout.layers.length - 1;
+  const skips = layout.layers.map((_, l) => isResidualLayer(spec, layout, l));
 
   for (let p = 0; p < points; p++) {
     if (opts.signal?.aborted) throw new AbortError();
@@ -38,11 +40,12 @@ export function lossGridCpu(req: GridRequest, opts: GridRunOptions = {}): GridRe
       for (let l = 0; l <= last; l++) {
         const layer = layout.layers[l];
         if (!layer) break;
+        const skip = skips[l] === true;
         for (let j = 0; j < layer.outputs; j++) {
           let acc = layer.biasOffset >= 0 ? (theta[layer.biasOffset + j] ?? 0) : 0;
           const row = layer.weightOffset + j * layer.inputs;
           for (let k = 0; k < layer.inputs; k++) acc += (theta[row + k] ?? 0) * (h[k] ?? 0);
-          z[j] = l < last ? activate(spec.activation, acc) : acc;
+          z[j] = (l < last ? activate(spec.activation, acc) : acc) + (skip ? (h[j] ?? 0) : 0);
         }
         const t = h;
         h = z;

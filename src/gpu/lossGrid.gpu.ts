@@ -7,7 +7,7 @@
 import firstLayerWgsl from '../../shaders/firstLayer.wgsl?raw';
 import lossGridWgsl from '../../shaders/lossGrid.wgsl?raw';
 import { isClassifier, lossDivisor } from '../model/network';
-import { paramLayout, type MlpSpec } from '../model/spec';
+import { isResidualLayer, paramLayout, type MlpSpec } from '../model/spec';
 import { ACTIVATION_CODE, LOSS_CODE, NO_BIAS } from './codes';
 import { specializeConst, withLibrary } from './shaderSource';
 import { packStruct } from './structLayout';
@@ -18,6 +18,8 @@ export const GRID_PARAMS_FIELDS = [
   'gridSize', 'pointStart', 'pointCount', 'sampleStart', 'sampleEnd', 'layerCount', 'outputs', 'accumulate',
   'alphaStart', 'alphaStep', 'betaStart', 'betaStep',
 ] as const;
+/** Fields of the shader's Layer struct, in order (one row of buildTiles' table). */
+export const GRID_LAYER_FIELDS = ['inputs', 'outputs', 'tileOffset', 'blocks', 'addInput'] as const;
 const GRID_FLOAT_FIELDS: ReadonlySet<string> = new Set(['alphaStart', 'alphaStep', 'betaStart', 'betaStep']);
 export const FIRST_LAYER_PARAMS_FIELDS = [
   'samples', 'inputs', 'outputs', 'weightOffset', 'biasOffset', '_pad0', '_pad1', '_pad2',
@@ -232,7 +234,8 @@ export class LossGridKernel {
 /**
  * Layers ≥ 1 rearranged for the grid shader: per block of four output units, the biases as three
  * vec4 (θ, d₁, d₂), then per input unit k the block's four weights as three vec4. Rows past the
- * layer's width are zero. The table holds (inputs, outputs, tileOffset in vec4, blocks) per layer.
+ * layer's width are zero. The table holds GRID_LAYER_FIELDS per layer: inputs, outputs, tileOffset
+ * in vec4, blocks, and addInput (1 for a residual layer, see isResidualLayer).
  */
 export function buildTiles(
   spec: MlpSpec,
@@ -241,19 +244,20 @@ export function buildTiles(
   directionY: Float32Array,
 ): { tiles: Float32Array<ArrayBuffer>; table: Uint32Array<ArrayBuffer> } {
   const layout = paramLayout(spec);
-  const table = new Uint32Array(layout.layers.length * 4);
+  const fields = GRID_LAYER_FIELDS.length;
+  const table = new Uint32Array(layout.layers.length * fields);
   let vec4s = 0;
   layout.layers.forEach((l, i) => {
     const blocks = i === 0 ? 0 : Math.ceil(l.outputs / 4);
-    table.set([l.inputs, l.outputs, vec4s, blocks], 4 * i);
+    table.set([l.inputs, l.outputs, vec4s, blocks, isResidualLayer(spec, layout, i) ? 1 : 0], fields * i);
     vec4s += blocks * 3 * (l.inputs + 1);
   });
   const tiles = new Float32Array(Math.max(4, vec4s * 4));
   const sources = [center, directionX, directionY];
   layout.layers.forEach((l, i) => {
     if (i === 0) return;
-    const offset = table[4 * i + 2] ?? 0;
-    const blocks = table[4 * i + 3] ?? 0;
+    const offset = table[fields * i + 2] ?? 0;
+    const blocks = table[fields * i + 3] ?? 0;
     for (let jb = 0; jb < blocks; jb++) {
       const base = (offset + jb * 3 * (l.inputs + 1)) * 4;
       for (let q = 0; q < 4; q++) {

@@ -6,7 +6,7 @@
 import vectorLossWgsl from '../../shaders/vectorLoss.wgsl?raw';
 import { isClassifier, lossDivisor } from '../model/network';
 import type { Samples } from '../model/samples';
-import { assertValidSpec, paramLayout, type MlpSpec } from '../model/spec';
+import { assertValidSpec, isResidualLayer, paramLayout, type MlpSpec } from '../model/spec';
 import { ACTIVATION_CODE, LOSS_CODE, NO_BIAS } from './codes';
 import { specializeConst, withLibrary } from './shaderSource';
 import { packStruct } from './structLayout';
@@ -14,6 +14,8 @@ import type { VectorLossResult } from './vectorLoss.types';
 
 export const WORKGROUP_SIZE = 64;
 export const VECTOR_LOSS_PARAMS_FIELDS = ['paramCount', 'vectorStart', 'layerCount', 'outputs', 'inputs', 'sampleCount', '_pad0', '_pad1'] as const;
+/** Fields of the shader's Layer struct, in order; addInput is 1 for a residual layer (isResidualLayer). */
+export const VECTOR_LOSS_LAYER_FIELDS = ['inputs', 'outputs', 'weightOffset', 'biasOffset', 'addInput'] as const;
 export const VECTOR_LOSS_SHADER_SOURCE = vectorLossWgsl;
 
 /** Private-array width the shader is compiled for: the widest layer, inputs included, rounded up to 8. */
@@ -44,8 +46,10 @@ export class VectorLossKernel {
     device.queue.writeBuffer(this.xs, 0, Float32Array.from(samples.x));
     this.ys = this.make('targets', samples.y.byteLength, storage);
     device.queue.writeBuffer(this.ys, 0, Float32Array.from(samples.y));
-    const table = new Uint32Array(layout.layers.length * 4);
-    layout.layers.forEach((l, i) => table.set([l.inputs, l.outputs, l.weightOffset, l.biasOffset < 0 ? NO_BIAS : l.biasOffset], 4 * i));
+    const fields = VECTOR_LOSS_LAYER_FIELDS.length;
+    const table = new Uint32Array(layout.layers.length * fields);
+    layout.layers.forEach((l, i) => table.set([l.inputs, l.outputs, l.weightOffset, l.biasOffset < 0 ? NO_BIAS : l.biasOffset,
+      isResidualLayer(spec, layout, i) ? 1 : 0], fields * i));
     this.layers = this.make('layers', table.byteLength, storage);
     device.queue.writeBuffer(this.layers, 0, table);
     this.params = this.make('params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);

@@ -4,14 +4,15 @@
  * "File formats"). Layout:
  *
  *   { "format": "loss-landscape-explorer/model-bundle", "version": 1,
- *     "spec": { "inputs", "hidden": [..], "outputs", "activation", "loss", "bias" },
+ *     "spec": { "inputs", "hidden": [..], "outputs", "activation", "loss", "bias", "residual" },
  *     "parameters": [ { "name", "shape": [out, in] | [out], "data": [..] }, … ]   // or "theta": [..]
  *     "data": { "x": m × inputs (nested or flat), "y": targets },
  *     "directions": { "x": [..], "y": [..] } }                                 // optional
  *
  * Parameters come layer by layer, weight W[out][in] (row-major, PyTorch's nn.Linear layout) then
  * bias, i.e. `net.named_parameters()` order of an nn.Sequential of Linear layers. `y` is
- * m × outputs for mse, the class index per sample for cross_entropy, 0/1 for bce.
+ * m × outputs for mse, the class index per sample for cross_entropy, 0/1 for bce. "residual"
+ * (skip connections around equal-width hidden layers, see MlpSpec) may be missing: false.
  */
 import type { MlpSpec } from '../model/spec';
 import { parameterShapes, parseSpec } from './specJson';
@@ -52,7 +53,7 @@ export function bundleToJson(bundle: ModelBundle): string {
   return JSON.stringify({
     format: BUNDLE_FORMAT,
     version: 1,
-    spec: { ...bundle.spec, hidden: [...bundle.spec.hidden] },
+    spec: { ...bundle.spec, hidden: [...bundle.spec.hidden], residual: bundle.spec.residual === true },
     parameters,
     data: { x, y: Array.from(bundle.y) },
     ...directions,

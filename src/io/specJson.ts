@@ -27,6 +27,9 @@ export function parseSpec(raw: unknown, where = 'spec'): ParseResult<MlpSpec> {
   }
   const bias = r['bias'] ?? true;
   if (typeof bias !== 'boolean') return fail(`${where}.bias should be true or false`);
+  // Skip connections (MlpSpec.residual); files written before it existed have none.
+  const residual = r['residual'] ?? false;
+  if (typeof residual !== 'boolean') return fail(`${where}.residual should be true or false, got ${JSON.stringify(residual) ?? String(residual)}`);
   const spec: MlpSpec = {
     inputs: r['inputs'] as number,
     hidden: (hidden as number[]).slice(),
@@ -34,6 +37,8 @@ export function parseSpec(raw: unknown, where = 'spec'): ParseResult<MlpSpec> {
     activation: activation as Activation,
     loss: loss as LossKind,
     bias,
+    // Absent means false (MlpSpec.residual), so a plain network reads back as it was written.
+    ...(residual ? { residual: true } : {}),
   };
   if (spec.loss === 'bce' && spec.outputs !== 1) return fail(`${where}: bce needs exactly one output (one logit), got ${spec.outputs}`);
   if (spec.loss === 'cross_entropy' && spec.outputs < 2) return fail(`${where}: cross_entropy needs at least two outputs`);

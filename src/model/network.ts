@@ -3,18 +3,22 @@
  * Every GPU kernel is checked against these functions.
  */
 import { activate, activateDerivative } from './activations';
-import { paramLayout, type LossKind, type MlpSpec, type ParamLayout } from './spec';
+import { isResidualLayer, paramLayout, type LossKind, type MlpSpec, type ParamLayout } from './spec';
 import type { Samples } from './samples';
 
 export type Params = Float32Array | Float64Array;
 
-/** Network output (logits) for one input row. `x` has spec.inputs entries. */
+/**
+ * Network output (logits) for one input row. `x` has spec.inputs entries. A residual layer
+ * (isResidualLayer) adds its input: h_{l+1} = h_l + σ(W_l·h_l + b_l).
+ */
 export function forward(spec: MlpSpec, theta: Params, x: ArrayLike<number>, layout = paramLayout(spec)): Float64Array {
   let h: Float64Array = Float64Array.from(x);
   const last = layout.layers.length - 1;
   layout.layers.forEach((layer, l) => {
     const z = affine(theta, layer, h);
     if (l < last) for (let j = 0; j < z.length; j++) z[j] = activate(spec.activation, z[j] ?? 0);
+    if (isResidualLayer(spec, layout, l)) for (let j = 0; j < z.length; j++) z[j] = (z[j] ?? 0) + (h[j] ?? 0);
     h = z;
   });
   return h;
@@ -117,7 +121,11 @@ export function evaluate(spec: MlpSpec, theta: Params, data: Samples): { loss: n
   };
 }
 
-/** Mean loss and its gradient with respect to every parameter (backpropagation). */
+/**
+ * Mean loss and its gradient with respect to every parameter (backpropagation). Through a
+ * residual layer the gradient with respect to its input has the skip term too:
+ * dL/dh_l = W_lᵀ·(dL/dh_{l+1} ⊙ σ'(z_l)) + dL/dh_{l+1}.
+ */
 export function lossAndGradient(
   spec: MlpSpec,
   theta: Params,
@@ -139,7 +147,9 @@ export function lossAndGradient(
       if (!layer || !input) throw new Error('layout mismatch');
       const z = affine(theta, layer, input);
       pre[l] = z;
-      post[l + 1] = l < L - 1 ? z.map((v) => activate(spec.activation, v)) : z;
+      const h = l < L - 1 ? z.map((v) => activate(spec.activation, v)) : z;
+      if (isResidualLayer(spec, layout, l)) for (let j = 0; j < h.length; j++) h[j] = (h[j] ?? 0) + (input[j] ?? 0);
+      post[l + 1] = h;
     }
     const out = post[L] ?? new Float64Array(0);
     let delta = new Float64Array(out.length);
@@ -148,6 +158,8 @@ export function lossAndGradient(
       const layer = layout.layers[l];
       const input = post[l];
       if (!layer || !input) throw new Error('layout mismatch');
+      // delta is dL/dh_{l+1} here; the skip passes it on to h_l unchanged.
+      const skip = isResidualLayer(spec, layout, l) ? Float64Array.from(delta) : null;
       if (l < L - 1) {
         const z = pre[l] ?? new Float64Array(0);
         for (let j = 0; j < delta.length; j++) delta[j] = (delta[j] ?? 0) * activateDerivative(spec.activation, z[j] ?? 0);
@@ -163,6 +175,7 @@ export function lossAndGradient(
         }
         if (layer.biasOffset >= 0) grad[layer.biasOffset + j] = (grad[layer.biasOffset + j] ?? 0) + dj;
       }
+      if (skip) for (let k = 0; k < next.length; k++) next[k] = (next[k] ?? 0) + (skip[k] ?? 0);
       delta = next;
     }
   }

@@ -8,7 +8,20 @@ export type LossKind = (typeof LOSSES)[number];
 
 export const MAX_HIDDEN_LAYERS = 6;
 
-/** A multilayer perceptron: inputs → hidden[0] → … → outputs; `activation` on hidden layers only. */
+/**
+ * A multilayer perceptron: inputs → hidden[0] → … → outputs; `activation` on hidden layers only.
+ *
+ * Residual (skip) connections, `residual: true` (absent means false): with L affine layers
+ * (L = hidden.length + 1), every hidden → hidden layer l, 1 ≤ l ≤ L − 2, whose input and output
+ * widths are equal adds its input to its activated output,
+ *
+ *   h_{l+1} = h_l + σ(W_l·h_l + b_l)        instead of        h_{l+1} = σ(W_l·h_l + b_l).
+ *
+ * The first layer (inputs → hidden[0]), the output layer (→ logits, never activated) and any
+ * hidden layer whose widths differ stay plain. There are no extra parameters: the parameter
+ * layout is the same as without skips. Every forward and backward pass (CPU and WGSL) asks
+ * `isResidualLayer` which layers add their input, so they all follow this one rule.
+ */
 export interface MlpSpec {
   readonly inputs: number;
   readonly hidden: readonly number[];
@@ -16,6 +29,8 @@ export interface MlpSpec {
   readonly activation: Activation;
   readonly loss: LossKind;
   readonly bias: boolean;
+  /** Skip connections around equal-width hidden → hidden layers (see above); absent = false. */
+  readonly residual?: boolean;
 }
 
 /** One named tensor inside the flat parameter vector. Weights are row-major `W[out][in]`. */
@@ -70,9 +85,23 @@ export function paramLayout(spec: MlpSpec): ParamLayout {
   return { segments, layers, size: offset };
 }
 
-/** Human-readable one-liner, e.g. "2-32-32-1 tanh, mse". */
+/**
+ * Whether affine layer `l` adds its input to its activated output (h_{l+1} = h_l + σ(z_l)):
+ * the spec has `residual`, l is a hidden → hidden layer (1 ≤ l ≤ L − 2) and inputs = outputs.
+ */
+export function isResidualLayer(spec: MlpSpec, layout: ParamLayout, l: number): boolean {
+  const layer = layout.layers[l];
+  return spec.residual === true && layer !== undefined && l >= 1 && l <= layout.layers.length - 2 && layer.inputs === layer.outputs;
+}
+
+/** Indices of the layers that add their input (empty without `residual`). */
+export function residualLayers(spec: MlpSpec, layout: ParamLayout = paramLayout(spec)): number[] {
+  return layout.layers.map((_, l) => l).filter((l) => isResidualLayer(spec, layout, l));
+}
+
+/** Human-readable one-liner, e.g. "2-32-32-1 tanh, mse" (", residual" with skip connections). */
 export function describeSpec(spec: MlpSpec): string {
-  return `${layerWidths(spec).join('-')} ${spec.activation}, ${spec.loss}${spec.bias ? '' : ', no bias'}`;
+  return `${layerWidths(spec).join('-')} ${spec.activation}, ${spec.loss}${spec.bias ? '' : ', no bias'}${spec.residual === true ? ', residual' : ''}`;
 }
 
 /** Throws with a message naming the first problem; used at the engine boundary. */
@@ -88,6 +117,7 @@ export function assertValidSpec(spec: MlpSpec): void {
   });
   if (!ACTIVATIONS.includes(spec.activation)) throw new Error(`unknown activation "${String(spec.activation)}"`);
   if (!LOSSES.includes(spec.loss)) throw new Error(`unknown loss "${String(spec.loss)}"`);
+  if (spec.residual !== undefined && typeof spec.residual !== 'boolean') throw new Error(`residual must be true or false, got ${String(spec.residual)}`);
   if (spec.loss === 'bce' && spec.outputs !== 1) throw new Error('bce needs exactly one output (one logit)');
   if (spec.loss === 'cross_entropy' && spec.outputs < 2) throw new Error('cross_entropy needs at least two outputs');
 }

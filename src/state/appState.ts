@@ -1,7 +1,13 @@
 import type { Activation, LossKind } from '../model/spec';
 
-export const DATASETS = ['spiral', 'moons', 'circles', 'xor', 'blobs', 'sine', 'uvx'] as const;
+export const DATASETS = ['spiral', 'moons', 'circles', 'xor', 'blobs', 'sine', 'uvx', 'digits'] as const;
 export type DatasetKind = (typeof DATASETS)[number];
+
+/**
+ * Images in the digits file (public/data/digits-8x8.bin): the most samples 'digits' can have. `state` may
+ * not import `data`, so this mirrors DIGITS_ROWS in src/data/digits.ts; a test keeps the two equal.
+ */
+export const DIGITS_SAMPLES = 1797;
 
 export const COLORMAPS = ['viridis', 'magma', 'inferno', 'turbo', 'greys'] as const;
 export type ColormapName = (typeof COLORMAPS)[number];
@@ -23,6 +29,8 @@ export interface AppState {
     activation: Activation;
     loss: LossKind;
     bias: boolean;
+    /** Skip connections around equal-width hidden → hidden layers (MlpSpec.residual). */
+    residual: boolean;
   };
   train: {
     steps: number;
@@ -101,7 +109,7 @@ export function defaultState(): AppState {
   return {
     seed: 1,
     data: { kind: 'spiral', samples: 256, classes: 2, noise: 0.1 },
-    model: { hidden: [32, 32], activation: 'tanh', loss: 'mse', bias: true },
+    model: { hidden: [32, 32], activation: 'tanh', loss: 'mse', bias: true, residual: false },
     train: { steps: 600, learningRate: 0.02 },
     plane: { gridSize: 129, span: 1, filterNormalize: true, keepBiasDirections: false },
     view: { logScale: true, zClip: 0, colormap: 'viridis' },

@@ -13,11 +13,12 @@
  * - hidden: "" means no hidden layers; more than 6 layers → the first 6; widths rounded and clamped; one
  *   unparsable width → the whole list keeps the base value;
  * - a key given twice → the last value wins;
- * - regression data (sine, uvx) with a loss other than mse → loss becomes mse.
+ * - regression data (sine, uvx) with a loss other than mse → loss becomes mse;
+ * - digits with more samples than the file's 1,797 images → m becomes 1797.
  * −0 is stored as 0 without comment.
  */
 import { ACTIVATIONS, LOSSES, MAX_HIDDEN_LAYERS } from '../model/spec';
-import { COLORMAPS, CONNECTIVITIES, DATASETS, LIMITS, cloneState, defaultState } from './appState';
+import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, cloneState, defaultState } from './appState';
 import type { AppState, DatasetKind } from './appState';
 
 export interface DecodeResult {
@@ -52,6 +53,7 @@ const FIELDS: readonly Field[] = [
   enumField('act', 'model', 'activation', ACTIVATIONS, (s) => s.model.activation, (s, v) => (s.model.activation = v)),
   enumField('loss', 'model', 'loss', LOSSES, (s) => s.model.loss, (s, v) => (s.model.loss = v)),
   boolField('bias', 'model', 'bias', (s) => s.model.bias, (s, v) => (s.model.bias = v)),
+  boolField('res', 'model', 'residual', (s) => s.model.residual, (s, v) => (s.model.residual = v)),
   intField('steps', 'train', 'steps', LIMITS.steps, (s) => s.train.steps, (s, v) => (s.train.steps = v)),
   floatField('lr', 'train', 'learningRate', LIMITS.learningRate, (s) => s.train.learningRate, (s, v) => (s.train.learningRate = v)),
   intField('grid', 'plane', 'gridSize', LIMITS.gridSize, (s) => s.plane.gridSize, (s, v) => (s.plane.gridSize = v)),
@@ -104,6 +106,7 @@ export function decodeState(hash: string, base: AppState = defaultState()): Deco
   }
   for (const [field, value] of values) field.apply(state, value, ignored);
   enforceLossFitsData(state, ignored);
+  enforceSamplesFitData(state, ignored);
   return { state, ignored };
 }
 
@@ -141,7 +144,16 @@ export function clampState(input: unknown, base: AppState): DecodeResult {
     }
   }
   enforceLossFitsData(state, ignored);
+  enforceSamplesFitData(state, ignored);
   return { state, ignored };
+}
+
+/** The digits file has 1,797 images: m is clamped to that (the other data sets are generated, any m fits). */
+function enforceSamplesFitData(s: AppState, ignored: string[]): void {
+  if (s.data.kind === 'digits' && s.data.samples > DIGITS_SAMPLES) {
+    ignored.push(`samples ${s.data.samples} clamped to ${DIGITS_SAMPLES}: the digits data has ${DIGITS_SAMPLES} images`);
+    s.data.samples = DIGITS_SAMPLES;
+  }
 }
 
 function enforceLossFitsData(s: AppState, ignored: string[]): void {

@@ -22,7 +22,7 @@ export interface PanelActions {
 
 export class Panel {
   private readonly gui: GUI;
-  private readonly model: { hidden: string; activation: string; loss: string; bias: boolean };
+  private readonly model: { hidden: string; activation: string; loss: string; bias: boolean; residual: boolean };
   private readonly working: AppState;
   /** The slider position and the level it stands for (set by the app, which knows the surface). */
   private readonly water = { position: 0, level: 0 };
@@ -59,6 +59,7 @@ export class Panel {
     model.add(this.model, 'activation', [...ACTIVATIONS]).onFinishChange(() => this.emit({ model: { activation: this.model.activation as AppState['model']['activation'] } }));
     model.add(this.model, 'loss', [...LOSSES]).onFinishChange(() => this.emit({ model: { loss: this.model.loss as AppState['model']['loss'] } }));
     model.add(this.model, 'bias').name('biases').onFinishChange(() => this.emit({ model: { bias: this.model.bias } }));
+    model.add(this.model, 'residual').name('residual (skip) connections').onFinishChange(() => this.emit({ model: { residual: this.model.residual } }));
 
     const train = this.gui.addFolder('Training θ₀ (Adam, full batch)');
     train.add(w.train, 'steps', 0, 5000, 1).onFinishChange(() => this.emit({ train: { steps: w.train.steps } }));

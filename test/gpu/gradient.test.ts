@@ -9,7 +9,7 @@ import { initParams } from '../../src/model/init';
 import { datasetLoss } from '../../src/model/network';
 import { Rng } from '../../src/model/rng';
 import type { Samples } from '../../src/model/samples';
-import { ACTIVATIONS, LOSSES, paramLayout, type MlpSpec } from '../../src/model/spec';
+import { ACTIVATIONS, LOSSES, paramLayout, residualLayers, type MlpSpec } from '../../src/model/spec';
 import { nodeGpu, withErrorScopes } from './nodeGpu';
 
 function randomSamples(rng: Rng, spec: MlpSpec, m: number): Samples {
@@ -97,18 +97,78 @@ describe('gradient kernel', () => {
     expect(ks.has(1) && ks.has(64)).toBe(true);
   });
 
+  it('agrees with the CPU twin on 12 random residual configurations (relative error ≤ 1e-4 per vector)', async () => {
+    const { device } = await nodeGpu();
+    const rng = new Rng(62);
+    const seen = new Set<string>();
+    for (let c = 0; c < 12; c++) {
+      const activation = ACTIVATIONS[(3 * c + 2) % ACTIVATIONS.length] ?? 'tanh';
+      const loss = LOSSES[c % LOSSES.length] ?? 'mse';
+      // 2–5 hidden layers of one width (runs of residual layers), one of them changed at the front or the back.
+      const depth = 2 + (c % 4);
+      const width = 1 + rng.int(c % 5 === 0 ? 40 : 16);
+      const changed = depth < 3 ? -1 : c % 2 === 0 ? 0 : depth - 1;
+      const hidden = Array.from({ length: depth }, (_, i) => (i === changed ? 1 + rng.int(16) : width));
+      const outputs = loss === 'bce' ? 1 : loss === 'cross_entropy' ? 2 + rng.int(4) : 1 + rng.int(3);
+      const spec: MlpSpec = { inputs: 1 + rng.int(5), hidden, outputs, activation, loss, bias: c % 5 !== 2, residual: true };
+      expect(residualLayers(spec).length, JSON.stringify(spec)).toBeGreaterThanOrEqual(1);
+      const count = 1 + rng.int(12);
+      const m = 1 + rng.int(40);
+      const samples = randomSamples(rng, spec, m);
+      const batch: SampleBatch | undefined = c % 3 === 2 ? { indices: Uint32Array.from({ length: 1 + rng.int(2 * m) }, () => rng.int(m)) } : undefined;
+      const P = paramLayout(spec).size;
+      const thetas = stackedInits(spec, count, 2000 + c, 1.5);
+      const kernel = new GradientKernel(device, spec, samples);
+      const gpu = await withErrorScopes(device, () => kernel.compute(thetas, count, batch));
+      kernel.dispose();
+      const cpu = gradientCpu(spec, samples, thetas, count, batch);
+      const label = `residual config ${c}: ${JSON.stringify(spec)} K=${count} m=${m}`;
+      expect(gradientError(gpu.grads, cpu.grads, count, P), label).toBeLessThanOrEqual(1e-4);
+      expect(lossError(gpu.losses, cpu.losses), label).toBeLessThanOrEqual(1e-4);
+      seen.add(activation).add(loss);
+    }
+    expect(seen.size).toBe(ACTIVATIONS.length + LOSSES.length);
+  });
+
+  it('a residual network has another loss and gradient than the plain one (the flag reaches the kernel)', async () => {
+    const { device } = await nodeGpu();
+    const rng = new Rng(17);
+    const plain: MlpSpec = { inputs: 2, hidden: [5, 5, 5], outputs: 2, activation: 'tanh', loss: 'mse', bias: true };
+    const residual: MlpSpec = { ...plain, residual: true };
+    const samples = randomSamples(rng, plain, 19);
+    const thetas = stackedInits(plain, 3, 40);
+    const P = paramLayout(plain).size;
+    const results = [];
+    for (const spec of [plain, residual]) {
+      const kernel = new GradientKernel(device, spec, samples);
+      const gpu = await withErrorScopes(device, () => kernel.compute(thetas, 3));
+      kernel.dispose();
+      const cpu = gradientCpu(spec, samples, thetas, 3);
+      expect(gradientError(gpu.grads, cpu.grads, 3, P), JSON.stringify(spec)).toBeLessThanOrEqual(1e-4);
+      expect(lossError(gpu.losses, cpu.losses), JSON.stringify(spec)).toBeLessThanOrEqual(1e-4);
+      results.push(gpu);
+    }
+    const [a, b] = results;
+    for (let k = 0; k < 3; k++) expect(Math.abs((a?.losses[k] ?? 0) - (b?.losses[k] ?? 0))).toBeGreaterThan(1e-3);
+    // The first layer's weights feel the skips only through the backward pass.
+    expect(gradientError(a?.grads ?? new Float32Array(), Float64Array.from(b?.grads ?? []), 3, P)).toBeGreaterThan(1e-2);
+  });
+
   it('handles 6 hidden layers of width 256 (the largest network) like the CPU twin', async () => {
     const { device } = await nodeGpu();
     const rng = new Rng(5);
     const spec: MlpSpec = { inputs: 3, hidden: [256, 7, 256, 5, 256, 256], outputs: 4, activation: 'gelu', loss: 'cross_entropy', bias: true };
     const samples = randomSamples(rng, spec, 5);
     const thetas = stackedInits(spec, 2, 77);
-    const kernel = new GradientKernel(device, spec, samples);
-    const gpu = await withErrorScopes(device, () => kernel.compute(thetas, 2));
-    kernel.dispose();
-    const cpu = gradientCpu(spec, samples, thetas, 2);
-    expect(gradientError(gpu.grads, cpu.grads, 2, paramLayout(spec).size)).toBeLessThanOrEqual(1e-4);
-    expect(lossError(gpu.losses, cpu.losses)).toBeLessThanOrEqual(1e-4);
+    // Residual too: the last two hidden layers give one skip of width 256.
+    for (const s of [spec, { ...spec, residual: true }]) {
+      const kernel = new GradientKernel(device, s, samples);
+      const gpu = await withErrorScopes(device, () => kernel.compute(thetas, 2));
+      kernel.dispose();
+      const cpu = gradientCpu(s, samples, thetas, 2);
+      expect(gradientError(gpu.grads, cpu.grads, 2, paramLayout(s).size), JSON.stringify(s)).toBeLessThanOrEqual(1e-4);
+      expect(lossError(gpu.losses, cpu.losses), JSON.stringify(s)).toBeLessThanOrEqual(1e-4);
+    }
   });
 
   it('handles K = 300 vectors at once', async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { lossGridCpu } from '../../src/gpu/lossGrid.cpu';
-import { LossGridKernel } from '../../src/gpu/lossGrid.gpu';
+import { GRID_LAYER_FIELDS, GRID_SHADER_SOURCE, LossGridKernel } from '../../src/gpu/lossGrid.gpu';
+import { wgslStructFields } from '../../src/gpu/structLayout';
 import { squareGrid, type GridSamples } from '../../src/gpu/lossGrid.types';
 import { initParams } from '../../src/model/init';
 import { Rng } from '../../src/model/rng';
-import { ACTIVATIONS, LOSSES, paramLayout, type MlpSpec } from '../../src/model/spec';
+import { ACTIVATIONS, LOSSES, paramLayout, residualLayers, type MlpSpec } from '../../src/model/spec';
 import { nodeGpu, withErrorScopes } from './nodeGpu';
 
 function randomSamples(rng: Rng, spec: MlpSpec, m: number): GridSamples {
@@ -28,14 +29,77 @@ function randomConfig(rng: Rng, index: number): { spec: MlpSpec; m: number; grid
   return { spec, m: 1 + rng.int(37), gridSize: 3 + rng.int(9) };
 }
 
+/**
+ * A configuration with skip connections: 2–4 hidden layers, at least one pair of equal
+ * neighbouring hidden widths (so at least one residual layer), sometimes a width change too.
+ */
+function randomResidualConfig(rng: Rng, index: number): { spec: MlpSpec; m: number; gridSize: number } {
+  const activation = ACTIVATIONS[(index * 3 + 1) % ACTIVATIONS.length] ?? 'tanh';
+  const loss = LOSSES[index % LOSSES.length] ?? 'mse';
+  const depth = 2 + (index % 3);
+  const width = 1 + rng.int(index % 4 === 0 ? 64 : 20);
+  // With three or four layers, one width at the front or the back differs: a plain layer between
+  // residual ones (the others stay equal, so at least one pair remains).
+  const changed = depth < 3 ? -1 : index % 2 === 0 ? 0 : depth - 1;
+  const hidden = Array.from({ length: depth }, (_, i) => (i === changed ? 1 + rng.int(20) : width));
+  const outputs = loss === 'bce' ? 1 : loss === 'cross_entropy' ? 2 + rng.int(4) : 1 + rng.int(3);
+  const spec: MlpSpec = { inputs: 1 + rng.int(6), hidden, outputs, activation, loss, bias: index % 3 !== 1, residual: true };
+  return { spec, m: 1 + rng.int(37), gridSize: 3 + rng.int(9) };
+}
+
 describe('lossGrid kernel against its CPU twin', () => {
+  it('reads the Layer struct the table is built for', () => {
+    expect(wgslStructFields(GRID_SHADER_SOURCE, 'Layer')).toEqual([...GRID_LAYER_FIELDS]);
+  });
+
   it('agrees on 24 random configurations (relative error ≤ 1e-4)', async () => {
+    const rng = new Rng(2024);
+    const configs = Array.from({ length: 24 }, (_, c) => randomConfig(rng, c));
+    const seen = await checkAgainstCpu(rng, configs);
+    expect(seen.size).toBeGreaterThanOrEqual(7);
+  });
+
+  it('agrees on 12 random residual configurations (relative error ≤ 1e-4)', async () => {
+    const rng = new Rng(4048);
+    const configs = Array.from({ length: 12 }, (_, c) => randomResidualConfig(rng, c));
+    for (const { spec } of configs) expect(residualLayers(spec).length, JSON.stringify(spec)).toBeGreaterThanOrEqual(1);
+    const seen = await checkAgainstCpu(rng, configs);
+    expect(seen.size).toBeGreaterThanOrEqual(7);
+  });
+
+  it('a residual network has another loss surface than the plain one (the flag reaches the kernel)', async () => {
     const { device } = await nodeGpu();
     const kernel = new LossGridKernel(device);
-    const rng = new Rng(2024);
+    const rng = new Rng(31);
+    const plain: MlpSpec = { inputs: 2, hidden: [6, 6, 6], outputs: 1, activation: 'tanh', loss: 'mse', bias: true };
+    const residual: MlpSpec = { ...plain, residual: true };
+    const size = paramLayout(plain).size;
+    const base = {
+      samples: randomSamples(rng, plain, 21), center: initParams(plain, 5),
+      directionX: new Float32Array(size).map(() => rng.normal() * 0.3), directionY: new Float32Array(size).map(() => rng.normal() * 0.3),
+    };
+    const plainReq = squareGrid({ ...base, spec: plain }, 5, 1);
+    const residualReq = squareGrid({ ...base, spec: residual }, 5, 1);
+    const gpuPlain = await withErrorScopes(device, () => kernel.run(plainReq));
+    const gpuResidual = await withErrorScopes(device, () => kernel.run(residualReq));
+    const cpuResidual = lossGridCpu(residualReq);
+    const cpuPlain = lossGridCpu(plainReq);
+    let differs = 0;
+    for (let p = 0; p < 25; p++) {
+      const want = cpuResidual.loss[p] ?? Number.NaN;
+      expect(Math.abs((gpuResidual.loss[p] ?? Number.NaN) - want) / Math.max(Math.abs(want), 1e-6)).toBeLessThanOrEqual(1e-4);
+      expect(Math.abs((gpuPlain.loss[p] ?? Number.NaN) - (cpuPlain.loss[p] ?? Number.NaN))).toBeLessThanOrEqual(1e-4 * Math.abs(cpuPlain.loss[p] ?? 1));
+      if (Math.abs((gpuResidual.loss[p] ?? 0) - (gpuPlain.loss[p] ?? 0)) > 1e-2 * Math.abs(gpuPlain.loss[p] ?? 1)) differs++;
+    }
+    expect(differs).toBe(25);
+    kernel.dispose();
+  });
+
+  async function checkAgainstCpu(rng: Rng, configs: readonly { spec: MlpSpec; m: number; gridSize: number }[]): Promise<Set<string>> {
+    const { device } = await nodeGpu();
+    const kernel = new LossGridKernel(device);
     const seen = new Set<string>();
-    for (let c = 0; c < 24; c++) {
-      const { spec, m, gridSize } = randomConfig(rng, c);
+    for (const [c, { spec, m, gridSize }] of configs.entries()) {
       seen.add(`${spec.activation}/${spec.loss}`);
       const size = paramLayout(spec).size;
       const center = initParams(spec, 100 + c);
@@ -62,10 +126,10 @@ describe('lossGrid kernel against its CPU twin', () => {
         expect(mismatched, label).toBe(0);
       }
     }
-    expect(seen.size).toBeGreaterThanOrEqual(7);
     kernel.dispose();
     kernel.dispose();
-  });
+    return seen;
+  }
 
   it('splits work over many dispatches and sample ranges with the same result', async () => {
     const { device } = await nodeGpu();

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { makeDataset } from '../../src/data/generators';
 import { vectorLossCpu } from '../../src/gpu/vectorLoss.cpu';
-import { VECTOR_LOSS_PARAMS_FIELDS, VECTOR_LOSS_SHADER_SOURCE, VectorLossKernel } from '../../src/gpu/vectorLoss.gpu';
+import { VECTOR_LOSS_LAYER_FIELDS, VECTOR_LOSS_PARAMS_FIELDS, VECTOR_LOSS_SHADER_SOURCE, VectorLossKernel } from '../../src/gpu/vectorLoss.gpu';
 import { wgslStructFields } from '../../src/gpu/structLayout';
 import { initParams } from '../../src/model/init';
-import type { MlpSpec } from '../../src/model/spec';
+import { Rng } from '../../src/model/rng';
+import { ACTIVATIONS, LOSSES, paramLayout, residualLayers, type MlpSpec } from '../../src/model/spec';
 import { evaluatePaths, evaluatePathsCpu, summarizePath } from '../../src/landscape/pathEval';
 import { straightLine, type Path } from '../../src/landscape/paths';
 import { nodeGpu, withErrorScopes } from './nodeGpu';
@@ -21,12 +22,51 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe('path evaluation on the GPU against its CPU twin', () => {
   it('the uniform struct matches its packer', () => {
     expect(wgslStructFields(VECTOR_LOSS_SHADER_SOURCE, 'VectorLossParams')).toEqual([...VECTOR_LOSS_PARAMS_FIELDS]);
+    expect(wgslStructFields(VECTOR_LOSS_SHADER_SOURCE, 'Layer')).toEqual([...VECTOR_LOSS_LAYER_FIELDS]);
+  });
+
+  it('agrees with the CPU twin on 12 random residual configurations, and residual ≠ plain', async () => {
+    const { device } = await nodeGpu();
+    const rng = new Rng(93);
+    for (let c = 0; c < 12; c++) {
+      const activation = ACTIVATIONS[(5 * c + 3) % ACTIVATIONS.length] ?? 'tanh';
+      const loss = LOSSES[c % LOSSES.length] ?? 'mse';
+      const depth = 2 + (c % 4);
+      const width = 1 + rng.int(c % 4 === 0 ? 48 : 16);
+      const changed = depth < 3 ? -1 : c % 2 === 0 ? 0 : depth - 1;
+      const hidden = Array.from({ length: depth }, (_, i) => (i === changed ? 1 + rng.int(16) : width));
+      const outputs = loss === 'bce' ? 1 : loss === 'cross_entropy' ? 2 + rng.int(4) : 1 + rng.int(3);
+      const spec: MlpSpec = { inputs: 1 + rng.int(6), hidden, outputs, activation, loss, bias: c % 3 !== 1, residual: true };
+      expect(residualLayers(spec).length, JSON.stringify(spec)).toBeGreaterThanOrEqual(1);
+      const m = 1 + rng.int(90);
+      const x = new Float32Array(m * spec.inputs).map(() => rng.range(-1.5, 1.5));
+      const y = loss === 'mse' ? new Float32Array(m * outputs).map(() => rng.range(-1, 1)) : new Float32Array(m).map(() => rng.int(loss === 'bce' ? 2 : outputs));
+      const samples = { m, inputs: spec.inputs, x, y };
+      const count = 1 + rng.int(5);
+      const P = paramLayout(spec).size;
+      const thetas = new Float32Array(count * P).map(() => rng.normal() * 0.6);
+      const label = `residual config ${c}: ${JSON.stringify(spec)} m=${m} K=${count}`;
+      const kernel = new VectorLossKernel(device, spec, samples);
+      const plainKernel = new VectorLossKernel(device, { ...spec, residual: false }, samples);
+      try {
+        const gpu = await withErrorScopes(device, () => kernel.evaluate(thetas, count));
+        expect(relativeError(gpu.losses, vectorLossCpu(spec, samples, thetas, count).losses), label).toBeLessThanOrEqual(1e-4);
+        const plain = await withErrorScopes(device, () => plainKernel.evaluate(thetas, count));
+        expect(relativeError(plain.losses, vectorLossCpu({ ...spec, residual: false }, samples, thetas, count).losses), label).toBeLessThanOrEqual(1e-4);
+        expect(relativeError(gpu.losses, plain.losses), label).toBeGreaterThan(1e-3);
+      } finally {
+        kernel.dispose();
+        plainKernel.dispose();
+      }
+    }
   });
 
   const cases: { name: string; spec: MlpSpec; kind: 'moons' | 'spiral' }[] = [
     { name: '2-12-3 tanh, cross-entropy, three paths', spec: { inputs: 2, hidden: [12], outputs: 3, activation: 'tanh', loss: 'cross_entropy', bias: true }, kind: 'spiral' },
     { name: '2-8-5-1 relu, bce, no bias', spec: { inputs: 2, hidden: [8, 5], outputs: 1, activation: 'relu', loss: 'bce', bias: false }, kind: 'moons' },
     { name: '2-6-2 sigmoid, mse (one-hot)', spec: { inputs: 2, hidden: [6], outputs: 2, activation: 'sigmoid', loss: 'mse', bias: true }, kind: 'moons' },
+    { name: '2-8-8-8-3 gelu, cross-entropy, residual', spec: { inputs: 2, hidden: [8, 8, 8], outputs: 3, activation: 'gelu', loss: 'cross_entropy', bias: true, residual: true }, kind: 'spiral' },
+    { name: '2-6-6-4-4-1 softplus, bce, residual, no bias', spec: { inputs: 2, hidden: [6, 6, 4, 4], outputs: 1, activation: 'softplus', loss: 'bce', bias: false, residual: true }, kind: 'moons' },
   ];
   for (const { name, spec, kind } of cases) {
     it(`${name}: losses within relative 1e-4, accuracy equal`, async () => {

@@ -120,11 +120,56 @@ describe('model bundle', () => {
     expect(r.value.m).toBe(2);
   });
 
+  it('carries residual: round trip, written out as false for a plain net, missing reads as off', () => {
+    const plain = JSON.parse(bundleToJson(makeBundle())) as { spec: Record<string, unknown> };
+    expect(plain.spec['residual']).toBe(false);
+    const back = parseBundle(utf8(JSON.stringify(plain)));
+    if (!back.ok) throw new Error(back.error);
+    expect(back.value.spec.residual ?? false).toBe(false);
+    delete plain.spec['residual'];
+    const old = parseBundle(utf8(JSON.stringify(plain)));
+    if (!old.ok) throw new Error(old.error);
+    expect(old.value.spec.residual ?? false).toBe(false);
+
+    const base = makeBundle();
+    const spec = { ...base.spec, hidden: [3, 3], residual: true };
+    const theta = Float32Array.from({ length: 3 * 2 + 3 + 3 * 3 + 3 + 3 + 1 }, (_, i) => Math.cos(i));
+    const bundle = { ...base, spec, theta, directionX: theta.map((v) => 0.5 * v), directionY: theta.map((v) => -v) };
+    const text = bundleToJson(bundle);
+    expect((JSON.parse(text) as { spec: { residual: unknown } }).spec.residual).toBe(true);
+    const r = parseBundle(utf8(text));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.spec).toEqual(spec);
+    expect(Array.from(r.value.theta)).toEqual(Array.from(theta));
+  });
+
+  it('reads what the README\'s residual PyTorch module writes (layers.i.* names, "residual": true)', () => {
+    const json = {
+      format: 'loss-landscape-explorer/model-bundle', version: 1,
+      spec: { inputs: 1, hidden: [2, 2], outputs: 1, activation: 'tanh', loss: 'mse', bias: true, residual: true },
+      parameters: [
+        { name: 'layers.0.weight', shape: [2, 1], data: [[1], [2]] },
+        { name: 'layers.0.bias', shape: [2], data: [0, 0] },
+        { name: 'layers.1.weight', shape: [2, 2], data: [[0.5, 0], [0, -1]] },
+        { name: 'layers.1.bias', shape: [2], data: [0.1, 0.2] },
+        { name: 'layers.2.weight', shape: [1, 2], data: [[1, 1]] },
+        { name: 'layers.2.bias', shape: [1], data: [0] },
+      ],
+      data: { x: [[0.5]], y: [0] },
+    };
+    const r = parseBundle(utf8(JSON.stringify(json)));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.spec.residual).toBe(true);
+    expect(Array.from(r.value.theta)).toEqual([1, 2, 0, 0, 0.5, 0, 0, -1, 0.1, 0.2, 1, 1, 0].map(Math.fround));
+  });
+
   it('names what is wrong', () => {
     const good = JSON.parse(bundleToJson(makeBundle())) as Record<string, unknown>;
     const cases: [unknown, RegExp][] = [
       [{ ...good, format: 'x' }, /format/],
       [{ ...good, spec: { ...(good['spec'] as object), activation: 'swish' } }, /activation/],
+      [{ ...good, spec: { ...(good['spec'] as object), residual: 'yes' } }, /spec\.residual should be true or false, got "yes"/],
+      [{ ...good, spec: { ...(good['spec'] as object), residual: 1 } }, /residual should be true or false/],
       [{ ...good, parameters: (good['parameters'] as unknown[]).slice(1) }, /3 parameter tensors, the spec has 4/],
       [{ ...good, data: { x: [[1, 2]], y: [1, 2] } }, /data\.y has 2 values/],
       [{ ...good, data: { x: [[1, 2, 3]], y: [1] } }, /multiple of inputs/],

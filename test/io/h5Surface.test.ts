@@ -66,6 +66,16 @@ describe('h5 surface export', () => {
     expect(g.recipe?.seed).toBe(7);
     expect(g.recipe?.stateHash).toBe('seed=7&grid=5');
   });
+
+  it('keeps residual in the recipe\'s spec', async () => {
+    const base = makeRecipe();
+    const spec = { ...base.spec, hidden: [3, 3], residual: true };
+    const theta = Float32Array.from({ length: 3 * 2 + 3 + 3 * 3 + 3 + 3 + 1 }, (_, i) => Math.sin(i));
+    const recipe = { ...base, spec, theta, directionX: theta, directionY: theta };
+    const r = await parseH5Surface(await surfaceToH5(makeSurface(4, 4), recipe));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.recipe?.spec).toEqual(spec);
+  });
 });
 
 describe('h5 surface import in loss-landscape\'s exact layout', () => {

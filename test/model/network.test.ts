@@ -213,7 +213,10 @@ describe('losses', () => {
 // ---------------------------------------------------------------------------------------------
 // Gradient against central finite differences.
 
-/** Hidden pre-activations of every sample, computed independently of network.ts. */
+/**
+ * Hidden pre-activations of every sample, computed independently of network.ts (a residual spec
+ * adds h to σ(z) on the hidden layers 1 ≤ l ≤ L − 2 of equal widths, written out here again).
+ */
 function minAbsHiddenPreactivation(spec: MlpSpec, theta: Float64Array, data: Dataset): number {
   const layout = paramLayout(spec);
   const f = refAct[spec.activation];
@@ -229,7 +232,9 @@ function minAbsHiddenPreactivation(spec: MlpSpec, theta: Float64Array, data: Dat
       }
       if (l < layout.layers.length - 1) {
         for (const v of z) minAbs = Math.min(minAbs, Math.abs(v));
-        h = z.map(f);
+        const skip = spec.residual === true && l >= 1 && layer.inputs === layer.outputs;
+        const input = h;
+        h = z.map((v, j) => f(v) + (skip ? (input[j] ?? 0) : 0));
       } else {
         h = z;
       }
@@ -377,4 +382,69 @@ describe('the u·v·x saddle', () => {
     expect(lambda2).toBeCloseTo(-2 * c, 6);
     expect(lambda1 * lambda2).toBeLessThan(0); // det < 0 ⇔ saddle
   });
+});
+
+describe('residual (skip) connections', () => {
+  const res = (spec: MlpSpec): MlpSpec => ({ ...spec, residual: true });
+
+  // 1-2-2-1, identity, no bias: W0 = [[1], [2]], W1 = [[0.5, 0], [0, −1]], W2 = [[1, 1]].
+  // h1 = W0·x = [x, 2x]; plain h2 = W1·h1 = [0.5x, −2x], out = −1.5x;
+  // residual h2 = h1 + W1·h1 = [1.5x, 0], out = 1.5x.
+  const tiny = mlp(1, [2, 2], 1, 'identity', 'mse', false);
+  const tinyTheta = Float64Array.from([1, 2, 0.5, 0, 0, -1, 1, 1]);
+
+  it('1-2-2-1 identity by hand: the skip is really there', () => {
+    expect(forward(tiny, tinyTheta, [2])[0]).toBeCloseTo(-3, 14);
+    expect(forward(res(tiny), tinyTheta, [2])[0]).toBeCloseTo(3, 14);
+  });
+
+  it('1-2-2-1 identity by hand: the gradient flows through the skip', () => {
+    // One sample x = 2, y = 0, mse: dL/dout = 2·out. dL/dW0 = (W1 + I)ᵀ·W2ᵀ·dL/dout·x with the skip,
+    // W1ᵀ·W2ᵀ·dL/dout·x without; dL/dW2 = dL/dout·h2ᵀ; dL/dW1 = (W2ᵀ·dL/dout)·h1ᵀ either way.
+    const data = dataset(1, [2], [0]);
+    const plain = lossAndGradient(tiny, tinyTheta, data);
+    expect(plain.loss).toBeCloseTo(9, 12);
+    // out = −3: dL/dout = −6; W0: [0.5·−6·2, −1·−6·2]; W1: [−6·1·2, −6·1·4, −6·2, −6·4]; W2: −6·[1, −4].
+    expect(Array.from(plain.grad)).toEqual([-6, 12, -12, -24, -12, -24, -6, 24].map((v) => expect.closeTo(v, 10)));
+    const skip = lossAndGradient(res(tiny), tinyTheta, data);
+    expect(skip.loss).toBeCloseTo(9, 12);
+    // out = 3: dL/dout = 6; (W1 + I)ᵀ·W2ᵀ = [1.5, 0] → W0: [18, 0]; W1: [12, 24, 12, 24]; h2 = [3, 0] → W2: [18, 0].
+    expect(Array.from(skip.grad)).toEqual([18, 0, 12, 24, 12, 24, 18, 0].map((v) => expect.closeTo(v, 10)));
+  });
+
+  it('a tanh residual layer matches the formula h2 = h1 + tanh(W1·h1 + b1)', () => {
+    const spec = res(mlp(2, [2, 2], 1, 'tanh', 'mse', true));
+    const rng = new Rng(11);
+    const theta = Float64Array.from({ length: paramLayout(spec).size }, () => rng.normal());
+    const x = [0.3, -0.7];
+    const t = (i: number): number => theta[i] ?? 0;
+    // W0 at 0..3, b0 at 4..5, W1 at 6..9, b1 at 10..11, W2 at 12..13, b2 at 14.
+    const h1 = [0, 1].map((j) => refAct.tanh(t(2 * j) * (x[0] ?? 0) + t(2 * j + 1) * (x[1] ?? 0) + t(4 + j)));
+    const h2 = [0, 1].map((j) => (h1[j] ?? 0) + refAct.tanh(t(6 + 2 * j) * (h1[0] ?? 0) + t(7 + 2 * j) * (h1[1] ?? 0) + t(10 + j)));
+    const out = t(12) * (h2[0] ?? 0) + t(13) * (h2[1] ?? 0) + t(14);
+    expect(forward(spec, theta, x)[0]).toBeCloseTo(out, 13);
+  });
+
+  it('changes nothing where no layer qualifies (unequal widths, first and output layers)', () => {
+    for (const spec of [mlp(2, [3, 4], 2, 'tanh', 'mse', true), mlp(3, [3], 3, 'tanh', 'mse', true), mlp(2, [], 2, 'relu', 'mse', true)]) {
+      const { theta, data } = randomProblem(spec, 3);
+      const plain = lossAndGradient(spec, theta, data);
+      const skip = lossAndGradient(res(spec), theta, data);
+      expect(skip.loss).toBe(plain.loss);
+      expect(Array.from(skip.grad)).toEqual(Array.from(plain.grad));
+    }
+  });
+
+  const hiddenBy = [[3, 3], [3, 3, 3], [4, 3, 3], [3, 3, 2, 2]];
+  for (const activation of ACTIVATIONS) {
+    it(`${activation}: gradient vs central finite differences, every loss, bias on/off`, () => {
+      let seed = 3;
+      for (const loss of LOSSES) {
+        const outputs = loss === 'bce' ? 1 : loss === 'cross_entropy' ? 3 : 2;
+        for (const bias of [true, false]) {
+          for (const hidden of hiddenBy) checkGradient(res(mlp(2, hidden, outputs, activation, loss, bias)), seed++ * 7919);
+        }
+      }
+    });
+  }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_HIDDEN_LAYERS, assertValidSpec, describeSpec, layerWidths, paramLayout } from '../../src/model/spec';
+import { MAX_HIDDEN_LAYERS, assertValidSpec, describeSpec, isResidualLayer, layerWidths, paramLayout, residualLayers } from '../../src/model/spec';
 import type { MlpSpec, Segment } from '../../src/model/spec';
 
 function spec(inputs: number, hidden: number[], outputs: number, bias: boolean): MlpSpec {
@@ -170,5 +170,36 @@ describe('assertValidSpec', () => {
   it('checks output width against the loss', () => {
     expect(() => assertValidSpec({ ...good, outputs: 2, loss: 'bce' })).toThrow(/bce/);
     expect(() => assertValidSpec({ ...good, outputs: 1, loss: 'cross_entropy' })).toThrow(/cross_entropy/);
+  });
+});
+
+describe('residual (skip connections)', () => {
+  const res = (inputs: number, hidden: number[], outputs: number): MlpSpec => ({ ...spec(inputs, hidden, outputs, true), residual: true });
+
+  it('only equal-width hidden → hidden layers add their input; first and output layers stay plain', () => {
+    // Layers: 0: 2→3 (first), 1: 3→3, 2: 3→4 (widths differ), 3: 4→4, 4: 4→4 (output).
+    expect(residualLayers(res(2, [3, 3, 4, 4], 4))).toEqual([1, 3]);
+    // inputs = hidden[0]: the first layer is still plain; hidden = outputs: the output layer too.
+    expect(residualLayers(res(3, [3], 3))).toEqual([]);
+    expect(residualLayers(res(2, [5, 5, 5, 5, 5, 5], 5))).toEqual([1, 2, 3, 4, 5]);
+    expect(residualLayers(res(2, [], 2))).toEqual([]);
+    // Off (absent or false): none.
+    expect(residualLayers(spec(2, [3, 3], 1, true))).toEqual([]);
+    expect(residualLayers({ ...spec(2, [3, 3], 1, true), residual: false })).toEqual([]);
+    const s = res(2, [3, 3], 1);
+    const layout = paramLayout(s);
+    expect([0, 1, 2, 3, -1].map((l) => isResidualLayer(s, layout, l))).toEqual([false, true, false, false, false]);
+  });
+
+  it('adds no parameters and says so in the description', () => {
+    expect(paramLayout(res(2, [8, 8], 1))).toEqual(paramLayout(spec(2, [8, 8], 1, true)));
+    expect(describeSpec(res(2, [8, 8], 1))).toBe('2-8-8-1 tanh, mse, residual');
+    expect(describeSpec({ ...spec(2, [8, 8], 1, false), residual: true })).toBe('2-8-8-1 tanh, mse, no bias, residual');
+    expect(describeSpec({ ...spec(2, [8, 8], 1, true), residual: false })).toBe('2-8-8-1 tanh, mse');
+  });
+
+  it('assertValidSpec rejects a residual that is not a boolean', () => {
+    expect(() => assertValidSpec(res(2, [8, 8], 1))).not.toThrow();
+    expect(() => assertValidSpec({ ...spec(2, [8, 8], 1, true), residual: 1 as unknown as boolean })).toThrow(/residual/);
   });
 });

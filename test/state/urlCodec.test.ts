@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { REGRESSION_DATASETS, clampState, decodeState, encodeState } from '../../src/state/urlCodec';
-import { COLORMAPS, CONNECTIVITIES, DATASETS, LIMITS, defaultState } from '../../src/state/appState';
+import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, defaultState } from '../../src/state/appState';
 import type { AppState } from '../../src/state/appState';
 import { ACTIVATIONS, LOSSES } from '../../src/model/spec';
 import { CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose } from '../../src/view/camera';
 import { REGRESSION_KINDS } from '../../src/data/generators';
 
-const URL_KEYS = ['seed', 'data', 'm', 'classes', 'noise', 'hidden', 'act', 'loss', 'bias', 'steps', 'lr', 'grid', 'span', 'fnorm', 'kbias', 'log', 'zclip', 'cmap', 'lvl', 'lvlog', 'water', 'conn', 'comps', 'iso', 'map', 'cam'];
+const URL_KEYS = ['seed', 'data', 'm', 'classes', 'noise', 'hidden', 'act', 'loss', 'bias', 'res', 'steps', 'lr', 'grid', 'span', 'fnorm', 'kbias', 'log', 'zclip', 'cmap', 'lvl', 'lvlog', 'water', 'conn', 'comps', 'iso', 'map', 'cam'];
 
 function sameKeys(o: object, keys: string[]): boolean {
   return Object.keys(o).sort().join() === [...keys].sort().join();
@@ -38,7 +38,7 @@ function isValidState(s: AppState): boolean {
     inRange(s.sublevel.contours, LIMITS.contours, true) &&
     typeof s.sublevel.heatmap === 'boolean' &&
     sameKeys(s.data, ['kind', 'samples', 'classes', 'noise']) &&
-    sameKeys(s.model, ['hidden', 'activation', 'loss', 'bias']) &&
+    sameKeys(s.model, ['hidden', 'activation', 'loss', 'bias', 'residual']) &&
     sameKeys(s.train, ['steps', 'learningRate']) &&
     sameKeys(s.plane, ['gridSize', 'span', 'filterNormalize', 'keepBiasDirections']) &&
     sameKeys(s.view, ['logScale', 'zClip', 'colormap']) &&
@@ -57,12 +57,14 @@ function isValidState(s: AppState): boolean {
     inRange(s.train.learningRate, LIMITS.learningRate, false) &&
     inRange(s.plane.gridSize, LIMITS.gridSize, true) &&
     inRange(s.plane.span, LIMITS.span, false) &&
+    typeof s.model.residual === 'boolean' &&
     typeof s.plane.filterNormalize === 'boolean' &&
     typeof s.plane.keepBiasDirections === 'boolean' &&
     typeof s.view.logScale === 'boolean' &&
     inRange(s.view.zClip, LIMITS.zClip, false) &&
     oneOf(s.view.colormap, COLORMAPS) &&
-    (!REGRESSION_DATASETS.includes(s.data.kind) || s.model.loss === 'mse')
+    (!REGRESSION_DATASETS.includes(s.data.kind) || s.model.loss === 'mse') &&
+    (s.data.kind !== 'digits' || s.data.samples <= DIGITS_SAMPLES)
   );
 }
 
@@ -84,6 +86,7 @@ const validState: fc.Arbitrary<AppState> = fc
       activation: fc.constantFrom(...ACTIVATIONS),
       loss: fc.constantFrom(...LOSSES),
       bias: fc.boolean(),
+      residual: fc.boolean(),
     }),
     train: fc.record({ steps: int(LIMITS.steps), learningRate: float(LIMITS.learningRate) }),
     plane: fc.record({
@@ -106,6 +109,7 @@ const validState: fc.Arbitrary<AppState> = fc
   })
   .map((s) => {
     if (REGRESSION_DATASETS.includes(s.data.kind)) s.model.loss = 'mse';
+    if (s.data.kind === 'digits') s.data.samples = Math.min(s.data.samples, DIGITS_SAMPLES);
     return s;
   });
 
@@ -123,7 +127,7 @@ const junkKey = fc.oneof(fc.constantFrom(...URL_KEYS), fc.string({ unit: 'binary
 describe('encodeState / decodeState', () => {
   it('the default state encodes every field, in a readable form', () => {
     expect(encodeState(defaultState())).toBe(
-      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&steps=600&lr=0.02&grid=129&span=1&fnorm=1&kbias=0&log=1&zclip=0&cmap=viridis' +
+      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&res=0&steps=600&lr=0.02&grid=129&span=1&fnorm=1&kbias=0&log=1&zclip=0&cmap=viridis' +
         '&lvl=0&lvlog=1&water=1&conn=4&comps=1&iso=10&map=1&cam=35,30,5.6',
     );
     expect(isValidState(defaultState())).toBe(true);
@@ -416,5 +420,65 @@ describe('camera field', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('residual (skip connections) in the link', () => {
+  it('round-trips res=1 and res=0; a link without res (older links) means off', () => {
+    const s = defaultState();
+    s.model.residual = true;
+    s.model.hidden = [16, 16, 16];
+    const text = encodeState(s);
+    expect(text).toContain('&res=1&');
+    const back = decodeState(text);
+    expect(back.state).toEqual(s);
+    expect(back.ignored).toEqual([]);
+    const old = decodeState('#seed=3&hidden=8,8&bias=1');
+    expect(old.state.model.residual).toBe(false);
+    expect(old.ignored).toEqual([]);
+    expect(decodeState('#res=true').state.model.residual).toBe(true);
+  });
+
+  it('a bad value keeps the base value with a notice, and never throws', () => {
+    const { state, ignored } = decodeState('#res=maybe');
+    expect(state.model.residual).toBe(false);
+    expect(ignored).toEqual(['residual "maybe" is not a boolean (use 1/0 or true/false); kept 0']);
+    expect(clampState({ model: { residual: true } }, defaultState()).state.model.residual).toBe(true);
+    const bad = clampState({ model: { residual: 3 } }, defaultState());
+    expect(bad.state.model.residual).toBe(false);
+    expect(bad.ignored).toHaveLength(1);
+  });
+});
+
+describe('digits in the link', () => {
+  it('round-trips kind=digits with its sample count', () => {
+    const s = defaultState();
+    s.data.kind = 'digits';
+    s.data.samples = 1797;
+    s.model.loss = 'cross_entropy';
+    const text = encodeState(s);
+    expect(text).toContain('data=digits&m=1797&');
+    const back = decodeState(text);
+    expect(back.state).toEqual(s);
+    expect(back.ignored).toEqual([]);
+  });
+
+  it('clamps m to the 1,797 images with a notice, in links and in set()', () => {
+    const { state, ignored } = decodeState('#data=digits&m=5000&loss=cross_entropy');
+    expect(state.data.kind).toBe('digits');
+    expect(state.data.samples).toBe(DIGITS_SAMPLES);
+    expect(ignored).toEqual(['samples 5000 clamped to 1797: the digits data has 1797 images']);
+    // The order of keys does not matter, and other data sets keep their larger limit.
+    expect(decodeState('#m=20000&data=digits').state.data.samples).toBe(DIGITS_SAMPLES);
+    expect(decodeState('#m=20000&data=spiral').state.data.samples).toBe(20000);
+    const base = decodeState('#data=digits&m=256').state;
+    const more = clampState({ data: { samples: 4096 } }, base);
+    expect(more.state.data.samples).toBe(DIGITS_SAMPLES);
+    expect(more.ignored).toHaveLength(1);
+    const switched = clampState({ data: { kind: 'digits' } }, { ...defaultState(), data: { ...defaultState().data, samples: 3000 } });
+    expect(switched.state.data.samples).toBe(DIGITS_SAMPLES);
+    expect(switched.ignored[0]).toMatch(/clamped to 1797/);
+    // Classification losses all apply to digits.
+    for (const loss of LOSSES) expect(decodeState(`#data=digits&loss=${loss}`).state.model.loss).toBe(loss);
   });
 });

@@ -67,6 +67,19 @@ describe('curve training (Garipov et al.)', () => {
     });
   }
 
+  it('a residual network (2-6-6-2, one skip): GPU and CPU agree over 6 steps (relative 1e-3)', async () => {
+    const { device } = await nodeGpu();
+    const residual: MlpSpec = { ...spec, hidden: [6, 6], residual: true };
+    const ra = initParams(residual, 1).map((v) => 3 * v);
+    const rb = initParams(residual, 2).map((v) => 3 * v);
+    const options: CurveTrainOptions = { spec: residual, samples: data, a: ra, b: rb, steps: 6, tPerStep: 8, seed: 1, optimizer: 'adam', learningRate: 0.01, kind: 'bezier' };
+    const gpu = await withErrorScopes(device, () => trainCurve(options, device));
+    const cpu = await trainCurveCpu(options);
+    expect(gpu.diverged).toBe(false);
+    expect(relativeError(gpu.stepLosses, cpu.stepLosses)).toBeLessThanOrEqual(1e-4);
+    gpu.path.bends.forEach((bend, j) => expect(relativeError(bend, cpu.path.bends[j] ?? [])).toBeLessThanOrEqual(1e-3));
+  });
+
   it('is deterministic however the steps are split into submissions', async () => {
     const { device } = await nodeGpu();
     const options: CurveTrainOptions = { spec, samples: data, a, b, kind: 'chain', bendCount: 3, steps: 12, tPerStep: 4, optimizer: 'adam', learningRate: 0.02, batchSize: 10 };

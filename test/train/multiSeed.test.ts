@@ -44,6 +44,21 @@ describe('trainMultiSeed on the GPU against its CPU twin', () => {
     });
   }
 
+  it('a residual network (2-6-6-6-1, two skips): same final losses and parameters (relative 1e-3 after 30 steps)', async () => {
+    const { device } = await nodeGpu();
+    const residual: MlpSpec = { ...spec, hidden: [6, 6, 6], residual: true };
+    const options: MultiSeedOptions = { spec: residual, samples: data, seeds: [1, 2, 3], steps: 30, optimizer: 'adam', learningRate: 0.02, batchSize: 12 };
+    const gpu = await withErrorScopes(device, () => trainMultiSeed(options, device));
+    const cpu = await trainMultiSeedCpu(options);
+    expect(relativeError(gpu.initialLosses, cpu.initialLosses)).toBeLessThanOrEqual(1e-5);
+    expect(relativeError(gpu.finalLosses, cpu.finalLosses)).toBeLessThanOrEqual(1e-3);
+    expect(relativeError(gpu.thetas, cpu.thetas)).toBeLessThanOrEqual(1e-3);
+    expect(gpu.finalLosses[1]).toBeCloseTo(datasetLoss(residual, gpu.thetas.subarray(gpu.paramCount, 2 * gpu.paramCount), data), 5);
+    // The same seeds without the skips start elsewhere on the loss.
+    const plain = await trainMultiSeedCpu({ ...options, spec: { ...residual, residual: false }, steps: 0 });
+    expect(relativeError(plain.initialLosses, cpu.initialLosses)).toBeGreaterThan(1e-3);
+  });
+
   it('is deterministic: the same inputs give bitwise identical final losses and parameters', async () => {
     const { device } = await nodeGpu();
     const options: MultiSeedOptions = { spec, samples: data, seeds: [7, 8, 9], steps: 40, optimizer: 'adam', learningRate: 0.03, batchSize: 16 };
