@@ -102,6 +102,8 @@ export class ConnectController {
   /** Clamp the options, find A and B, train the curve, evaluate both paths, compute the plane's grid. */
   async compute(raw: unknown, state: AppState, signal: AbortSignal): Promise<ConnectOutcome> {
     const { request, notices } = clampConnectRequest(raw);
+    await this.engine.dataReady(state);
+    if (signal.aborted) throw new AbortError();
     const { key, data, spec } = this.engine.dataFor(state);
     const samples: Samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
     const [a, b, ids] = await this.endpoints(request, key, spec, signal, notices);

@@ -4,7 +4,7 @@
  */
 import type { Dataset } from '../data/dataset';
 import { outputsFor } from '../data/dataset';
-import { makeDataset } from '../data/generators';
+import { ensureDataLoaded, makeDataset, needsLoading } from '../data/generators';
 import type { GpuContext } from '../gpu/device';
 import { LossGridKernel } from '../gpu/lossGrid.gpu';
 import { AbortError, squareGrid, type GridRequest, type GridResult } from '../gpu/lossGrid.types';
@@ -32,7 +32,8 @@ export interface EngineResult {
   readonly warnings: readonly string[];
 }
 
-export type StatusReporter = (stage: 'train' | 'grid', fraction: number, detail?: string) => void;
+/** 'data': a data file is being fetched (detail says which); 'train': θ₀ is trained; 'grid': the surface. */
+export type StatusReporter = (stage: 'data' | 'train' | 'grid', fraction: number, detail?: string) => void;
 
 /**
  * A kept network chosen as the centre θ₀ of the plane. It replaces training while the page's
@@ -70,7 +71,16 @@ export function specFor(state: AppState, data: Dataset): MlpSpec {
     activation: state.model.activation,
     loss: state.model.loss,
     bias: state.model.bias,
+    residual: state.model.residual,
   };
+}
+
+/** The data set and network of a state, validated (throws with the first problem). */
+function buildData(state: AppState): { data: Dataset; spec: MlpSpec } {
+  const data = makeDataset(state.data.kind, { ...state.data, seed: state.seed }, state.data.kind === 'uvx' ? 'mse' : state.model.loss);
+  const spec = specFor(state, data);
+  assertValidSpec(spec);
+  return { data, spec };
 }
 
 export class Engine {
@@ -102,6 +112,9 @@ export class Engine {
   }
 
   async compute(state: AppState, signal: AbortSignal, report: StatusReporter): Promise<EngineResult> {
+    if (needsLoading(state.data.kind)) report('data', 0, `loading the ${state.data.kind} data…`);
+    await this.dataReady(state);
+    if (signal.aborted) throw new AbortError();
     const { key: dataKey, data, spec } = this.dataFor(state);
 
     const center = this.center?.dataKey === dataKey ? this.center : null;
@@ -158,16 +171,50 @@ export class Engine {
     };
   }
 
-  /** The data set and network of a state (the first stage, cached). */
+  /**
+   * Resolves when `dataFor(state)` can run: fetches a data file the state needs (the digits) once;
+   * rejects with a readable message when it cannot be loaded (a later call tries again).
+   */
+  dataReady(state: AppState): Promise<void> {
+    return ensureDataLoaded(state.data.kind);
+  }
+
+  /**
+   * The data set and network of a state (the first stage, cached). Synchronous: for data read from a
+   * file (digits) await `dataReady(state)` first, else this throws saying the data is not loaded yet.
+   */
   dataFor(state: AppState): { key: string; data: Dataset; spec: MlpSpec } {
     const dataKey = dataKeyOf(state);
     if (this.dataCache?.key !== dataKey) {
-      const data = makeDataset(state.data.kind, { ...state.data, seed: state.seed }, state.data.kind === 'uvx' ? 'mse' : state.model.loss);
-      const spec = specFor(state, data);
-      assertValidSpec(spec);
-      this.dataCache = { key: dataKey, data, spec };
+      this.dataCache = { key: dataKey, ...buildData(state) };
     }
     return this.dataCache;
+  }
+
+  /**
+   * A loss grid of any state, computed apart from the page's caches and only on the GPU (gallery
+   * thumbnails): θ₀ trained as `compute` would, the same plane, `gridSize` points a side. Null without a
+   * GPU: the CPU twin would take the page's worker for too long. Runs in the GPU queue between the
+   * page's own jobs; abort it to let them through at once.
+   */
+  async previewGrid(state: AppState, gridSize: number, signal: AbortSignal): Promise<Float32Array | null> {
+    const gpu = this.gpu;
+    const kernel = this.kernel;
+    if (!gpu || !kernel) return null;
+    await this.dataReady(state);
+    if (signal.aborted) throw new AbortError();
+    const { data, spec } = buildData(state);
+    const samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
+    let theta: Float32Array = new Float32Array(paramLayout(spec).size);
+    if (state.data.kind !== 'uvx') {
+      const init = initParams(spec, deriveSeed(state.seed, 'init'));
+      const { steps, learningRate } = state.train;
+      const r = await this.withGpu(() => trainMultiSeed({ spec, samples, thetas: [init], steps, optimizer: 'adam', learningRate, signal }, gpu.device));
+      theta = r.thetas;
+    }
+    const plane = this.makePlane(state, spec, theta);
+    const req = squareGrid({ spec, samples, ...plane }, gridSize, state.plane.span);
+    return (await this.withGpu(() => kernel.run(req, { signal }))).loss;
   }
 
   /** The kept network in use as θ₀, or null when θ₀ is trained from the state. */

@@ -14,7 +14,7 @@ import { clampSweepRequest, clampTrainRequest, defaultSweepRequest, defaultTrain
 import { runWidthSweep, type WidthSweepResult } from '../train/widthSweep';
 import { TrainingPanel } from '../ui/trainingPanel';
 import { describeSpec } from '../model/spec';
-import type { Engine } from './engine';
+import { dataKeyOf, type Engine } from './engine';
 
 export interface TrainApiResult {
   finalLosses: number[];
@@ -96,6 +96,13 @@ export class TrainingController {
     this.panel.showTrainRequest(request, notices);
     const signal = this.begin();
     const state = this.getState();
+    try {
+      await this.engine.dataReady(state);
+    } catch (err) {
+      this.panel.trainProgress(`training not started: ${message(err)}`, 0);
+      throw err;
+    }
+    if (signal.aborted) throw new AbortError();
     const { key, data, spec } = this.engine.dataFor(state);
     const seeds = Array.from({ length: request.seeds }, (_, k) => request.firstSeed + k);
     const samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
@@ -216,7 +223,8 @@ export class TrainingController {
   }
 
   private dataKeyNow(): string {
-    return this.engine.dataFor(this.getState()).key;
+    // The key alone: dataFor would build the data set (and throw before a data file is loaded).
+    return dataKeyOf(this.getState());
   }
 }
 

@@ -2,11 +2,12 @@ import type { LossKind } from '../model/spec';
 import type { DatasetKind } from '../state/appState';
 import { Rng, deriveSeed } from '../model/rng';
 import type { Dataset } from './dataset';
+import { digitsLoaded, digitsTable, loadDigits } from './digits';
 
 export interface DatasetOptions {
   /** Sample count m, an integer ≥ 1. */
   readonly samples: number;
-  /** Spiral arms (clamped to 2..3) or blob count (clamped to 2..10); moons, circles and xor always have 2. */
+  /** Spiral arms (clamped to 2..3) or blob count (clamped to 2..10); moons, circles and xor always have 2, digits 10. */
   readonly classes: number;
   /** ≥ 0; roughly the standard deviation of the input noise, in input units (see each generator). */
   readonly noise: number;
@@ -20,14 +21,31 @@ export function isRegressionKind(kind: DatasetKind): boolean {
   return REGRESSION_KINDS.includes(kind);
 }
 
+/** True while `kind` still has to be fetched before makeDataset can build it. */
+export function needsLoading(kind: DatasetKind): boolean {
+  return kind === 'digits' && !digitsLoaded();
+}
+
+/**
+ * Resolves when makeDataset(kind, …) can run: fetches the digits file once (see src/data/digits.ts),
+ * at once for the generated kinds. Rejects with a readable message when the file cannot be loaded;
+ * a later call tries again.
+ */
+export async function ensureDataLoaded(kind: DatasetKind): Promise<void> {
+  if (kind === 'digits') await loadDigits();
+}
+
 /** Inputs before targets are attached: row-major m × inputs, plus a class per row or a target per row. */
 type RawData =
   | { readonly inputs: number; readonly x: Float64Array; readonly classes: number; readonly labels: Int32Array }
   | { readonly inputs: number; readonly x: Float64Array; readonly classes: 0; readonly targets: Float64Array };
 
 /**
- * A seeded synthetic data set. The same (kind, opts, loss) always gives the same arrays; input rows are
- * pairwise distinct (after rounding to f32), because the theory presets need distinct inputs.
+ * A seeded data set. The same (kind, opts, loss) always gives the same arrays; input rows are pairwise
+ * distinct (after rounding to f32), because the theory presets need distinct inputs.
+ *
+ * 'digits' is real data (8×8 handwritten digits, src/data/digits.ts): it must be loaded first
+ * (ensureDataLoaded), else this throws; m is clamped to the 1,797 images and `classes` is ignored.
  *
  * Targets by loss, for classification data:
  * - 'cross_entropy': the class index (0, 1, …) per sample; targetWidth 1.
@@ -37,8 +55,8 @@ type RawData =
  * Regression data (sine, uvx) only allows 'mse'; any other loss throws.
  */
 export function makeDataset(kind: DatasetKind, opts: DatasetOptions, loss: LossKind): Dataset {
-  const m = opts.samples;
-  if (!Number.isInteger(m) || m < 1) throw new Error(`samples must be an integer ≥ 1, got ${m}`);
+  if (!Number.isInteger(opts.samples) || opts.samples < 1) throw new Error(`samples must be an integer ≥ 1, got ${opts.samples}`);
+  const m = kind === 'digits' ? Math.min(opts.samples, digitsTable().rows) : opts.samples;
   if (!Number.isFinite(opts.noise) || opts.noise < 0) throw new Error(`noise must be finite and ≥ 0, got ${opts.noise}`);
   if (!Number.isFinite(opts.seed)) throw new Error(`seed must be finite, got ${opts.seed}`);
   if (isRegressionKind(kind) && loss !== 'mse') {
@@ -76,6 +94,8 @@ function generate(kind: DatasetKind, m: number, opts: DatasetOptions, rng: Rng):
       return sine(m, opts.noise, rng);
     case 'uvx':
       return uvx(m, opts.noise, rng);
+    case 'digits':
+      return digits(m, opts.noise, rng);
   }
 }
 
@@ -222,6 +242,57 @@ function uvx(m: number, noise: number, rng: Rng): RawData {
   }
   const distinct = distinctRows(x, 1, rng);
   return { inputs: 1, x: distinct, classes: 0, targets: Float64Array.from(distinct, (v) => Math.fround(v)) };
+}
+
+/**
+ * m of the 8×8 digit images (m ≤ the table's 1,797), pixels scaled to [0, 1] (÷ 16), 10 classes.
+ * Stratified: each class's images are shuffled (seeded), then taken one per class in turn, the classes
+ * visited in a seeded order, so class sizes differ by at most one while a class has images left (m = 10
+ * gives one of each digit; m = 1,797 gives every image); the rows are then shuffled, as in the other
+ * generators. Noise > 0 adds N(0, noise²) to each scaled pixel (values may leave [0, 1]) from a stream of
+ * its own, so the same seed picks the same images in the same order at any noise; noise = 0 keeps the
+ * pixels exact. The file has no duplicate images; distinctRows still guards the noisy case.
+ */
+function digits(m: number, noise: number, rng: Rng): RawData {
+  const t = digitsTable();
+  const noiseRng = new Rng(rng.nextU32());
+  const byClass: number[][] = Array.from({ length: t.classes }, () => []);
+  for (let r = 0; r < t.rows; r++) byClass[t.labels[r] ?? 0]?.push(r);
+  for (const rows of byClass) shuffleInPlace(rows, rng);
+  const visit = shuffleInPlace(Array.from({ length: t.classes }, (_, c) => c), rng);
+  const taken = new Array<number>(t.classes).fill(0);
+  const chosen: number[] = [];
+  while (chosen.length < m) {
+    for (const c of visit) {
+      if (chosen.length >= m) break;
+      const rows = byClass[c] ?? [];
+      const k = taken[c] ?? 0;
+      if (k < rows.length) {
+        chosen.push(rows[k] ?? 0);
+        taken[c] = k + 1;
+      }
+    }
+  }
+  const x = new Float64Array(m * t.inputs);
+  const labels = new Int32Array(m);
+  const scale = 1 / t.maxPixel;
+  chosen.forEach((r, i) => {
+    labels[i] = t.labels[r] ?? 0;
+    for (let j = 0; j < t.inputs; j++) x[i * t.inputs + j] = (t.pixels[r * t.inputs + j] ?? 0) * scale;
+  });
+  const out = shuffled({ inputs: t.inputs, x, classes: t.classes, labels }, rng);
+  if (noise > 0) for (let k = 0; k < out.x.length; k++) out.x[k] = (out.x[k] ?? 0) + noise * noiseRng.normal();
+  return { ...out, x: distinctRows(out.x, t.inputs, noiseRng) } as RawData;
+}
+
+function shuffleInPlace<T>(items: T[], rng: Rng): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const a = items[i] as T;
+    items[i] = items[j] as T;
+    items[j] = a;
+  }
+  return items;
 }
 
 function encodeTargets(

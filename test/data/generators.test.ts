@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { REGRESSION_KINDS, datasetSummary, isRegressionKind, makeDataset } from '../../src/data/generators';
 import type { Dataset } from '../../src/data/dataset';
 import { outputsFor } from '../../src/data/dataset';
@@ -6,6 +6,12 @@ import { DATASETS } from '../../src/state/appState';
 import type { DatasetKind } from '../../src/state/appState';
 import { LOSSES } from '../../src/model/spec';
 import type { LossKind } from '../../src/model/spec';
+import { installShippedDigits } from './digitsFile';
+
+// 'digits' reads the shipped file (test/data/digits.test.ts covers it in detail).
+beforeAll(() => {
+  installShippedDigits();
+});
 
 const CLASSIFICATION = DATASETS.filter((k) => !isRegressionKind(k));
 const opts = { samples: 200, classes: 3, noise: 0.1, seed: 7 };
@@ -43,7 +49,7 @@ describe('makeDataset', () => {
             expect(d.y.every(Number.isFinite)).toBe(true);
             expect(distinctRowCount(d)).toBe(samples);
             if (noise <= 0.1) expect(d.x.every((v) => Math.abs(v) < 2)).toBe(true);
-            expect(d.inputs).toBe(isRegressionKind(kind) ? 1 : 2);
+            expect(d.inputs).toBe(kind === 'digits' ? 64 : isRegressionKind(kind) ? 1 : 2);
             if (isRegressionKind(kind)) {
               expect(d.classes).toBe(0);
               expect(d.targetWidth).toBe(1);
@@ -172,7 +178,8 @@ describe('makeDataset', () => {
   it('rows stay distinct at the largest sample count without noise', () => {
     for (const kind of DATASETS) {
       const d = makeDataset(kind, { ...opts, samples: 20000, noise: 0, classes: 10 }, 'mse');
-      expect(distinctRowCount(d)).toBe(20000);
+      expect(d.m).toBe(kind === 'digits' ? 1797 : 20000);
+      expect(distinctRowCount(d)).toBe(d.m);
     }
   });
 });
