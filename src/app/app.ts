@@ -127,6 +127,8 @@ export class App {
         this.lastNotices = [...lines];
         this.status.showNotice(lines);
       },
+      previewGrid: (state, gridSize, signal) => this.engine.previewGrid(state, gridSize, signal),
+      canPreview: () => this.engine.deviceKind === 'webgpu',
     }, decoded.preset, hash);
   }
 
@@ -175,6 +177,10 @@ export class App {
     return this.scheduler.start(async (signal) => {
       try {
         const result = await this.engine.compute(state, signal, (stage, fraction, detail) => {
+          if (stage === 'data') {
+            this.status.progress(detail ?? 'loading data…', fraction);
+            return;
+          }
           const label = stage === 'train' ? 'training θ₀' : `loss grid ${state.plane.gridSize}²`;
           this.status.progress(`${label} ${Math.round(fraction * 100)}%${detail ? ` · ${detail}` : ''}`, fraction);
         });
@@ -430,6 +436,7 @@ export class App {
             activation: r.spec.activation,
             loss: r.spec.loss,
             bias: r.spec.bias,
+            residual: r.spec.residual === true,
             segments: paramLayout(r.spec).segments.map((s) => ({ ...s, shape: [...s.shape] })),
           },
           theta: r.theta.slice(),

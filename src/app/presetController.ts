@@ -5,8 +5,10 @@
 import { encodeState } from '../state/urlCodec';
 import type { AppState } from '../state/appState';
 import { PRESETS, decodeLink, presetState, type Preset } from '../state/presets';
-import { Gallery, saveThumbnail } from '../ui/gallery';
+import { Gallery, THUMB_HEIGHT, THUMB_WIDTH, loadThumbnail, saveThumbnail, saveThumbnailUrl } from '../ui/gallery';
+import { thumbnailPixels } from '../view/thumbnail';
 import { PresetInfo } from '../ui/presetInfo';
+import { PresentMode } from '../ui/presentMode';
 
 export interface PresetHost {
   /** Replace the state (validated) and recompute; resolves when drawn. */
@@ -17,7 +19,14 @@ export interface PresetHost {
   /** Draws the 3-D view now and returns its canvas. */
   drawnCanvas(): HTMLCanvasElement;
   notify(lines: string[]): void;
+  /** A small loss grid of a state, apart from the page (null: not offered, e.g. without a GPU). */
+  previewGrid?(state: AppState, gridSize: number, signal: AbortSignal): Promise<Float32Array | null>;
+  /** Whether previewGrid can run here (a GPU). */
+  canPreview?(): boolean;
 }
+
+/** Grid points a side of a gallery preview: enough for the picture, cheap on any adapter. */
+const PREVIEW_GRID = 33;
 
 /** The mode-connectivity flow, when the page offers it (the console API's `connect`). */
 function connectFlow(): ((options: { gridSize: number }) => Promise<{ lineBarrier: number; curveBarrier: number }>) | null {
@@ -35,12 +44,16 @@ function thumbnailKey(state: AppState): string {
 export class PresetController {
   readonly gallery: Gallery;
   readonly info: PresetInfo;
+  readonly present: PresentMode;
 
   constructor(root: HTMLElement, private readonly host: PresetHost, opened: Preset | null, hash: string) {
     this.info = new PresetInfo(root);
+    // Presenting unfolds the note: it is what the audience reads beside the surface.
+    this.present = new PresentMode(root, (on) => { if (on) this.info.fold(false); });
     this.gallery = new Gallery(root, PRESETS, (p) => thumbnailKey(presetState(p).state), {
       open: (p) => void this.open(p).catch(() => undefined),
-      available: (p) => p.status === 'ready' && (p.flow !== 'connect' || connectFlow() !== null),
+      visibility: (open) => (open ? void this.makeThumbnails() : this.stopThumbnails()),
+      makesPreviews: () => this.host.canPreview?.() === true,
     });
     if (opened !== null) {
       this.info.show(opened);
@@ -60,8 +73,50 @@ export class PresetController {
     });
   }
 
+  private previews: AbortController | null = null;
+
+  /**
+   * While the gallery is open: the presets without a thumbnail, one after another, each trained and
+   * computed on a PREVIEW_GRID² grid on the GPU after the page's own job is done, drawn as a lit top
+   * view and put into its card. Closing the gallery (or opening a preset) stops it at once.
+   */
+  private async makeThumbnails(): Promise<void> {
+    const preview = this.host.previewGrid?.bind(this.host);
+    if (preview === undefined || this.host.canPreview?.() !== true || this.previews !== null) return;
+    const controller = new AbortController();
+    this.previews = controller;
+    try {
+      await this.host.settled().catch(() => undefined);
+      for (const preset of PRESETS) {
+        if (controller.signal.aborted) return;
+        const { state } = presetState(preset);
+        const key = thumbnailKey(state);
+        if (loadThumbnail(preset.id, key) !== null) continue;
+        let loss: Float32Array | null;
+        try {
+          loss = await preview(state, PREVIEW_GRID, controller.signal);
+        } catch {
+          continue; // a preset that cannot be previewed keeps its placeholder
+        }
+        if (loss === null || controller.signal.aborted) return;
+        const url = thumbnailUrl(loss, PREVIEW_GRID, state);
+        if (url === null) continue;
+        saveThumbnailUrl(preset.id, key, url);
+        this.gallery.refreshCard(preset.id);
+      }
+    } finally {
+      if (this.previews === controller) this.previews = null;
+    }
+  }
+
+  private stopThumbnails(): void {
+    this.previews?.abort();
+    this.previews = null;
+  }
+
   /** Open a preset: its state, its note, then its flow if it has one. */
   async open(preset: Preset): Promise<void> {
+    this.stopThumbnails();
     const { state } = presetState(preset);
     this.info.show(preset);
     await this.host.apply(state);
@@ -104,4 +159,16 @@ export class PresetController {
     if (thumbnailKey(this.host.state()) !== key) return;
     saveThumbnail(preset.id, key, this.host.drawnCanvas());
   }
+}
+
+/** A loss grid drawn as a gallery thumbnail (JPEG data URL), in the state's colormap and scale. */
+function thumbnailUrl(loss: Float32Array, gridSize: number, state: AppState): string | null {
+  const canvas = document.createElement('canvas');
+  canvas.width = THUMB_WIDTH;
+  canvas.height = THUMB_HEIGHT;
+  const ctx = canvas.getContext('2d');
+  if (ctx === null) return null;
+  const pixels = thumbnailPixels({ loss, gridSize, logScale: state.view.logScale, colormap: state.view.colormap, isolines: 12 }, THUMB_WIDTH, THUMB_HEIGHT);
+  ctx.putImageData(new ImageData(pixels, THUMB_WIDTH, THUMB_HEIGHT), 0, 0);
+  return canvas.toDataURL('image/jpeg', 0.85);
 }

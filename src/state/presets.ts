@@ -29,17 +29,18 @@ export interface Preset {
   readonly tryThis: string;
   readonly state: DeepPartial<AppState>;
   readonly view: PresetView;
-  /** 'coming': listed with a badge, not openable (it needs engine or UI work that is not there yet). */
-  readonly status: 'ready' | 'coming';
   /** Opens a flow of the app after the state, when the app offers it ('connect': mode connectivity). */
   readonly flow?: 'connect';
-  /** Why a coming preset is not ready. */
-  readonly needs?: string;
 }
 
 /** m = 8 distinct inputs on a noisy sine: small enough that n₁ ≥ m is a small network. */
 const EIGHT_POINTS = { kind: 'sine', samples: 8, noise: 0.3, classes: 2 } as const;
 const THEOREM_TRAIN = { steps: 2000, learningRate: 0.05 } as const;
+/** The plain / residual pair: one deep network, one seed, one checkbox apart. */
+const SKIP_SEED = 2;
+const SKIP_DATA = { kind: 'spiral', samples: 128, classes: 2, noise: 0.1 } as const;
+const SKIP_HIDDEN = [16, 16, 16, 16, 16, 16];
+const SKIP_TRAIN = { steps: 1000, learningRate: 0.01 } as const;
 
 export const PRESETS: readonly Preset[] = [
   {
@@ -53,7 +54,6 @@ export const PRESETS: readonly Preset[] = [
     tryThis: 'The water level starts just below the saddle (loss ≈ 0.33): {L < E} has two components, one per branch of the hyperbola. Drag it above 0.33 and they merge at the origin.',
     state: { data: { kind: 'uvx', samples: 16, noise: 0 }, plane: { span: 2 }, sublevel: { contours: 16 } },
     view: { camera: { azimuth: -20, elevation: 32, distance: 6.4 }, colormap: 'turbo', level: 0.3, logScale: false },
-    status: 'ready',
   },
   {
     id: 'deep-linear',
@@ -66,7 +66,6 @@ export const PRESETS: readonly Preset[] = [
     tryThis: 'Open “Train many seeds” and train 16 seeds: every final loss is the same least-squares value.',
     state: { data: { kind: 'sine', samples: 64, noise: 0.1 }, model: { hidden: [4, 4], activation: 'identity', loss: 'mse', bias: true }, train: { steps: 600, learningRate: 0.02 } },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
-    status: 'ready',
   },
   {
     id: 'wide-tanh',
@@ -79,7 +78,6 @@ export const PRESETS: readonly Preset[] = [
     tryThis: 'Open “Are all minima global?” below the view and run the width sweep: from n₁ = 5 on every seed reaches ε (the theorem’s n₁ ≥ m is sufficient, not necessary).',
     state: { data: EIGHT_POINTS, model: { hidden: [10], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1 } },
     view: { camera: { azimuth: 35, elevation: 32, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
-    status: 'ready',
   },
   {
     id: 'narrow-tanh',
@@ -92,20 +90,18 @@ export const PRESETS: readonly Preset[] = [
     tryThis: 'Train 16 seeds: the dots spread over a range of losses; then open “Are all minima global?” for the whole width sweep.',
     state: { data: EIGHT_POINTS, model: { hidden: [2], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1 } },
     view: { camera: { azimuth: 35, elevation: 32, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
-    status: 'ready',
   },
   {
     id: 'relu',
     title: 'ReLU instead of tanh',
     oneLine: 'Same data and width, but ReLU is not analytic: the theorem’s argument fails.',
     explanation:
-      'The proof for wide tanh networks uses analyticity of the activation; ReLU is piecewise linear, so the argument breaks. ' +
-      'Look at the surface: it is stitched from flat pieces with creases where a unit switches on or off, and units that are off for every input (dead units) leave flat directions. ' +
-      'Seeds with dead units can stop above zero even at n₁ ≥ m.',
-    tryThis: 'Train 16 seeds and compare the fraction below ε with the wide tanh preset.',
+      'The proof for wide tanh networks needs an analytic activation; ReLU is piecewise linear, and the surface shows it: flat pieces stitched along creases where a unit switches on or off. ' +
+      'A unit that is off for every input is dead: its incoming weights are exactly flat directions, and several units of θ₀ are dead here. ' +
+      'So although n₁ = 10 ≥ m, the seeds stall far above zero, where tanh at the same width reaches it.',
+    tryThis: 'Train 16 seeds and compare the fraction below ε with the wide tanh preset (same data, same width).',
     state: { data: EIGHT_POINTS, model: { hidden: [10], activation: 'relu', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1 } },
     view: { camera: { azimuth: 60, elevation: 35, distance: 5.4 }, colormap: 'magma', level: 0, logScale: true },
-    status: 'ready',
   },
   {
     id: 'width-m',
@@ -114,11 +110,10 @@ export const PRESETS: readonly Preset[] = [
     explanation:
       'Nguyen (“A note on connectivity of sublevel sets in deep learning”) proves that one hidden layer of width m + 1 makes every sublevel set connected, and that width m can fail. ' +
       'The coloured regions are the components of {L < E} in this slice; count them as you move the water level. ' +
-      'A slice can show a split that the full weight space joins around it, so compare with the m + 1 preset rather than trust one picture.',
-    tryThis: 'Press “sweep” and watch the component count and the merge level θ₀ ↔ min.',
+      'A slice can show a split that the full weight space joins around it, so compare with the m + 1 preset rather than trust one picture: width m gives no guarantee, not a certain split.',
+    tryThis: 'Press “sweep” and watch the component count and the merge level θ₀ ↔ min; then connect two seeds in the Mode connectivity card.',
     state: { data: EIGHT_POINTS, model: { hidden: [8], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1.5 }, sublevel: { connectivity: 8, colourComponents: true, water: true } },
     view: { camera: { azimuth: 0, elevation: 89.9, distance: 5.4 }, colormap: 'viridis', level: 0, logScale: true },
-    status: 'ready',
   },
   {
     id: 'width-m1',
@@ -128,10 +123,9 @@ export const PRESETS: readonly Preset[] = [
       'One more hidden unit than samples, and Nguyen’s theorem applies: {θ : L(θ) < E} is connected for every E. ' +
       'From the top you see the components of this slice; the theorem speaks about the whole space, so a slice may still show several, but they are joined through other directions. ' +
       'Compare the merge level θ₀ ↔ min with the width-m preset.',
-    tryThis: 'Change the seed (new directions) and see whether the split components of this slice move or vanish.',
+    tryThis: 'Connect two seeds in the Mode connectivity card: the straight line between the minima climbs, a trained Bezier curve stays at their level, as the theorem promises.',
     state: { data: EIGHT_POINTS, model: { hidden: [9], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1.5 }, sublevel: { connectivity: 8, colourComponents: true, water: true } },
     view: { camera: { azimuth: 0, elevation: 89.9, distance: 5.4 }, colormap: 'viridis', level: 0, logScale: true },
-    status: 'ready',
   },
   {
     id: 'xor-3-sigmoid',
@@ -144,7 +138,6 @@ export const PRESETS: readonly Preset[] = [
     tryThis: 'Set hidden to 1 and retrain: with one unit XOR cannot be fitted and the floor rises.',
     state: { data: { kind: 'xor', samples: 4, noise: 0 }, model: { hidden: [3], activation: 'sigmoid', loss: 'mse', bias: true }, train: { steps: 3000, learningRate: 0.1 }, plane: { span: 1 } },
     view: { camera: { azimuth: 35, elevation: 35, distance: 5.6 }, colormap: 'inferno', level: 0, logScale: true },
-    status: 'ready',
   },
   {
     id: 'ce-ray',
@@ -157,7 +150,6 @@ export const PRESETS: readonly Preset[] = [
     tryThis: 'Double the training steps: θ₀ moves further out and its loss drops again, but never to 0.',
     state: { data: { kind: 'blobs', samples: 64, classes: 2, noise: 0 }, model: { hidden: [], activation: 'identity', loss: 'cross_entropy', bias: true }, train: { steps: 400, learningRate: 0.2 }, plane: { span: 3, filterNormalize: true } },
     view: { camera: { azimuth: 20, elevation: 28, distance: 5.8 }, colormap: 'viridis', level: 5e-5, logScale: true },
-    status: 'ready',
   },
   {
     id: 'fnorm-on',
@@ -170,7 +162,6 @@ export const PRESETS: readonly Preset[] = [
     tryThis: 'Open the “Filter normalisation off” preset and compare the colour bar.',
     state: { data: { kind: 'spiral', samples: 128, classes: 2, noise: 0.1 }, model: { hidden: [64, 64], activation: 'tanh', loss: 'mse', bias: true }, train: { steps: 400, learningRate: 0.02 }, plane: { span: 1, filterNormalize: true } },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
-    status: 'ready',
   },
   {
     id: 'fnorm-off',
@@ -183,7 +174,6 @@ export const PRESETS: readonly Preset[] = [
     tryThis: 'Lower the span until the surface looks like the “on” preset: the ratio is the scale mismatch.',
     state: { data: { kind: 'spiral', samples: 128, classes: 2, noise: 0.1 }, model: { hidden: [64, 64], activation: 'tanh', loss: 'mse', bias: true }, train: { steps: 400, learningRate: 0.02 }, plane: { span: 1, filterNormalize: false } },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
-    status: 'ready',
   },
   {
     id: 'mode-connectivity',
@@ -196,31 +186,43 @@ export const PRESETS: readonly Preset[] = [
     tryThis: 'Press “travel along curve” in the Mode connectivity card and watch the marker stay low while the line’s chart climbs.',
     state: { data: { kind: 'moons', samples: 64, classes: 2, noise: 0.1 }, model: { hidden: [16], activation: 'tanh', loss: 'cross_entropy', bias: true }, train: { steps: 600, learningRate: 0.02 }, plane: { gridSize: 65 } },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
-    status: 'ready',
     flow: 'connect',
-    needs: 'the mode-connectivity UI (landscape.connect)',
+  },
+  {
+    id: 'plain-deep',
+    title: 'Deep plain MLP: a rugged slice',
+    oneLine: 'Six tanh layers of 16 without skip connections: many small pits around θ₀ (Li et al. 2018).',
+    explanation:
+      'A 2-16-16-16-16-16-16-1 tanh network on the spiral, trained for 1,000 Adam steps, seen on a filter-normalised plane of span 2. ' +
+      'Without skip connections the slice is rugged: besides θ₀’s own basin its walls hold dozens of small local minima, the dots of the persistence diagram on the left. ' +
+      'Li et al. (2018) saw the same with deep convolutional networks: without skips the landscape turns chaotic as depth grows, and training gets harder.',
+    tryThis: 'Tick “residual (skip) connections” in the Model panel (or open the next preset): same network, same seed, and count the minima in the persistence diagram again.',
+    state: { seed: SKIP_SEED, data: SKIP_DATA, model: { hidden: SKIP_HIDDEN, activation: 'tanh', loss: 'mse', bias: true, residual: false }, train: SKIP_TRAIN, plane: { span: 2, gridSize: 65 }, sublevel: { colourComponents: true, connectivity: 8 } },
+    view: { camera: { azimuth: 35, elevation: 38, distance: 5.6 }, colormap: 'magma', level: 0, logScale: true },
   },
   {
     id: 'residual',
-    title: 'Plain vs residual MLP',
-    oneLine: 'Skip connections smooth a deep network’s landscape (Li et al. 2018).',
-    explanation: 'A deep plain MLP against the same network with residual connections.',
-    tryThis: 'Compare the two surfaces at the same span.',
-    state: {},
-    view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
-    status: 'coming',
-    needs: 'residual blocks in the model core',
+    title: 'The same MLP with skip connections',
+    oneLine: 'h ← h + tanh(W·h + b) between equal-width layers: far fewer pits, and every seed trains.',
+    explanation:
+      'The same six hidden layers, now residual: each layer between two of width 16 adds its output to its input. ' +
+      'The slice around θ₀ becomes a smoother bowl with a handful of minima where the plain network has dozens, as in Li et al.’s ResNet pictures. ' +
+      'Skips also make training reliable: across seeds the worst final loss is far lower than without them.',
+    tryThis: 'Open “Train many seeds”, train 8 seeds here and in the plain preset, and compare the spread of the dots.',
+    state: { seed: SKIP_SEED, data: SKIP_DATA, model: { hidden: SKIP_HIDDEN, activation: 'tanh', loss: 'mse', bias: true, residual: true }, train: SKIP_TRAIN, plane: { span: 2, gridSize: 65 }, sublevel: { colourComponents: true, connectivity: 8 } },
+    view: { camera: { azimuth: 35, elevation: 38, distance: 5.6 }, colormap: 'magma', level: 0, logScale: true },
   },
   {
     id: 'digits',
     title: '8×8 handwritten digits',
-    oneLine: 'Real data: 1,797 images, 64 inputs, 10 classes.',
-    explanation: 'The landscape of a small classifier on real data.',
-    tryThis: 'Compare with the toy spiral.',
-    state: {},
+    oneLine: 'Real data: 1,797 images of 64 pixels, 10 classes, a 64-32-10 tanh classifier.',
+    explanation:
+      'The handwritten digits of the UCI collection (8×8 pixels, grey levels 0–16), all 1,797 of them: 64 inputs, 10 classes, cross-entropy. ' +
+      'After 300 full-batch Adam steps θ₀ classifies almost every training image correctly, and the slice shows a single smooth basin around it. ' +
+      'With 2,410 weights the plane is a tiny part of the weight space; filter-normalised directions keep its scale meaningful.',
+    tryThis: 'Raise the water level: in the top view the basin’s isolines stay closed rings around θ₀, one component at every level. Then set the span to 3 and watch the walls flatten out far from θ₀, where the tanh units saturate.',
+    state: { data: { kind: 'digits', samples: 1797, noise: 0 }, model: { hidden: [32], activation: 'tanh', loss: 'cross_entropy', bias: true }, train: { steps: 300, learningRate: 0.01 }, plane: { span: 1, gridSize: 65, filterNormalize: true } },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
-    status: 'coming',
-    needs: 'the digits data set converted into public/',
   },
 ];
 
@@ -274,8 +276,6 @@ export function decodeLink(hash: string): LinkResult {
     const found = id === null ? undefined : presetById(id);
     if (found === undefined) {
       ignored.push(`unknown preset ${JSON.stringify((id ?? raw).slice(0, 40))}; opened the default view (see the Gallery)`);
-    } else if (found.status === 'coming') {
-      ignored.push(`preset "${found.id}" is coming (needs ${found.needs ?? 'more work'}); opened the default view`);
     } else {
       preset = found;
       const expanded = presetState(found);

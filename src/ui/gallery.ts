@@ -2,12 +2,12 @@
  * The presets gallery: a card per preset (thumbnail, title, one line), shown to a first-time visitor
  * (no hash in the URL and the gallery never closed in this browser) and reopened by the "Gallery" button.
  *
- * Thumbnails are the app's own rendering, cached the first time a preset's surface is drawn from its
- * link: the app copies the 3-D view into a small image and stores it in localStorage, keyed by the
- * preset's full state, so a changed preset never shows a stale picture. Rendering every preset up front
- * would mean training eleven networks before the gallery appears (seconds on a GPU, minutes on a
- * software adapter), so until a preset has been opened once its card shows a placeholder drawn from
- * its colormap (a few contour rings) and says "preview after first open".
+ * Thumbnails are the app's own rendering, cached in localStorage keyed by the preset's full state, so a
+ * changed preset never shows a stale picture. While the gallery is open, the app computes the presets
+ * that have none, one after another on the GPU at a small grid, and draws each as a lit top view with
+ * isolines (src/view/thumbnail.ts); the first time a preset's surface is drawn from its link, the 3-D
+ * view itself replaces that picture. Until then a card shows a placeholder drawn from its colormap
+ * (a few contour rings) saying "preview being made" (or, without a GPU, "preview after first open").
  */
 import './gallery.css';
 import type { Preset } from '../state/presets';
@@ -16,8 +16,10 @@ import { colormap, rgbCss } from '../view/colormaps';
 
 export interface GalleryCallbacks {
   open(preset: Preset): void;
-  /** False: the card carries a "coming" badge and does not open. */
-  available(preset: Preset): boolean;
+  /** The gallery opened or closed (thumbnails are made only while it is open). */
+  visibility?(open: boolean): void;
+  /** Whether missing thumbnails will be made while the gallery is open (the placeholder says so). */
+  makesPreviews?(): boolean;
 }
 
 const SEEN_KEY = 'landscape.gallery.seen';
@@ -85,20 +87,29 @@ export class Gallery {
     this.grid.replaceChildren(...this.presets.map((p) => this.card(p)));
     this.overlay.hidden = false;
     this.grid.querySelector<HTMLElement>('.gallery-card:not([disabled])')?.focus();
+    this.callbacks.visibility?.(true);
   }
 
   hide(): void {
+    const wasOpen = !this.overlay.hidden;
     this.overlay.hidden = true;
     writeStorage(SEEN_KEY, '1');
+    if (wasOpen) this.callbacks.visibility?.(false);
+  }
+
+  /** Put a freshly cached thumbnail into its card (when the gallery shows it). */
+  refreshCard(id: string): void {
+    const old = this.grid.querySelector<HTMLElement>(`.gallery-card[data-preset="${CSS.escape(id)}"]`);
+    const preset = this.presets.find((p) => p.id === id);
+    if (old === null || preset === undefined) return;
+    old.replaceWith(this.card(preset));
   }
 
   private card(preset: Preset): HTMLElement {
-    const available = this.callbacks.available(preset);
     const card = document.createElement('button');
     card.type = 'button';
     card.className = 'gallery-card';
     card.dataset.preset = preset.id;
-    card.disabled = !available;
     const thumb = loadThumbnail(preset.id, this.keyOf(preset));
     let picture: HTMLElement;
     if (thumb !== null) {
@@ -114,7 +125,7 @@ export class Gallery {
       picture.className = 'gallery-thumb-wrap';
       const note = document.createElement('span');
       note.className = 'gallery-thumb-note';
-      note.textContent = available ? 'preview after first open' : '';
+      note.textContent = this.callbacks.makesPreviews?.() === true ? 'preview being made…' : 'preview after first open';
       picture.append(canvas, note);
     }
     const title = document.createElement('h3');
@@ -122,18 +133,10 @@ export class Gallery {
     const line = document.createElement('p');
     line.textContent = preset.oneLine;
     card.append(picture, title, line);
-    if (!available) {
-      const badge = document.createElement('span');
-      badge.className = 'gallery-badge';
-      badge.textContent = 'coming';
-      badge.title = `needs ${preset.needs ?? 'more work'}`;
-      card.append(badge);
-    } else {
-      card.addEventListener('click', () => {
-        this.hide();
-        this.callbacks.open(preset);
-      });
-    }
+    card.addEventListener('click', () => {
+      this.hide();
+      this.callbacks.open(preset);
+    });
     return card;
   }
 }
@@ -153,6 +156,11 @@ export function loadThumbnail(id: string, stateKey: string): string | null {
   return null;
 }
 
+/** Stores an image (a data URL) as the thumbnail of a preset's state. */
+export function saveThumbnailUrl(id: string, stateKey: string, url: string): void {
+  writeStorage(THUMB_PREFIX + id, JSON.stringify({ key: stateKey, url }));
+}
+
 /** Copies `source` (the 3-D view's canvas), centre-cropped to the thumbnail's aspect, into the cache. */
 export function saveThumbnail(id: string, stateKey: string, source: HTMLCanvasElement): void {
   const canvas = document.createElement('canvas');
@@ -168,7 +176,7 @@ export function saveThumbnail(id: string, stateKey: string, source: HTMLCanvasEl
     sw = sh * aspect;
   }
   ctx.drawImage(source, (source.width - sw) / 2, (source.height - sh) / 2, sw, sh, 0, 0, THUMB_WIDTH, THUMB_HEIGHT);
-  writeStorage(THUMB_PREFIX + id, JSON.stringify({ key: stateKey, url: canvas.toDataURL('image/jpeg', 0.85) }));
+  saveThumbnailUrl(id, stateKey, canvas.toDataURL('image/jpeg', 0.85));
 }
 
 /** Contour rings of a bowl in the preset's colormap: honest about being a stand-in, still recognisable. */

@@ -25,6 +25,8 @@ export class Axes {
   private readonly betaAxis = new Group();
   private readonly lossAxis = new Group();
   private readonly sprites: Sprite[] = [];
+  private lossTitle: Sprite | null = null;
+  private labelsPointRight = false;
   private readonly lossLabels: Sprite[] = [];
   private readonly geometries: BufferGeometry[] = [];
   private readonly lineMaterial = new LineBasicMaterial({ color: AXIS_COLOR });
@@ -82,7 +84,9 @@ export class Axes {
     }
     this.lossAxis.add(this.lines(lossLines, this.lineMaterial));
     const title = scale.logScale ? 'loss (log)' : 'loss';
-    this.label(this.lossAxis, title, 0, BOX_HEIGHT + 0.1, 0, { bold: true, title: true });
+    this.lossTitle = this.label(this.lossAxis, title, 0, BOX_HEIGHT + 0.1, 0, { bold: true, title: true });
+    this.lossTitle.center.x = this.labelsPointRight ? 1 : 0;
+    for (const sprite of this.lossLabels) sprite.center.x = this.labelsPointRight ? 0 : 1;
   }
 
   /**
@@ -115,7 +119,11 @@ export class Axes {
     this.lossAxis.rotation.set(0, Math.atan2(-outZ, outX), 0);
     // Screen-right is (cameraZ, 0, −cameraX): labels pointing right hang from their left end.
     const pointsRight = outX * cameraZ - outZ * cameraX > 0;
+    this.labelsPointRight = pointsRight;
     for (const sprite of this.lossLabels) sprite.center.x = pointsRight ? 0 : 1;
+    // The title reaches the other way, over the box: the loss axis often stands at the edge of the
+    // view, where a centred title would be cut in half.
+    if (this.lossTitle) this.lossTitle.center.x = pointsRight ? 1 : 0;
   }
 
   dispose(): void {
@@ -129,6 +137,7 @@ export class Axes {
     for (const geometry of this.geometries) geometry.dispose();
     this.sprites.length = 0;
     this.lossLabels.length = 0;
+    this.lossTitle = null;
     this.geometries.length = 0;
     for (const frame of [this.floor, this.alphaAxis, this.betaAxis, this.lossAxis]) frame.clear();
   }

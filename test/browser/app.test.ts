@@ -81,6 +81,39 @@ describe('the app in headless Chromium', () => {
     await page.close();
   });
 
+  it('a residual network (res=1) trains and draws on WebGPU, matching the CPU reference at θ₀', async () => {
+    const page = await openApp('#grid=17&steps=60&m=64&hidden=8,8,8&res=1');
+    const log = collectConsole(page);
+    const result = await page.evaluate(() => {
+      const s = window.landscape.surface();
+      const m = window.landscape.model();
+      return {
+        device: s.device, centerLoss: s.centerLoss, n: s.loss.length, notices: window.landscape.notices(), link: window.landscape.link(),
+        spec: m.spec, theta: Array.from(m.theta), x: Array.from(m.data.x), y: Array.from(m.data.y), m: m.data.m, inputs: m.data.inputs,
+      };
+    });
+    expect(result.device).toBe('webgpu');
+    expect(result.n).toBe(17 * 17);
+    expect(result.spec.residual).toBe(true);
+    expect(result.link).toContain('res=1');
+    expect(result.notices.join(' ')).not.toMatch(/GPU kernel failed|GPU training failed/);
+    const spec: MlpSpec = { ...result.spec, activation: result.spec.activation as MlpSpec['activation'], loss: result.spec.loss as MlpSpec['loss'] };
+    const samples = { m: result.m, inputs: result.inputs, x: Float32Array.from(result.x), y: Float32Array.from(result.y) };
+    const reference = evaluate(spec, Float32Array.from(result.theta), samples).loss;
+    expect(Math.abs(result.centerLoss - reference) / reference).toBeLessThan(1e-4);
+    // The same weights without the skips give another loss: the page evaluated the residual net.
+    expect(Math.abs(evaluate({ ...spec, residual: false }, Float32Array.from(result.theta), samples).loss - reference)).toBeGreaterThan(1e-3 * reference);
+    // The panel has the checkbox, ticked; unticking it turns the skips off.
+    const checkbox = page.locator('.lil-controller', { hasText: 'residual (skip) connections' }).locator('input[type=checkbox]');
+    expect(await checkbox.isChecked()).toBe(true);
+    await checkbox.uncheck();
+    await page.waitForFunction(() => !window.landscape.state.model.residual, null, { timeout: 10_000 });
+    await page.evaluate(() => window.landscape.ready());
+    expect(await page.evaluate(() => [window.landscape.model().spec.residual, window.landscape.link().includes('res=0')])).toEqual([false, true]);
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
   it('clamps bad values with a visible notice and keeps drawing overflowing points', async () => {
     const page = await openApp('#grid=17&steps=50&m=64&hidden=8');
     await page.evaluate(() => window.landscape.set({ plane: { gridSize: -5 }, model: { activation: 'nope' } }));

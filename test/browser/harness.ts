@@ -49,7 +49,7 @@ export interface PreviewOptions {
  * 127.0.0.1 and a free port. Throws when the folder is missing: run `vite build` first.
  */
 export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewServer> {
-  const outDir = resolve(opts.outDir ?? join(REPO_ROOT, 'dist'));
+  const outDir = resolve(opts.outDir ?? process.env.APP_DIST ?? join(REPO_ROOT, 'dist'));
   if (!existsSync(join(outDir, 'index.html')) && !existsSync(join(outDir, 'bench.html'))) {
     throw new Error(`nothing built in ${outDir}: run \`npx vite build\` first`);
   }
