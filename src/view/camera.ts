@@ -47,3 +47,17 @@ export function offsetToPose(x: number, y: number, z: number): CameraPose {
   const azimuth = (Math.atan2(x, z) * 180) / Math.PI;
   return { azimuth, elevation, distance };
 }
+
+/** Vertical field of view (degrees) of the 3-D view at aspect 1 and wider. */
+export const BASE_FOV = 38;
+
+/**
+ * The vertical field of view for a view of this aspect (width / height): BASE_FOV down to aspect 1;
+ * narrower views widen it so the horizontal extent stays that of aspect 1, and the box keeps fitting
+ * between the side columns of a small screen or a projector instead of running off both edges.
+ */
+export function fovForAspect(aspect: number): number {
+  if (!(aspect > 0) || aspect >= 1) return BASE_FOV;
+  const half = (BASE_FOV / 2) * (Math.PI / 180);
+  return 2 * Math.atan(Math.tan(half) / aspect) * (180 / Math.PI);
+}

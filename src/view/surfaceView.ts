@@ -20,7 +20,7 @@ import { gridRows, type Surface } from '../landscape/surface';
 import type { ColormapName } from '../state/appState';
 import { Axes, BOX_HALF_WIDTH, BOX_HEIGHT } from './axes';
 import type { CameraPose, CameraPresetName } from './camera';
-import { CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose, offsetToPose, poseToOffset } from './camera';
+import { BASE_FOV, CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose, fovForAspect, offsetToPose, poseToOffset } from './camera';
 import { ColorBar } from './colorBar';
 import { colormap, nonFiniteColor } from './colormaps';
 import type { LossScale } from './heights';
@@ -90,7 +90,7 @@ export class SurfaceView {
   private readonly container: HTMLElement;
   private readonly renderer: WebGLRenderer;
   private readonly scene = new Scene();
-  private readonly camera = new PerspectiveCamera(38, 1, 0.05, 100);
+  private readonly camera = new PerspectiveCamera(BASE_FOV, 1, 0.05, 100);
   private readonly controls: OrbitControls;
   private readonly material = new MeshStandardMaterial({
     vertexColors: true,
@@ -218,6 +218,7 @@ export class SurfaceView {
     const height = Math.max(1, this.container.clientHeight);
     this.renderer.setSize(width, height, false);
     this.camera.aspect = width / height;
+    this.camera.fov = fovForAspect(this.camera.aspect);
     this.camera.updateProjectionMatrix();
     this.render();
   }
@@ -318,6 +319,7 @@ export class SurfaceView {
     if (this.disposed) return;
     const camera = this.camera.clone();
     camera.aspect = width / Math.max(1, height);
+    camera.fov = fovForAspect(camera.aspect);
     const [x, y, z] = poseToOffset(clampPose(pose));
     camera.position.set(TARGET.x + x, TARGET.y + y, TARGET.z + z);
     camera.lookAt(TARGET);

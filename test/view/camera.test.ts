@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAMERA_PRESETS, clampPose, offsetToPose, poseToOffset } from '../../src/view/camera';
+import { BASE_FOV, CAMERA_PRESETS, clampPose, fovForAspect, offsetToPose, poseToOffset } from '../../src/view/camera';
 
 describe('camera pose', () => {
   it('round-trips through an offset', () => {
@@ -25,5 +25,20 @@ describe('camera pose', () => {
       distance: 12,
     });
     expect(clampPose({ azimuth: NaN, elevation: NaN, distance: NaN })).toEqual(CAMERA_PRESETS.default);
+  });
+});
+
+describe('field of view for narrow views', () => {
+  it('keeps the base fov at aspect ≥ 1 and keeps the horizontal extent of aspect 1 below it', () => {
+    expect(fovForAspect(1)).toBe(BASE_FOV);
+    expect(fovForAspect(1.8)).toBe(BASE_FOV);
+    expect(fovForAspect(Number.NaN)).toBe(BASE_FOV);
+    for (const aspect of [0.4, 0.68, 0.87, 0.99]) {
+      const fov = fovForAspect(aspect);
+      expect(fov).toBeGreaterThan(BASE_FOV);
+      // horizontal half-angle tan = aspect · tan(vertical half-angle): equal to that of aspect 1.
+      const tanHalf = (deg: number): number => Math.tan((deg / 2) * (Math.PI / 180));
+      expect(aspect * tanHalf(fov)).toBeCloseTo(tanHalf(BASE_FOV), 12);
+    }
   });
 });
