@@ -110,6 +110,7 @@ export class App {
         return Number.NaN;
       }
     }, () => void this.connect({}).catch(() => undefined));
+    this.connector.pathsChanged = (paths) => this.sublevel.heatmap.setPaths(paths);
     this.exporter = this.installExport();
     this.gpu = gpu;
     this.files = this.installFiles(root);

@@ -64,6 +64,8 @@ export class ConnectController {
   private readonly travelButton: HTMLButtonElement;
   private shown: Shown | null = null;
   private travelFrame = 0;
+  /** Told the paths drawn with the surface on screen (null: none), e.g. for the 2-D top view. */
+  pathsChanged: (paths: PathOverlayData | null) => void = () => undefined;
 
   constructor(
     column: HTMLElement,
@@ -224,7 +226,9 @@ export class ConnectController {
     const shown = this.shown;
     const scale = this.view.scale;
     this.stopTravel();
-    if (shown === null || surface !== shown.surface || scale === null) {
+    const showing = shown !== null && surface === shown.surface && scale !== null;
+    this.pathsChanged(showing ? shown.overlay : null);
+    if (!showing) {
       this.overlay.hide();
       this.travelButton.disabled = true;
       this.view.requestRender();

@@ -34,7 +34,7 @@ export class SublevelController {
   private scale: LossScale | null = null;
   private contourKey = '';
   private level = NaN;
-  private readonly heatmap: Heatmap;
+  readonly heatmap: Heatmap;
   private readonly chart: PersistenceChart;
   private readonly readout: SublevelReadout;
   private points: SurfacePoints = { minimum: null, highlight: null, hover: null };

@@ -194,9 +194,9 @@ export const PRESETS: readonly Preset[] = [
     oneLine: 'Six tanh layers of 16 without skip connections: many small pits around θ₀ (Li et al. 2018).',
     explanation:
       'A 2-16-16-16-16-16-16-1 tanh network on the spiral, trained for 1,000 Adam steps, seen on a filter-normalised plane of span 2. ' +
-      'Without skip connections the slice is rugged: besides θ₀’s own basin its walls hold dozens of small local minima, the dots of the persistence diagram on the left. ' +
+      'Without skip connections the slice is rugged: besides θ₀’s own basin its walls hold dozens of small local minima (the persistence diagram on the left counts them and plots the 16 most persistent). ' +
       'Li et al. (2018) saw the same with deep convolutional networks: without skips the landscape turns chaotic as depth grows, and training gets harder.',
-    tryThis: 'Tick “residual (skip) connections” in the Model panel (or open the next preset): same network, same seed, and count the minima in the persistence diagram again.',
+    tryThis: 'Tick “residual (skip) connections” in the Model panel (or open the next preset): same network, same seed; read the count under the persistence diagram again.',
     state: { seed: SKIP_SEED, data: SKIP_DATA, model: { hidden: SKIP_HIDDEN, activation: 'tanh', loss: 'mse', bias: true, residual: false }, train: SKIP_TRAIN, plane: { span: 2, gridSize: 65 }, sublevel: { colourComponents: true, connectivity: 8 } },
     view: { camera: { azimuth: 35, elevation: 38, distance: 5.6 }, colormap: 'magma', level: 0, logScale: true },
   },

@@ -8,12 +8,14 @@ import type { ColormapName } from '../state/appState';
 import { colormap, nonFiniteColor, type Rgb } from './colormaps';
 import type { LossScale } from './heights';
 import { componentColor } from './palette';
+import { PATH_COLOURS } from './pathChart';
 import { formatTick } from './ticks';
 import type { SublevelDisplay, SurfacePoints } from './surfaceView';
+import type { PathOverlayData, PlaneXY } from './pathOverlay';
 
 /** Side of the plot square, CSS pixels; the base image is drawn at this many pixels per side. */
 const PLOT = 184;
-const MARGIN_LEFT = 30;
+const MARGIN_LEFT = 36;
 const MARGIN_BOTTOM = 22;
 const MARGIN_TOP = 6;
 const MARGIN_RIGHT = 8;
@@ -34,6 +36,7 @@ export class Heatmap {
   private sublevel: SublevelDisplay | null = null;
   private points: SurfacePoints = { minimum: null, highlight: null, hover: null };
   private centerCell = -1;
+  private paths: PathOverlayData | null = null;
   private units = new Float32Array(0);
   private frame = 0;
 
@@ -67,6 +70,12 @@ export class Heatmap {
 
   setSublevel(display: SublevelDisplay): void {
     this.sublevel = display;
+    this.request();
+  }
+
+  /** The straight line and the curve between two minima, in plane coordinates (null: none). */
+  setPaths(paths: PathOverlayData | null): void {
+    this.paths = paths;
     this.request();
   }
 
@@ -136,6 +145,8 @@ export class Heatmap {
       strokeSegments(contourSegments(input.surface.loss, n, rows, sub.level));
     }
 
+    if (this.paths !== null) this.drawPaths(ctx, input.surface, this.paths);
+
     const cellXY = (cell: number): [number, number] => [toX(cell % n), toY(Math.floor(cell / n))];
     const dot = (cell: number | null, fill: string, radius: number): void => {
       if (cell === null || cell < 0 || cell >= n * rows) return;
@@ -173,6 +184,53 @@ export class Heatmap {
     ctx.strokeStyle = 'rgba(255, 255, 255, 0.3)';
     ctx.strokeRect(MARGIN_LEFT + 0.5, MARGIN_TOP + 0.5, PLOT - 1, PLOT - 1);
     this.drawAxes(ctx, input.surface);
+  }
+
+  /** The mode-connectivity paths as on the 3-D surface: line orange, curve cyan, A, B and bends in white. */
+  private drawPaths(ctx: CanvasRenderingContext2D, surface: Surface, paths: PathOverlayData): void {
+    const a0 = surface.alphas[0] ?? 0;
+    const a1 = surface.alphas[surface.alphas.length - 1] ?? 1;
+    const b0 = surface.betas[0] ?? 0;
+    const b1 = surface.betas[surface.betas.length - 1] ?? 1;
+    const at = (p: PlaneXY): [number, number] => [
+      MARGIN_LEFT + (a1 !== a0 ? (p.x - a0) / (a1 - a0) : 0.5) * PLOT,
+      MARGIN_TOP + (1 - (b1 !== b0 ? (p.y - b0) / (b1 - b0) : 0.5)) * PLOT,
+    ];
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(MARGIN_LEFT, MARGIN_TOP, PLOT, PLOT);
+    ctx.clip();
+    const polyline = (points: readonly PlaneXY[], colour: string): void => {
+      ctx.beginPath();
+      points.forEach((p, i) => {
+        const [x, y] = at(p);
+        if (i === 0) ctx.moveTo(x, y);
+        else ctx.lineTo(x, y);
+      });
+      ctx.lineWidth = 3.2;
+      ctx.strokeStyle = 'rgba(0, 0, 0, 0.55)';
+      ctx.stroke();
+      ctx.lineWidth = 1.8;
+      ctx.strokeStyle = colour;
+      ctx.stroke();
+    };
+    polyline(paths.line, PATH_COLOURS.line);
+    polyline(paths.curve, PATH_COLOURS.curve);
+    ctx.font = 'bold 11px system-ui, -apple-system, "Segoe UI", sans-serif';
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'bottom';
+    for (const { at: p, label } of paths.points) {
+      const [x, y] = at(p);
+      ctx.beginPath();
+      ctx.arc(x, y, 2.6, 0, 2 * Math.PI);
+      ctx.fillStyle = '#ffffff';
+      ctx.fill();
+      ctx.fillStyle = '#000000';
+      ctx.fillText(label, x + 4, y - 1);
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(label, x + 3, y - 2);
+    }
+    ctx.restore();
   }
 
   private drawAxes(ctx: CanvasRenderingContext2D, surface: Surface): void {

@@ -26,11 +26,11 @@ async function openApp(hash: string, init?: string): Promise<Page> {
 }
 
 /** Pixels of the 3-D view's canvas close to a colour. */
-async function viewPixels(page: Page, rgb: readonly [number, number, number]): Promise<{ matching: number; hash: number }> {
+async function viewPixels(page: Page, rgb: readonly [number, number, number], selector = '#view canvas'): Promise<{ matching: number; hash: number }> {
   await page.evaluate(() => window.landscape.redraw());
-  return page.evaluate(([r0, g0, b0]) => {
-    const source = document.querySelector<HTMLCanvasElement>('#view canvas');
-    if (!source) throw new Error('no view canvas');
+  return page.evaluate(([[r0, g0, b0], sel]) => {
+    const source = document.querySelector<HTMLCanvasElement>(sel);
+    if (!source) throw new Error(`no canvas ${sel}`);
     const copy = document.createElement('canvas');
     copy.width = source.width;
     copy.height = source.height;
@@ -46,7 +46,7 @@ async function viewPixels(page: Page, rgb: readonly [number, number, number]): P
       hash = (hash * 31 + r + 7 * g + 13 * b) >>> 0;
     }
     return { matching, hash };
-  }, rgb);
+  }, [rgb, selector] as const);
 }
 
 describe('mode connectivity in headless Chromium', () => {
@@ -110,6 +110,12 @@ describe('mode connectivity in headless Chromium', () => {
     expect(await page.evaluate(() => window.landscape.pathOverlayCount())).toBe(2);
     const cyan = await viewPixels(page, [0x5c, 0xe1, 0xff]);
     expect(cyan.matching).toBeGreaterThan(30);
+    // The top view draws both paths too: the curve's cyan and the line's orange are there, and gone
+    // again on another surface (below).
+    const mapCyan = await viewPixels(page, [0x5c, 0xe1, 0xff], '.heatmap-canvas');
+    const mapOrange = await viewPixels(page, [0xff, 0xb4, 0x54], '.heatmap-canvas');
+    expect(mapCyan.matching).toBeGreaterThan(20);
+    expect(mapOrange.matching).toBeGreaterThan(20);
     await page.evaluate(() => window.landscape.travelAlongCurve(0.5));
     const moved = await viewPixels(page, [0xff, 0x4f, 0x6a]);
     expect(moved.hash).not.toBe(cyan.hash);
@@ -128,6 +134,7 @@ describe('mode connectivity in headless Chromium', () => {
     await page.evaluate(() => window.landscape.set({ plane: { gridSize: 19 } }));
     expect(await page.evaluate(() => window.landscape.surface().gridSize)).toBe(19);
     expect(await page.evaluate(() => window.landscape.pathOverlayCount())).toBe(0);
+    expect((await viewPixels(page, [0x5c, 0xe1, 0xff], '.heatmap-canvas')).matching).toBeLessThan(mapCyan.matching / 4);
     expect(log.errors).toEqual([]);
     log.dispose();
     await page.close();
