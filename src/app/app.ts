@@ -24,6 +24,7 @@ import type { SurfaceRecipe } from '../io/gridData';
 import { gridRows, type Surface } from '../landscape/surface';
 import type { ExportFormat } from '../ui/filesPanel';
 import { ConnectController, type ConnectApiResult } from './connectController';
+import { computeTrajectory, type TrajectoryApiResult } from './trajectoryFlow';
 import { AbortError } from '../gpu/lossGrid.types';
 
 /** A surface on screen that the engine did not compute (a file, or a model bundle). */
@@ -111,6 +112,8 @@ export class App {
       }
     }, () => void this.connect({}).catch(() => undefined));
     this.connector.pathsChanged = (paths) => this.sublevel.heatmap.setPaths(paths);
+    this.connector.addButton('training path', 'Train seed 1 with snapshots and show the plane of its trajectory (two principal directions through the end point)',
+      () => void this.trajectory({}).catch(() => undefined));
     this.exporter = this.installExport();
     this.gpu = gpu;
     this.files = this.installFiles(root);
@@ -381,6 +384,56 @@ export class App {
     });
   }
 
+  /**
+   * The training trajectory: train one seed with snapshots and show the plane of the path's two
+   * principal directions through its end, with the path on it (kept, like the curve plane, until an
+   * engine field changes).
+   */
+  trajectory(raw: unknown): Promise<TrajectoryApiResult> {
+    const state = cloneState(this.state);
+    let out: TrajectoryApiResult | null = null;
+    this.busy = true;
+    const job = this.scheduler.start(async (signal) => {
+      try {
+        const t = await computeTrajectory(this.engine, state, raw, signal, (label, f) => this.status.progress(`trajectory: ${label}`, f));
+        if (signal.aborted) return;
+        const { data, spec } = this.engine.dataFor(state);
+        const { center, directionX, directionY } = t.plane;
+        this.imported = {
+          surface: t.surface,
+          recipe: { spec, theta: center, directionX, directionY, x: data.x, y: data.y, seed: state.seed, stateHash: '' },
+          bundle: { spec, theta: center, m: data.m, x: data.x, y: data.y, directionX, directionY },
+        };
+        this.connector.showPaths(t.surface, t.overlay, t.chart);
+        this.state = { ...this.state, sublevel: { ...this.state.sublevel, level: 0 } };
+        this.panel.sync(this.state);
+        this.redrawImported();
+        const api = t.api;
+        this.lastNotices = [...api.notices];
+        this.status.showNotice(api.notices);
+        this.status.done(
+          `trajectory plane: ${(100 * (api.explained[0] + api.explained[1])).toFixed(1)} % of the path's variance · kept until a data, model, training or plane field changes`,
+          `train ${(api.ms.train / 1000).toFixed(2)} s · grid ${(api.ms.grid / 1000).toFixed(2)} s (${api.device})`,
+        );
+        out = api;
+      } catch (err) {
+        if (!signal.aborted) {
+          const message = err instanceof Error ? err.message : String(err);
+          this.lastNotices = [message];
+          this.status.showNotice(this.lastNotices, 'error');
+          this.status.done('trajectory failed: the view shows the surface it showed before', '');
+        }
+        throw err;
+      } finally {
+        if (!signal.aborted) this.busy = false;
+      }
+    });
+    return job.then(() => {
+      if (out === null) throw new AbortError();
+      return out;
+    });
+  }
+
   private installHover(viewEl: HTMLElement): void {
     viewEl.addEventListener('pointermove', (e) => {
       if (e.target !== this.view.canvas) return;
@@ -482,6 +535,7 @@ export class App {
       },
       cancelExport: () => this.exporter.cancel(),
       connect: (options?: unknown) => this.connect(options ?? {}),
+      trajectory: (options?: unknown) => this.trajectory(options ?? {}),
       travelAlongCurve: (t: number) => this.connector.travelTo(t),
       pathOverlayCount: () => this.connector.overlay.polylineCount,
     };

@@ -53,6 +53,8 @@ interface Shown {
   readonly surface: Surface;
   readonly overlay: PathOverlayData;
   readonly chart: Omit<Parameters<PathChart['draw']>[0], 'mergeLevel'>;
+  /** Draw the merge level of A (α = 0) and B (α = 1) on the chart: true on the plane through two minima. */
+  readonly mergeAB?: boolean;
 }
 
 const TRAVEL_MS = 4000;
@@ -62,6 +64,7 @@ export class ConnectController {
   readonly overlay = new PathOverlay();
   private readonly card: HTMLElement;
   private readonly travelButton: HTMLButtonElement;
+  private readonly buttons: HTMLElement;
   private shown: Shown | null = null;
   private travelFrame = 0;
   /** Told the paths drawn with the surface on screen (null: none), e.g. for the 2-D top view. */
@@ -95,6 +98,7 @@ export class ConnectController {
     this.travelButton.disabled = true;
     this.travelButton.addEventListener('click', () => this.toggleTravel());
     buttons.append(connect, this.travelButton);
+    this.buttons = buttons;
     this.chart.element.hidden = true;
     this.card.append(title, buttons, this.chart.element);
     column.prepend(this.card);
@@ -221,6 +225,24 @@ export class ConnectController {
     };
   }
 
+  /** Another action in the card's row of buttons (before "travel along curve"). */
+  addButton(label: string, title: string, onClick: () => void): HTMLButtonElement {
+    const button = this.buttons.ownerDocument.createElement('button');
+    button.textContent = label;
+    button.title = title;
+    button.addEventListener('click', onClick);
+    this.buttons.insertBefore(button, this.travelButton);
+    return button;
+  }
+
+  /**
+   * Show other paths on a surface of their own the same way (the training trajectory): drawn once that
+   * surface is on screen (`onSurface`), with the chart and the travelling marker.
+   */
+  showPaths(surface: Surface, overlay: PathOverlayData, chart: Shown['chart']): void {
+    this.shown = { surface, overlay, chart, mergeAB: false };
+  }
+
   /** A surface is on screen: draw the paths if it is the curve plane's, hide them otherwise. */
   onSurface(surface: Surface | null): void {
     const shown = this.shown;
@@ -236,7 +258,7 @@ export class ConnectController {
     }
     this.overlay.update(surface, scale, shown.overlay);
     this.chart.element.hidden = false;
-    this.chart.draw({ ...shown.chart, mergeLevel: this.mergeLevel() });
+    this.chart.draw({ ...shown.chart, mergeLevel: shown.mergeAB === false ? Number.NaN : this.mergeLevel() });
     this.travelButton.disabled = false;
     this.view.requestRender();
   }

@@ -6,6 +6,7 @@ import type { SublevelResult } from './sublevelController';
 import type { MinimumApiEntry, SweepApiResult, TrainApiResult } from './trainingController';
 import type { CameraPose } from '../view/camera';
 import type { ConnectApiResult } from './connectController';
+import type { TrajectoryApiResult } from './trajectoryFlow';
 
 /** What `window.landscape` offers power users and tests (documented in the README). */
 export interface LandscapeApi {
@@ -114,6 +115,14 @@ export interface LandscapeApi {
    * A at α = β = 0, B at α = 1, β = 0). A newer job cancels it (it rejects with an AbortError).
    */
   connect(options?: unknown): Promise<ConnectApiResult>;
+  /**
+   * The training trajectory: `{ seed (default 1), steps (default the page's), lr, snapshots (3..200, default 40),
+   * gridSize, margin }`. Trains that seed of the page's network with snapshots (GPU, else the CPU twin), shows the
+   * plane of the path's two principal directions through its end point with the path drawn on it, and resolves with
+   * the snapshots' steps, plane coordinates and losses, the loss along the straight line start → end, and the
+   * fraction of the path's variance the plane holds. A newer job cancels it (it rejects with an AbortError).
+   */
+  trajectory(options?: unknown): Promise<TrajectoryApiResult>;
   /** Put the marker that travels along the curve at t ∈ [0, 1] (NaN hides it); for videos and screenshots. */
   travelAlongCurve(t: number): void;
   /** Polylines of the paths drawn on the surface now (2 after connect(), 0 on another surface). */

@@ -140,6 +140,42 @@ describe('mode connectivity in headless Chromium', () => {
     await page.close();
   });
 
+  it('trajectory() trains a seed with snapshots and shows its PCA plane with the path on it (grid 17, 200 steps, 20 snapshots)', async () => {
+    const page = await openApp(SMALL_MOONS);
+    const log = collectConsole(page);
+    const r = await page.evaluate(() => window.landscape.trajectory({ steps: 200, snapshots: 20, gridSize: 17 }));
+    console.log('trajectory', r.explained, r.loss[0], r.loss.at(-1), r.coords.length, r.ms);
+    expect(r.coords.length).toBe(r.loss.length);
+    expect(r.coords.length).toBeGreaterThanOrEqual(20);
+    expect(r.steps[0]).toBe(0);
+    expect(r.steps.at(-1)).toBe(200);
+    expect(r.coords.at(-1)).toEqual({ x: 0, y: 0 });
+    // Training lowers the loss; the line start → end starts and ends where the path does.
+    expect(r.loss.at(-1) ?? Infinity).toBeLessThan(0.5 * (r.loss[0] ?? 0));
+    expect(r.lineLoss[0]).toBeCloseTo(r.loss[0] ?? NaN, 5);
+    expect(r.lineLoss.at(-1)).toBeCloseTo(r.loss.at(-1) ?? NaN, 5);
+    const [e1, e2] = r.explained;
+    expect(e1).toBeGreaterThanOrEqual(e2);
+    expect(e1 + e2).toBeGreaterThan(0.5);
+    expect(e1 + e2).toBeLessThanOrEqual(1 + 1e-9);
+    // The plane's centre cell is the end point: its grid loss is the end's loss.
+    const s = await page.evaluate(() => { const x = window.landscape.surface(); return { n: x.gridSize, span: x.span, centre: x.loss[(x.gridSize * x.gridSize - 1) / 2] ?? NaN }; });
+    expect(s.n).toBe(17);
+    expect(Math.abs(s.centre - (r.loss.at(-1) ?? NaN))).toBeLessThan(1e-4 * Math.max(1, r.loss.at(-1) ?? 1));
+    expect(s.span).toBeGreaterThanOrEqual(Math.max(...r.coords.map((p) => Math.max(Math.abs(p.x), Math.abs(p.y)))));
+    expect(await page.evaluate(() => window.landscape.pathOverlayCount())).toBe(2);
+    expect((await viewPixels(page, [0x5c, 0xe1, 0xff], '.heatmap-canvas')).matching).toBeGreaterThan(20);
+    await page.evaluate(() => document.querySelector('section.training')?.classList.add('collapsed'));
+    await page.evaluate(() => window.landscape.redraw());
+    await page.screenshot({ path: join(ARTIFACTS, 'trajectory.png') });
+    // The card's button runs it with the defaults.
+    await page.getByRole('button', { name: 'training path' }).click();
+    await page.waitForFunction(() => document.querySelector('#statusline')?.textContent?.includes('trajectory plane'), null, { timeout: 60_000 });
+    expect(log.errors).toEqual([]);
+    log.dispose();
+    await page.close();
+  });
+
   it('a video travels along the connected curve, and is refused with a message before there is one', async () => {
     const page = await openApp(SMALL_MOONS);
     const early = await page.evaluate(() =>

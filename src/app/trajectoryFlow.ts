@@ -1,0 +1,146 @@
+/**
+ * The training trajectory of θ₀'s network: train one seed with snapshots, take the plane of the path's
+ * two principal directions through the end point (src/landscape/trajectory.ts), compute the loss on
+ * that plane, and hand back the path in plane coordinates with the loss along it and along the straight
+ * line from start to end. Options are clamped like every console call.
+ */
+import type { Dataset } from '../data/dataset';
+import { AbortError, squareGrid } from '../gpu/lossGrid.types';
+import { gridCoordinates, valueStats, type Surface } from '../landscape/surface';
+import { trajectoryPlane } from '../landscape/trajectory';
+import { evaluate } from '../model/network';
+import type { MlpSpec } from '../model/spec';
+import type { AppState } from '../state/appState';
+import { clampNumber } from '../train/trainingLimits';
+import type { PathOverlayData } from '../view/pathOverlay';
+import type { Engine } from './engine';
+
+export interface TrajectoryRequest {
+  readonly seed: number;
+  readonly steps: number;
+  readonly learningRate: number;
+  /** Snapshots along the run (the start and the end included). */
+  readonly snapshots: number;
+  /** Points per side of the plane's grid; 0: the page's grid size. */
+  readonly gridSize: number;
+  /** Room around the path, as a fraction of its extent. */
+  readonly margin: number;
+}
+
+export interface TrajectoryApiResult {
+  /** Training step of every snapshot. */
+  steps: number[];
+  /** Plane coordinates of every snapshot (the end at 0, 0). */
+  coords: { x: number; y: number }[];
+  /** Full-batch loss of every snapshot, and along the straight line start → end at the same fractions. */
+  loss: number[];
+  lineLoss: number[];
+  /** Fraction of the path's variance along the plane's two directions. */
+  explained: [number, number];
+  gridSize: number;
+  span: number;
+  device: 'webgpu' | 'cpu';
+  ms: { train: number; grid: number };
+  notices: string[];
+}
+
+export interface TrajectoryOutcome {
+  readonly surface: Surface;
+  readonly plane: { center: Float32Array; directionX: Float32Array; directionY: Float32Array };
+  readonly overlay: PathOverlayData;
+  readonly chart: { t: Float32Array; lineLoss: Float32Array; curveLoss: Float32Array; lineBarrier: number; curveBarrier: number; curveLabel: string; caption: string };
+  readonly api: TrajectoryApiResult;
+}
+
+function field(raw: unknown, key: string): unknown {
+  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
+}
+
+export function clampTrajectoryRequest(raw: unknown, state: AppState): { request: TrajectoryRequest; notices: string[] } {
+  const n: string[] = [];
+  if (raw !== undefined && (typeof raw !== 'object' || raw === null)) n.push('trajectory options must be an object like { steps: 600, snapshots: 40 }');
+  const request: TrajectoryRequest = {
+    seed: clampNumber('seed', field(raw, 'seed'), 1, [0, 2 ** 31 - 2], true, n),
+    steps: clampNumber('steps', field(raw, 'steps'), state.train.steps, [2, 100_000], true, n),
+    learningRate: clampNumber('learning rate', field(raw, 'lr') ?? field(raw, 'learningRate'), state.train.learningRate, [1e-6, 10], false, n),
+    snapshots: clampNumber('snapshots', field(raw, 'snapshots'), 40, [3, 200], true, n),
+    gridSize: clampNumber('gridSize', field(raw, 'gridSize'), 0, [0, 257], true, n),
+    margin: clampNumber('margin', field(raw, 'margin'), 0.2, [0, 2], false, n),
+  };
+  return { request, notices: n };
+}
+
+/** Mean loss at each of `thetas`. */
+function losses(spec: MlpSpec, data: Dataset, thetas: readonly Float32Array[]): Float32Array {
+  return Float32Array.from(thetas, (theta) => evaluate(spec, theta, data).loss);
+}
+
+export async function computeTrajectory(
+  engine: Engine, state: AppState, raw: unknown, signal: AbortSignal, progress: (label: string, fraction: number) => void,
+): Promise<TrajectoryOutcome> {
+  const { request, notices } = clampTrajectoryRequest(raw, state);
+  await engine.dataReady(state);
+  if (signal.aborted) throw new AbortError();
+  const { data, spec } = engine.dataFor(state);
+  const samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
+  const every = Math.max(1, Math.ceil(request.steps / (request.snapshots - 1)));
+  const t0 = performance.now();
+  const run = await engine.trainSeeds({
+    spec, samples, seeds: [request.seed], steps: request.steps, optimizer: 'adam', learningRate: request.learningRate, snapshotEvery: every,
+    progressEvery: Math.max(1, Math.floor(request.steps / 40)),
+    onProgress: (step) => progress(`training seed ${request.seed}: step ${step}/${request.steps}`, step / request.steps),
+  }, signal);
+  const trainMs = performance.now() - t0;
+  notices.push(...run.warnings);
+  if ((run.result.diverged[0] ?? 0) !== 0) throw new Error('training diverged, so the run has no trajectory plane; try a smaller learning rate');
+  const snaps = run.result.snapshots ?? [];
+  const P = run.result.paramCount;
+  const thetas = snaps.map((s) => s.thetas.slice(0, P));
+  const plane = trajectoryPlane(thetas);
+
+  const extent = Math.max(1e-12, ...plane.coords.map((p) => Math.max(Math.abs(p.x), Math.abs(p.y))));
+  const span = extent * (1 + request.margin);
+  const gridSize = request.gridSize >= 2 ? request.gridSize : state.plane.gridSize;
+  const g0 = performance.now();
+  const grid = await engine.gridFor(squareGrid({ spec, samples, center: plane.center, directionX: plane.directionX, directionY: plane.directionY }, gridSize, span), signal,
+    (f) => progress(`trajectory plane grid ${gridSize}²`, f));
+  const gridMs = performance.now() - g0;
+  notices.push(...grid.warnings);
+
+  const pathLoss = losses(spec, data, thetas);
+  const start = thetas[0] ?? plane.center;
+  const fractions = Float32Array.from(snaps, (s) => s.step / request.steps);
+  const line = Array.from(fractions, (t) => Float32Array.from(start, (v, i) => v + t * ((plane.center[i] ?? 0) - v)));
+  const lineLoss = losses(spec, data, line);
+  const barrier = (values: Float32Array): number => Math.max(...values) - Math.max(values[0] ?? 0, values[values.length - 1] ?? 0);
+  const endLoss = pathLoss[pathLoss.length - 1] ?? Number.NaN;
+
+  const surface: Surface = {
+    gridSize, span,
+    alphas: gridCoordinates(gridSize, span), betas: gridCoordinates(gridSize, span),
+    loss: grid.result.loss, ...(grid.result.accuracy ? { accuracy: grid.result.accuracy } : {}),
+    ...valueStats(grid.result.loss),
+    centerLoss: endLoss,
+    device: grid.device, adapter: grid.device === 'webgpu' ? engine.adapterName : 'CPU reference (Web Worker)',
+    timings: { gridMs, trainMs },
+  };
+  const first = plane.coords[0] ?? { x: 0, y: 0 };
+  const explained: [number, number] = [plane.explained[0], plane.explained[1]];
+  return {
+    surface,
+    plane: { center: plane.center, directionX: plane.directionX, directionY: plane.directionY },
+    overlay: {
+      line: [first, { x: 0, y: 0 }],
+      curve: plane.coords,
+      points: [{ at: first, label: 'start' }, { at: { x: 0, y: 0 }, label: 'end' }],
+    },
+    chart: {
+      t: fractions, lineLoss, curveLoss: pathLoss, lineBarrier: barrier(lineLoss), curveBarrier: barrier(pathLoss), curveLabel: 'path barrier',
+      caption: `seed ${request.seed} · ${request.steps} steps · PCA plane ${(100 * (explained[0] + explained[1])).toFixed(1)} % of the path`,
+    },
+    api: {
+      steps: snaps.map((s) => s.step), coords: plane.coords.map((p) => ({ x: p.x, y: p.y })), loss: Array.from(pathLoss), lineLoss: Array.from(lineLoss),
+      explained, gridSize, span, device: run.device === 'webgpu' && grid.device === 'webgpu' ? 'webgpu' : 'cpu', ms: { train: trainMs, grid: gridMs }, notices,
+    },
+  };
+}
