@@ -24,7 +24,9 @@ import type { SurfaceRecipe } from '../io/gridData';
 import { gridRows, type Surface } from '../landscape/surface';
 import type { ExportFormat } from '../ui/filesPanel';
 import { ConnectController, type ConnectApiResult } from './connectController';
-import { computeTrajectory, type TrajectoryApiResult } from './trajectoryFlow';
+import { clampTrajectoryRequest, computeTrajectory, trajectoryFlowOptions, type TrajectoryApiResult } from './trajectoryFlow';
+import { clampConnectRequest, connectFlowOptions } from './connectRequest';
+import { formatFlow, parseFlow } from '../state/flow';
 import { AbortError } from '../gpu/lossGrid.types';
 
 /** A surface on screen that the engine did not compute (a file, or a model bundle). */
@@ -139,6 +141,10 @@ export class App {
   /** Merge, validate, recompute what changed, draw. */
   apply(partial: PartialState | unknown): Promise<void> {
     const { state, ignored } = clampState(partial, this.state);
+    // A flow belongs to the engine inputs it was made on: any other data, model, training or plane
+    // clears it, unless the change brings its own (a link, a preset).
+    const namesFlow = typeof partial === 'object' && partial !== null && 'flow' in partial;
+    if (!namesFlow && !sameEngineInputs(this.state, state)) state.flow = '';
     this.lastNotices = ignored;
     this.status.showNotice(ignored);
     const onlySublevel = this.result !== null && !this.busy && sameExceptSublevel(this.state, state);
@@ -208,6 +214,8 @@ export class App {
           `train ${(s.timings.trainMs / 1000).toFixed(2)} s · grid ${(s.timings.gridMs / 1000).toFixed(2)} s (${s.device})` +
             (s.nonFinite > 0 ? ` · ${s.nonFinite} points Inf/NaN (clipped, marked)` : ''),
         );
+        // A link to a curve plane or a trajectory: replay it on the surface just drawn (same job).
+        if (state.flow !== '') await this.replayFlow(state, signal);
       } catch (err) {
         if (signal.aborted) throw err;
         const message = err instanceof Error ? err.message : String(err);
@@ -347,33 +355,7 @@ export class App {
     this.busy = true;
     const job = this.scheduler.start(async (signal) => {
       try {
-        const { surface, plane, api } = await this.connector.compute(raw, state, signal);
-        if (signal.aborted) return;
-        const { data, spec } = this.engine.dataFor(state);
-        this.imported = {
-          surface,
-          recipe: { spec, theta: plane.center, directionX: plane.directionX, directionY: plane.directionY, x: data.x, y: data.y, seed: state.seed, stateHash: '' },
-          bundle: { spec, theta: plane.center, m: data.m, x: data.x, y: data.y, directionX: plane.directionX, directionY: plane.directionY },
-        };
-        this.state = { ...this.state, sublevel: { ...this.state.sublevel, level: 0 } };
-        this.panel.sync(this.state);
-        this.redrawImported();
-        this.lastNotices = [...api.notices];
-        this.status.showNotice(api.notices);
-        this.status.done(
-          `plane through A, θ_b, B · line barrier ${api.lineBarrier.toPrecision(3)} · ${api.kind} barrier ${api.curveBarrier.toPrecision(3)}` +
-            ' · kept until a data, model, training or plane field changes',
-          `curve ${(api.ms.curve / 1000).toFixed(2)} s · ${api.t.length}-point evaluation ${api.ms.evaluation.toFixed(0)} ms · grid ${(api.ms.grid / 1000).toFixed(2)} s (${api.device})`,
-        );
-        out = api;
-      } catch (err) {
-        if (!signal.aborted) {
-          const message = err instanceof Error ? err.message : String(err);
-          this.lastNotices = [message];
-          this.status.showNotice(this.lastNotices, 'error');
-          this.status.done('connect failed: the view shows the surface it showed before', '');
-        }
-        throw err;
+        out = await this.connectJob(raw, state, signal);
       } finally {
         if (!signal.aborted) this.busy = false;
       }
@@ -382,6 +364,45 @@ export class App {
       if (out === null) throw new AbortError();
       return out;
     });
+  }
+
+  /** The body of connect(), inside a scheduler job (also the replay of a `connect` flow from a link). */
+  private async connectJob(raw: unknown, state: AppState, signal: AbortSignal, replay = false): Promise<ConnectApiResult | null> {
+    try {
+      const { surface, plane, api } = await this.connector.compute(raw, state, signal);
+      if (signal.aborted) return null;
+      const { data, spec } = this.engine.dataFor(state);
+      this.imported = {
+        surface,
+        recipe: { spec, theta: plane.center, directionX: plane.directionX, directionY: plane.directionY, x: data.x, y: data.y, seed: state.seed, stateHash: '' },
+        bundle: { spec, theta: plane.center, m: data.m, x: data.x, y: data.y, directionX: plane.directionX, directionY: plane.directionY },
+      };
+      const notices = [...api.notices];
+      // A link replays the curve plane only when A and B came from seeds in this call.
+      let flow = '';
+      if (api.trainedEndpoints) flow = formatFlow({ run: 'connect', options: connectFlowOptions(clampConnectRequest(raw).request) });
+      else notices.push('A or B is a network kept earlier: the link does not replay this curve plane (it reproduces the random plane)');
+      // A new plane starts with the water level on "auto"; a replayed link keeps the level it names.
+      this.state = { ...this.state, flow, sublevel: { ...this.state.sublevel, level: replay ? this.state.sublevel.level : 0 } };
+      this.panel.sync(this.state);
+      this.redrawImported();
+      this.lastNotices = notices;
+      this.status.showNotice(notices);
+      this.status.done(
+        `plane through A, θ_b, B · line barrier ${api.lineBarrier.toPrecision(3)} · ${api.kind} barrier ${api.curveBarrier.toPrecision(3)}` +
+          ' · kept until a data, model, training or plane field changes',
+        `curve ${(api.ms.curve / 1000).toFixed(2)} s · ${api.t.length}-point evaluation ${api.ms.evaluation.toFixed(0)} ms · grid ${(api.ms.grid / 1000).toFixed(2)} s (${api.device})`,
+      );
+      return api;
+    } catch (err) {
+      if (!signal.aborted) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.lastNotices = [message];
+        this.status.showNotice(this.lastNotices, 'error');
+        this.status.done('connect failed: the view shows the surface it showed before', '');
+      }
+      throw err;
+    }
   }
 
   /**
@@ -395,35 +416,7 @@ export class App {
     this.busy = true;
     const job = this.scheduler.start(async (signal) => {
       try {
-        const t = await computeTrajectory(this.engine, state, raw, signal, (label, f) => this.status.progress(`trajectory: ${label}`, f));
-        if (signal.aborted) return;
-        const { data, spec } = this.engine.dataFor(state);
-        const { center, directionX, directionY } = t.plane;
-        this.imported = {
-          surface: t.surface,
-          recipe: { spec, theta: center, directionX, directionY, x: data.x, y: data.y, seed: state.seed, stateHash: '' },
-          bundle: { spec, theta: center, m: data.m, x: data.x, y: data.y, directionX, directionY },
-        };
-        this.connector.showPaths(t.surface, t.overlay, t.chart);
-        this.state = { ...this.state, sublevel: { ...this.state.sublevel, level: 0 } };
-        this.panel.sync(this.state);
-        this.redrawImported();
-        const api = t.api;
-        this.lastNotices = [...api.notices];
-        this.status.showNotice(api.notices);
-        this.status.done(
-          `trajectory plane: ${(100 * (api.explained[0] + api.explained[1])).toFixed(1)} % of the path's variance · kept until a data, model, training or plane field changes`,
-          `train ${(api.ms.train / 1000).toFixed(2)} s · grid ${(api.ms.grid / 1000).toFixed(2)} s (${api.device})`,
-        );
-        out = api;
-      } catch (err) {
-        if (!signal.aborted) {
-          const message = err instanceof Error ? err.message : String(err);
-          this.lastNotices = [message];
-          this.status.showNotice(this.lastNotices, 'error');
-          this.status.done('trajectory failed: the view shows the surface it showed before', '');
-        }
-        throw err;
+        out = await this.trajectoryJob(raw, state, signal);
       } finally {
         if (!signal.aborted) this.busy = false;
       }
@@ -432,6 +425,53 @@ export class App {
       if (out === null) throw new AbortError();
       return out;
     });
+  }
+
+  /** The body of trajectory(), inside a scheduler job (also the replay of a `trajectory` flow from a link). */
+  private async trajectoryJob(raw: unknown, state: AppState, signal: AbortSignal, replay = false): Promise<TrajectoryApiResult | null> {
+    try {
+      const t = await computeTrajectory(this.engine, state, raw, signal, (label, f) => this.status.progress(`trajectory: ${label}`, f));
+      if (signal.aborted) return null;
+      const { data, spec } = this.engine.dataFor(state);
+      const { center, directionX, directionY } = t.plane;
+      this.imported = {
+        surface: t.surface,
+        recipe: { spec, theta: center, directionX, directionY, x: data.x, y: data.y, seed: state.seed, stateHash: '' },
+        bundle: { spec, theta: center, m: data.m, x: data.x, y: data.y, directionX, directionY },
+      };
+      this.connector.showPaths(t.surface, t.overlay, t.chart);
+      const flow = formatFlow({ run: 'trajectory', options: trajectoryFlowOptions(clampTrajectoryRequest(raw, state).request) });
+      this.state = { ...this.state, flow, sublevel: { ...this.state.sublevel, level: replay ? this.state.sublevel.level : 0 } };
+      this.panel.sync(this.state);
+      this.redrawImported();
+      const api = t.api;
+      this.lastNotices = [...api.notices];
+      this.status.showNotice(api.notices);
+      this.status.done(
+        `trajectory plane: ${(100 * (api.explained[0] + api.explained[1])).toFixed(1)} % of the path's variance · kept until a data, model, training or plane field changes`,
+        `train ${(api.ms.train / 1000).toFixed(2)} s · grid ${(api.ms.grid / 1000).toFixed(2)} s (${api.device})`,
+      );
+      return api;
+    } catch (err) {
+      if (!signal.aborted) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.lastNotices = [message];
+        this.status.showNotice(this.lastNotices, 'error');
+        this.status.done('trajectory failed: the view shows the surface it showed before', '');
+      }
+      throw err;
+    }
+  }
+
+  /** Replays the flow of a link (connect or trajectory) after its surface is drawn; a bad flow is a notice. */
+  private async replayFlow(state: AppState, signal: AbortSignal): Promise<void> {
+    const { flow, error } = parseFlow(state.flow);
+    if (error !== null || flow === null) {
+      if (error !== null) this.status.showNotice([...this.lastNotices, error], 'error');
+      return;
+    }
+    if (flow.run === 'connect') await this.connectJob(flow.options, state, signal, true);
+    else await this.trajectoryJob(flow.options, state, signal, true);
   }
 
   private installHover(viewEl: HTMLElement): void {

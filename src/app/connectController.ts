@@ -37,6 +37,8 @@ export interface ConnectApiResult {
   /** Plane coordinates (units of ‖B − A‖) of A, B and every bend, with the bends' off-plane distances. */
   plane: { a: { x: number; y: number }; b: { x: number; y: number }; bends: { x: number; y: number; offPlane: number }[]; gridSize: number; span: number; scale: number };
   diverged: boolean;
+  /** A and B were both trained by this call from seeds (firstSeed, firstSeed + 1): a link can replay it. */
+  trainedEndpoints: boolean;
   device: 'webgpu' | 'cpu';
   ms: { curve: number; evaluation: number; grid: number };
   notices: string[];
@@ -112,7 +114,10 @@ export class ConnectController {
     if (signal.aborted) throw new AbortError();
     const { key, data, spec } = this.engine.dataFor(state);
     const samples: Samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
+    // Ids only grow: both endpoints newer than every network kept before the call were trained now.
+    const lastIdBefore = Math.max(0, ...this.training.minima.all().map((m) => m.id));
     const [a, b, ids] = await this.endpoints(request, key, spec, signal, notices);
+    const trainedEndpoints = ids.every((id) => id !== null && id > lastIdBefore);
     if (signal.aborted) throw new AbortError();
     const progress = (label: string, fraction: number): void => this.status.progress(`connect: ${label}`, fraction);
 
@@ -220,7 +225,7 @@ export class ConnectController {
         plane: {
           a: { x: 0, y: 0 }, b: { x: 1, y: 0 }, bends: plane.bends.map((p) => ({ ...p })), gridSize: frame.gridSize, span: frame.span, scale: plane.scale,
         },
-        diverged: trained.diverged, device, ms: { curve: curveMs, evaluation: evalMs, grid: gridMs }, notices,
+        diverged: trained.diverged, trainedEndpoints, device, ms: { curve: curveMs, evaluation: evalMs, grid: gridMs }, notices,
       },
     };
   }

@@ -95,3 +95,12 @@ export function curveGridFrame(extent: number, gridSize: number): { gridSize: nu
   const q = Math.floor(half / cover);
   return { gridSize: n, span: q >= 1 ? half / q : cover };
 }
+
+/** The options of a request as a link's flow records them (the names clampConnectRequest reads). */
+export function connectFlowOptions(r: ConnectRequest): Record<string, number | string> {
+  return {
+    kind: r.kind, bends: r.bends, steps: r.steps, lr: r.learningRate, optimizer: r.optimizer, tPerStep: r.tPerStep, images: r.images,
+    weightDecay: r.weightDecay, points: r.points, gridSize: r.gridSize, margin: r.margin, firstSeed: r.firstSeed,
+    minimaSteps: r.minimaSteps, minimaLr: r.minimaLearningRate,
+  };
+}

@@ -70,6 +70,11 @@ export function clampTrajectoryRequest(raw: unknown, state: AppState): { request
   return { request, notices: n };
 }
 
+/** The options of a request as a link's flow records them (the names clampTrajectoryRequest reads). */
+export function trajectoryFlowOptions(r: TrajectoryRequest): Record<string, number> {
+  return { seed: r.seed, steps: r.steps, lr: r.learningRate, snapshots: r.snapshots, gridSize: r.gridSize, margin: r.margin };
+}
+
 /** Mean loss at each of `thetas`. */
 function losses(spec: MlpSpec, data: Dataset, thetas: readonly Float32Array[]): Float32Array {
   return Float32Array.from(thetas, (theta) => evaluate(spec, theta, data).loss);

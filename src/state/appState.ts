@@ -67,6 +67,12 @@ export interface AppState {
   };
   /** Where the 3-D camera looks from (orbit around the box centre); never part of an engine cache key. */
   camera: CameraState;
+  /**
+   * The path view replayed after the surface is drawn ('' for none): the plane through two minima
+   * trained from seeds, or a training trajectory (src/state/flow.ts). Set by connect() and trajectory(),
+   * cleared when a data, model, training or plane field changes.
+   */
+  flow: string;
 }
 
 /**
@@ -115,6 +121,7 @@ export function defaultState(): AppState {
     view: { logScale: true, zClip: 0, colormap: 'viridis' },
     sublevel: { level: 0, logSlider: true, water: true, connectivity: 4, colourComponents: true, contours: 10, heatmap: true },
     camera: { azimuth: 35, elevation: 30, distance: 5.6 },
+    flow: '',
   };
 }
 

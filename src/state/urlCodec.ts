@@ -20,6 +20,7 @@
 import { ACTIVATIONS, LOSSES, MAX_HIDDEN_LAYERS } from '../model/spec';
 import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, cloneState, defaultState } from './appState';
 import type { AppState, DatasetKind } from './appState';
+import { formatFlow, parseFlow } from './flow';
 
 export interface DecodeResult {
   state: AppState;
@@ -71,6 +72,7 @@ const FIELDS: readonly Field[] = [
   intField('iso', 'sublevel', 'contours', LIMITS.contours, (s) => s.sublevel.contours, (s, v) => (s.sublevel.contours = v)),
   boolField('map', 'sublevel', 'heatmap', (s) => s.sublevel.heatmap, (s, v) => (s.sublevel.heatmap = v)),
   cameraField(),
+  flowField(),
 ];
 
 export function encodeState(s: AppState): string {
@@ -300,6 +302,25 @@ const CAMERA_PARTS = [
   ['elevation', LIMITS.elevation],
   ['distance', LIMITS.distance],
 ] as const;
+
+/** The path view to replay (src/state/flow.ts); a malformed flow keeps the base value. */
+function flowField(): Field {
+  return {
+    key: 'flow',
+    group: null,
+    name: 'flow',
+    encode: (s) => s.flow,
+    apply(s, raw, ignored) {
+      if (typeof raw !== 'string') {
+        ignored.push(`flow ${formatRaw(raw)} is not text like "connect:kind=bezier,steps=300"; kept "${s.flow}"`);
+        return;
+      }
+      const { flow, error } = parseFlow(raw.trim());
+      if (error !== null) ignored.push(`${error}; kept "${s.flow}"`);
+      else s.flow = formatFlow(flow);
+    },
+  };
+}
 
 /**
  * The camera as one key, `cam=azimuth,elevation,distance` (degrees, degrees, world units). The console

@@ -176,6 +176,52 @@ describe('mode connectivity in headless Chromium', () => {
     await page.close();
   });
 
+  it('a link replays the curve plane and the trajectory; an engine change drops the flow from the link (grid 17)', async () => {
+    const page = await openApp(SMALL_MOONS);
+    const r = await page.evaluate(() => window.landscape.connect({ kind: 'bezier', steps: 60, minimaSteps: 200 }));
+    const hash = await page.evaluate(() => location.hash);
+    expect(hash).toMatch(/flow=connect:[^&]*kind=bezier/);
+    const original = await page.evaluate(() => Array.from(window.landscape.surface().loss));
+    // A fresh page from that link trains the same minima and curve and shows the same plane.
+    const replay = await browser.context.newPage();
+    await replay.goto(`${preview.url}index.html${hash}`);
+    await replay.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
+    await replay.evaluate(() => window.landscape.ready());
+    expect(await replay.evaluate(() => window.landscape.pathOverlayCount())).toBe(2);
+    const replayed = await replay.evaluate(() => Array.from(window.landscape.surface().loss));
+    expect(replayed.length).toBe(original.length);
+    replayed.forEach((v, i) => expect(Math.abs(v - (original[i] ?? NaN))).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v))));
+    expect(await replay.evaluate(() => window.landscape.state.flow)).toBe(await page.evaluate(() => window.landscape.state.flow));
+    console.log('replayed connect', r.lineBarrier, r.curveBarrier);
+    // A view change keeps the flow; a model change drops it (and the curve plane).
+    await replay.evaluate(() => window.landscape.set({ view: { colormap: 'magma' } }));
+    expect(await replay.evaluate(() => location.hash)).toMatch(/flow=connect:/);
+    await replay.evaluate(() => window.landscape.set({ model: { hidden: [8] } }));
+    await replay.evaluate(() => window.landscape.ready());
+    expect(await replay.evaluate(() => location.hash)).toMatch(/flow=(&|$)/);
+    expect(await replay.evaluate(() => window.landscape.pathOverlayCount())).toBe(0);
+    await replay.close();
+
+    // The trajectory likewise.
+    const t = await page.evaluate(() => window.landscape.trajectory({ steps: 100, snapshots: 10, gridSize: 17 }));
+    const tHash = await page.evaluate(() => location.hash);
+    expect(tHash).toMatch(/flow=trajectory:[^&]*snapshots=10/);
+    const again = await browser.context.newPage();
+    await again.goto(`${preview.url}index.html${tHash}`);
+    await again.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
+    await again.evaluate(() => window.landscape.ready());
+    expect(await again.evaluate(() => window.landscape.pathOverlayCount())).toBe(2);
+    const centre = await again.evaluate(() => { const x = window.landscape.surface(); return x.loss[(x.gridSize * x.gridSize - 1) / 2] ?? NaN; });
+    expect(Math.abs(centre - (t.loss.at(-1) ?? NaN))).toBeLessThan(1e-4 * Math.max(1, t.loss.at(-1) ?? 1));
+    await again.close();
+    // A malformed flow in a link is a notice, and the page still draws.
+    const bad = await openApp('#flow=neb:steps=3&grid=9&steps=10');
+    expect((await bad.evaluate(() => window.landscape.notices())).join(' ')).toContain('flow "neb"');
+    expect(await bad.evaluate(() => window.landscape.surface().gridSize)).toBe(9);
+    await bad.close();
+    await page.close();
+  });
+
   it('a video travels along the connected curve, and is refused with a message before there is one', async () => {
     const page = await openApp(SMALL_MOONS);
     const early = await page.evaluate(() =>

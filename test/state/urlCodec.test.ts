@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { REGRESSION_DATASETS, clampState, decodeState, encodeState } from '../../src/state/urlCodec';
+import { formatFlow, parseFlow } from '../../src/state/flow';
 import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, defaultState } from '../../src/state/appState';
 import type { AppState } from '../../src/state/appState';
 import { ACTIVATIONS, LOSSES } from '../../src/model/spec';
 import { CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose } from '../../src/view/camera';
 import { REGRESSION_KINDS } from '../../src/data/generators';
 
-const URL_KEYS = ['seed', 'data', 'm', 'classes', 'noise', 'hidden', 'act', 'loss', 'bias', 'res', 'steps', 'lr', 'grid', 'span', 'fnorm', 'kbias', 'log', 'zclip', 'cmap', 'lvl', 'lvlog', 'water', 'conn', 'comps', 'iso', 'map', 'cam'];
+const URL_KEYS = ['seed', 'data', 'm', 'classes', 'noise', 'hidden', 'act', 'loss', 'bias', 'res', 'steps', 'lr', 'grid', 'span', 'fnorm', 'kbias', 'log', 'zclip', 'cmap', 'lvl', 'lvlog', 'water', 'conn', 'comps', 'iso', 'map', 'cam', 'flow'];
 
 function sameKeys(o: object, keys: string[]): boolean {
   return Object.keys(o).sort().join() === [...keys].sort().join();
@@ -24,7 +25,7 @@ function oneOf(v: unknown, options: readonly string[]): boolean {
 /** Every field present with the right type, inside LIMITS, integers where required, loss fits the data. */
 function isValidState(s: AppState): boolean {
   return (
-    sameKeys(s, ['seed', 'data', 'model', 'train', 'plane', 'view', 'sublevel', 'camera']) &&
+    sameKeys(s, ['seed', 'data', 'model', 'train', 'plane', 'view', 'sublevel', 'camera', 'flow']) &&
     sameKeys(s.camera, ['azimuth', 'elevation', 'distance']) &&
     inRange(s.camera.azimuth, LIMITS.azimuth, false) &&
     inRange(s.camera.elevation, LIMITS.elevation, false) &&
@@ -64,7 +65,8 @@ function isValidState(s: AppState): boolean {
     inRange(s.view.zClip, LIMITS.zClip, false) &&
     oneOf(s.view.colormap, COLORMAPS) &&
     (!REGRESSION_DATASETS.includes(s.data.kind) || s.model.loss === 'mse') &&
-    (s.data.kind !== 'digits' || s.data.samples <= DIGITS_SAMPLES)
+    (s.data.kind !== 'digits' || s.data.samples <= DIGITS_SAMPLES) &&
+    typeof s.flow === 'string' && parseFlow(s.flow).error === null && formatFlow(parseFlow(s.flow).flow) === s.flow
   );
 }
 
@@ -106,6 +108,7 @@ const validState: fc.Arbitrary<AppState> = fc
       heatmap: fc.boolean(),
     }),
     camera: fc.record({ azimuth: float(LIMITS.azimuth), elevation: float(LIMITS.elevation), distance: float(LIMITS.distance) }),
+    flow: fc.constantFrom('', 'connect:kind=bezier,steps=300', 'trajectory:seed=2,snapshots=10', 'connect:lr=0.05,optimizer=sgd'),
   })
   .map((s) => {
     if (REGRESSION_DATASETS.includes(s.data.kind)) s.model.loss = 'mse';
@@ -128,7 +131,7 @@ describe('encodeState / decodeState', () => {
   it('the default state encodes every field, in a readable form', () => {
     expect(encodeState(defaultState())).toBe(
       'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&res=0&steps=600&lr=0.02&grid=129&span=1&fnorm=1&kbias=0&log=1&zclip=0&cmap=viridis' +
-        '&lvl=0&lvlog=1&water=1&conn=4&comps=1&iso=10&map=1&cam=35,30,5.6',
+        '&lvl=0&lvlog=1&water=1&conn=4&comps=1&iso=10&map=1&cam=35,30,5.6&flow=',
     );
     expect(isValidState(defaultState())).toBe(true);
   });
@@ -480,5 +483,26 @@ describe('digits in the link', () => {
     expect(switched.ignored[0]).toMatch(/clamped to 1797/);
     // Classification losses all apply to digits.
     for (const loss of LOSSES) expect(decodeState(`#data=digits&loss=${loss}`).state.model.loss).toBe(loss);
+  });
+});
+
+describe('flow in the link', () => {
+  it('round-trips and normalises the order of options', () => {
+    const r = decodeState('flow=connect:steps=300,kind=bezier,lr=0.05');
+    expect(r.ignored).toEqual([]);
+    expect(r.state.flow).toBe('connect:kind=bezier,lr=0.05,steps=300');
+    expect(decodeState(encodeState(r.state)).state.flow).toBe(r.state.flow);
+    expect(decodeState('flow=trajectory').state.flow).toBe('trajectory:');
+    expect(decodeState('flow=').state.flow).toBe('');
+  });
+
+  it('a malformed flow keeps the base value with a readable notice', () => {
+    const base = { ...defaultState(), flow: 'trajectory:seed=3' };
+    for (const bad of ['neb:steps=3', 'connect:steps', 'connect:steps=1e400', 'connect:1x=2', 'connect:a=1,a=2', 'connect:kind=<b>', 'x'.repeat(500)]) {
+      const r = decodeState(`flow=${encodeURIComponent(bad)}`, base);
+      expect(r.state.flow, bad).toBe('trajectory:seed=3');
+      expect(r.ignored.join(' '), bad).toMatch(/flow/);
+    }
+    expect(clampState({ flow: 42 }, base).ignored.join(' ')).toContain('not text');
   });
 });
