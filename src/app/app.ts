@@ -105,7 +105,7 @@ export class App {
     this.training = new TrainingController(root, this.engine, () => cloneState(this.state), (minimum) => {
       this.engine.setCenter(minimum === null ? null : { id: minimum.id, name: minimum.name, dataKey: minimum.dataKey, theta: minimum.theta });
       return this.run();
-    });
+    }, (id) => void this.trajectory({ id }).catch(() => undefined));
     this.connector = new ConnectController(columnEl, this.engine, this.training, this.view, this.status, () => {
       try {
         return this.sublevel.mergeLevel({ alpha: 0, beta: 0 }, { alpha: 1, beta: 0 });
@@ -430,7 +430,8 @@ export class App {
   /** The body of trajectory(), inside a scheduler job (also the replay of a `trajectory` flow from a link). */
   private async trajectoryJob(raw: unknown, state: AppState, signal: AbortSignal, replay = false): Promise<TrajectoryApiResult | null> {
     try {
-      const t = await computeTrajectory(this.engine, state, raw, signal, (label, f) => this.status.progress(`trajectory: ${label}`, f));
+      const t = await computeTrajectory(this.engine, state, raw, signal, (label, f) => this.status.progress(`trajectory: ${label}`, f),
+        (id) => this.training.minima.get(id));
       if (signal.aborted) return null;
       const { data, spec } = this.engine.dataFor(state);
       const { center, directionX, directionY } = t.plane;
@@ -440,7 +441,9 @@ export class App {
         bundle: { spec, theta: center, m: data.m, x: data.x, y: data.y, directionX, directionY },
       };
       this.connector.showPaths(t.surface, t.overlay, t.chart);
-      const flow = formatFlow({ run: 'trajectory', options: trajectoryFlowOptions(clampTrajectoryRequest(raw, state).request) });
+      // A kept network's stored path cannot be replayed from a link; a run trained now can.
+      const request = clampTrajectoryRequest(raw, state).request;
+      const flow = request.id === null ? formatFlow({ run: 'trajectory', options: trajectoryFlowOptions(request) }) : '';
       this.state = { ...this.state, flow, sublevel: { ...this.state.sublevel, level: replay ? this.state.sublevel.level : 0 } };
       this.panel.sync(this.state);
       this.redrawImported();

@@ -60,6 +60,8 @@ export class TrainingController {
     private readonly getState: () => AppState,
     /** Use a kept network as θ₀ (null: train θ₀ again) and recompute the surface. */
     private readonly useCenter: (minimum: KeptMinimum | null) => Promise<void>,
+    /** Show a kept network's training path (the trajectory plane of its snapshots). */
+    showPath: (id: number) => void = () => undefined,
   ) {
     this.panel = new TrainingPanel(container, defaultTrainRequest(), defaultSweepRequest(), {
       train: (raw) => void this.train(raw).catch(() => undefined),
@@ -75,6 +77,7 @@ export class TrainingController {
         this.minima.remove(id);
         this.refreshList();
       },
+      path: (id) => showPath(id),
     });
   }
 

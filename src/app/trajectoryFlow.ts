@@ -16,6 +16,8 @@ import type { PathOverlayData } from '../view/pathOverlay';
 import type { Engine } from './engine';
 
 export interface TrajectoryRequest {
+  /** A kept network whose stored snapshots are the path (null: train `seed` now). */
+  readonly id: number | null;
   readonly seed: number;
   readonly steps: number;
   readonly learningRate: number;
@@ -59,7 +61,14 @@ function field(raw: unknown, key: string): unknown {
 export function clampTrajectoryRequest(raw: unknown, state: AppState): { request: TrajectoryRequest; notices: string[] } {
   const n: string[] = [];
   if (raw !== undefined && (typeof raw !== 'object' || raw === null)) n.push('trajectory options must be an object like { steps: 600, snapshots: 40 }');
+  const rawId = field(raw, 'id');
+  let id: number | null = null;
+  if (rawId !== undefined && rawId !== null) {
+    if (typeof rawId === 'number' && Number.isInteger(rawId) && rawId > 0) id = rawId;
+    else n.push(`id: ${String(rawId)} is not a kept network's id; trained seed ${String(field(raw, 'seed') ?? 1)} instead`);
+  }
   const request: TrajectoryRequest = {
+    id,
     seed: clampNumber('seed', field(raw, 'seed'), 1, [0, 2 ** 31 - 2], true, n),
     steps: clampNumber('steps', field(raw, 'steps'), state.train.steps, [2, 100_000], true, n),
     learningRate: clampNumber('learning rate', field(raw, 'lr') ?? field(raw, 'learningRate'), state.train.learningRate, [1e-6, 10], false, n),
@@ -80,27 +89,52 @@ function losses(spec: MlpSpec, data: Dataset, thetas: readonly Float32Array[]): 
   return Float32Array.from(thetas, (theta) => evaluate(spec, theta, data).loss);
 }
 
+/** A kept network's stored run, as the minima list has it. */
+export interface StoredRun {
+  readonly name: string;
+  readonly dataKey: string;
+  readonly diverged: boolean;
+  readonly snapshots: readonly { readonly step: number; readonly theta: Float32Array }[];
+}
+
 export async function computeTrajectory(
   engine: Engine, state: AppState, raw: unknown, signal: AbortSignal, progress: (label: string, fraction: number) => void,
+  kept: (id: number) => StoredRun | undefined = () => undefined,
 ): Promise<TrajectoryOutcome> {
   const { request, notices } = clampTrajectoryRequest(raw, state);
   await engine.dataReady(state);
   if (signal.aborted) throw new AbortError();
   const { data, spec } = engine.dataFor(state);
   const samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
-  const every = Math.max(1, Math.ceil(request.steps / (request.snapshots - 1)));
   const t0 = performance.now();
-  const run = await engine.trainSeeds({
-    spec, samples, seeds: [request.seed], steps: request.steps, optimizer: 'adam', learningRate: request.learningRate, snapshotEvery: every,
-    progressEvery: Math.max(1, Math.floor(request.steps / 40)),
-    onProgress: (step) => progress(`training seed ${request.seed}: step ${step}/${request.steps}`, step / request.steps),
-  }, signal);
+  let snaps: { step: number; theta: Float32Array }[];
+  let trainDevice: 'webgpu' | 'cpu' = 'webgpu';
+  let label: string;
+  if (request.id !== null) {
+    const m = kept(request.id);
+    if (m === undefined) throw new Error(`no kept network with id ${request.id} (see minima())`);
+    if (m.dataKey !== engine.dataFor(state).key) throw new Error(`"${m.name}" belongs to other data or another network than the page shows`);
+    if (m.diverged) throw new Error(`"${m.name}" diverged, so its run has no trajectory plane`);
+    if (m.snapshots.length < 3) throw new Error(`"${m.name}" has ${m.snapshots.length} snapshots; train with snapshotEvery (e.g. train({ snapshotEvery: 20 })) to keep its path`);
+    snaps = m.snapshots.map((s) => ({ step: s.step, theta: s.theta }));
+    label = m.name;
+  } else {
+    const every = Math.max(1, Math.ceil(request.steps / (request.snapshots - 1)));
+    const run = await engine.trainSeeds({
+      spec, samples, seeds: [request.seed], steps: request.steps, optimizer: 'adam', learningRate: request.learningRate, snapshotEvery: every,
+      progressEvery: Math.max(1, Math.floor(request.steps / 40)),
+      onProgress: (step) => progress(`training seed ${request.seed}: step ${step}/${request.steps}`, step / request.steps),
+    }, signal);
+    notices.push(...run.warnings);
+    trainDevice = run.device;
+    if ((run.result.diverged[0] ?? 0) !== 0) throw new Error('training diverged, so the run has no trajectory plane; try a smaller learning rate');
+    const P = run.result.paramCount;
+    snaps = (run.result.snapshots ?? []).map((s) => ({ step: s.step, theta: s.thetas.slice(0, P) }));
+    label = `seed ${request.seed}`;
+  }
   const trainMs = performance.now() - t0;
-  notices.push(...run.warnings);
-  if ((run.result.diverged[0] ?? 0) !== 0) throw new Error('training diverged, so the run has no trajectory plane; try a smaller learning rate');
-  const snaps = run.result.snapshots ?? [];
-  const P = run.result.paramCount;
-  const thetas = snaps.map((s) => s.thetas.slice(0, P));
+  const totalSteps = snaps[snaps.length - 1]?.step ?? request.steps;
+  const thetas = snaps.map((s) => s.theta);
   const plane = trajectoryPlane(thetas);
 
   const extent = Math.max(1e-12, ...plane.coords.map((p) => Math.max(Math.abs(p.x), Math.abs(p.y))));
@@ -114,7 +148,7 @@ export async function computeTrajectory(
 
   const pathLoss = losses(spec, data, thetas);
   const start = thetas[0] ?? plane.center;
-  const fractions = Float32Array.from(snaps, (s) => s.step / request.steps);
+  const fractions = Float32Array.from(snaps, (s) => s.step / Math.max(1, totalSteps));
   const line = Array.from(fractions, (t) => Float32Array.from(start, (v, i) => v + t * ((plane.center[i] ?? 0) - v)));
   const lineLoss = losses(spec, data, line);
   const barrier = (values: Float32Array): number => Math.max(...values) - Math.max(values[0] ?? 0, values[values.length - 1] ?? 0);
@@ -141,11 +175,11 @@ export async function computeTrajectory(
     },
     chart: {
       t: fractions, lineLoss, curveLoss: pathLoss, lineBarrier: barrier(lineLoss), curveBarrier: barrier(pathLoss), curveLabel: 'path barrier',
-      caption: `seed ${request.seed} · ${request.steps} steps · PCA plane ${(100 * (explained[0] + explained[1])).toFixed(1)} % of the path`,
+      caption: `${label} · ${totalSteps} steps · PCA plane ${(100 * (explained[0] + explained[1])).toFixed(1)} % of the path`,
     },
     api: {
       steps: snaps.map((s) => s.step), coords: plane.coords.map((p) => ({ x: p.x, y: p.y })), loss: Array.from(pathLoss), lineLoss: Array.from(lineLoss),
-      explained, gridSize, span, device: run.device === 'webgpu' && grid.device === 'webgpu' ? 'webgpu' : 'cpu', ms: { train: trainMs, grid: gridMs }, notices,
+      explained, gridSize, span, device: trainDevice === 'webgpu' && grid.device === 'webgpu' ? 'webgpu' : 'cpu', ms: { train: trainMs, grid: gridMs }, notices,
     },
   };
 }

@@ -20,6 +20,8 @@ export interface TrainingPanelActions {
   useCenter(id: number | null): void;
   toggleEndpoint(id: number): void;
   remove(id: number): void;
+  /** Show a kept network's stored training path (its trajectory plane). */
+  path(id: number): void;
 }
 
 type Tab = 'seeds' | 'sweep' | 'kept';
@@ -212,7 +214,7 @@ export class TrainingPanel {
     this.keptCount.textContent = `(${items.length})`;
     const rows: HTMLElement[] = [];
     const head = this.el('div', 'training-list-row training-list-head');
-    for (const t of ['name', 'loss', 'acc.', '', '', '']) head.append(this.cell(t));
+    for (const t of ['name', 'loss', 'acc.', '', '', '', '']) head.append(this.cell(t));
     rows.push(head);
     for (const m of [...items].reverse().slice(0, 300)) {
       const row = this.el('div', `training-list-row${m.id === centerId ? ' center' : ''}${m.diverged ? ' diverged' : ''}`);
@@ -222,9 +224,14 @@ export class TrainingPanel {
       use.title = use.disabled ? 'trained on other data or for another network than the page shows' : 'centre the plane on this network';
       const end = this.button(m.endpoint ? 'endpoint ✓' : 'endpoint', () => this.actions.toggleEndpoint(m.id));
       const del = this.button('✕', () => this.actions.remove(m.id));
+      const path = this.button('path', () => this.actions.path(m.id));
+      path.disabled = m.dataKey !== dataKey || m.diverged || m.snapshots.length < 3;
+      path.title = path.disabled
+        ? 'needs 3 or more snapshots (train with “snapshot every” > 0) of a network for the data the page shows'
+        : 'show the plane of this network’s training path';
       row.append(
         this.cell(m.name), this.cell(m.diverged ? 'diverged' : formatLoss(m.finalLoss)),
-        this.cell(Number.isNaN(m.accuracy) ? '–' : `${Math.round(m.accuracy * 100)} %`), use, end, del,
+        this.cell(Number.isNaN(m.accuracy) ? '–' : `${Math.round(m.accuracy * 100)} %`), use, end, path, del,
       );
       rows.push(row);
     }

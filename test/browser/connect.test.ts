@@ -168,6 +168,16 @@ describe('mode connectivity in headless Chromium', () => {
     await page.evaluate(() => document.querySelector('section.training')?.classList.add('collapsed'));
     await page.evaluate(() => window.landscape.redraw());
     await page.screenshot({ path: join(ARTIFACTS, 'trajectory.png') });
+    // A kept network's stored snapshots give its path without training again; a link cannot replay that.
+    const run = await page.evaluate(() => window.landscape.train({ seeds: 2, steps: 100, snapshotEvery: 10 }));
+    const kept = await page.evaluate((id) => window.landscape.trajectory({ id }), run.ids[1] ?? -1);
+    expect(kept.steps).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    expect(kept.loss.at(-1)).toBeCloseTo(run.finalLosses[1] ?? NaN, 4);
+    expect(await page.evaluate(() => window.landscape.state.flow)).toBe('');
+    await expect(page.evaluate(() => window.landscape.trajectory({ id: 9999 }))).rejects.toThrow(/no kept network with id 9999/);
+    // The kept list offers "path" for networks with snapshots.
+    const pathButtons = await page.locator('.training-list-row button', { hasText: 'path' }).evaluateAll((bs) => bs.map((b) => (b as HTMLButtonElement).disabled));
+    expect(pathButtons.filter((d) => !d).length).toBeGreaterThanOrEqual(2);
     // The card's button runs it with the defaults.
     await page.getByRole('button', { name: 'training path' }).click();
     await page.waitForFunction(() => document.querySelector('#statusline')?.textContent?.includes('trajectory plane'), null, { timeout: 60_000 });
