@@ -158,3 +158,39 @@ describe('glb (binary glTF 2.0)', () => {
     }
   });
 });
+
+describe('glb read back by an independent glTF reader (three.js GLTFLoader)', () => {
+  it('has one mesh with every grid point where the view puts it, its colours, and two triangles per cell', async () => {
+    const { GLTFLoader } = await import('three/examples/jsm/loaders/GLTFLoader.js');
+    const nx = 7;
+    const ny = 5;
+    const surface = makeSurface(nx, ny);
+    const span = 2;
+    const heights = surface.loss.map((v) => (v - surface.min) / (surface.max - surface.min));
+    const colors = Float32Array.from({ length: nx * ny * 3 }, (_, i) => ((i * 37) % 100) / 100);
+    const glb = meshToGlb({ nx, ny, alphas: surface.alphas, betas: surface.betas, span, heights, colors, heightScale: 0.8 });
+    const gltf = await new GLTFLoader().parseAsync(glb.buffer.slice(glb.byteOffset, glb.byteOffset + glb.byteLength) as ArrayBuffer, '');
+    const meshes: { geometry: { attributes: Record<string, { count: number; getX(i: number): number; getY(i: number): number; getZ(i: number): number }>; index: { count: number } | null } }[] = [];
+    gltf.scene.traverse((o) => {
+      if ((o as { isMesh?: boolean }).isMesh) meshes.push(o as unknown as (typeof meshes)[number]);
+    });
+    expect(meshes.length).toBe(1);
+    const geometry = meshes[0]?.geometry;
+    if (!geometry) throw new Error('no mesh');
+    const position = geometry.attributes['position'];
+    const color = geometry.attributes['color'];
+    if (!position || !color) throw new Error('position or colour missing');
+    expect(position.count).toBe(nx * ny);
+    expect(geometry.index?.count).toBe(6 * (nx - 1) * (ny - 1));
+    for (let iy = 0; iy < ny; iy++) {
+      for (let ix = 0; ix < nx; ix++) {
+        const i = iy * nx + ix;
+        expect(position.getX(i)).toBeCloseTo((surface.alphas[ix] ?? NaN) / span, 5);
+        expect(position.getY(i)).toBeCloseTo((heights[i] ?? NaN) * 0.8, 5);
+        expect(position.getZ(i)).toBeCloseTo(-(surface.betas[iy] ?? NaN) / span, 5);
+        expect(color.getX(i)).toBeCloseTo(colors[3 * i] ?? NaN, 5);
+        expect(color.getZ(i)).toBeCloseTo(colors[3 * i + 2] ?? NaN, 5);
+      }
+    }
+  });
+});
