@@ -3,17 +3,17 @@
  * state recomputes only the stages after the first one it touches (the view never retrains).
  */
 import type { Dataset } from '../data/dataset';
-import { outputsFor } from '../data/dataset';
-import { ensureDataLoaded, makeDataset, needsLoading } from '../data/generators';
+import { ensureDataLoaded, needsLoading } from '../data/generators';
+import { buildData } from '../data/recipe';
 import type { GpuContext } from '../gpu/device';
 import { LossGridKernel } from '../gpu/lossGrid.gpu';
 import { AbortError, squareGrid, type GridRequest, type GridResult } from '../gpu/lossGrid.types';
-import { randomDirection, type Plane } from '../landscape/directions';
+import { planeThrough, type Plane } from '../landscape/directions';
 import { gridCoordinates, valueStats, type Surface } from '../landscape/surface';
 import { initParams } from '../model/init';
 import { evaluate } from '../model/network';
 import { deriveSeed } from '../model/rng';
-import { assertValidSpec, paramLayout, type MlpSpec } from '../model/spec';
+import { paramLayout, type MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
 import { trainMultiSeed } from '../train/multiSeed';
 import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types';
@@ -57,30 +57,6 @@ export interface SeedTraining {
 /** The cache key of the data and network stages of a state. */
 export function dataKeyOf(state: AppState): string {
   return JSON.stringify([state.seed, state.data, state.model]);
-}
-
-/** The spec the state asks for; the scalar example u·v·x has its fixed 2-parameter network. */
-export function specFor(state: AppState, data: Dataset): MlpSpec {
-  if (state.data.kind === 'uvx') {
-    return { inputs: 1, hidden: [1], outputs: 1, activation: 'identity', loss: 'mse', bias: false };
-  }
-  return {
-    inputs: data.inputs,
-    hidden: [...state.model.hidden],
-    outputs: outputsFor(data, state.model.loss),
-    activation: state.model.activation,
-    loss: state.model.loss,
-    bias: state.model.bias,
-    residual: state.model.residual,
-  };
-}
-
-/** The data set and network of a state, validated (throws with the first problem). */
-function buildData(state: AppState): { data: Dataset; spec: MlpSpec } {
-  const data = makeDataset(state.data.kind, { ...state.data, seed: state.seed }, state.data.kind === 'uvx' ? 'mse' : state.model.loss);
-  const spec = specFor(state, data);
-  assertValidSpec(spec);
-  return { data, spec };
 }
 
 export class Engine {
@@ -314,16 +290,8 @@ export class Engine {
   }
 
   private makePlane(state: AppState, spec: MlpSpec, theta: Float32Array): Plane {
-    const size = paramLayout(spec).size;
-    if (state.data.kind === 'uvx' && size === 2) {
-      return { center: theta, directionX: new Float32Array([1, 0]), directionY: new Float32Array([0, 1]) };
-    }
-    const opts = { filterNormalize: state.plane.filterNormalize, keepBias: state.plane.keepBiasDirections };
-    return {
-      center: theta,
-      directionX: randomDirection(spec, theta, deriveSeed(state.seed, 'direction.x'), opts),
-      directionY: randomDirection(spec, theta, deriveSeed(state.seed, 'direction.y'), opts),
-    };
+    const { filterNormalize, keepBiasDirections: keepBias } = state.plane;
+    return planeThrough(spec, theta, state.seed, { filterNormalize, keepBias, wholeSpace: state.data.kind === 'uvx' });
   }
 
   private async computeSurface(

@@ -1,4 +1,4 @@
-import { Rng } from '../model/rng';
+import { Rng, deriveSeed } from '../model/rng';
 import { paramLayout, type MlpSpec } from '../model/spec';
 
 export interface DirectionOptions {
@@ -50,4 +50,27 @@ export interface Plane {
   readonly center: Float32Array;
   readonly directionX: Float32Array;
   readonly directionY: Float32Array;
+}
+
+/** A plane through θ₀: the centre and two directions. */
+export interface PlaneVectors {
+  readonly center: Float32Array;
+  readonly directionX: Float32Array;
+  readonly directionY: Float32Array;
+}
+
+/**
+ * The page's plane through θ₀: two seeded random directions (seeds derived from `seed` as
+ * 'direction.x' and 'direction.y'); `wholeSpace` (the 2-parameter u·v·x network) uses the unit axes,
+ * so the plane is the entire weight space.
+ */
+export function planeThrough(spec: MlpSpec, theta: Float32Array, seed: number, opts: DirectionOptions & { readonly wholeSpace: boolean }): PlaneVectors {
+  if (opts.wholeSpace && paramLayout(spec).size === 2) {
+    return { center: theta, directionX: new Float32Array([1, 0]), directionY: new Float32Array([0, 1]) };
+  }
+  return {
+    center: theta,
+    directionX: randomDirection(spec, theta, deriveSeed(seed, 'direction.x'), opts),
+    directionY: randomDirection(spec, theta, deriveSeed(seed, 'direction.y'), opts),
+  };
 }

@@ -1,0 +1,184 @@
+/**
+ * The command line: the page's pipeline without a page. A link (or a preset) in, a surface file out,
+ * computed by the same engine rooms — on the GPU through the `webgpu` package (Dawn) when Node finds an
+ * adapter, else on the CPU reference. `main` takes its arguments and output streams, so tests call it
+ * directly; `npm run cli -- …` runs it.
+ *
+ *   npm run cli -- --preset wide-tanh --out wide.h5
+ *   npm run cli -- --link "#data=moons&hidden=16&grid=65" --out moons.npy --cpu
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDigits, setDigitsTable } from '../data/digits';
+import { needsLoading } from '../data/generators';
+import { buildData } from '../data/recipe';
+import { acquireGpu, type GpuContext } from '../gpu/device';
+import { lossGridCpu } from '../gpu/lossGrid.cpu';
+import { LossGridKernel } from '../gpu/lossGrid.gpu';
+import { squareGrid } from '../gpu/lossGrid.types';
+import { planeThrough } from '../landscape/directions';
+import { gridCoordinates, valueStats, type Surface } from '../landscape/surface';
+import { initParams } from '../model/init';
+import { evaluate } from '../model/network';
+import { deriveSeed } from '../model/rng';
+import { describeSpec, paramLayout } from '../model/spec';
+import { decodeLink } from '../state/presets';
+import { clampState, encodeState } from '../state/urlCodec';
+import { surfaceToCsv } from '../io/csv';
+import { surfaceToH5 } from '../io/h5Surface';
+import { surfaceToNpy } from '../io/npy';
+import { trainMultiSeed } from '../train/multiSeed';
+import { trainAdamCpu } from '../train/trainCpu';
+
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+export const USAGE = `usage: npm run cli -- (--preset ID | --link "#hash") --out FILE [options]
+
+  --preset ID     a preset of the gallery (e.g. uvx, wide-tanh, digits)
+  --link HASH     a link's hash (the part after #); keys after a preset apply over it
+  --out FILE      .h5 (loss-landscape layout + recipe), .npy (float32 grid) or .csv (alpha,beta,loss)
+  --grid N        grid points a side (overrides the link)
+  --span S        half-width of the plane in direction units (overrides the link)
+  --cpu           use the CPU reference even when a GPU adapter is there
+  --json          print the summary as one JSON line
+  --help          this text`;
+
+interface Args {
+  link: string;
+  out: string;
+  grid?: string;
+  span?: string;
+  cpu: boolean;
+  json: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args | { error: string } | 'help' {
+  let preset: string | null = null;
+  let link: string | null = null;
+  const args: Partial<Args> = { cpu: false, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] ?? '';
+    const value = (): string | null => {
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--')) return null;
+      i++;
+      return v;
+    };
+    switch (flag) {
+      case '--help': case '-h': return 'help';
+      case '--cpu': args.cpu = true; break;
+      case '--json': args.json = true; break;
+      case '--preset': case '--link': case '--out': case '--grid': case '--span': {
+        const v = value();
+        if (v === null) return { error: `${flag} needs a value` };
+        if (flag === '--preset') preset = v;
+        else if (flag === '--link') link = v.replace(/^#/, '');
+        else if (flag === '--out') args.out = v;
+        else if (flag === '--grid') args.grid = v;
+        else args.span = v;
+        break;
+      }
+      default: return { error: `unknown argument "${flag}"` };
+    }
+  }
+  if (preset === null && link === null) return { error: 'give --preset ID or --link "#hash"' };
+  if (args.out === undefined) return { error: 'give --out FILE (.h5, .npy or .csv)' };
+  const ext = extname(args.out).toLowerCase();
+  if (!['.h5', '.npy', '.csv'].includes(ext)) return { error: `--out ${args.out}: the file must end in .h5, .npy or .csv` };
+  const parts = [preset === null ? '' : `preset=${encodeURIComponent(preset)}`, link ?? ''].filter((p) => p !== '');
+  return { link: parts.join('&'), out: args.out, cpu: args.cpu ?? false, json: args.json ?? false, ...(args.grid === undefined ? {} : { grid: args.grid }), ...(args.span === undefined ? {} : { span: args.span }) };
+}
+
+/** A GPU in Node, or null (with the reason) when there is none. Keeps the instance alive while used. */
+async function nodeAdapter(): Promise<{ ctx: GpuContext | null; keep: unknown; why: string }> {
+  try {
+    const { create, globals } = await import('webgpu');
+    Object.assign(globalThis, globals);
+    const gpu = create([]) as unknown as GPU;
+    const ctx = await acquireGpu(gpu);
+    return { ctx, keep: gpu, why: ctx ? '' : 'no WebGPU adapter found (for SwiftShader set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)' };
+  } catch (err) {
+    return { ctx: null, keep: null, why: `WebGPU is not available in this Node (${err instanceof Error ? err.message : String(err)})` };
+  }
+}
+
+/** Runs the command line; resolves with the exit code (0 done, 1 failed, 2 bad arguments). */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (parsed === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  if ('error' in parsed) {
+    io.err(`${parsed.error}\n\n${USAGE}`);
+    return 2;
+  }
+  const link = decodeLink(parsed.link);
+  if (link.ignored.length > 0) io.err(link.ignored.map((l) => `note: ${l}`).join('\n'));
+  if (parsed.link.includes('preset=') && link.preset === null) return 2;
+  const overrides = clampState({ plane: { ...(parsed.grid === undefined ? {} : { gridSize: parsed.grid }), ...(parsed.span === undefined ? {} : { span: parsed.span }) } }, link.state);
+  if (overrides.ignored.length > 0) io.err(overrides.ignored.map((l) => `note: ${l}`).join('\n'));
+  const state = overrides.state;
+  try {
+    if (needsLoading(state.data.kind)) {
+      const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'data', 'digits-8x8.bin');
+      setDigitsTable(parseDigits(readFileSync(file)));
+    }
+    const { data, spec } = buildData(state);
+    const samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
+    const gpu = parsed.cpu ? { ctx: null, keep: null, why: '--cpu' } : await nodeAdapter();
+    const device = gpu.ctx?.device ?? null;
+    if (device === null && !parsed.cpu) io.err(`note: ${gpu.why}; using the CPU reference`);
+
+    const t0 = performance.now();
+    let theta = new Float32Array(paramLayout(spec).size) as Float32Array;
+    if (state.data.kind !== 'uvx') {
+      const init = initParams(spec, deriveSeed(state.seed, 'init'));
+      const { steps, learningRate } = state.train;
+      theta = device
+        ? (await trainMultiSeed({ spec, samples, thetas: [init], steps, optimizer: 'adam', learningRate }, device)).thetas
+        : trainAdamCpu(spec, init, samples, { steps, learningRate }).theta;
+    }
+    const trainMs = performance.now() - t0;
+    const plane = planeThrough(spec, theta, state.seed, {
+      filterNormalize: state.plane.filterNormalize, keepBias: state.plane.keepBiasDirections, wholeSpace: state.data.kind === 'uvx',
+    });
+    const { gridSize, span } = state.plane;
+    const req = squareGrid({ spec, samples, ...plane }, gridSize, span);
+    const g0 = performance.now();
+    const grid = device ? await new LossGridKernel(device).run(req) : lossGridCpu(req);
+    const gridMs = performance.now() - g0;
+    const adapter = gpu.ctx?.adapterName ?? 'CPU reference';
+    const surface: Surface = {
+      gridSize, span, alphas: gridCoordinates(gridSize, span), betas: gridCoordinates(gridSize, span),
+      loss: grid.loss, ...(grid.accuracy ? { accuracy: grid.accuracy } : {}), ...valueStats(grid.loss),
+      centerLoss: evaluate(spec, theta, data).loss, device: device ? 'webgpu' : 'cpu', adapter, timings: { gridMs, trainMs },
+    };
+    const ext = extname(parsed.out).toLowerCase();
+    const bytes = ext === '.h5'
+      ? await surfaceToH5(surface, { spec, theta, directionX: plane.directionX, directionY: plane.directionY, x: data.x, y: data.y, seed: state.seed, stateHash: encodeState(state) })
+      : ext === '.npy' ? surfaceToNpy(surface) : new TextEncoder().encode(surfaceToCsv(surface));
+    writeFileSync(parsed.out, bytes);
+    const summary = {
+      out: parsed.out, bytes: bytes.length, network: describeSpec(spec), params: paramLayout(spec).size, m: data.m, gridSize, span,
+      centerLoss: surface.centerLoss, min: surface.min, max: surface.max, nonFinite: surface.nonFinite, adapter,
+      trainSeconds: trainMs / 1000, gridSeconds: gridMs / 1000, link: `#${encodeState(state)}`,
+    };
+    if (parsed.json) io.out(JSON.stringify(summary));
+    else {
+      io.out(`${summary.network} · ${summary.params} params · m=${summary.m} · ${gridSize}² grid, span ${span}`);
+      io.out(`θ₀ loss ${surface.centerLoss.toPrecision(5)} · surface ${surface.min.toPrecision(4)} … ${surface.max.toPrecision(4)}${surface.nonFinite > 0 ? ` · ${surface.nonFinite} Inf/NaN` : ''}`);
+      io.out(`${adapter} · train ${summary.trainSeconds.toFixed(2)} s · grid ${summary.gridSeconds.toFixed(2)} s`);
+      io.out(`wrote ${parsed.out} (${bytes.length} bytes); the same view in the app: ${summary.link}`);
+    }
+    void gpu.keep;
+    return 0;
+  } catch (err) {
+    io.err(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
