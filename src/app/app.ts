@@ -104,6 +104,8 @@ export class App {
     this.installHover(viewEl);
     this.training = new TrainingController(root, this.engine, () => cloneState(this.state), (minimum) => {
       this.engine.setCenter(minimum === null ? null : { id: minimum.id, name: minimum.name, dataKey: minimum.dataKey, theta: minimum.theta });
+      // A chosen θ₀ replaces any path view: the link must not replay a curve over it.
+      this.state = { ...this.state, flow: '' };
       return this.run();
     }, (id) => void this.trajectory({ id }).catch(() => undefined));
     this.connector = new ConnectController(columnEl, this.engine, this.training, this.view, this.status, () => {
