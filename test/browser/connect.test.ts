@@ -229,6 +229,10 @@ describe('mode connectivity in headless Chromium', () => {
     expect((await bad.evaluate(() => window.landscape.notices())).join(' ')).toContain('flow "neb"');
     expect(await bad.evaluate(() => window.landscape.surface().gridSize)).toBe(9);
     await bad.close();
+    // Choosing a kept network as θ₀ replaces the path view, and the link no longer replays it.
+    await page.evaluate((id) => window.landscape.useMinimum(id), r.ids[0] ?? -1);
+    expect(await page.evaluate(() => window.landscape.state.flow)).toBe('');
+    expect(await page.evaluate(() => window.landscape.pathOverlayCount())).toBe(0);
     await page.close();
   });
 
