@@ -327,7 +327,8 @@ export class ConnectController {
       const stop = (): void => this.training.stop();
       signal.addEventListener('abort', stop, { once: true });
       try {
-        const run = await this.training.train({ seeds: 2, firstSeed: request.firstSeed, steps: request.minimaSteps, optimizer: 'adam', lr: request.minimaLearningRate });
+        // The card stays as it is: the picture of this flow is the curve on the surface, not the seeds' dots.
+        const run = await this.training.train({ seeds: 2, firstSeed: request.firstSeed, steps: request.minimaSteps, optimizer: 'adam', lr: request.minimaLearningRate }, { openCard: false });
         const [idA, idB] = run.ids;
         if (idA === undefined || idB === undefined) throw new Error('training returned no networks');
         for (const id of [idA, idB]) this.training.setEndpoint(id, true);

@@ -94,9 +94,9 @@ export class TrainingController {
   }
 
   /** K seeds of the page's network on the page's data. */
-  async train(raw: unknown = {}): Promise<TrainApiResult> {
+  async train(raw: unknown = {}, opts: { readonly openCard?: boolean } = {}): Promise<TrainApiResult> {
     const { request, notices } = clampTrainRequest(raw, defaultTrainRequest());
-    this.panel.showTrainRequest(request, notices);
+    this.panel.showTrainRequest(request, notices, opts.openCard ?? true);
     const signal = this.begin();
     const state = this.getState();
     try {

@@ -154,8 +154,10 @@ export class TrainingPanel {
     }
   }
 
-  showTrainRequest(r: TrainRequest, notices: readonly string[]): void {
-    this.show('seeds');
+  /** The request of a run; `open: false` leaves the card folded if it is (a run started by another tool). */
+  showTrainRequest(r: TrainRequest, notices: readonly string[], open = true): void {
+    if (open) this.show('seeds');
+    else this.select('seeds');
     this.set('t.seeds', r.seeds);
     this.set('t.steps', r.steps);
     this.set('t.optimizer', r.optimizer);

@@ -133,6 +133,28 @@ describe('presets in headless Chromium', () => {
     await page.close();
   });
 
+  it('presenting (key P): the panels hide, the view starts right of the note, the note’s text grows; P again restores (grid 17)', async () => {
+    const page = await openApp('#preset=uvx&grid=17');
+    const before = await page.locator('.preset-info-text').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    await page.keyboard.press('p');
+    expect(await page.evaluate(() => document.body.classList.contains('presenting'))).toBe(true);
+    expect(await page.locator('#panel').isVisible()).toBe(false);
+    expect(await page.locator('#sublevel-column').isVisible()).toBe(false);
+    const layout = await page.evaluate(() => ({
+      view: document.querySelector('#view')?.getBoundingClientRect().left ?? 0,
+      note: document.querySelector('#preset-info')?.getBoundingClientRect().right ?? Infinity,
+      font: parseFloat(getComputedStyle(document.querySelector('.preset-info-text') as Element).fontSize),
+    }));
+    expect(layout.view).toBeGreaterThanOrEqual(layout.note);
+    expect(layout.font).toBeGreaterThan(before);
+    await page.evaluate(() => window.landscape.redraw());
+    await page.screenshot({ path: join(ARTIFACTS, 'preset-presenting.png') });
+    await page.keyboard.press('p');
+    expect(await page.locator('#panel').isVisible()).toBe(true);
+    expect(await page.locator('#present-button').textContent()).toBe('Present');
+    await page.close();
+  });
+
   it('deep linear (grid 17, 8 seeds × 600 steps): every seed ends at the same loss', async () => {
     const page = await openApp('#preset=deep-linear&grid=17');
     await shot(page, 'deep-linear');
