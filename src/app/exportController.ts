@@ -86,7 +86,7 @@ export class ExportController {
     if (this.running !== null) throw new Error('a video export is already running: cancel it first');
     const { plan, ignored } = checkVideoOptions(input);
     if (plan.kind === 'curve' && this.host.curveTravel() === null) {
-      const message = 'a curve video needs a curve on screen: connect two minima first (connect endpoints, or landscape.connect())';
+      const message = 'a curve video needs a curve on screen: connect two minima or show a training path first (connect endpoints / training path, or landscape.connect() / landscape.trajectory())';
       this.host.notify([message], 'error');
       throw new Error(message);
     }
@@ -155,7 +155,7 @@ export class ExportController {
     }
     if (plan.kind === 'curve') {
       const travel = this.host.curveTravel();
-      if (travel === null) throw new Error('a curve video needs a curve on screen: connect two minima first (connect endpoints, or landscape.connect())');
+      if (travel === null) throw new Error('a curve video needs a curve on screen: connect two minima or show a training path first');
       return {
         canvas: frame.canvas,
         drawFrame: (i) => {

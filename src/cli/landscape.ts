@@ -123,6 +123,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const overrides = clampState({ plane: { ...(parsed.grid === undefined ? {} : { gridSize: parsed.grid }), ...(parsed.span === undefined ? {} : { span: parsed.span }) } }, link.state);
   if (overrides.ignored.length > 0) io.err(overrides.ignored.map((l) => `note: ${l}`).join('\n'));
   const state = overrides.state;
+  if (state.flow !== '') io.err(`note: the link's flow (${state.flow.split(':')[0] ?? ''}) is a path view of the page; the command line writes the plane through θ₀`);
   try {
     if (needsLoading(state.data.kind)) {
       const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'data', 'digits-8x8.bin');

@@ -236,7 +236,7 @@ describe('mode connectivity in headless Chromium', () => {
     await page.close();
   });
 
-  it('a video travels along the connected curve, and is refused with a message before there is one', async () => {
+  it('a video travels along the connected curve (and a training path), and is refused with a message before there is one', async () => {
     const page = await openApp(SMALL_MOONS);
     const early = await page.evaluate(() =>
       window.landscape.exportVideo({ kind: 'curve', width: 160, height: 120, fps: 5, durationS: 1, download: false }).then(() => 'exported', (e: unknown) => String(e)));
@@ -248,6 +248,13 @@ describe('mode connectivity in headless Chromium', () => {
     });
     expect(video.frames).toBe(5);
     expect(video.bytes).toBeGreaterThan(500);
+    // A training path travels the same way.
+    await page.evaluate(() => window.landscape.trajectory({ steps: 60, snapshots: 8, gridSize: 13 }));
+    const along = await page.evaluate(async () => {
+      const r = await window.landscape.exportVideo({ kind: 'curve', width: 160, height: 120, fps: 5, durationS: 1, download: false });
+      return r.frames;
+    });
+    expect(along).toBe(5);
     await page.close();
   });
 

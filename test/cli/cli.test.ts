@@ -103,5 +103,8 @@ describe('command line', () => {
     const clamped = await run('--link', '#m=8&hidden=2&steps=2&grid=3&noise=-4', '--out', join(dir, 'clamped.npy'), '--cpu');
     expect(clamped.code).toBe(0);
     expect(clamped.err.join('\n')).toMatch(/note: .*noise/);
+    const flow = await run('--link', '#m=8&hidden=2&steps=2&grid=3&flow=connect:kind=bezier', '--out', join(dir, 'flow.npy'), '--cpu');
+    expect(flow.code).toBe(0);
+    expect(flow.err.join('\n')).toContain("the link's flow (connect)");
   });
 });
