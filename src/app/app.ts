@@ -352,20 +352,7 @@ export class App {
    * in place of the random plane (kept, like an imported surface, until an engine field changes).
    */
   connect(raw: unknown): Promise<ConnectApiResult> {
-    const state = cloneState(this.state);
-    let out: ConnectApiResult | null = null;
-    this.busy = true;
-    const job = this.scheduler.start(async (signal) => {
-      try {
-        out = await this.connectJob(raw, state, signal);
-      } finally {
-        if (!signal.aborted) this.busy = false;
-      }
-    });
-    return job.then(() => {
-      if (out === null) throw new AbortError();
-      return out;
-    });
+    return this.pathJob((state, signal) => this.connectJob(raw, state, signal));
   }
 
   /** The body of connect(), inside a scheduler job (also the replay of a `connect` flow from a link). */
@@ -373,21 +360,12 @@ export class App {
     try {
       const { surface, plane, api } = await this.connector.compute(raw, state, signal);
       if (signal.aborted) return null;
-      const { data, spec } = this.engine.dataFor(state);
-      this.imported = {
-        surface,
-        recipe: { spec, theta: plane.center, directionX: plane.directionX, directionY: plane.directionY, x: data.x, y: data.y, seed: state.seed, stateHash: '' },
-        bundle: { spec, theta: plane.center, m: data.m, x: data.x, y: data.y, directionX: plane.directionX, directionY: plane.directionY },
-      };
       const notices = [...api.notices];
       // A link replays the curve plane only when A and B came from seeds in this call.
       let flow = '';
       if (api.trainedEndpoints) flow = formatFlow({ run: 'connect', options: connectFlowOptions(clampConnectRequest(raw).request) });
       else notices.push('A or B is a network kept earlier: the link does not replay this curve plane (it reproduces the random plane)');
-      // A new plane starts with the water level on "auto"; a replayed link keeps the level it names.
-      this.state = { ...this.state, flow, sublevel: { ...this.state.sublevel, level: replay ? this.state.sublevel.level : 0 } };
-      this.panel.sync(this.state);
-      this.redrawImported();
+      this.showPathPlane(surface, plane, state, flow, replay);
       this.lastNotices = notices;
       this.status.showNotice(notices);
       this.status.done(
@@ -397,12 +375,7 @@ export class App {
       );
       return api;
     } catch (err) {
-      if (!signal.aborted) {
-        const message = err instanceof Error ? err.message : String(err);
-        this.lastNotices = [message];
-        this.status.showNotice(this.lastNotices, 'error');
-        this.status.done('connect failed: the view shows the surface it showed before', '');
-      }
+      this.pathFailed('connect', err, signal);
       throw err;
     }
   }
@@ -413,12 +386,42 @@ export class App {
    * engine field changes).
    */
   trajectory(raw: unknown): Promise<TrajectoryApiResult> {
+    return this.pathJob((state, signal) => this.trajectoryJob(raw, state, signal));
+  }
+
+  /** The body of trajectory(), inside a scheduler job (also the replay of a `trajectory` flow from a link). */
+  private async trajectoryJob(raw: unknown, state: AppState, signal: AbortSignal, replay = false): Promise<TrajectoryApiResult | null> {
+    try {
+      const t = await computeTrajectory(this.engine, state, raw, signal, (label, f) => this.status.progress(`trajectory: ${label}`, f),
+        (id) => this.training.minima.get(id));
+      if (signal.aborted) return null;
+      this.connector.showPaths(t.surface, t.overlay, t.chart);
+      // A kept network's stored path cannot be replayed from a link; a run trained now can.
+      const request = clampTrajectoryRequest(raw, state).request;
+      const flow = request.id === null ? formatFlow({ run: 'trajectory', options: trajectoryFlowOptions(request) }) : '';
+      this.showPathPlane(t.surface, t.plane, state, flow, replay);
+      const api = t.api;
+      this.lastNotices = [...api.notices];
+      this.status.showNotice(api.notices);
+      this.status.done(
+        `trajectory plane: ${(100 * (api.explained[0] + api.explained[1])).toFixed(1)} % of the path's variance · kept until a data, model, training or plane field changes`,
+        `train ${(api.ms.train / 1000).toFixed(2)} s · grid ${(api.ms.grid / 1000).toFixed(2)} s (${api.device})`,
+      );
+      return api;
+    } catch (err) {
+      this.pathFailed('trajectory', err, signal);
+      throw err;
+    }
+  }
+
+  /** A path view (connect, trajectory) as a scheduler job on a copy of the state; rejects with AbortError when replaced. */
+  private pathJob<T>(body: (state: AppState, signal: AbortSignal) => Promise<T | null>): Promise<T> {
     const state = cloneState(this.state);
-    let out: TrajectoryApiResult | null = null;
+    let out: T | null = null;
     this.busy = true;
     const job = this.scheduler.start(async (signal) => {
       try {
-        out = await this.trajectoryJob(raw, state, signal);
+        out = await body(state, signal);
       } finally {
         if (!signal.aborted) this.busy = false;
       }
@@ -429,43 +432,33 @@ export class App {
     });
   }
 
-  /** The body of trajectory(), inside a scheduler job (also the replay of a `trajectory` flow from a link). */
-  private async trajectoryJob(raw: unknown, state: AppState, signal: AbortSignal, replay = false): Promise<TrajectoryApiResult | null> {
-    try {
-      const t = await computeTrajectory(this.engine, state, raw, signal, (label, f) => this.status.progress(`trajectory: ${label}`, f),
-        (id) => this.training.minima.get(id));
-      if (signal.aborted) return null;
-      const { data, spec } = this.engine.dataFor(state);
-      const { center, directionX, directionY } = t.plane;
-      this.imported = {
-        surface: t.surface,
-        recipe: { spec, theta: center, directionX, directionY, x: data.x, y: data.y, seed: state.seed, stateHash: '' },
-        bundle: { spec, theta: center, m: data.m, x: data.x, y: data.y, directionX, directionY },
-      };
-      this.connector.showPaths(t.surface, t.overlay, t.chart);
-      // A kept network's stored path cannot be replayed from a link; a run trained now can.
-      const request = clampTrajectoryRequest(raw, state).request;
-      const flow = request.id === null ? formatFlow({ run: 'trajectory', options: trajectoryFlowOptions(request) }) : '';
-      this.state = { ...this.state, flow, sublevel: { ...this.state.sublevel, level: replay ? this.state.sublevel.level : 0 } };
-      this.panel.sync(this.state);
-      this.redrawImported();
-      const api = t.api;
-      this.lastNotices = [...api.notices];
-      this.status.showNotice(api.notices);
-      this.status.done(
-        `trajectory plane: ${(100 * (api.explained[0] + api.explained[1])).toFixed(1)} % of the path's variance · kept until a data, model, training or plane field changes`,
-        `train ${(api.ms.train / 1000).toFixed(2)} s · grid ${(api.ms.grid / 1000).toFixed(2)} s (${api.device})`,
-      );
-      return api;
-    } catch (err) {
-      if (!signal.aborted) {
-        const message = err instanceof Error ? err.message : String(err);
-        this.lastNotices = [message];
-        this.status.showNotice(this.lastNotices, 'error');
-        this.status.done('trajectory failed: the view shows the surface it showed before', '');
-      }
-      throw err;
-    }
+  /**
+   * Show a path view's plane in place of the random one (kept, like an imported surface, until an
+   * engine field changes) and record its flow. A new plane starts with the water level on "auto";
+   * a replayed link keeps the level it names.
+   */
+  private showPathPlane(
+    surface: Surface, plane: { center: Float32Array; directionX: Float32Array; directionY: Float32Array }, state: AppState, flow: string, replay: boolean,
+  ): void {
+    const { data, spec } = this.engine.dataFor(state);
+    const { center, directionX, directionY } = plane;
+    this.imported = {
+      surface,
+      recipe: { spec, theta: center, directionX, directionY, x: data.x, y: data.y, seed: state.seed, stateHash: '' },
+      bundle: { spec, theta: center, m: data.m, x: data.x, y: data.y, directionX, directionY },
+    };
+    this.state = { ...this.state, flow, sublevel: { ...this.state.sublevel, level: replay ? this.state.sublevel.level : 0 } };
+    this.panel.sync(this.state);
+    this.redrawImported();
+  }
+
+  /** A path view failed: its message, and the status line says the view is unchanged (nothing when replaced). */
+  private pathFailed(label: string, err: unknown, signal: AbortSignal): void {
+    if (signal.aborted) return;
+    const message = err instanceof Error ? err.message : String(err);
+    this.lastNotices = [message];
+    this.status.showNotice(this.lastNotices, 'error');
+    this.status.done(`${label} failed: the view shows the surface it showed before`, '');
   }
 
   /** Replays the flow of a link (connect or trajectory) after its surface is drawn; a bad flow is a notice. */

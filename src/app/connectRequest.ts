@@ -42,7 +42,8 @@ export const DEFAULT_CONNECT: ConnectRequest = {
   weightDecay: 0, points: DEFAULT_PATH_POINTS, gridSize: 0, margin: 0.2, firstSeed: 1, minimaSteps: 1000, minimaLearningRate: 0.03,
 };
 
-function field(raw: unknown, key: string): unknown {
+/** `raw[key]` when raw is an object (console options), else undefined. */
+export function field(raw: unknown, key: string): unknown {
   return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
 }
 

@@ -13,6 +13,7 @@ import type { MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
 import { clampNumber } from '../train/trainingLimits';
 import type { PathOverlayData } from '../view/pathOverlay';
+import { field } from './connectRequest';
 import type { Engine } from './engine';
 
 export interface TrajectoryRequest {
@@ -52,10 +53,6 @@ export interface TrajectoryOutcome {
   readonly overlay: PathOverlayData;
   readonly chart: { t: Float32Array; lineLoss: Float32Array; curveLoss: Float32Array; lineBarrier: number; curveBarrier: number; curveLabel: string; caption: string };
   readonly api: TrajectoryApiResult;
-}
-
-function field(raw: unknown, key: string): unknown {
-  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
 }
 
 export function clampTrajectoryRequest(raw: unknown, state: AppState): { request: TrajectoryRequest; notices: string[] } {
