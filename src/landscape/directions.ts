@@ -1,5 +1,13 @@
+import { segmentRows, type ModelLayout } from '../model/layout';
 import { Rng, deriveSeed } from '../model/rng';
 import { paramLayout, type MlpSpec } from '../model/spec';
+
+/** A model's parameter layout; a built-in network's spec stands for its own layout. */
+export type LayoutSource = ModelLayout | MlpSpec;
+
+function layoutOf(source: LayoutSource): ModelLayout {
+  return 'segments' in source ? source : paramLayout(source);
+}
 
 export interface DirectionOptions {
   /** Scale each row of each weight matrix to the norm of the same row of θ₀ (Li et al. 2018). */
@@ -10,20 +18,22 @@ export interface DirectionOptions {
 
 /**
  * A Gaussian random direction in parameter space, seeded. With filter normalisation every row
- * ("filter") of every weight matrix is rescaled to the norm of the same row of θ₀, so the plane's
- * coordinates mean the same thing at every layer whatever the weights' scale.
+ * ("filter": an output row of a linear layer, an output channel of a convolution) of every weight
+ * tensor is rescaled to the norm of the same row of θ₀, so the plane's coordinates mean the same thing
+ * at every layer whatever the weights' scale. Biases and normalisation parameters are zero unless
+ * `keepBias`; running statistics are never moved.
  */
-export function randomDirection(spec: MlpSpec, thetaCenter: Float32Array, seed: number, opts: DirectionOptions): Float32Array {
-  const layout = paramLayout(spec);
+export function randomDirection(model: LayoutSource, thetaCenter: Float32Array, seed: number, opts: DirectionOptions): Float32Array {
+  const layout = layoutOf(model);
   const rng = new Rng(seed);
   const d = new Float32Array(layout.size);
   for (let i = 0; i < d.length; i++) d[i] = rng.normal();
   for (const seg of layout.segments) {
-    const rows = seg.kind === 'weight' ? (seg.shape[0] ?? 0) : 1;
-    const cols = seg.kind === 'weight' ? (seg.shape[1] ?? 0) : (seg.shape[0] ?? 0);
+    const { rows, cols } = segmentRows(seg);
     for (let r = 0; r < rows; r++) {
       const start = seg.offset + r * cols;
-      if (seg.kind === 'bias' && !opts.keepBias) {
+      const fixed = seg.kind === 'running-stat' || ((seg.kind === 'bias' || seg.kind === 'norm') && !opts.keepBias);
+      if (fixed) {
         d.fill(0, start, start + cols);
         continue;
       }
@@ -64,13 +74,14 @@ export interface PlaneVectors {
  * 'direction.x' and 'direction.y'); `wholeSpace` (the 2-parameter u·v·x network) uses the unit axes,
  * so the plane is the entire weight space.
  */
-export function planeThrough(spec: MlpSpec, theta: Float32Array, seed: number, opts: DirectionOptions & { readonly wholeSpace: boolean }): PlaneVectors {
-  if (opts.wholeSpace && paramLayout(spec).size === 2) {
+export function planeThrough(model: LayoutSource, theta: Float32Array, seed: number, opts: DirectionOptions & { readonly wholeSpace: boolean }): PlaneVectors {
+  const layout = layoutOf(model);
+  if (opts.wholeSpace && layout.size === 2) {
     return { center: theta, directionX: new Float32Array([1, 0]), directionY: new Float32Array([0, 1]) };
   }
   return {
     center: theta,
-    directionX: randomDirection(spec, theta, deriveSeed(seed, 'direction.x'), opts),
-    directionY: randomDirection(spec, theta, deriveSeed(seed, 'direction.y'), opts),
+    directionX: randomDirection(layout, theta, deriveSeed(seed, 'direction.x'), opts),
+    directionY: randomDirection(layout, theta, deriveSeed(seed, 'direction.y'), opts),
   };
 }

@@ -1,0 +1,123 @@
+/**
+ * The GPU backend: WebGPU kernels, one job at a time (error scopes are a per-device stack), each inside
+ * validation and out-of-memory scopes, so a kernel that fails (a driver's compiler rejecting it, memory)
+ * throws instead of yielding silent zeros. Kernels made for a job are cached until `dispose()`.
+ */
+import type { GpuContext } from '../gpu/device';
+import { trainCurve } from '../train/curveTraining';
+import { trainMultiSeed } from '../train/multiSeed';
+import { nebTrain } from '../train/neb';
+import type { Backend } from './backend';
+import type { GpuSession } from './model';
+
+export interface GpuBackend extends Backend {
+  readonly kind: 'webgpu';
+  readonly gpu: GpuContext;
+  /** Any GPU work in the backend's queue and error scopes (e.g. a benchmark's own kernel). */
+  run<T>(body: (device: GPUDevice) => Promise<T>): Promise<T>;
+}
+
+export function gpuBackend(gpu: GpuContext): GpuBackend {
+  const device = gpu.device;
+  const kernels = new Map<string, { dispose(): void }>();
+  const session: GpuSession = {
+    device,
+    cached<T extends { dispose(): void }>(key: string, make: () => T): T {
+      const found = kernels.get(key);
+      if (found !== undefined) return found as T;
+      const made = make();
+      kernels.set(key, made);
+      return made;
+    },
+  };
+  let queue: Promise<unknown> = Promise.resolve();
+  const run = <T>(body: (device: GPUDevice) => Promise<T>): Promise<T> => {
+    const job = queue.then(() => withGpuErrors(device, () => body(device)));
+    queue = job.catch(() => undefined);
+    return job;
+  };
+  return {
+    kind: 'webgpu',
+    label: gpu.adapterName,
+    gpu,
+    run,
+    lossGrid: (model, points, ctl) =>
+      run(() => model.lossGridGpu(session, points, { signal: ctl.signal, ...(ctl.onProgress ? { onProgress: ctl.onProgress } : {}) })),
+    lossAt: (model, thetas, count) => run(() => model.lossAtGpu(session, thetas, count)),
+    evaluatePaths: (model, paths, points) => run(() => model.pathsGpu(session, paths, points)),
+    trainCenter: (job, ctl) =>
+      run(async (dev) => {
+        const r = await trainMultiSeed(
+          {
+            spec: job.spec,
+            samples: job.samples,
+            thetas: [job.theta0],
+            steps: job.steps,
+            optimizer: 'adam',
+            learningRate: job.learningRate,
+            signal: ctl.signal,
+            progressEvery: Math.max(1, Math.floor(job.steps / 50)),
+            onProgress: (step, losses) => {
+              ctl.onStep?.(step, losses[0] ?? Number.NaN);
+              ctl.onProgress?.(step / Math.max(1, job.steps));
+            },
+          },
+          dev,
+        );
+        return { theta: r.thetas, finalLoss: r.finalLosses[0] ?? Number.NaN, diverged: (r.diverged[0] ?? 0) !== 0 };
+      }),
+    trainSeeds: (job, ctl) =>
+      run((dev) =>
+        trainMultiSeed(
+          {
+            ...job,
+            signal: ctl.signal,
+            onProgress: (step, losses) => {
+              ctl.onStep?.(step, losses);
+              ctl.onProgress?.(step / Math.max(1, job.steps));
+            },
+          } as Parameters<typeof trainMultiSeed>[0],
+          dev,
+        ),
+      ),
+    trainCurve: (job, ctl) =>
+      run(async (dev) => {
+        const onProgress = (step: number, loss: number): void => {
+          ctl.onStep?.(step, loss);
+          ctl.onProgress?.(step / Math.max(1, job.steps));
+        };
+        if (job.method === 'neb') {
+          const { method: _neb, ...opts } = job;
+          const r = await nebTrain({ ...opts, signal: ctl.signal, onProgress }, dev);
+          return { path: r.path, diverged: r.diverged };
+        }
+        const { method: _curve, ...opts } = job;
+        const r = await trainCurve({ ...opts, signal: ctl.signal, onProgress }, dev);
+        return { path: r.path, diverged: r.diverged };
+      }),
+    dispose: () => {
+      for (const kernel of kernels.values()) kernel.dispose();
+      kernels.clear();
+    },
+  };
+}
+
+async function withGpuErrors<T>(device: GPUDevice, body: () => Promise<T>): Promise<T> {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let value: T | undefined;
+  let failure: unknown = null;
+  let failed = false;
+  try {
+    value = await body();
+  } catch (err) {
+    failure = err;
+    failed = true;
+  }
+  const validation = await device.popErrorScope();
+  const memory = await device.popErrorScope();
+  if (failed) throw failure;
+  if (validation) throw new Error(`WebGPU validation error: ${validation.message.split('\n')[0] ?? ''}`);
+  if (memory) throw new Error(`WebGPU out of memory: ${memory.message.split('\n')[0] ?? ''}`);
+  return value as T;
+}

@@ -1,0 +1,53 @@
+/** The built-in multilayer perceptron as a LandscapeModel: our WGSL kernels and their CPU twins. */
+import { lossGridCpu } from '../gpu/lossGrid.cpu';
+import { LossGridKernel } from '../gpu/lossGrid.gpu';
+import { VectorLossKernel } from '../gpu/vectorLoss.gpu';
+import { vectorLossCpu } from '../gpu/vectorLoss.cpu';
+import { evaluatePaths, evaluatePathsCpu } from '../landscape/pathEval';
+import { initParams } from '../model/init';
+import { evaluate, isClassifier } from '../model/network';
+import { deriveSeed } from '../model/rng';
+import type { Samples } from '../model/samples';
+import { describeSpec, paramLayout, type MlpSpec } from '../model/spec';
+import type { LandscapeModel, ModelRecipe } from './model';
+
+/** The MLP of `spec` on `samples`. θ₀ for seed s starts from initParams(spec, deriveSeed(s, 'init')). */
+export function mlpModel(spec: MlpSpec, samples: Samples): LandscapeModel {
+  const plain: Samples = { m: samples.m, inputs: samples.inputs, x: samples.x, y: samples.y };
+  const layout = paramLayout(spec);
+  return {
+    recipe: { kind: 'mlp', spec, samples: plain },
+    label: describeSpec(spec),
+    layout: { size: layout.size, segments: layout.segments },
+    sampleCount: plain.m,
+    classifier: isClassifier(spec.loss),
+    initialTheta: (seed) => initParams(spec, deriveSeed(seed, 'init')),
+    evaluate: (theta) => evaluate(spec, theta, plain),
+    lossGridGpu: (gpu, points, opts) => gpu.cached('LossGridKernel', () => new LossGridKernel(gpu.device)).run({ spec, samples: plain, ...points }, opts),
+    lossGridCpu: (points, opts) => lossGridCpu({ spec, samples: plain, ...points }, opts),
+    lossAtGpu: async (gpu, thetas, count) => {
+      const kernel = new VectorLossKernel(gpu.device, spec, plain);
+      try {
+        return await kernel.evaluate(thetas, count);
+      } finally {
+        kernel.dispose();
+      }
+    },
+    lossAtCpu: (thetas, count) => vectorLossCpu(spec, plain, thetas, count),
+    pathsGpu: async (gpu, paths, points) => {
+      const kernel = new VectorLossKernel(gpu.device, spec, plain);
+      try {
+        return await evaluatePaths(kernel, paths, points);
+      } finally {
+        kernel.dispose();
+      }
+    },
+    pathsCpu: (paths, points) => evaluatePathsCpu(spec, plain, paths, points),
+    gradients: { spec, samples: plain },
+  };
+}
+
+/** A model from its recipe (the worker's side of `LandscapeModel.recipe`). */
+export function modelFromRecipe(recipe: ModelRecipe): LandscapeModel {
+  return mlpModel(recipe.spec, recipe.samples);
+}

@@ -1,0 +1,370 @@
+/**
+ * The pipeline state → data → θ₀ → plane → surface, with one cache per stage keyed by the state fields
+ * that stage reads: a view, camera, water-level or isoline change never reaches it, a span change
+ * redoes only the surface, a data or seed change retrains. Runs in the page, in Node and in tests; the
+ * backends decide where the work happens.
+ */
+import type { Dataset } from '../data/dataset';
+import { ensureDataLoaded, needsLoading } from '../data/generators';
+import { buildData } from '../data/recipe';
+import { AbortError, type GridResult } from '../gpu/lossGrid.types';
+import type { VectorLossResult } from '../gpu/vectorLoss.types';
+import { planeThrough, type Plane } from '../landscape/directions';
+import type { PathEvaluation } from '../landscape/pathEval';
+import type { Path } from '../landscape/paths';
+import type { Surface } from '../landscape/surface';
+import type { MlpSpec } from '../model/spec';
+import type { AppState } from '../state/appState';
+import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types';
+import { withFallback, type Backend, type CurveJob, type CurveResult, type FallbackWording, type MultiSeedJob } from './backend';
+import type { GpuBackend } from './gpuBackend';
+import { mlpModel } from './mlpModel';
+import type { LandscapeModel, PlanePoints, ThetaOrigin } from './model';
+import { computedSurface } from './surface';
+
+export interface PipelineResult {
+  readonly surface: Surface;
+  readonly model: LandscapeModel;
+  readonly spec: MlpSpec;
+  readonly data: Dataset;
+  readonly theta: Float32Array;
+  readonly origin: ThetaOrigin;
+  readonly plane: Plane;
+  readonly trainLoss: number;
+  readonly diverged: boolean;
+  /** Things the user should know about this result (e.g. the GPU failed and the CPU took over). */
+  readonly warnings: readonly string[];
+}
+
+/** 'data': a data file is being fetched (detail says which); 'train': θ₀ is trained; 'grid': the surface. */
+export type StatusReporter = (stage: 'data' | 'train' | 'grid', fraction: number, detail?: string) => void;
+
+/**
+ * A kept network chosen as the centre θ₀ of the plane. It replaces training while the page's data and
+ * network (`dataKey`) are the ones it was trained for.
+ */
+export interface CenterOverride {
+  readonly id: number;
+  readonly name: string;
+  readonly dataKey: string;
+  readonly theta: Float32Array;
+}
+
+/** A job's value, the backend that made it and what the user should know. */
+export interface Ran<T> {
+  readonly value: T;
+  readonly backend: Backend;
+  readonly warnings: string[];
+}
+
+/** The cache key of the data and network stage of a state. */
+export function dataKeyOf(state: Pick<AppState, 'seed' | 'data' | 'model'>): string {
+  return JSON.stringify([state.seed, state.data, state.model]);
+}
+
+/** The stage keys of a state: each names exactly the fields its stage (and the ones before) reads. */
+export function stageKeys(state: AppState, center: { readonly id: number } | null): { data: string; train: string; plane: string; surface: string } {
+  const data = dataKeyOf(state);
+  const train = JSON.stringify([data, center ? { center: center.id } : state.train]);
+  const plane = JSON.stringify([train, state.plane.filterNormalize, state.plane.keepBiasDirections]);
+  const surface = JSON.stringify([plane, state.plane.gridSize, state.plane.span]);
+  return { data, train, plane, surface };
+}
+
+interface TrainStage {
+  readonly key: string;
+  readonly theta: Float32Array;
+  readonly loss: number;
+  readonly diverged: boolean;
+  readonly origin: ThetaOrigin;
+  readonly warnings: readonly string[];
+}
+
+export interface EngineBackends {
+  readonly gpu: GpuBackend | null;
+  /** Makes a CPU backend: one for surfaces, one for training, so cancelling one never cancels the other. */
+  readonly cpu: () => Backend;
+}
+
+export class Engine {
+  readonly gpu: GpuBackend | null;
+  private readonly cpu: Backend;
+  private readonly trainCpu: Backend;
+  private center: CenterOverride | null = null;
+  private dataCache: { key: string; data: Dataset; spec: MlpSpec; model: LandscapeModel } | null = null;
+  private trainCache: TrainStage | null = null;
+  /** The trained θ₀ set aside while a kept network is the centre, so going back never retrains. */
+  private trainedAside: TrainStage | null = null;
+  private planeCache: { key: string; plane: Plane } | null = null;
+  private surfaceCache: { key: string; surface: Surface; warnings: readonly string[] } | null = null;
+  /** How often each stage ran (tests check what a change recomputes). */
+  readonly runs = { data: 0, train: 0, plane: 0, surface: 0 };
+
+  constructor(backends: EngineBackends) {
+    this.gpu = backends.gpu;
+    this.cpu = backends.cpu();
+    this.trainCpu = backends.cpu();
+  }
+
+  get deviceKind(): 'webgpu' | 'cpu' {
+    return this.gpu ? 'webgpu' : 'cpu';
+  }
+
+  /** Where the engine computes: the GPU adapter, or the CPU backend. */
+  get adapterName(): string {
+    return this.gpu?.label ?? this.cpu.label;
+  }
+
+  async compute(state: AppState, signal: AbortSignal, report: StatusReporter): Promise<PipelineResult> {
+    if (needsLoading(state.data.kind)) report('data', 0, `loading the ${state.data.kind} data…`);
+    await this.dataReady(state);
+    if (signal.aborted) throw new AbortError();
+    const { key: dataKey, data, spec, model } = this.dataFor(state);
+
+    const center = this.center?.dataKey === dataKey ? this.center : null;
+    const centerWarnings: string[] = [];
+    if (this.center && !center) {
+      centerWarnings.push(`θ₀ is trained again: the kept network "${this.center.name}" belongs to other data or another network`);
+      this.center = null;
+    }
+    const keys = stageKeys(state, center);
+    let trainMs = 0;
+    if (this.trainCache?.key !== keys.train) {
+      const t0 = performance.now();
+      if (this.trainCache && this.trainCache.origin.kind !== 'kept') this.trainedAside = this.trainCache;
+      if (!center && this.trainedAside?.key === keys.train) {
+        this.trainCache = this.trainedAside;
+      } else {
+        this.trainCache = await this.trainStage(keys.train, state, model, center, signal, report);
+        trainMs = performance.now() - t0;
+      }
+      this.planeCache = null;
+    }
+    const trained = this.trainCache;
+
+    if (this.planeCache?.key !== keys.plane) {
+      this.runs.plane++;
+      this.planeCache = { key: keys.plane, plane: planeOf(state, model, trained.theta) };
+      this.surfaceCache = null;
+    }
+    const { plane } = this.planeCache;
+
+    if (this.surfaceCache?.key !== keys.surface) {
+      this.runs.surface++;
+      const warnings: string[] = [];
+      const surface = await this.planeSurface(model, plane, state.plane.gridSize, state.plane.span, signal, (f) => report('grid', f), warnings, trainMs);
+      this.surfaceCache = { key: keys.surface, surface, warnings };
+    }
+    return {
+      surface: this.surfaceCache.surface,
+      model,
+      spec,
+      data,
+      theta: trained.theta,
+      origin: trained.origin,
+      plane,
+      trainLoss: trained.loss,
+      diverged: trained.diverged,
+      warnings: [...centerWarnings, ...trained.warnings, ...this.surfaceCache.warnings],
+    };
+  }
+
+  /** θ₀: a kept network, the saddle of u·v·x, or full-batch Adam from the seed's initialisation. */
+  private async trainStage(
+    key: string,
+    state: AppState,
+    model: LandscapeModel,
+    center: CenterOverride | null,
+    signal: AbortSignal,
+    report: StatusReporter,
+  ): Promise<TrainStage> {
+    this.runs.train++;
+    if (center) {
+      const theta = center.theta.slice();
+      const { loss } = model.evaluate(theta);
+      return { key, theta, loss, diverged: !Number.isFinite(loss), origin: { kind: 'kept', id: center.id, name: center.name }, warnings: [] };
+    }
+    if (state.data.kind === 'uvx') {
+      // The whole weight space is the plane: centre at the saddle, nothing to train.
+      const theta = new Float32Array(model.layout.size);
+      return { key, theta, loss: model.evaluate(theta).loss, diverged: false, origin: { kind: 'fixed', why: 'the saddle of u·v·x' }, warnings: [] };
+    }
+    const gradients = model.gradients;
+    if (gradients === null) throw new Error(`${model.label} has no gradients: θ₀ cannot be trained here`);
+    const { steps, learningRate } = state.train;
+    const job = { spec: gradients.spec, samples: gradients.samples, theta0: model.initialTheta(state.seed), steps, learningRate };
+    const warnings: string[] = [];
+    const { value } = await withFallback(this.backends(this.cpu), { failed: 'training', instead: 'θ₀ was trained' }, signal, warnings, (b) =>
+      b.trainCenter(job, { signal, onStep: (step, loss) => report('train', step / Math.max(1, steps), `step ${step} · loss ${loss.toPrecision(4)}`) }),
+    );
+    return {
+      key,
+      theta: value.theta,
+      loss: value.finalLoss,
+      diverged: value.diverged,
+      origin: { kind: 'trained', seed: state.seed, steps },
+      warnings,
+    };
+  }
+
+  /** The surface of a square grid over [−span, span]² on a plane, with θ₀'s own loss at its centre. */
+  async planeSurface(
+    model: LandscapeModel,
+    plane: Plane,
+    gridSize: number,
+    span: number,
+    signal: AbortSignal,
+    onProgress: (fraction: number) => void,
+    warnings: string[],
+    trainMs = 0,
+    imported?: { readonly name: string; readonly format: string },
+  ): Promise<Surface> {
+    const points = squarePoints(plane, gridSize, span);
+    const t0 = performance.now();
+    const { value, backend } = await withFallback(
+      this.backends(this.cpu),
+      { failed: 'kernel', instead: 'this surface was computed' },
+      signal,
+      warnings,
+      async (b) => {
+        const grid = await b.lossGrid(model, points, { signal, onProgress });
+        const centre = await b.lossGrid(model, squarePoints(plane, 1, 0), { signal });
+        return { grid, centerLoss: centre.loss[0] ?? Number.NaN };
+      },
+    );
+    const gridMs = performance.now() - t0;
+    return computedSurface({ gridSize, span, result: value.grid, centerLoss: value.centerLoss, backend, gridMs, trainMs, ...(imported ? { imported } : {}) });
+  }
+
+  /**
+   * Resolves when `dataFor(state)` can run: fetches a data file the state needs (the digits) once;
+   * rejects with a readable message when it cannot be loaded (a later call tries again).
+   */
+  dataReady(state: AppState): Promise<void> {
+    return ensureDataLoaded(state.data.kind);
+  }
+
+  /** The data set, network and model of a state (the first stage, cached). Await `dataReady` first. */
+  dataFor(state: AppState): { key: string; data: Dataset; spec: MlpSpec; model: LandscapeModel } {
+    const key = dataKeyOf(state);
+    if (this.dataCache?.key !== key) {
+      this.runs.data++;
+      const { data, spec } = buildData(state);
+      this.dataCache = { key, data, spec, model: mlpModel(spec, data) };
+    }
+    return this.dataCache;
+  }
+
+  /**
+   * A loss grid of any state apart from the page's caches, on the GPU only (gallery thumbnails): θ₀
+   * trained as `compute` would, the same plane. Null without a GPU (the CPU would hold up the page's
+   * jobs too long). Runs in the GPU queue between the page's own jobs; abort it to let them through.
+   */
+  async previewGrid(state: AppState, gridSize: number, signal: AbortSignal): Promise<Float32Array | null> {
+    const gpu = this.gpu;
+    if (!gpu) return null;
+    await this.dataReady(state);
+    if (signal.aborted) throw new AbortError();
+    const { data, spec } = buildData(state);
+    const model = mlpModel(spec, data);
+    let theta: Float32Array = new Float32Array(model.layout.size);
+    if (state.data.kind !== 'uvx') {
+      const { steps, learningRate } = state.train;
+      theta = (await gpu.trainCenter({ spec, samples: data, theta0: model.initialTheta(state.seed), steps, learningRate }, { signal })).theta;
+    }
+    return (await gpu.lossGrid(model, squarePoints(planeOf(state, model, theta), gridSize, state.plane.span), { signal })).loss;
+  }
+
+  /** The kept network in use as θ₀, or null when θ₀ is trained from the state. */
+  get centerOverride(): CenterOverride | null {
+    return this.center;
+  }
+
+  /** Use a kept network as θ₀ (null: train θ₀ from the state again); takes effect on the next compute. */
+  setCenter(center: CenterOverride | null): void {
+    this.center = center;
+  }
+
+  /** K seeds (or start vectors) of one network at once, on the GPU or the CPU twin (its own backend). */
+  async trainSeeds(opts: MultiSeedOptions, signal: AbortSignal): Promise<Ran<MultiSeedResult>> {
+    const { onProgress, signal: _ignored, ...job } = opts;
+    return this.run(this.trainCpu, { failed: 'training', instead: 'these networks were trained' }, signal, (b) =>
+      b.trainSeeds(job as MultiSeedJob, { signal, ...(onProgress ? { onStep: onProgress } : {}) }),
+    );
+  }
+
+  /** A loss grid of any plane batch (a curve's plane, a trajectory's plane). */
+  grid(model: LandscapeModel, points: PlanePoints, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<Ran<GridResult>> {
+    return this.run(this.cpu, { failed: 'kernel', instead: 'this grid was computed' }, signal, (b) => b.lossGrid(model, points, { signal, onProgress }));
+  }
+
+  /** Loss at explicit parameter vectors (count × size). */
+  lossAt(model: LandscapeModel, thetas: Float32Array, count: number, signal: AbortSignal): Promise<Ran<VectorLossResult>> {
+    return this.run(this.cpu, { failed: 'kernel', instead: 'these losses were computed' }, signal, (b) => b.lossAt(model, thetas, count, { signal }));
+  }
+
+  /** A curve between two minima, then the loss along each of `paths(curve)` on the same backend. */
+  curveAndPaths(
+    model: LandscapeModel,
+    job: CurveJob,
+    paths: (curve: Path) => readonly Path[],
+    points: number,
+    signal: AbortSignal,
+    onStep: (step: number, loss: number) => void,
+  ): Promise<Ran<{ curve: CurveResult; evals: PathEvaluation[]; curveMs: number; evalMs: number }>> {
+    return this.run(this.trainCpu, { failed: 'curve training', instead: 'the curve was trained' }, signal, async (b) => {
+      const t0 = performance.now();
+      const curve = await b.trainCurve(job, { signal, onStep });
+      const curveMs = performance.now() - t0;
+      const evals = await b.evaluatePaths(model, paths(curve.path), points, { signal });
+      return { curve, evals, curveMs, evalMs: performance.now() - t0 - curveMs };
+    });
+  }
+
+  /** Forget a stage and everything after it, so the next compute redoes it. */
+  invalidate(stage: 'train' | 'surface'): void {
+    if (stage === 'train') {
+      this.trainCache = null;
+      this.trainedAside = null;
+    }
+    this.surfaceCache = null;
+  }
+
+  dispose(): void {
+    this.gpu?.dispose();
+    this.cpu.dispose();
+    this.trainCpu.dispose();
+  }
+
+  private backends(cpu: Backend): { gpu: Backend | null; cpu: Backend } {
+    return { gpu: this.gpu, cpu };
+  }
+
+  private async run<T>(cpu: Backend, wording: FallbackWording, signal: AbortSignal, job: (b: Backend) => Promise<T>): Promise<Ran<T>> {
+    const warnings: string[] = [];
+    const { value, backend } = await withFallback(this.backends(cpu), wording, signal, warnings, job);
+    return { value, backend, warnings };
+  }
+}
+
+/** The page's plane through θ₀ for a state (seeded directions; u·v·x: the whole weight space). */
+export function planeOf(state: AppState, model: LandscapeModel, theta: Float32Array): Plane {
+  const { filterNormalize, keepBiasDirections: keepBias } = state.plane;
+  return planeThrough(model.layout, theta, state.seed, { filterNormalize, keepBias, wholeSpace: state.data.kind === 'uvx' });
+}
+
+/** The points of a square grid over [−span, span]² on a plane (one point at the centre for gridSize 1). */
+export function squarePoints(plane: Plane, gridSize: number, span: number): PlanePoints {
+  const step = gridSize > 1 ? (2 * span) / (gridSize - 1) : 0;
+  const start = gridSize > 1 ? -span : 0;
+  return {
+    center: plane.center,
+    directionX: plane.directionX,
+    directionY: plane.directionY,
+    gridSize,
+    alphaStart: start,
+    alphaStep: step,
+    betaStart: start,
+    betaStep: step,
+  };
+}
