@@ -5,15 +5,15 @@
  * straight line between them crosses a barrier of ≈ 0.97 while a Bezier curve trained for 300
  * steps (16 t per step, Adam 0.05, Garipov schedule) has ≈ 0.006 (measured on SwiftShader).
  */
-import { makeDataset } from '../data/generators';
-import type { Dataset } from '../data/dataset';
-import { VectorLossKernel } from '../gpu/vectorLoss.gpu';
-import type { MlpSpec } from '../model/spec';
-import { evaluatePaths } from '../landscape/pathEval';
-import { straightLine } from '../landscape/paths';
-import { trainCurve } from './curveTraining';
-import type { CurveTrainOptions } from './curveTraining.types';
-import { trainMultiSeed } from './multiSeed';
+import { makeDataset } from '../../src/data/generators';
+import type { Dataset } from '../../src/data/dataset';
+import { VectorLossKernel } from '../../src/gpu/vectorLoss.gpu';
+import type { MlpSpec } from '../../src/model/spec';
+import { evaluatePaths } from '../../src/landscape/pathEval';
+import { straightLine } from '../../src/landscape/paths';
+import { trainCurve } from '../../src/train/curveTraining';
+import type { CurveTrainOptions } from '../../src/train/curveTraining.types';
+import { trainMultiSeed } from '../../src/train/multiSeed';
 
 export interface ModeConnectivityPreset {
   readonly spec: MlpSpec;
