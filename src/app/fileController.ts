@@ -5,7 +5,7 @@
 import type GUI from 'lil-gui';
 import { bundleToJson, type ModelBundle } from '../io/bundle';
 import { surfaceToCsv } from '../io/csv';
-import { downloadFile } from '../io/download';
+import { saveData } from '../io/download';
 import { meshToGlb } from '../io/glb';
 import type { SurfaceRecipe } from '../io/gridData';
 import { surfaceToH5 } from '../io/h5Surface';
@@ -93,7 +93,7 @@ export class FileController {
   async save(format: ExportFormat, download = true): Promise<ExportedFile> {
     try {
       const file = await this.build(format);
-      if (download) downloadFile(file.data, file.fileName, file.mime);
+      if (download) saveData(file.data, file.fileName, file.mime);
       return file;
     } catch (err) {
       this.host.notify([`Export ${format} failed: ${messageOf(err)}`], 'error');
