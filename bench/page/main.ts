@@ -4,6 +4,7 @@
  * the report goes to `window.benchResults` and a table on the page; progress goes to the console.
  */
 import { acquireGpu } from '../../src/gpu/device';
+import { errorMessage } from '../../src/model/errors';
 import { lossGridCpu } from '../../src/gpu/lossGrid.cpu';
 import { kernelMacsPerSample, LossGridKernel, naiveMacsPerSample } from '../../src/gpu/lossGrid.gpu';
 import { measureFmaPeak } from './fmaPeak';
@@ -212,7 +213,7 @@ async function runAndShow(): Promise<BenchReport> {
     log(`done in ${report.totalSeconds.toFixed(1)} s`);
     return report;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     window.benchError = message;
     console.error(`[bench] failed: ${message}`);
     if (statusEl) statusEl.textContent = `failed: ${message}`;
