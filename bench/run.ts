@@ -6,7 +6,7 @@
  * when the benchmark cannot run.
  */
 import { launchChromium, collectConsole, startPreview } from '../test/browser/harness';
-import type { BenchReport } from '../src/app/bench/types';
+import type { BenchReport } from './page/types';
 import { cpus, loadavg } from 'node:os';
 import { runSublevelBench } from './sublevel';
 

@@ -4,7 +4,7 @@
  * video moves the level on screen while it records and puts it back afterwards.
  */
 import { canvasToPng, checkPngOptions, pngSize } from '../io/png';
-import { saveBlob } from '../io/saveBlob';
+import { saveBlob } from '../io/download';
 import { checkVideoOptions, encodeWebm, frameParameter, type FrameSource, type VideoPlan, type VideoResult } from '../io/video';
 import type { AppState } from '../state/appState';
 import { encodeState } from '../state/urlCodec';

@@ -5,13 +5,14 @@
 import type GUI from 'lil-gui';
 import { bundleToJson, type ModelBundle } from '../io/bundle';
 import { surfaceToCsv } from '../io/csv';
-import { downloadFile } from '../io/download';
+import { saveData } from '../io/download';
 import { meshToGlb } from '../io/glb';
 import type { SurfaceRecipe } from '../io/gridData';
 import { surfaceToH5 } from '../io/h5Surface';
 import { importFile, type ImportedFile } from '../io/importFile';
 import { surfaceToNpy } from '../io/npy';
-import { MAX_FILE_BYTES, describeBytes, messageOf } from '../io/result';
+import { MAX_FILE_BYTES, describeBytes } from '../io/result';
+import { errorMessage as messageOf } from '../model/errors';
 import { surfaceToVtp } from '../io/vtp';
 import { gridRows, type Surface } from '../landscape/surface';
 import type { AppState } from '../state/appState';
@@ -93,7 +94,7 @@ export class FileController {
   async save(format: ExportFormat, download = true): Promise<ExportedFile> {
     try {
       const file = await this.build(format);
-      if (download) downloadFile(file.data, file.fileName, file.mime);
+      if (download) saveData(file.data, file.fileName, file.mime);
       return file;
     } catch (err) {
       this.host.notify([`Export ${format} failed: ${messageOf(err)}`], 'error');

@@ -38,8 +38,3 @@ export function checkGridShape(nx: number, ny: number, what: string): string | n
   }
   return null;
 }
-
-/** Message of an unknown thrown value. */
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

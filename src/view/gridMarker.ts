@@ -15,16 +15,25 @@ import { disposeTextSprite, makeTextSprite } from './textSprite';
 export interface GridMarkerOptions {
   /** Colour as 0xRRGGBB. */
   readonly color: number;
+  /** Sphere radius, world units; 0.03 if absent. */
   readonly radius?: number;
+  /** Sphere tessellation; [20, 14] if absent. */
+  readonly sphereSegments?: readonly [widthSegments: number, heightSegments: number];
+  /** How much the sphere glows in its own colour (three.js emissiveIntensity); 0.4 if absent. */
+  readonly emissiveIntensity?: number;
   /** Text drawn above the stem; none if absent. */
   readonly label?: string;
+  /** CSS colour of the label; the marker's colour if absent. */
+  readonly labelColor?: string;
+  /** Height of the label's text, world units; 0.075 if absent. */
+  readonly labelHeight?: number;
   /** How far the stem rises above the top of the box (world units); 0 = no stem. */
   readonly stemAbove?: number;
 }
 
 /**
- * A point on the surface (a minimum, the hovered grid point): a sphere where it lies and a
- * thin line up past the top of the box, so it stays findable behind hills.
+ * A point on the surface (θ₀, a minimum, the hovered grid point): a sphere where it lies and a
+ * thin line up past the top of the box, so it stays findable behind hills. Hidden until placed.
  */
 export class GridMarker {
   readonly group = new Group();
@@ -36,8 +45,14 @@ export class GridMarker {
   private readonly stemAbove: number;
 
   constructor(options: GridMarkerOptions) {
-    this.sphereGeometry = new SphereGeometry(options.radius ?? 0.03, 20, 14);
-    this.sphereMaterial = new MeshStandardMaterial({ color: options.color, emissive: options.color, emissiveIntensity: 0.4, roughness: 0.5 });
+    const [widthSegments, heightSegments] = options.sphereSegments ?? [20, 14];
+    this.sphereGeometry = new SphereGeometry(options.radius ?? 0.03, widthSegments, heightSegments);
+    this.sphereMaterial = new MeshStandardMaterial({
+      color: options.color,
+      emissive: options.color,
+      emissiveIntensity: options.emissiveIntensity ?? 0.4,
+      roughness: 0.5,
+    });
     this.stemMaterial = new LineBasicMaterial({ color: options.color });
     this.stemGeometry.setAttribute('position', new Float32BufferAttribute(new Float32Array(6), 3));
     this.stemAbove = options.stemAbove ?? 0.1;
@@ -45,8 +60,8 @@ export class GridMarker {
     const stem = new LineSegments(this.stemGeometry, this.stemMaterial);
     stem.visible = this.stemAbove > 0;
     this.group.add(stem);
-    const hex = `#${options.color.toString(16).padStart(6, '0')}`;
-    this.label = options.label === undefined ? null : makeTextSprite(options.label, { color: hex, worldHeight: 0.075, anchorY: 0 });
+    const labelColor = options.labelColor ?? `#${options.color.toString(16).padStart(6, '0')}`;
+    this.label = options.label === undefined ? null : makeTextSprite(options.label, { color: labelColor, worldHeight: options.labelHeight ?? 0.075, anchorY: 0 });
     if (this.label) this.group.add(this.label);
     this.group.visible = false;
   }

@@ -24,10 +24,9 @@ import { BASE_FOV, CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose, fovFor
 import { ColorBar } from './colorBar';
 import { colormap, nonFiniteColor } from './colormaps';
 import type { LossScale } from './heights';
-import { surfaceHeights } from './heights';
+import { interpolateGrid, surfaceHeights } from './heights';
 import { GridMarker } from './gridMarker';
 import { toLinear } from './linearColor';
-import { CenterMarker } from './marker';
 import { SublevelLayer, componentVertexColors, gridHeight, gridToBox } from './sublevelLayer';
 import { patchWaterMaterial, waterUniforms } from './waterMaterial';
 
@@ -115,7 +114,11 @@ export class SurfaceView {
   private readonly axes = new Axes();
   /** Extra scene content drawn with the surface (e.g. paths between minima); owned by whoever adds it. */
   readonly overlays = new Group();
-  private readonly marker = new CenterMarker();
+  /** θ₀ (α = β = 0), larger than the other markers and with a taller stem, so it stays visible over any hill in front of it. */
+  private readonly centerMarker = new GridMarker({
+    color: 0xff4f6a, radius: 0.036, sphereSegments: [24, 16], emissiveIntensity: 0.35,
+    label: 'θ₀', labelColor: '#ff8a9b', labelHeight: 0.085, stemAbove: 0.14,
+  });
   private readonly colorBar: ColorBar;
   private readonly resizeObserver: ResizeObserver | null;
   private readonly raycaster = new Raycaster();
@@ -141,7 +144,7 @@ export class SurfaceView {
     const sun = new DirectionalLight(0xffffff, 1.7);
     sun.position.set(2.5, 5, 3.5);
     this.scene.add(sun);
-    this.scene.add(this.axes.group, this.marker.group, this.sublevelLayer.group, this.overlays);
+    this.scene.add(this.axes.group, this.centerMarker.group, this.sublevelLayer.group, this.overlays);
     this.scene.add(this.minimumMarker.group, this.highlightMarker.group, this.hoverMarker.group);
     patchWaterMaterial(this.material, this.water);
 
@@ -356,7 +359,7 @@ export class SurfaceView {
     this.mesh = null;
     this.material.dispose();
     this.axes.dispose();
-    this.marker.dispose();
+    this.centerMarker.dispose();
     this.sublevelLayer.dispose();
     this.minimumMarker.dispose();
     this.highlightMarker.dispose();
@@ -495,7 +498,8 @@ export class SurfaceView {
   private updateOverlays(surface: Surface, heights: Float32Array, scale: LossScale): void {
     this.axes.update(surface.span, scale);
     this.colorBar.update(this.options.colormap, scale, surface.max, surface.nonFinite);
-    this.marker.update(heights, surface.alphas, surface.betas, this.options.showMarker !== false);
+    const centre = interpolateGrid(heights, surface.alphas, surface.betas, 0, 0);
+    this.centerMarker.place(0, (Number.isFinite(centre) ? centre : 1) * BOX_HEIGHT, 0, this.options.showMarker !== false);
   }
 }
 

@@ -5,7 +5,7 @@ import { initParams } from '../../src/model/init';
 import type { MlpSpec } from '../../src/model/spec';
 import { evaluatePaths } from '../../src/landscape/pathEval';
 import { initialCurve, straightLine } from '../../src/landscape/paths';
-import { MODE_CONNECTIVITY_PRESET, presetCurveOptions, presetData, presetMinima } from '../../src/train/curveBench';
+import { MODE_CONNECTIVITY_PRESET, presetCurveOptions, presetData, presetMinima } from '../../src/train/modeConnectivityPreset';
 import { garipovFactor, trainCurve, trainCurveCpu, type CurveTrainOptions } from '../../src/train/curveTraining';
 import { curveTs } from '../../src/train/curveTraining.types';
 import { CURVE_GRADIENT_SHADER_SOURCE, CURVE_PARAMS_FIELDS, CURVE_POINTS_SHADER_SOURCE } from '../../src/gpu/curveStep.gpu';

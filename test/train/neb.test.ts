@@ -5,7 +5,7 @@ import { initParams } from '../../src/model/init';
 import type { MlpSpec } from '../../src/model/spec';
 import { evaluatePaths } from '../../src/landscape/pathEval';
 import { straightLine } from '../../src/landscape/paths';
-import { MODE_CONNECTIVITY_PRESET, presetData, presetMinima } from '../../src/train/curveBench';
+import { MODE_CONNECTIVITY_PRESET, presetData, presetMinima } from '../../src/train/modeConnectivityPreset';
 import { nebDescent, nebTrain, nebTrainCpu, type NebOptions } from '../../src/train/neb';
 import { nodeGpu, withErrorScopes } from '../gpu/nodeGpu';
 

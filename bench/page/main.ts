@@ -3,13 +3,14 @@
  * "wide" workloads, and the CPU twin. Starts on `bench.html?run=1` or on `window.runBench()`;
  * the report goes to `window.benchResults` and a table on the page; progress goes to the console.
  */
-import { acquireGpu } from '../../gpu/device';
-import { lossGridCpu } from '../../gpu/lossGrid.cpu';
-import { kernelMacsPerSample, LossGridKernel, naiveMacsPerSample } from '../../gpu/lossGrid.gpu';
+import { acquireGpu } from '../../src/gpu/device';
+import { errorMessage } from '../../src/model/errors';
+import { lossGridCpu } from '../../src/gpu/lossGrid.cpu';
+import { kernelMacsPerSample, LossGridKernel, naiveMacsPerSample } from '../../src/gpu/lossGrid.gpu';
 import { measureFmaPeak } from './fmaPeak';
 import { renderReport } from './render';
 import { benchTraining } from './training';
-import { benchCurve } from '../../train/curveBench';
+import { benchCurve } from './curveBench';
 import type { BenchReport, CpuTwinResult, GridWorkloadResult, TargetCheck } from './types';
 import { defaultWorkload, gridRequest, wideWorkload, type Workload } from './workloads';
 
@@ -212,7 +213,7 @@ async function runAndShow(): Promise<BenchReport> {
     log(`done in ${report.totalSeconds.toFixed(1)} s`);
     return report;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     window.benchError = message;
     console.error(`[bench] failed: ${message}`);
     if (statusEl) statusEl.textContent = `failed: ${message}`;

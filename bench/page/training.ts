@@ -4,14 +4,14 @@
  * in (parameter vectors × samples) gradient evaluations per second; and the time of the default
  * "are all minima global?" width sweep.
  */
-import { floorLoss, makeTheoremData } from '../../data/theoremData';
-import { makeDataset } from '../../data/generators';
-import type { MlpSpec } from '../../model/spec';
-import { trainMultiSeed } from '../../train/multiSeed';
-import type { MultiSeedOptions } from '../../train/multiSeed.types';
-import { trainMultiSeedCpu } from '../../train/multiSeedCpu';
-import { defaultSweepRequest, widthsOf } from '../../train/trainingLimits';
-import { runWidthSweep } from '../../train/widthSweep';
+import { floorLoss, makeTheoremData } from '../../src/data/theoremData';
+import { makeDataset } from '../../src/data/generators';
+import type { MlpSpec } from '../../src/model/spec';
+import { trainMultiSeed } from '../../src/train/multiSeed';
+import type { MultiSeedOptions } from '../../src/train/multiSeed.types';
+import { trainMultiSeedCpu } from '../../src/train/multiSeedCpu';
+import { defaultSweepRequest, widthsOf } from '../../src/train/trainingLimits';
+import { runWidthSweep } from '../../src/train/widthSweep';
 import type { TrainingBenchResult } from './types';
 
 const K = 64;

@@ -1,11 +1,11 @@
 /** The benchmark's grid workloads, built from seeds so every run measures the same arrays. */
-import { makeDataset } from '../../data/generators';
-import type { GridRequest, GridSamples } from '../../gpu/lossGrid.types';
-import { squareGrid } from '../../gpu/lossGrid.types';
-import { randomDirection } from '../../landscape/directions';
-import { initParams } from '../../model/init';
-import { Rng } from '../../model/rng';
-import type { MlpSpec } from '../../model/spec';
+import { makeDataset } from '../../src/data/generators';
+import type { GridRequest, GridSamples } from '../../src/gpu/lossGrid.types';
+import { squareGrid } from '../../src/gpu/lossGrid.types';
+import { randomDirection } from '../../src/landscape/directions';
+import { initParams } from '../../src/model/init';
+import { Rng } from '../../src/model/rng';
+import type { MlpSpec } from '../../src/model/spec';
 
 export interface Workload {
   readonly name: string;

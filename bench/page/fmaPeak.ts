@@ -2,7 +2,7 @@
  * The adapter's FMA peak (shaders/fmaPeak.wgsl), timed with onSubmittedWorkDone over repeated
  * dispatches: for each chain count tried, calibrate the size, run several trials, keep the best.
  */
-import fmaPeakWgsl from '../../../shaders/fmaPeak.wgsl?raw';
+import fmaPeakWgsl from '../../shaders/fmaPeak.wgsl?raw';
 import type { FmaPeakResult } from './types';
 
 const WORKGROUP_SIZE = 64;
