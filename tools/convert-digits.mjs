@@ -2,7 +2,7 @@
 // Converts scikit-learn's copy of the 8×8 handwritten digits (the test set of the UCI "Optical
 // Recognition of Handwritten Digits" data) into the compact binary file the app loads,
 // public/data/digits-8x8.bin. Run once; the output is committed with its licence note
-// (public/data/digits-8x8.LICENSE.txt, written by hand, see README "Digits data").
+// (public/data/digits-8x8.LICENSE.txt, written by hand, see docs/file-formats.md, "Digits data").
 //
 // Getting the input (Debian, no Python needed):
 //   mkdir /tmp/skl && cd /tmp/skl
