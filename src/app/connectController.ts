@@ -5,24 +5,19 @@
  * computes the grid of the plane through A, θ_b and B, and draws the 1-D chart and the paths on
  * the surface. The curve view lives in the session only (its minima are not in the URL).
  */
-import { AbortError, type GridRequest } from '../gpu/lossGrid.types';
-import { VectorLossKernel } from '../gpu/vectorLoss.gpu';
-import { curvePlane, pathInPlane, planeGridRequest, type CurvePlane } from '../landscape/curvePlane';
-import { evaluatePaths, evaluatePathsCpu, type PathEvaluation } from '../landscape/pathEval';
-import { evenTs, pointsOnPath, straightLine, type Path } from '../landscape/paths';
-import { gridCoordinates, valueStats, type Surface } from '../landscape/surface';
+import { connectMinima } from '../engine/connect';
+import { clampConnectRequest, type ConnectRequest, type EndpointRef } from '../engine/connectRequest';
+import type { Engine } from '../engine/pipeline';
+import { AbortError } from '../gpu/lossGrid.types';
+import type { CurvePlane } from '../landscape/curvePlane';
+import type { Surface } from '../landscape/surface';
 import { paramLayout, type MlpSpec } from '../model/spec';
-import type { Samples } from '../model/samples';
 import type { AppState } from '../state/appState';
-import { trainCurve, trainCurveCpu } from '../train/curveTraining';
-import { nebTrain, nebTrainCpu } from '../train/neb';
 import type { StatusBar } from '../ui/statusBar';
 import { formatLoss } from '../view/formatLoss';
 import { PathChart } from '../view/pathChart';
 import { PathOverlay, type PathOverlayData } from '../view/pathOverlay';
 import type { SurfaceView } from '../view/surfaceView';
-import { clampConnectRequest, curveGridFrame, type ConnectRequest, type EndpointRef } from './connectRequest';
-import type { Engine } from './engine';
 import type { TrainingController } from './trainingController';
 
 export interface ConnectApiResult {
@@ -107,125 +102,29 @@ export class ConnectController {
     view.overlays.add(this.overlay.group);
   }
 
-  /** Clamp the options, find A and B, train the curve, evaluate both paths, compute the plane's grid. */
+  /** Clamp the options, find A and B, then the engine's flow: train the curve, evaluate both paths, the plane's grid. */
   async compute(raw: unknown, state: AppState, signal: AbortSignal): Promise<ConnectOutcome> {
     const { request, notices } = clampConnectRequest(raw);
     await this.engine.dataReady(state);
     if (signal.aborted) throw new AbortError();
-    const { key, data, spec } = this.engine.dataFor(state);
-    const samples: Samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
+    const { key, spec } = this.engine.dataFor(state);
     // Ids only grow: both endpoints newer than every network kept before the call were trained now.
     const lastIdBefore = Math.max(0, ...this.training.minima.all().map((m) => m.id));
     const [a, b, ids] = await this.endpoints(request, key, spec, signal, notices);
     const trainedEndpoints = ids.every((id) => id !== null && id > lastIdBefore);
     if (signal.aborted) throw new AbortError();
-    const progress = (label: string, fraction: number): void => this.status.progress(`connect: ${label}`, fraction);
-
-    const t0 = performance.now();
-    let device: 'webgpu' | 'cpu' = 'webgpu';
-    let trained: { path: Path; diverged: boolean; evals: PathEvaluation[] } | null = null;
-    const curveJob = (dev: GPUDevice | null): Promise<{ path: Path; diverged: boolean }> => {
-      const every = Math.max(1, Math.floor(request.steps / 40));
-      const onProgress = (step: number, loss: number): void => progress(`${request.kind} step ${step}/${request.steps} · loss ${formatLoss(loss)}`, step / request.steps);
-      if (request.kind === 'neb') {
-        const opts = { spec, samples, a, b, images: request.images, steps: request.steps, optimizer: request.optimizer, learningRate: request.learningRate, progressEvery: every, onProgress, signal };
-        return (dev ? nebTrain(opts, dev) : nebTrainCpu(opts)).then((r) => ({ path: r.path, diverged: r.diverged }));
-      }
-      const opts = {
-        spec, samples, a, b, kind: request.kind, bendCount: request.bends, steps: request.steps, tPerStep: request.tPerStep,
-        optimizer: request.optimizer, learningRate: request.learningRate, weightDecay: request.weightDecay, progressEvery: every, onProgress, signal,
-      };
-      return (dev ? trainCurve(opts, dev) : trainCurveCpu(opts)).then((r) => ({ path: r.path, diverged: r.diverged }));
-    };
-    let curveMs = 0;
-    let evalMs = 0;
-    const gpu = this.engine.gpuJob(async (dev) => {
-      const c = await curveJob(dev);
-      curveMs = performance.now() - t0;
-      const kernel = new VectorLossKernel(dev, spec, samples);
-      try {
-        const s = performance.now();
-        const evals = await evaluatePaths(kernel, [straightLine(a, b), c.path], request.points);
-        evalMs = performance.now() - s;
-        return { ...c, evals };
-      } finally {
-        kernel.dispose();
-      }
-    });
-    if (gpu) {
-      try {
-        trained = await gpu;
-      } catch (err) {
-        if (signal.aborted || err instanceof AbortError) throw err;
-        notices.push(`The GPU failed (${err instanceof Error ? err.message : String(err)}); the curve was trained by the CPU twin instead.`);
-      }
-    }
-    if (trained === null) {
-      device = 'cpu';
-      const c = await curveJob(null);
-      curveMs = performance.now() - t0;
-      const s = performance.now();
-      trained = { ...c, evals: evaluatePathsCpu(spec, samples, [straightLine(a, b), c.path], request.points) };
-      evalMs = performance.now() - s;
-    }
-    const [lineEval, curveEval] = trained.evals;
-    if (!lineEval || !curveEval) throw new Error('path evaluation returned nothing');
-    if (trained.diverged) notices.push('curve training diverged: the bends were frozen where it blew up (try a smaller lr)');
-
-    const gridSizeWanted = request.gridSize > 0 ? request.gridSize : state.plane.gridSize;
-    const base = curvePlane(trained.path, { gridSize: gridSizeWanted, margin: request.margin });
-    const extent = Math.max(Math.abs(base.alphaStart), Math.abs(base.alphaStart + base.alphaStep * (base.gridSize - 1)),
-      Math.abs(base.betaStart), Math.abs(base.betaStart + base.betaStep * (base.gridSize - 1)));
-    const frame = curveGridFrame(extent, gridSizeWanted);
-    const step = (2 * frame.span) / (frame.gridSize - 1);
-    const plane: CurvePlane = { ...base, gridSize: frame.gridSize, alphaStart: -frame.span, alphaStep: step, betaStart: -frame.span, betaStep: step };
-    const req: GridRequest = planeGridRequest(plane, spec, samples);
-    const g0 = performance.now();
-    const grid = await this.engine.gridFor(req, signal, (f) => progress(`plane grid ${frame.gridSize}²`, f));
-    const gridMs = performance.now() - g0;
-    notices.push(...grid.warnings);
-    const surface: Surface = {
-      gridSize: frame.gridSize, span: frame.span,
-      alphas: gridCoordinates(frame.gridSize, frame.span), betas: gridCoordinates(frame.gridSize, frame.span),
-      loss: grid.result.loss, ...(grid.result.accuracy ? { accuracy: grid.result.accuracy } : {}),
-      ...valueStats(grid.result.loss),
-      centerLoss: lineEval.loss[0] ?? Number.NaN,
-      device: grid.device, adapter: grid.device === 'webgpu' ? this.engine.adapterName : 'CPU reference (Web Worker)',
-      timings: { gridMs, trainMs: curveMs },
-    };
-
-    const ts = evenTs(request.points);
-    const inPlane = (path: Path): { x: number; y: number }[] => {
-      const flat = pointsOnPath(path, ts);
-      const P = a.length;
-      return pathInPlane(plane, Array.from(ts, (_, i) => flat.subarray(i * P, (i + 1) * P)));
-    };
-    const label = request.kind === 'bezier' ? 'Bezier' : request.kind === 'chain' ? `chain ${request.bends}` : `NEB ${request.images}`;
-    const off = plane.bends.slice(1).map((p) => p.offPlane);
-    const caption = `${device} · ${request.steps} steps · ${(curveMs / 1000).toFixed(1)} s` +
-      (off.length > 0 && request.kind === 'chain' ? ` · off-plane ${off.map((v) => v.toFixed(2)).join(', ')}` : '') +
-      (off.length > 0 && request.kind === 'neb' ? ` · max off-plane ${Math.max(...off).toFixed(2)}` : '');
-    this.shown = {
-      surface,
-      overlay: {
-        line: inPlane(straightLine(a, b)),
-        curve: inPlane(trained.path),
-        points: [
-          { at: plane.a, label: 'A' }, { at: plane.b, label: 'B' },
-          ...(request.kind === 'neb' ? [] : plane.bends.map((p, j) => ({ at: p, label: plane.bends.length > 1 ? `θ${j + 1}` : 'θ_b' }))),
-        ],
-      },
-      chart: { t: lineEval.t, lineLoss: lineEval.loss, curveLoss: curveEval.loss, lineBarrier: lineEval.barrier, curveBarrier: curveEval.barrier, curveLabel: `${label} barrier`, caption },
-    };
+    const r = await connectMinima(this.engine, state, request, a, b, signal, (label, fraction) => this.status.progress(`connect: ${label}`, fraction), formatLoss);
+    this.shown = { surface: r.surface, overlay: r.picture, chart: r.chart };
+    const { plane } = r;
     return {
-      surface, plane,
+      surface: r.surface,
+      plane,
       api: {
-        t: Array.from(lineEval.t), lineLoss: Array.from(lineEval.loss), curveLoss: Array.from(curveEval.loss),
-        lineBarrier: lineEval.barrier, curveBarrier: curveEval.barrier, kind: request.kind, ids,
+        t: r.t, lineLoss: r.lineLoss, curveLoss: r.curveLoss, lineBarrier: r.lineBarrier, curveBarrier: r.curveBarrier, kind: request.kind, ids,
         plane: {
-          a: { x: 0, y: 0 }, b: { x: 1, y: 0 }, bends: plane.bends.map((p) => ({ ...p })), gridSize: frame.gridSize, span: frame.span, scale: plane.scale,
+          a: { x: 0, y: 0 }, b: { x: 1, y: 0 }, bends: plane.bends.map((p) => ({ ...p })), gridSize: r.surface.gridSize, span: r.surface.span, scale: plane.scale,
         },
-        diverged: trained.diverged, trainedEndpoints, device, ms: { curve: curveMs, evaluation: evalMs, grid: gridMs }, notices,
+        diverged: r.diverged, trainedEndpoints, device: r.device, ms: r.ms, notices: [...notices, ...r.notices],
       },
     };
   }

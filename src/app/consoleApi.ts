@@ -1,14 +1,26 @@
+import type { PipelineResult } from '../engine/pipeline';
 import type { Surface } from '../landscape/surface';
+import { layerWidths, paramLayout } from '../model/spec';
+import type { ExportFormat } from '../ui/filesPanel';
+import type { SurfaceView } from '../view/surfaceView';
+import type { Display } from './display';
+import type { ExportController } from './exportController';
+import type { FileController } from './fileController';
+import type { Runner } from './runner';
+import type { Store } from './store';
+import type { SublevelController } from './sublevelController';
+import type { TrainingController } from './trainingController';
+import type { ConnectController } from './connectController';
 import type { AppState } from '../state/appState';
 import type { Segment } from '../model/spec';
 import type { GridPoint } from '../landscape/sublevelAnalysis';
 import type { SublevelResult } from './sublevelController';
 import type { MinimumApiEntry, SweepApiResult, TrainApiResult } from './trainingController';
-import type { CameraPose } from '../view/camera';
 import type { ConnectApiResult } from './connectController';
-import type { TrajectoryApiResult } from './trajectoryFlow';
+import type { CameraPose } from '../view/camera';
+import type { TrajectoryApiResult } from '../engine/trajectory';
 
-/** What `window.landscape` offers power users and tests (documented in the README). */
+/** What `window.landscape` offers power users and tests (documented in docs/console-api.md). */
 export interface LandscapeApi {
   /** Resolves when the current surface is drawn; rejects if the newest job failed. */
   ready(): Promise<void>;
@@ -97,8 +109,8 @@ export interface LandscapeApi {
   /** Cancel a running video export; false when none runs. */
   cancelExport(): boolean;
   /**
-   * Save the surface on screen as 'h5' | 'npy' | 'csv' | 'vtp' | 'glb' | 'bundle' (see README,
-   * "File formats"); `download: false` only builds it. Rejects with a message when it cannot.
+   * Save the surface on screen as 'h5' | 'npy' | 'csv' | 'vtp' | 'glb' | 'bundle' (see docs/file-formats.md);
+   * `download: false` only builds it. Rejects with a message when it cannot.
    */
   exportSurface(format: 'h5' | 'npy' | 'csv' | 'vtp' | 'glb' | 'bundle', options?: { download?: boolean }): Promise<{ fileName: string; bytes: number; type: string }>;
   /**
@@ -133,4 +145,109 @@ declare global {
   interface Window {
     landscape: LandscapeApi;
   }
+}
+
+/** The parts of the page the console API reads and drives. */
+export interface ApiParts {
+  readonly store: Store;
+  readonly runner: Runner;
+  readonly display: Display;
+  readonly view: SurfaceView;
+  readonly sublevel: SublevelController;
+  readonly training: TrainingController;
+  readonly exporter: ExportController;
+  readonly files: FileController;
+  readonly connector: ConnectController;
+  /** Merge a partial state, recompute what changed, draw. */
+  apply(partial: unknown): Promise<void>;
+}
+
+/** `window.landscape`: every call is validated like the panel's input and answers plain data. */
+export function landscapeApi(p: ApiParts): LandscapeApi {
+  const need = (): PipelineResult => {
+    const result = p.display.engineResult;
+    if (result === null) throw new Error('no surface yet: await landscape.ready() first');
+    return result;
+  };
+  const surface = (): Surface => {
+    const shown = p.display.otherPlane;
+    return shown !== null ? shown.surface : need().surface;
+  };
+  return {
+    ready: () => p.runner.settled(),
+    get state(): AppState {
+      return p.store.state;
+    },
+    set: (partial: unknown) => p.apply(partial),
+    surface,
+    exportSurface: async (format: ExportFormat, options?: { download?: boolean }) => {
+      const file = await p.files.save(format, options?.download ?? true);
+      const bytes = typeof file.data === 'string' ? new TextEncoder().encode(file.data).length : file.data.length;
+      return { fileName: file.fileName, bytes, type: file.mime };
+    },
+    importFile: async (bytes: Uint8Array | ArrayBuffer | readonly number[], name: string) => {
+      const data = bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : Uint8Array.from(bytes);
+      const error = await p.files.importBytes(data, name);
+      return error === null ? { ok: true as const } : { ok: false as const, error };
+    },
+    model: () => {
+      const r = need();
+      return {
+        spec: {
+          widths: layerWidths(r.spec),
+          inputs: r.spec.inputs,
+          hidden: [...r.spec.hidden],
+          outputs: r.spec.outputs,
+          activation: r.spec.activation,
+          loss: r.spec.loss,
+          bias: r.spec.bias,
+          residual: r.spec.residual === true,
+          segments: paramLayout(r.spec).segments.map((s) => ({ ...s, shape: [...s.shape] })),
+        },
+        theta: r.theta.slice(),
+        data: { x: r.data.x.slice(), y: r.data.y.slice(), m: r.data.m, inputs: r.data.inputs },
+      };
+    },
+    plane: () => {
+      const plane = need().plane;
+      return { center: plane.center.slice(), directionX: plane.directionX.slice(), directionY: plane.directionY.slice() };
+    },
+    notices: () => p.store.notices,
+    sublevel: (level?: number, connectivity?: 4 | 8) => {
+      need();
+      return p.sublevel.sublevel(level, connectivity);
+    },
+    mergeLevel: (a, b, connectivity?: 4 | 8) => {
+      need();
+      return p.sublevel.mergeLevel(a, b, connectivity);
+    },
+    sliceMinima: (connectivity?: 4 | 8) => {
+      need();
+      return p.sublevel.minima(connectivity);
+    },
+    train: (options?: unknown) => p.training.train(options ?? {}),
+    widthSweep: (options?: unknown) => p.training.widthSweep(options ?? {}),
+    stopTraining: () => p.training.stop(),
+    minima: () => p.training.list(),
+    useMinimum: (id: number | null) => p.training.useMinimum(id).then(() => p.runner.settled()),
+    markEndpoint: (id: number, on?: boolean) => p.training.setEndpoint(id, on ?? true),
+    sweep: () => p.sublevel.toggleSweep(),
+    redraw: () => p.sublevel.flush(),
+    camera: () => p.view.getCamera(),
+    link: () => p.exporter.link(),
+    copyLink: () => p.exporter.copyLink(),
+    exportPng: async (options) => {
+      const { blob, ...rest } = await p.exporter.png(options);
+      return { ...rest, type: blob.type };
+    },
+    exportVideo: async (options) => {
+      const { blob, ...rest } = await p.exporter.video(options);
+      return { ...rest, type: blob.type };
+    },
+    cancelExport: () => p.exporter.cancel(),
+    connect: (options?: unknown) => p.runner.connect(options ?? {}),
+    trajectory: (options?: unknown) => p.runner.trajectory(options ?? {}),
+    travelAlongCurve: (t: number) => p.connector.travelTo(t),
+    pathOverlayCount: () => p.connector.overlay.polylineCount,
+  };
 }

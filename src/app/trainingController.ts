@@ -14,7 +14,8 @@ import { clampSweepRequest, clampTrainRequest, defaultSweepRequest, defaultTrain
 import { runWidthSweep, type WidthSweepResult } from '../train/widthSweep';
 import { TrainingPanel } from '../ui/trainingPanel';
 import { describeSpec } from '../model/spec';
-import { dataKeyOf, type Engine } from './engine';
+import { dataKeyOf, type Engine } from '../engine/pipeline';
+import { errorMessage } from '../model/errors';
 
 export interface TrainApiResult {
   finalLosses: number[];
@@ -102,7 +103,7 @@ export class TrainingController {
     try {
       await this.engine.dataReady(state);
     } catch (err) {
-      this.panel.trainProgress(`training not started: ${message(err)}`, 0);
+      this.panel.trainProgress(`training not started: ${errorMessage(err)}`, 0);
       throw err;
     }
     if (signal.aborted) throw new AbortError();
@@ -113,7 +114,7 @@ export class TrainingController {
     const t0 = performance.now();
     this.panel.trainProgress(`${label}: ${request.seeds} seeds of ${describeSpec(spec)}, m = ${data.m} · starting`, 0);
     try {
-      const { result, device, warnings } = await this.engine.trainSeeds({
+      const { value: result, backend, warnings } = await this.engine.trainSeeds({
         spec, samples, seeds, steps: request.steps, optimizer: request.optimizer, learningRate: request.learningRate,
         ...(request.snapshotEvery > 0 ? { snapshotEvery: request.snapshotEvery } : {}),
         progressEvery: Math.max(1, Math.floor(request.steps / 40)),
@@ -121,6 +122,7 @@ export class TrainingController {
           `${label}: step ${step}/${request.steps} · median loss ${medianFinite(losses).toPrecision(4)}`, step / request.steps),
       }, signal);
       const ms = performance.now() - t0;
+      const device = backend.kind;
       const summary = summarizeRun(result, request.epsilonRatio);
       const { ids, dropped } = this.minima.addRun(result, { spec, samples, dataKey: key, source: 'train', label, seeds });
       const all = [...notices, ...warnings, ...(dropped > 0 ? [`the kept list is full: the ${dropped} oldest networks were dropped`] : [])];
@@ -129,7 +131,7 @@ export class TrainingController {
       this.refreshList();
       return { ...apiLosses(result, summary), seeds, ids, device, ms, notices: all };
     } catch (err) {
-      this.panel.trainProgress(err instanceof AbortError || signal.aborted ? `${label}: stopped` : `${label} failed: ${message(err)}`, 0);
+      this.panel.trainProgress(err instanceof AbortError || signal.aborted ? `${label}: stopped` : `${label} failed: ${errorMessage(err)}`, 0);
       throw err;
     }
   }
@@ -158,13 +160,13 @@ export class TrainingController {
           (i + step / request.steps) / widths.length),
       }, async (opts) => {
         const r = await this.engine.trainSeeds(opts, signal);
-        if (r.device === 'cpu') device = 'cpu';
+        if (r.backend.kind === 'cpu') device = 'cpu';
         warnings.push(...r.warnings);
-        const summary = summarizeRun(r.result, request.epsilonRatio, floor);
+        const summary = summarizeRun(r.value, request.epsilonRatio, floor);
         const width = opts.spec.hidden[0] ?? 0;
-        points.push({ width, spec: opts.spec, result: r.result, ms: 0, ...summary });
+        points.push({ width, spec: opts.spec, result: r.value, ms: 0, ...summary });
         this.panel.showSweep({ m: request.samples, points, caption, pending: widths.slice(points.length) }, []);
-        return r.result;
+        return r.value;
       });
       const all = [...notices, ...new Set(warnings)];
       this.panel.showSweep({ m: request.samples, points: result.points, caption }, all);
@@ -183,7 +185,7 @@ export class TrainingController {
         })),
       };
     } catch (err) {
-      this.panel.sweepProgress(err instanceof AbortError || signal.aborted ? 'stopped' : `failed: ${message(err)}`, 0);
+      this.panel.sweepProgress(err instanceof AbortError || signal.aborted ? 'stopped' : `failed: ${errorMessage(err)}`, 0);
       throw err;
     }
   }
@@ -239,9 +241,6 @@ function apiLosses(result: MultiSeedResult, s: RunSummary): Omit<TrainApiResult,
   };
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function field(raw: unknown, key: string): unknown {
   return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;

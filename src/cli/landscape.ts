@@ -12,24 +12,17 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDigits, setDigitsTable } from '../data/digits';
 import { needsLoading } from '../data/generators';
-import { buildData } from '../data/recipe';
+import { cpuBackend } from '../engine/cpuBackend';
+import { gpuBackend } from '../engine/gpuBackend';
+import { Engine } from '../engine/pipeline';
 import { acquireGpu, type GpuContext } from '../gpu/device';
-import { lossGridCpu } from '../gpu/lossGrid.cpu';
-import { LossGridKernel } from '../gpu/lossGrid.gpu';
-import { squareGrid } from '../gpu/lossGrid.types';
-import { planeThrough } from '../landscape/directions';
-import { gridCoordinates, valueStats, type Surface } from '../landscape/surface';
-import { initParams } from '../model/init';
-import { evaluate } from '../model/network';
-import { deriveSeed } from '../model/rng';
+import { errorMessage } from '../model/errors';
 import { describeSpec, paramLayout } from '../model/spec';
 import { decodeLink } from '../state/presets';
 import { clampState, encodeState } from '../state/urlCodec';
 import { surfaceToCsv } from '../io/csv';
 import { surfaceToH5 } from '../io/h5Surface';
 import { surfaceToNpy } from '../io/npy';
-import { trainMultiSeed } from '../train/multiSeed';
-import { trainAdamCpu } from '../train/trainCpu';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -102,7 +95,7 @@ async function nodeAdapter(): Promise<{ ctx: GpuContext | null; keep: unknown; w
     const ctx = await acquireGpu(gpu);
     return { ctx, keep: gpu, why: ctx ? '' : 'no WebGPU adapter found (for SwiftShader set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)' };
   } catch (err) {
-    return { ctx: null, keep: null, why: `WebGPU is not available in this Node (${err instanceof Error ? err.message : String(err)})` };
+    return { ctx: null, keep: null, why: `WebGPU is not available in this Node (${errorMessage(err)})` };
   }
 }
 
@@ -129,36 +122,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'data', 'digits-8x8.bin');
       setDigitsTable(parseDigits(readFileSync(file)));
     }
-    const { data, spec } = buildData(state);
-    const samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
     const gpu = parsed.cpu ? { ctx: null, keep: null, why: '--cpu' } : await nodeAdapter();
-    const device = gpu.ctx?.device ?? null;
-    if (device === null && !parsed.cpu) io.err(`note: ${gpu.why}; using the CPU reference`);
-
-    const t0 = performance.now();
-    let theta = new Float32Array(paramLayout(spec).size) as Float32Array;
-    if (state.data.kind !== 'uvx') {
-      const init = initParams(spec, deriveSeed(state.seed, 'init'));
-      const { steps, learningRate } = state.train;
-      theta = device
-        ? (await trainMultiSeed({ spec, samples, thetas: [init], steps, optimizer: 'adam', learningRate }, device)).thetas
-        : trainAdamCpu(spec, init, samples, { steps, learningRate }).theta;
-    }
-    const trainMs = performance.now() - t0;
-    const plane = planeThrough(spec, theta, state.seed, {
-      filterNormalize: state.plane.filterNormalize, keepBias: state.plane.keepBiasDirections, wholeSpace: state.data.kind === 'uvx',
-    });
+    if (gpu.ctx === null && !parsed.cpu) io.err(`note: ${gpu.why}; using the CPU reference`);
+    const engine = new Engine({ gpu: gpu.ctx ? gpuBackend(gpu.ctx) : null, cpu: () => cpuBackend() });
+    const result = await engine.compute(state, new AbortController().signal, () => undefined);
+    engine.dispose();
+    for (const warning of result.warnings) io.err(`note: ${warning}`);
+    const { surface, spec, data, theta, plane } = result;
     const { gridSize, span } = state.plane;
-    const req = squareGrid({ spec, samples, ...plane }, gridSize, span);
-    const g0 = performance.now();
-    const grid = device ? await new LossGridKernel(device).run(req) : lossGridCpu(req);
-    const gridMs = performance.now() - g0;
-    const adapter = gpu.ctx?.adapterName ?? 'CPU reference';
-    const surface: Surface = {
-      gridSize, span, alphas: gridCoordinates(gridSize, span), betas: gridCoordinates(gridSize, span),
-      loss: grid.loss, ...(grid.accuracy ? { accuracy: grid.accuracy } : {}), ...valueStats(grid.loss),
-      centerLoss: evaluate(spec, theta, data).loss, device: device ? 'webgpu' : 'cpu', adapter, timings: { gridMs, trainMs },
-    };
+    const adapter = surface.adapter;
+    const trainMs = surface.timings.trainMs;
+    const gridMs = surface.timings.gridMs;
     const ext = extname(parsed.out).toLowerCase();
     const bytes = ext === '.h5'
       ? await surfaceToH5(surface, { spec, theta, directionX: plane.directionX, directionY: plane.directionY, x: data.x, y: data.y, seed: state.seed, stateHash: encodeState(state) })
@@ -179,7 +153,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     void gpu.keep;
     return 0;
   } catch (err) {
-    io.err(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`failed: ${errorMessage(err)}`);
     return 1;
   }
 }

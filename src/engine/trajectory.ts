@@ -4,17 +4,16 @@
  * that plane, and hand back the path in plane coordinates with the loss along it and along the straight
  * line from start to end. Options are clamped like every console call.
  */
-import type { Dataset } from '../data/dataset';
-import { AbortError, squareGrid } from '../gpu/lossGrid.types';
-import { gridCoordinates, valueStats, type Surface } from '../landscape/surface';
+import { AbortError } from '../gpu/lossGrid.types';
+import type { Surface } from '../landscape/surface';
 import { trajectoryPlane } from '../landscape/trajectory';
-import { evaluate } from '../model/network';
-import type { MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
 import { clampNumber } from '../train/trainingLimits';
-import type { PathOverlayData } from '../view/pathOverlay';
 import { field } from './connectRequest';
-import type { Engine } from './engine';
+import type { LandscapeModel } from './model';
+import type { PathChartData, PathPicture } from './pathPicture';
+import { squarePoints, type Engine } from './pipeline';
+import { computedSurface } from './surface';
 
 export interface TrajectoryRequest {
   /** A kept network whose stored snapshots are the path (null: train `seed` now). */
@@ -50,8 +49,8 @@ export interface TrajectoryApiResult {
 export interface TrajectoryOutcome {
   readonly surface: Surface;
   readonly plane: { center: Float32Array; directionX: Float32Array; directionY: Float32Array };
-  readonly overlay: PathOverlayData;
-  readonly chart: { t: Float32Array; lineLoss: Float32Array; curveLoss: Float32Array; lineBarrier: number; curveBarrier: number; curveLabel: string; caption: string };
+  readonly overlay: PathPicture;
+  readonly chart: PathChartData;
   readonly api: TrajectoryApiResult;
 }
 
@@ -81,9 +80,14 @@ export function trajectoryFlowOptions(r: TrajectoryRequest): Record<string, numb
   return { seed: r.seed, steps: r.steps, lr: r.learningRate, snapshots: r.snapshots, gridSize: r.gridSize, margin: r.margin };
 }
 
-/** Mean loss at each of `thetas`. */
-function losses(spec: MlpSpec, data: Dataset, thetas: readonly Float32Array[]): Float32Array {
-  return Float32Array.from(thetas, (theta) => evaluate(spec, theta, data).loss);
+/** Mean loss at each of `thetas`, on the engine's backends (never on the page's main thread). */
+async function losses(engine: Engine, model: LandscapeModel, thetas: readonly Float32Array[], signal: AbortSignal, notices: string[]): Promise<Float32Array> {
+  const P = model.layout.size;
+  const packed = new Float32Array(thetas.length * P);
+  thetas.forEach((theta, k) => packed.set(theta, k * P));
+  const ran = await engine.lossAt(model, packed, thetas.length, signal);
+  notices.push(...ran.warnings);
+  return ran.value.losses;
 }
 
 /** A kept network's stored run, as the minima list has it. */
@@ -101,7 +105,7 @@ export async function computeTrajectory(
   const { request, notices } = clampTrajectoryRequest(raw, state);
   await engine.dataReady(state);
   if (signal.aborted) throw new AbortError();
-  const { data, spec } = engine.dataFor(state);
+  const { data, spec, model } = engine.dataFor(state);
   const samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
   const t0 = performance.now();
   let snaps: { step: number; theta: Float32Array }[];
@@ -123,10 +127,10 @@ export async function computeTrajectory(
       onProgress: (step) => progress(`training seed ${request.seed}: step ${step}/${request.steps}`, step / request.steps),
     }, signal);
     notices.push(...run.warnings);
-    trainDevice = run.device;
-    if ((run.result.diverged[0] ?? 0) !== 0) throw new Error('training diverged, so the run has no trajectory plane; try a smaller learning rate');
-    const P = run.result.paramCount;
-    snaps = (run.result.snapshots ?? []).map((s) => ({ step: s.step, theta: s.thetas.slice(0, P) }));
+    trainDevice = run.backend.kind;
+    if ((run.value.diverged[0] ?? 0) !== 0) throw new Error('training diverged, so the run has no trajectory plane; try a smaller learning rate');
+    const P = run.value.paramCount;
+    snaps = (run.value.snapshots ?? []).map((s) => ({ step: s.step, theta: s.thetas.slice(0, P) }));
     label = `seed ${request.seed}`;
   }
   const trainMs = performance.now() - t0;
@@ -138,28 +142,19 @@ export async function computeTrajectory(
   const span = extent * (1 + request.margin);
   const gridSize = request.gridSize >= 2 ? request.gridSize : state.plane.gridSize;
   const g0 = performance.now();
-  const grid = await engine.gridFor(squareGrid({ spec, samples, center: plane.center, directionX: plane.directionX, directionY: plane.directionY }, gridSize, span), signal,
-    (f) => progress(`trajectory plane grid ${gridSize}²`, f));
+  const grid = await engine.grid(model, squarePoints(plane, gridSize, span), signal, (f) => progress(`trajectory plane grid ${gridSize}²`, f));
   const gridMs = performance.now() - g0;
   notices.push(...grid.warnings);
 
-  const pathLoss = losses(spec, data, thetas);
+  const pathLoss = await losses(engine, model, thetas, signal, notices);
   const start = thetas[0] ?? plane.center;
   const fractions = Float32Array.from(snaps, (s) => s.step / Math.max(1, totalSteps));
   const line = Array.from(fractions, (t) => Float32Array.from(start, (v, i) => v + t * ((plane.center[i] ?? 0) - v)));
-  const lineLoss = losses(spec, data, line);
+  const lineLoss = await losses(engine, model, line, signal, notices);
   const barrier = (values: Float32Array): number => Math.max(...values) - Math.max(values[0] ?? 0, values[values.length - 1] ?? 0);
   const endLoss = pathLoss[pathLoss.length - 1] ?? Number.NaN;
 
-  const surface: Surface = {
-    gridSize, span,
-    alphas: gridCoordinates(gridSize, span), betas: gridCoordinates(gridSize, span),
-    loss: grid.result.loss, ...(grid.result.accuracy ? { accuracy: grid.result.accuracy } : {}),
-    ...valueStats(grid.result.loss),
-    centerLoss: endLoss,
-    device: grid.device, adapter: grid.device === 'webgpu' ? engine.adapterName : 'CPU reference (Web Worker)',
-    timings: { gridMs, trainMs },
-  };
+  const surface: Surface = computedSurface({ gridSize, span, result: grid.value, centerLoss: endLoss, backend: grid.backend, gridMs, trainMs });
   const first = plane.coords[0] ?? { x: 0, y: 0 };
   const explained: [number, number] = [plane.explained[0], plane.explained[1]];
   return {
@@ -176,7 +171,7 @@ export async function computeTrajectory(
     },
     api: {
       steps: snaps.map((s) => s.step), coords: plane.coords.map((p) => ({ x: p.x, y: p.y })), loss: Array.from(pathLoss), lineLoss: Array.from(lineLoss),
-      explained, gridSize, span, device: trainDevice === 'webgpu' && grid.device === 'webgpu' ? 'webgpu' : 'cpu', ms: { train: trainMs, grid: gridMs }, notices,
+      explained, gridSize, span, device: trainDevice === 'webgpu' && grid.backend.kind === 'webgpu' ? 'webgpu' : 'cpu', ms: { train: trainMs, grid: gridMs }, notices,
     },
   };
 }

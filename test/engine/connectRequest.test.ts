@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampConnectRequest, curveGridFrame, DEFAULT_CONNECT } from '../../src/app/connectRequest';
+import { clampConnectRequest, curveGridFrame, DEFAULT_CONNECT } from '../../src/engine/connectRequest';
 import { gridCoordinates } from '../../src/landscape/surface';
 
 describe('clampConnectRequest', () => {

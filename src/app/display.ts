@@ -1,0 +1,129 @@
+/**
+ * What the view shows: the engine's surface for the state, or a plane shown in its place (an imported
+ * file, a bundle's surface, the plane of a path view) until an engine field changes. Draws either on
+ * the 3-D view, the sublevel column and the path card, and answers what the exports and the hover
+ * read-out need.
+ */
+import type { ModelBundle } from '../io/bundle';
+import type { SurfaceRecipe } from '../io/gridData';
+import type { PipelineResult } from '../engine/pipeline';
+import type { Surface } from '../landscape/surface';
+import type { AppState } from '../state/appState';
+import { encodeState } from '../state/urlCodec';
+import type { Panel } from '../ui/panel';
+import type { SurfaceView } from '../view/surfaceView';
+import type { ConnectController } from './connectController';
+import { hoverLine, type SublevelController } from './sublevelController';
+
+/** A surface on screen that is not the state's own (a file, a bundle, a path view's plane). */
+export interface ShownPlane {
+  readonly surface: Surface;
+  readonly recipe: SurfaceRecipe | null;
+  readonly bundle: ModelBundle | null;
+}
+
+export class Display {
+  private result: PipelineResult | null = null;
+  private shown: ShownPlane | null = null;
+
+  constructor(
+    private readonly view: SurfaceView,
+    private readonly sublevel: SublevelController,
+    private readonly connector: ConnectController,
+    private readonly panel: Panel,
+    private readonly hoverEl: HTMLElement | null,
+  ) {}
+
+  /** The engine's last result (null before the first surface). */
+  get engineResult(): PipelineResult | null {
+    return this.result;
+  }
+
+  /** Whether a plane other than the state's own is on screen. */
+  get showingOther(): boolean {
+    return this.shown !== null;
+  }
+
+  get otherPlane(): ShownPlane | null {
+    return this.shown;
+  }
+
+  /** The surface on screen. */
+  surface(): Surface | null {
+    return this.shown?.surface ?? this.result?.surface ?? null;
+  }
+
+  /** Draw the engine's surface for a state. */
+  showResult(result: PipelineResult, state: AppState): void {
+    this.result = result;
+    this.shown = null;
+    this.draw(result.surface, state);
+  }
+
+  /** Draw another plane in place of the state's own. */
+  showOther(shown: ShownPlane, state: AppState): void {
+    this.shown = shown;
+    this.draw(shown.surface, state);
+  }
+
+  /** The other plane is no longer wanted (a job for the state's own surface started). */
+  dropOther(): void {
+    this.shown = null;
+  }
+
+  /** Redraw what is on screen with the state's view options. */
+  redraw(state: AppState): void {
+    const surface = this.surface();
+    if (surface !== null) this.draw(surface, state);
+  }
+
+  /** The surface on screen with how to recompute it and the model behind it (for file exports). */
+  current(state: AppState): ShownPlane | null {
+    if (this.shown !== null) return this.shown;
+    const r = this.result;
+    if (r === null) return null;
+    const { center, directionX, directionY } = r.plane;
+    return {
+      surface: r.surface,
+      recipe: { spec: r.spec, theta: center, directionX, directionY, x: r.data.x, y: r.data.y, seed: state.seed, stateHash: encodeState(state) },
+      bundle: { spec: r.spec, theta: center, m: r.data.m, x: r.data.x, y: r.data.y, directionX, directionY },
+    };
+  }
+
+  /** Keep the water-level controls in step with the level drawn. */
+  syncWaterControls(): void {
+    const level = this.sublevel.currentLevel();
+    if (Number.isFinite(level)) this.panel.syncWater(this.sublevel.positionOf(level), level);
+  }
+
+  /** Hover over the 3-D view marks the grid point in both views and fills the read-out. */
+  installHover(viewEl: HTMLElement): void {
+    viewEl.addEventListener('pointermove', (e) => {
+      if (e.target !== this.view.canvas) return;
+      const pick = this.view.pickAt(e.clientX, e.clientY);
+      this.sublevel.hover(pick === null ? null : pick.iy * (this.surface()?.gridSize ?? 0) + pick.ix, 'surface');
+    });
+    viewEl.addEventListener('pointerleave', () => this.sublevel.hover(null, 'surface'));
+  }
+
+  /** The read-out line of a hovered cell (hidden for none). */
+  showHover(cell: number | null): void {
+    const hoverEl = this.hoverEl;
+    const surface = this.surface();
+    if (!hoverEl) return;
+    if (cell === null || surface === null) {
+      hoverEl.hidden = true;
+      return;
+    }
+    hoverEl.hidden = false;
+    hoverEl.textContent = hoverLine(surface, cell, this.sublevel.componentOf(cell));
+  }
+
+  private draw(surface: Surface, state: AppState): void {
+    this.view.setSurface(surface, { ...state.view, showMarker: true });
+    this.sublevel.setSurface(surface, state);
+    this.connector.onSurface(surface);
+    this.syncWaterControls();
+    this.view.render();
+  }
+}
