@@ -17,7 +17,6 @@ import type { MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
 import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types';
 import { withFallback, type Backend, type CurveJob, type CurveResult, type FallbackWording, type MultiSeedJob } from './backend';
-import type { GpuBackend } from './gpuBackend';
 import { mlpModel } from './mlpModel';
 import type { LandscapeModel, PlanePoints, ThetaOrigin } from './model';
 import { computedSurface } from './surface';
@@ -81,13 +80,14 @@ interface TrainStage {
 }
 
 export interface EngineBackends {
-  readonly gpu: GpuBackend | null;
+  /** The GPU backend (kind 'webgpu'), or null without WebGPU. */
+  readonly gpu: Backend | null;
   /** Makes a CPU backend: one for surfaces, one for training, so cancelling one never cancels the other. */
   readonly cpu: () => Backend;
 }
 
 export class Engine {
-  readonly gpu: GpuBackend | null;
+  readonly gpu: Backend | null;
   private readonly cpu: Backend;
   private readonly trainCpu: Backend;
   private center: CenterOverride | null = null;
