@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../src/model/errors';
 import { collectConsole, launchChromium, REPO_ROOT, startPreview } from '../test/browser/harness';
 
 const OUT_FILE = join(REPO_ROOT, 'docs', 'screenshot.png');
@@ -67,6 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(errorMessage(err));
   process.exit(1);
 });

@@ -6,6 +6,7 @@
 import { canvasToPng, checkPngOptions, pngSize } from '../io/png';
 import { saveBlob } from '../io/download';
 import { checkVideoOptions, encodeWebm, frameParameter, type FrameSource, type VideoPlan, type VideoResult } from '../io/video';
+import { errorMessage } from '../model/errors';
 import type { AppState } from '../state/appState';
 import { encodeState } from '../state/urlCodec';
 import { copyLink, type CopyOutcome } from '../ui/copyLink';
@@ -118,7 +119,7 @@ export class ExportController {
     } catch (err) {
       const cancelled = err instanceof DOMException && err.name === 'AbortError';
       this.host.progress(cancelled ? 'cancelled' : 'failed', false);
-      this.host.notify([cancelled ? 'video export cancelled' : `video export failed: ${err instanceof Error ? err.message : String(err)}`], cancelled ? 'info' : 'error');
+      this.host.notify([cancelled ? 'video export cancelled' : `video export failed: ${errorMessage(err)}`], cancelled ? 'info' : 'error');
       throw err;
     } finally {
       source.finish();

@@ -12,7 +12,7 @@ import { surfaceToH5 } from '../io/h5Surface';
 import { importFile, type ImportedFile } from '../io/importFile';
 import { surfaceToNpy } from '../io/npy';
 import { MAX_FILE_BYTES, describeBytes } from '../io/result';
-import { errorMessage as messageOf } from '../model/errors';
+import { errorMessage } from '../model/errors';
 import { surfaceToVtp } from '../io/vtp';
 import { gridRows, type Surface } from '../landscape/surface';
 import type { AppState } from '../state/appState';
@@ -60,7 +60,7 @@ export class FileController {
       await this.host.show(parsed.value);
       return null;
     } catch (err) {
-      const message = messageOf(err);
+      const message = errorMessage(err);
       this.host.notify([`Could not show ${name}: ${message}. The view is unchanged.`], 'error');
       return message;
     }
@@ -97,7 +97,7 @@ export class FileController {
       if (download) saveData(file.data, file.fileName, file.mime);
       return file;
     } catch (err) {
-      this.host.notify([`Export ${format} failed: ${messageOf(err)}`], 'error');
+      this.host.notify([`Export ${format} failed: ${errorMessage(err)}`], 'error');
       throw err;
     }
   }
@@ -132,7 +132,7 @@ export class FileController {
     try {
       bytes = new Uint8Array(await file.arrayBuffer());
     } catch (err) {
-      this.host.notify([`Could not read ${file.name}: ${messageOf(err)}`], 'error');
+      this.host.notify([`Could not read ${file.name}: ${errorMessage(err)}`], 'error');
       return;
     }
     await this.importBytes(bytes, file.name);

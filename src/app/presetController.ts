@@ -2,6 +2,7 @@
  * Presets in the page: the gallery, the note beside the view, `#preset=<id>` typed into the address bar,
  * and the thumbnail cache (a preset's surface is copied into its card the first time it is drawn).
  */
+import { errorMessage } from '../model/errors';
 import { encodeState } from '../state/urlCodec';
 import type { AppState } from '../state/appState';
 import { PRESETS, decodeLink, presetState, type Preset } from '../state/presets';
@@ -143,7 +144,7 @@ export class PresetController {
         curveBarrier: String(r.curveBarrier),
       });
     } catch (err) {
-      this.info.setFlow('failed', `The flow stopped: ${err instanceof Error ? err.message : String(err)}`);
+      this.info.setFlow('failed', `The flow stopped: ${errorMessage(err)}`);
     }
   }
 

@@ -16,6 +16,7 @@ import { TrainingPanel } from '../ui/trainingPanel';
 import { describeSpec } from '../model/spec';
 import { dataKeyOf, type Engine } from '../engine/pipeline';
 import { errorMessage } from '../model/errors';
+import { field } from '../engine/connectRequest';
 
 export interface TrainApiResult {
   finalLosses: number[];
@@ -242,6 +243,3 @@ function apiLosses(result: MultiSeedResult, s: RunSummary): Omit<TrainApiResult,
 }
 
 
-function field(raw: unknown, key: string): unknown {
-  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
-}
