@@ -14,9 +14,10 @@
  * m × outputs for mse, the class index per sample for cross_entropy, 0/1 for bce. "residual"
  * (skip connections around equal-width hidden layers, see MlpSpec) may be missing: false.
  */
+import { errorMessage } from '../model/errors';
 import type { MlpSpec } from '../model/spec';
 import { parameterShapes, parseSpec } from './specJson';
-import { checkFileSize, fail, messageOf, ok, type ParseResult } from './result';
+import { checkFileSize, fail, jsonText, ok, type ParseResult } from './result';
 
 export const BUNDLE_FORMAT = 'loss-landscape-explorer/model-bundle';
 /** Most samples and parameters a bundle may carry. */
@@ -77,12 +78,12 @@ export function parseBundle(bytes: Uint8Array): ParseResult<ModelBundle> {
   try {
     raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
   } catch (err) {
-    return fail(`bundle: not valid JSON (${messageOf(err).slice(0, 120)}); a truncated file fails here too`);
+    return fail(`bundle: not valid JSON (${errorMessage(err).slice(0, 120)}); a truncated file fails here too`);
   }
   try {
     return readBundle(raw);
   } catch (err) {
-    return fail(`bundle: could not be read (${messageOf(err).slice(0, 120)})`);
+    return fail(`bundle: could not be read (${errorMessage(err).slice(0, 120)})`);
   }
 }
 
@@ -192,7 +193,7 @@ function numbers(value: unknown, name: string, limit: number): ParseResult<Float
 function short(v: unknown): string {
   let text: string;
   try {
-    text = JSON.stringify(v) ?? String(v);
+    text = jsonText(v) ?? String(v);
   } catch {
     text = String(v);
   }

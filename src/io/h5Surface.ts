@@ -6,10 +6,11 @@
  * This app adds a `/landscape` group with what it takes to recompute the surface.
  */
 import type { Surface } from '../landscape/surface';
+import { errorMessage } from '../model/errors';
 import type { GridData, SurfaceRecipe } from './gridData';
 import { loadH5, scratchPath, type H5Api } from './h5module';
 import { parseSpec } from './specJson';
-import { MAX_GRID_CELLS, MAX_GRID_SIDE, checkFileSize, checkGridShape, fail, messageOf, ok, type ParseResult } from './result';
+import { MAX_GRID_CELLS, MAX_GRID_SIDE, checkFileSize, checkGridShape, fail, ok, type ParseResult } from './result';
 
 export const H5_RECIPE_GROUP = 'landscape';
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -67,13 +68,13 @@ export async function parseH5Surface(bytes: Uint8Array): Promise<ParseResult<Gri
   try {
     api = await loadH5();
   } catch (err) {
-    return fail(`h5: the HDF5 reader failed to load (${messageOf(err)})`);
+    return fail(`h5: the HDF5 reader failed to load (${errorMessage(err)})`);
   }
   const path = scratchPath();
   try {
     api.fs.writeFile(path, bytes);
   } catch (err) {
-    return fail(`h5: could not hold the file in memory (${messageOf(err)})`);
+    return fail(`h5: could not hold the file in memory (${errorMessage(err)})`);
   }
   let file: InstanceType<H5Api['File']> | null = null;
   try {
@@ -81,7 +82,7 @@ export async function parseH5Surface(bytes: Uint8Array): Promise<ParseResult<Gri
     if (!(file.file_id >= 0n)) return fail('h5: the HDF5 library could not open the file (truncated or corrupt)');
     return readSurface(api.h5, file);
   } catch (err) {
-    return fail(`h5: the file is truncated or corrupt (${messageOf(err)})`);
+    return fail(`h5: the file is truncated or corrupt (${errorMessage(err)})`);
   } finally {
     try {
       if (file !== null && file.file_id >= 0n) file.close();
@@ -222,12 +223,12 @@ function readRecipe(h5: H5Api, file: H5File): SurfaceRecipe | null {
   const group = file.get(H5_RECIPE_GROUP);
   if (!(group instanceof h5.Group)) return null;
   const attrs = group.attrs;
-  const specText = 'spec' in attrs ? attrs['spec']?.value : undefined;
+  const specText = 'spec' in attrs ? attrs['spec'].value : undefined;
   if (typeof specText !== 'string') return null;
   const spec = parseSpec(safeJson(specText));
   if (!spec.ok) return null;
-  const seedValue = 'seed' in attrs ? attrs['seed']?.value : undefined;
-  const hashValue = 'state_hash' in attrs ? attrs['state_hash']?.value : undefined;
+  const seedValue = 'seed' in attrs ? attrs['seed'].value : undefined;
+  const hashValue = 'state_hash' in attrs ? attrs['state_hash'].value : undefined;
   const vector = (name: string): Float32Array | null => {
     const r = readNumeric(h5, group, name, 1, 1 << 28);
     return r !== null && r.ok ? Float32Array.from(r.value.values) : null;

@@ -1,10 +1,11 @@
 /** Which importer reads a dropped or picked file: by its first bytes, then by its name. */
+import { errorMessage } from '../model/errors';
 import { parseBundle, type ModelBundle } from './bundle';
 import { parseCsvSurface } from './csv';
 import type { GridData } from './gridData';
 import { parseH5Surface } from './h5Surface';
 import { parseNpySurface } from './npy';
-import { checkFileSize, fail, messageOf, ok, type ParseResult } from './result';
+import { checkFileSize, fail, ok, type ParseResult } from './result';
 
 export type ImportFormat = 'h5' | 'npy' | 'csv' | 'bundle';
 
@@ -41,6 +42,6 @@ export async function importFile(bytes: Uint8Array, name: string): Promise<Parse
     const r = format === 'h5' ? await parseH5Surface(bytes) : format === 'npy' ? parseNpySurface(bytes) : parseCsvSurface(bytes);
     return r.ok ? ok({ kind: 'surface', format, name, grid: r.value }) : r;
   } catch (err) {
-    return fail(`${name}: could not be read (${messageOf(err)})`);
+    return fail(`${name}: could not be read (${errorMessage(err)})`);
   }
 }

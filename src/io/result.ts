@@ -2,6 +2,8 @@
  * What every parser in src/io returns: a value or a message naming what is wrong. Parsers never
  * throw; the limits below are stated in their messages.
  */
+import { errorMessage } from '../model/errors';
+
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 export const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
@@ -39,7 +41,10 @@ export function checkGridShape(nx: number, ny: number, what: string): string | n
   return null;
 }
 
-/** Message of an unknown thrown value. */
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+/** JSON.stringify as it behaves at run time: undefined for undefined, a function or a symbol, which its declared type omits. */
+export function jsonText(value: unknown): string | undefined {
+  return JSON.stringify(value);
 }
+
+/** @deprecated Use errorMessage from src/model/errors.ts; kept until src/app/fileController.ts moves over. */
+export const messageOf = errorMessage;
