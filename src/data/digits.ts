@@ -7,6 +7,7 @@
  * (`digitsTable`). Node code (tests, scripts) reads the file itself and hands it over with
  * `setDigitsTable(parseDigits(bytes))`, or passes its own byte loader to `loadDigits`.
  */
+
 import { errorMessage } from '../model/errors';
 
 /** Rows in the shipped file; the URL decoder mirrors it (DIGITS_SAMPLES in src/state/urlCodec.ts). */
@@ -109,13 +110,13 @@ export function loadDigits(fetcher: DigitsFetcher = fetchDigitsFile): Promise<Di
     try {
       bytes = await fetcher();
     } catch (err) {
-      throw new Error(`could not load the digits data (${DIGITS_FILE}): ${errorMessage(err)}`);
+      throw new Error(`could not load the digits data (${DIGITS_FILE}): ${errorMessage(err)}`, { cause: err });
     }
     let parsed: DigitsTable;
     try {
       parsed = parseDigits(bytes);
     } catch (err) {
-      throw new Error(`could not load the digits data (${DIGITS_FILE}): ${errorMessage(err)}`);
+      throw new Error(`could not load the digits data (${DIGITS_FILE}): ${errorMessage(err)}`, { cause: err });
     }
     return parsed;
   })();
@@ -142,7 +143,7 @@ async function fetchDigitsFile(): Promise<ArrayBuffer> {
   try {
     res = await fetch(url);
   } catch (err) {
-    throw new Error(`network error fetching ${url} (${errorMessage(err)})`);
+    throw new Error(`network error fetching ${url} (${errorMessage(err)})`, { cause: err });
   }
   if (!res.ok) throw new Error(`the server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''} for ${url}`);
   return res.arrayBuffer();

@@ -282,7 +282,7 @@ function digits(m: number, noise: number, rng: Rng): RawData {
   });
   const out = shuffled({ inputs: t.inputs, x, classes: t.classes, labels }, rng);
   if (noise > 0) for (let k = 0; k < out.x.length; k++) out.x[k] = (out.x[k] ?? 0) + noise * noiseRng.normal();
-  return { ...out, x: distinctRows(out.x, t.inputs, noiseRng) } as RawData;
+  return { ...out, x: distinctRows(out.x, t.inputs, noiseRng) };
 }
 
 function shuffleInPlace<T>(items: T[], rng: Rng): T[] {

@@ -21,7 +21,7 @@ export function describeAdapter(adapter: GPUAdapter): { name: string; isFallback
  */
 export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext | null> {
   if (!gpu) return null;
-  let adapter: GPUAdapter | null = null;
+  let adapter: GPUAdapter | null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch {

@@ -14,10 +14,10 @@
  * m × outputs for mse, the class index per sample for cross_entropy, 0/1 for bce. "residual"
  * (skip connections around equal-width hidden layers, see MlpSpec) may be missing: false.
  */
+import { errorMessage } from '../model/errors';
 import type { MlpSpec } from '../model/spec';
 import { parameterShapes, parseSpec } from './specJson';
-import { errorMessage } from '../model/errors';
-import { checkFileSize, fail, ok, type ParseResult } from './result';
+import { checkFileSize, fail, jsonText, ok, type ParseResult } from './result';
 
 export const BUNDLE_FORMAT = 'loss-landscape-explorer/model-bundle';
 /** Most samples and parameters a bundle may carry. */
@@ -193,7 +193,7 @@ function numbers(value: unknown, name: string, limit: number): ParseResult<Float
 function short(v: unknown): string {
   let text: string;
   try {
-    text = JSON.stringify(v) ?? String(v);
+    text = jsonText(v) ?? String(v);
   } catch {
     text = String(v);
   }

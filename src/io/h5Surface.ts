@@ -6,10 +6,10 @@
  * This app adds a `/landscape` group with what it takes to recompute the surface.
  */
 import type { Surface } from '../landscape/surface';
+import { errorMessage } from '../model/errors';
 import type { GridData, SurfaceRecipe } from './gridData';
 import { loadH5, scratchPath, type H5Api } from './h5module';
 import { parseSpec } from './specJson';
-import { errorMessage } from '../model/errors';
 import { MAX_GRID_CELLS, MAX_GRID_SIDE, checkFileSize, checkGridShape, fail, ok, type ParseResult } from './result';
 
 export const H5_RECIPE_GROUP = 'landscape';
@@ -223,12 +223,12 @@ function readRecipe(h5: H5Api, file: H5File): SurfaceRecipe | null {
   const group = file.get(H5_RECIPE_GROUP);
   if (!(group instanceof h5.Group)) return null;
   const attrs = group.attrs;
-  const specText = 'spec' in attrs ? attrs['spec']?.value : undefined;
+  const specText = 'spec' in attrs ? attrs['spec'].value : undefined;
   if (typeof specText !== 'string') return null;
   const spec = parseSpec(safeJson(specText));
   if (!spec.ok) return null;
-  const seedValue = 'seed' in attrs ? attrs['seed']?.value : undefined;
-  const hashValue = 'state_hash' in attrs ? attrs['state_hash']?.value : undefined;
+  const seedValue = 'seed' in attrs ? attrs['seed'].value : undefined;
+  const hashValue = 'state_hash' in attrs ? attrs['state_hash'].value : undefined;
   const vector = (name: string): Float32Array | null => {
     const r = readNumeric(h5, group, name, 1, 1 << 28);
     return r !== null && r.ok ? Float32Array.from(r.value.values) : null;

@@ -1,10 +1,10 @@
 /** Which importer reads a dropped or picked file: by its first bytes, then by its name. */
+import { errorMessage } from '../model/errors';
 import { parseBundle, type ModelBundle } from './bundle';
 import { parseCsvSurface } from './csv';
 import type { GridData } from './gridData';
 import { parseH5Surface } from './h5Surface';
 import { parseNpySurface } from './npy';
-import { errorMessage } from '../model/errors';
 import { checkFileSize, fail, ok, type ParseResult } from './result';
 
 export type ImportFormat = 'h5' | 'npy' | 'csv' | 'bundle';

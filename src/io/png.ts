@@ -2,6 +2,8 @@
  * PNG pictures of the 3-D view: 1×, 2× or 4× the on-screen canvas size, optional transparent
  * background, colour bar and caption (drawn by ExportFrame, encoded here).
  */
+import { jsonText } from './result';
+
 export const PNG_SCALES = [1, 2, 4] as const;
 export type PngScale = (typeof PNG_SCALES)[number];
 
@@ -31,7 +33,7 @@ export function checkPngOptions(input: unknown): { options: PngOptions; ignored:
   for (const [key, value] of Object.entries(input)) {
     if (key === 'scale') {
       const scale = PNG_SCALES.find((s) => s === value || String(s) === value);
-      if (scale === undefined) ignored.push(`PNG scale ${JSON.stringify(value) ?? String(value)} is not 1, 2 or 4; kept ${options.scale}`);
+      if (scale === undefined) ignored.push(`PNG scale ${jsonText(value) ?? String(value)} is not 1, 2 or 4; kept ${options.scale}`);
       else options.scale = scale;
     } else if (key === 'transparent' || key === 'colorBar' || key === 'caption') {
       if (typeof value === 'boolean') options[key] = value;

@@ -2,6 +2,7 @@
  * What every parser in src/io returns: a value or a message naming what is wrong. Parsers never
  * throw; the limits below are stated in their messages.
  */
+
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 export const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
@@ -38,3 +39,9 @@ export function checkGridShape(nx: number, ny: number, what: string): string | n
   }
   return null;
 }
+
+/** JSON.stringify as it behaves at run time: undefined for undefined, a function or a symbol, which its declared type omits. */
+export function jsonText(value: unknown): string | undefined {
+  return JSON.stringify(value);
+}
+

@@ -1,6 +1,6 @@
 /** The network spec as JSON (the app's MlpSpec fields), checked field by field. */
 import { ACTIVATIONS, LOSSES, MAX_HIDDEN_LAYERS, type Activation, type LossKind, type MlpSpec } from '../model/spec';
-import { fail, ok, type ParseResult } from './result';
+import { fail, jsonText, ok, type ParseResult } from './result';
 
 const MAX_WIDTH = 4096;
 
@@ -8,7 +8,7 @@ export function parseSpec(raw: unknown, where = 'spec'): ParseResult<MlpSpec> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(`${where} should be an object`);
   const r = raw as Record<string, unknown>;
   const width = (v: unknown, name: string): string | null =>
-    typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_WIDTH ? null : `${where}.${name} should be an integer in 1..${MAX_WIDTH}, got ${JSON.stringify(v) ?? String(v)}`;
+    typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_WIDTH ? null : `${where}.${name} should be an integer in 1..${MAX_WIDTH}, got ${jsonText(v) ?? String(v)}`;
   const e = width(r['inputs'], 'inputs') ?? width(r['outputs'], 'outputs');
   if (e !== null) return fail(e);
   const hidden = r['hidden'];
@@ -19,17 +19,17 @@ export function parseSpec(raw: unknown, where = 'spec'): ParseResult<MlpSpec> {
   }
   const activation = r['activation'];
   if (typeof activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(activation)) {
-    return fail(`${where}.activation should be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(activation) ?? 'nothing'}`);
+    return fail(`${where}.activation should be one of ${ACTIVATIONS.join(', ')}, got ${jsonText(activation) ?? 'nothing'}`);
   }
   const loss = r['loss'];
   if (typeof loss !== 'string' || !(LOSSES as readonly string[]).includes(loss)) {
-    return fail(`${where}.loss should be one of ${LOSSES.join(', ')}, got ${JSON.stringify(loss) ?? 'nothing'}`);
+    return fail(`${where}.loss should be one of ${LOSSES.join(', ')}, got ${jsonText(loss) ?? 'nothing'}`);
   }
   const bias = r['bias'] ?? true;
   if (typeof bias !== 'boolean') return fail(`${where}.bias should be true or false`);
   // Skip connections (MlpSpec.residual); files written before it existed have none.
-  const residual = r['residual'] ?? false;
-  if (typeof residual !== 'boolean') return fail(`${where}.residual should be true or false, got ${JSON.stringify(residual) ?? String(residual)}`);
+  const residual: unknown = r['residual'] ?? false;
+  if (typeof residual !== 'boolean') return fail(`${where}.residual should be true or false, got ${jsonText(residual) ?? String(residual)}`);
   const spec: MlpSpec = {
     inputs: r['inputs'] as number,
     hidden: (hidden as number[]).slice(),

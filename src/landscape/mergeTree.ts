@@ -11,7 +11,7 @@
  * sets {v < E} of `labelSublevel` it is the infimum: a and b share a component for every E
  * strictly above it, and never at it.
  */
-import { assertGrid, type Connectivity } from './sublevel';
+import { assertConnectivity, assertGrid, type Connectivity } from './sublevel';
 import { findRoot } from './unionFind';
 
 export interface LocalMinimum {
@@ -161,9 +161,7 @@ export class MergeTree {
  */
 export function buildMergeTree(values: Float32Array, nx: number, ny: number, connectivity: Connectivity): MergeTree {
   assertGrid(values, nx, ny);
-  if (connectivity !== 4 && connectivity !== 8) {
-    throw new RangeError(`connectivity must be 4 or 8, got ${String(connectivity)}`);
-  }
+  assertConnectivity(connectivity);
   const n = nx * ny;
   const order = sortFiniteCells(values);
   const m = order.length;

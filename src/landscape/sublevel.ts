@@ -31,7 +31,8 @@ export function assertGrid(values: Float32Array, nx: number, ny: number): void {
   }
 }
 
-function assertConnectivity(connectivity: number): asserts connectivity is Connectivity {
+/** Throws a RangeError unless `connectivity` is 4 or 8 (the type alone does not hold at run time for untyped callers). */
+export function assertConnectivity(connectivity: number): asserts connectivity is Connectivity {
   if (connectivity !== 4 && connectivity !== 8) {
     throw new RangeError(`connectivity must be 4 or 8, got ${connectivity}`);
   }

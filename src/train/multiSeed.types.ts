@@ -75,7 +75,7 @@ export function prepareTraining(opts: MultiSeedOptions): {
   }
   if (opts.samples.inputs !== opts.spec.inputs) throw new Error(`samples have ${opts.samples.inputs} inputs, the network ${opts.spec.inputs}`);
   if (opts.samples.m < 1) throw new Error('training needs at least one sample');
-  const starts = opts.seeds ? opts.seeds.map((seed) => initParams(opts.spec, seed)) : (opts.thetas ?? []);
+  const starts = opts.seeds ? opts.seeds.map((seed) => initParams(opts.spec, seed)) : opts.thetas;
   if (starts.length < 1) throw new Error('training needs at least one seed or start vector');
   const thetas = new Float32Array(starts.length * P);
   starts.forEach((theta, k) => {
@@ -101,7 +101,7 @@ export function isReportStep(step: number, steps: number, every: number | undefi
 
 /** Copy of `losses` with NaN where the vector has diverged. */
 export function maskDiverged(losses: ArrayLike<number>, divergedAt: ArrayLike<number>): Float32Array {
-  const out = Float32Array.from(losses as ArrayLike<number>);
+  const out = Float32Array.from(losses);
   for (let k = 0; k < out.length; k++) if ((divergedAt[k] ?? 0) !== 0) out[k] = Number.NaN;
   return out;
 }

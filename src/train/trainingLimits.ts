@@ -80,7 +80,7 @@ export function clampNumber(
   if (raw === undefined) return fallback;
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    notices.push(`${name}: ${String(raw)} is not a number, kept ${fallback}`);
+    notices.push(`${name}: ${shown(raw)} is not a number, kept ${fallback}`);
     return fallback;
   }
   let v = integer ? Math.round(value) : value;
@@ -93,8 +93,18 @@ export function clampNumber(
 export function pickEnum<T extends string>(name: string, raw: unknown, allowed: readonly T[], fallback: T, notices: Notices): T {
   if (raw === undefined) return fallback;
   if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
-  notices.push(`${name}: "${String(raw)}" is not one of ${allowed.join(', ')}, kept ${fallback}`);
+  notices.push(`${name}: "${shown(raw)}" is not one of ${allowed.join(', ')}, kept ${fallback}`);
   return fallback;
+}
+
+/** A rejected value as the notice shows it: an object or a list as JSON, not "[object Object]". */
+function shown(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null) return String(raw);
+  try {
+    return JSON.stringify(raw);
+  } catch {
+    return Object.prototype.toString.call(raw);
+  }
 }
 
 function field(raw: unknown, key: string): unknown {

@@ -16,7 +16,7 @@ export async function copyLink(url: string, doc: Document = document): Promise<C
     }
   }
   const input = showLinkField(url, doc);
-  let copied = false;
+  let copied: boolean;
   try {
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- the fallback for pages without the clipboard API
     copied = doc.execCommand('copy');

@@ -111,7 +111,7 @@ export class Panel {
   private emitHidden(): void {
     const text = this.model.hidden.trim();
     // Hand over the text as typed; the state's validator parses, clamps and reports.
-    this.actions.onChange({ model: { hidden: text === '' ? [] : (text.split(/[\s,]+/).map(Number) as number[]) } });
+    this.actions.onChange({ model: { hidden: text === '' ? [] : (text.split(/[\s,]+/).map(Number)) } });
   }
 
   private emit(partial: PartialState): void {

@@ -248,7 +248,7 @@ export class TrainingPanel {
   }
 
   private sweepValues(): Record<string, unknown> {
-    const text = String(this.value('s.widths')).trim();
+    const text = this.value('s.widths').trim();
     return {
       samples: this.value('s.samples'), widths: text === '' || text === 'auto' ? [] : text.split(/[\s,]+/).map(Number), seeds: this.value('s.seeds'),
       steps: this.value('s.steps'), lr: this.value('s.lr'), optimizer: this.value('s.optimizer'), activation: this.value('s.activation'),

@@ -275,8 +275,8 @@ export class Heatmap {
     const data = img.data;
     const sub = this.sublevel;
     const water = sub?.water === true;
-    const levelUnit = water && sub !== null ? scale.toUnit(sub.level) : NaN;
-    const paint = water && sub?.colourComponents === true && sub.labels !== null && sub.elder !== null;
+    const levelUnit = water ? scale.toUnit(sub.level) : NaN;
+    const paint = water && sub.colourComponents && sub.labels !== null && sub.elder !== null;
     const bad = nonFiniteColor(input.colormap);
     const units = this.units;
     const unitAt = (i: number): number => units[i] ?? NaN;
@@ -301,7 +301,7 @@ export class Heatmap {
           rgb = colormap(input.colormap, Math.min(1, Math.max(0, unit)));
           if (water) {
             if (unit < levelUnit) {
-              if (paint && sub.labels !== null && sub.elder !== null) {
+              if (paint) {
                 const nearest = (fy < 0.5 ? iy : iy + 1) * n + (fx < 0.5 ? ix : ix + 1);
                 const label = nearestLabel(sub.labels, n, nearest, i00);
                 if (label >= 0) rgb = componentColor(sub.elder[label] ?? label);

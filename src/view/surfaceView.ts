@@ -467,7 +467,7 @@ export class SurfaceView {
     this.water.uLevel.value = Number.isFinite(unit) ? unit : display.level > scale.top ? NON_FINITE_UNIT : -1;
     const paint = display.water && display.colourComponents && display.labels !== null && display.elder !== null;
     this.water.uComponents.value = paint ? 1 : 0;
-    if (paint && display.labels !== null && display.elder !== null && display.labels.length === surface.gridSize * gridRows(surface)) {
+    if (paint && display.labels.length === surface.gridSize * gridRows(surface)) {
       const comp = mesh.geometry.getAttribute('aComp');
       componentVertexColors(display.labels, display.elder, surface.gridSize, comp.array as Float32Array, gridRows(surface));
       comp.needsUpdate = true;

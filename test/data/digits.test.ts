@@ -118,7 +118,7 @@ describe('parseDigits on malformed input', () => {
     const tally = { ok: 0, errors: 0 };
     const messages = new Set<string>();
     const check = (bytes: Uint8Array): void => {
-      let table: DigitsTable | null = null;
+      let table: DigitsTable;
       try {
         table = parseDigits(bytes);
       } catch (err) {
@@ -195,15 +195,15 @@ describe('loadDigits', () => {
 
   it('a failure gives a clear message and the next call tries again', async () => {
     let calls = 0;
-    const failing = async (): Promise<Uint8Array> => {
+    const failing = (): Promise<Uint8Array> => {
       calls++;
-      throw new Error('the server answered 404 Not Found for ./data/digits-8x8.bin');
+      return Promise.reject(new Error('the server answered 404 Not Found for ./data/digits-8x8.bin'));
     };
     await expect(loadDigits(failing)).rejects.toThrow(/could not load the digits data \(data\/digits-8x8\.bin\): the server answered 404/);
     expect(digitsLoaded()).toBe(false);
-    await expect(loadDigits(async () => new Uint8Array(10))).rejects.toThrow(/could not load the digits data.*shorter than the 16-byte header/);
+    await expect(loadDigits(() => Promise.resolve(new Uint8Array(10)))).rejects.toThrow(/could not load the digits data.*shorter than the 16-byte header/);
     expect(digitsLoaded()).toBe(false);
-    await loadDigits(async () => digitsBytes());
+    await loadDigits(() => Promise.resolve(digitsBytes()));
     expect(digitsLoaded()).toBe(true);
     expect(calls).toBe(1);
   });
@@ -211,9 +211,9 @@ describe('loadDigits', () => {
   it('the default loader fetches the file under the base URL', async () => {
     const real = globalThis.fetch;
     const urls: string[] = [];
-    globalThis.fetch = (async (url: string) => {
-      urls.push(String(url));
-      return new Response(new Uint8Array(digitsBytes()), { status: 200 });
+    globalThis.fetch = ((url: string) => {
+      urls.push(url);
+      return Promise.resolve(new Response(new Uint8Array(digitsBytes()), { status: 200 }));
     }) as typeof fetch;
     try {
       await ensureDataLoaded('spiral');
@@ -223,7 +223,7 @@ describe('loadDigits', () => {
       expect(urls[0]).toMatch(/data\/digits-8x8\.bin$/);
       expect(digitsTable().rows).toBe(1797);
       setDigitsTable(null);
-      globalThis.fetch = (async () => new Response('missing', { status: 404, statusText: 'Not Found' })) as typeof fetch;
+      globalThis.fetch = () => Promise.resolve(new Response('missing', { status: 404, statusText: 'Not Found' }));
       await expect(ensureDataLoaded('digits')).rejects.toThrow(/could not load the digits data .*404 Not Found/);
     } finally {
       globalThis.fetch = real;

@@ -16,7 +16,8 @@ beforeAll(async () => {
   // console.error when the module loads, so filter it before the first import of h5wasm.
   const original = console.error.bind(console);
   console.error = (...args: unknown[]): void => {
-    const text = String(args[0] ?? '');
+    const first = args[0];
+    const text = typeof first === 'string' ? first : '';
     if (/HDF5-DIAG|^\s+#\d{3}:|^\s+(major|minor):/.test(text)) return;
     original(...args);
   };

@@ -41,7 +41,9 @@ describe('h5 surface export', () => {
     expect((acc.value as Float64Array)[5]).toBeCloseTo((surface.accuracy?.[5] ?? 0) * 100, 4);
     const group = f.get('landscape');
     if (!(group instanceof h5wasm.Group)) throw new Error('no landscape group');
-    expect(JSON.parse(String(group.attrs['spec']?.value))).toMatchObject({ inputs: 2, hidden: [3], activation: 'tanh' });
+    const specText = group.attrs['spec']?.value;
+    if (typeof specText !== 'string') throw new Error('no spec attribute');
+    expect(JSON.parse(specText)).toMatchObject({ inputs: 2, hidden: [3], activation: 'tanh' });
     expect(group.keys().sort()).toEqual(['data_x', 'data_y', 'direction_x', 'direction_y', 'theta']);
     f.close();
   });

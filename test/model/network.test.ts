@@ -58,7 +58,7 @@ describe('forward on a 2-2-1 net', () => {
   ];
 
   for (const act of ACTIVATIONS) {
-    it(`${act}`, () => {
+    it(act, () => {
       const spec = mlp(2, [2], 1, act, 'mse', true);
       for (const [x0, x1] of inputs) {
         const z0 = 0.5 * x0 - 1.0 * x1 + 0.1;
@@ -405,11 +405,11 @@ describe('residual (skip) connections', () => {
     const plain = lossAndGradient(tiny, tinyTheta, data);
     expect(plain.loss).toBeCloseTo(9, 12);
     // out = −3: dL/dout = −6; W0: [0.5·−6·2, −1·−6·2]; W1: [−6·1·2, −6·1·4, −6·2, −6·4]; W2: −6·[1, −4].
-    expect(Array.from(plain.grad)).toEqual([-6, 12, -12, -24, -12, -24, -6, 24].map((v) => expect.closeTo(v, 10)));
+    expect(Array.from(plain.grad)).toEqual([-6, 12, -12, -24, -12, -24, -6, 24].map((v): unknown => expect.closeTo(v, 10)));
     const skip = lossAndGradient(res(tiny), tinyTheta, data);
     expect(skip.loss).toBeCloseTo(9, 12);
     // out = 3: dL/dout = 6; (W1 + I)ᵀ·W2ᵀ = [1.5, 0] → W0: [18, 0]; W1: [12, 24, 12, 24]; h2 = [3, 0] → W2: [18, 0].
-    expect(Array.from(skip.grad)).toEqual([18, 0, 12, 24, 12, 24, 18, 0].map((v) => expect.closeTo(v, 10)));
+    expect(Array.from(skip.grad)).toEqual([18, 0, 12, 24, 12, 24, 18, 0].map((v): unknown => expect.closeTo(v, 10)));
   });
 
   it('a tanh residual layer matches the formula h2 = h1 + tanh(W1·h1 + b1)', () => {

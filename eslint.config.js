@@ -1,0 +1,29 @@
+import eslint from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  globalIgnores(['dist/', 'public/', 'docs/', 'artifacts/', 'scratch/']),
+  eslint.configs.recommended,
+  tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Numbers in messages and labels (`${gridSize}×${gridSize}`) are the point of most templates here.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // `button.onclick = () => run()` is the callback idiom; a void call as an arrow's body is not confusing.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+    },
+  },
+  {
+    // Plain Node scripts and this file lie outside tsconfig.json, so they are linted without type information.
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
+  },
+  prettier,
+);
