@@ -76,7 +76,7 @@ function quantile(values: Float32Array, fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
 }
 
-export async function runSublevelBench(): Promise<BenchResult[]> {
+export function runSublevelBench(): BenchResult[] {
   const values = syntheticLandscape(gridSize);
   const results: BenchResult[] = [];
   const labeler = new SublevelLabeler(gridSize, gridSize);
@@ -132,5 +132,5 @@ function markdownTable(results: readonly BenchResult[]): string {
 const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
   // No top-level await, so that the module also loads where it is compiled to CommonJS.
-  void runSublevelBench().then((results) => console.log(markdownTable(results)));
+  console.log(markdownTable(runSublevelBench()));
 }

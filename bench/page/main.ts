@@ -135,14 +135,14 @@ export async function runBench(): Promise<BenchReport> {
   if (!gpu) throw new Error('no WebGPU adapter in this browser (navigator.gpu missing or requestAdapter() gave null)');
   const { device } = gpu;
   log(`adapter: ${gpu.adapterName}`);
-  let lost = false;
+  const health = { lost: false };
   void device.lost.then((info) => {
     if (info.reason === 'destroyed') return; // our own destroy() at the end
-    lost = true;
+    health.lost = true;
     console.error(`[bench] device lost: ${info.message}`);
   });
   device.addEventListener('uncapturederror', (ev) => {
-    console.error(`[bench] WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+    console.error(`[bench] WebGPU error: ${ev.error.message}`);
   });
   try {
     // The peak is measured before and after the kernel runs and the best kept, so a busy
@@ -159,7 +159,7 @@ export async function runBench(): Promise<BenchReport> {
     } finally {
       kernel.dispose();
     }
-    if (lost) throw new Error('the WebGPU device was lost during the benchmark');
+    if (health.lost) throw new Error('the WebGPU device was lost during the benchmark');
     const fmaAfter = await measureFmaPeak(device, { log, chains: [fmaBefore.chains] });
     const fma = fmaAfter.gflops > fmaBefore.gflops ? fmaAfter : fmaBefore;
     log(`fma peak after the kernel runs: ${fmaAfter.gflops.toFixed(2)} GFLOP/s; using ${fma.gflops.toFixed(2)}`);

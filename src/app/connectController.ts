@@ -8,7 +8,7 @@
 import { connectMinima } from '../engine/connect';
 import { clampConnectRequest, type ConnectRequest, type EndpointRef } from '../engine/connectRequest';
 import type { Engine } from '../engine/pipeline';
-import { AbortError } from '../gpu/lossGrid.types';
+import { AbortError, throwIfAborted } from '../gpu/lossGrid.types';
 import type { CurvePlane } from '../landscape/curvePlane';
 import type { Surface } from '../landscape/surface';
 import { paramLayout, type MlpSpec } from '../model/spec';
@@ -112,7 +112,7 @@ export class ConnectController {
     const lastIdBefore = Math.max(0, ...this.training.minima.all().map((m) => m.id));
     const [a, b, ids] = await this.endpoints(request, key, spec, signal, notices);
     const trainedEndpoints = ids.every((id) => id !== null && id > lastIdBefore);
-    if (signal.aborted) throw new AbortError();
+    throwIfAborted(signal);
     const r = await connectMinima(this.engine, state, request, a, b, signal, (label, fraction) => this.status.progress(`connect: ${label}`, fraction), formatLoss);
     this.shown = { surface: r.surface, overlay: r.picture, chart: r.chart };
     const { plane } = r;

@@ -2,6 +2,7 @@
  * Presets in the page: the gallery, the note beside the view, `#preset=<id>` typed into the address bar,
  * and the thumbnail cache (a preset's surface is copied into its card the first time it is drawn).
  */
+import { isAborted } from '../gpu/lossGrid.types';
 import { errorMessage } from '../model/errors';
 import { encodeState } from '../state/urlCodec';
 import type { AppState } from '../state/appState';
@@ -99,7 +100,7 @@ export class PresetController {
         } catch {
           continue; // a preset that cannot be previewed keeps its placeholder
         }
-        if (loss === null || controller.signal.aborted) return;
+        if (loss === null || isAborted(controller.signal)) return;
         const url = thumbnailUrl(loss, PREVIEW_GRID, state);
         if (url === null) continue;
         saveThumbnailUrl(preset.id, key, url);

@@ -4,7 +4,7 @@
  * hover read-outs in both views and the animated sweep. Never recomputes the grid.
  */
 import { SublevelAnalysis, type GridPoint } from '../landscape/sublevelAnalysis';
-import type { Connectivity } from '../landscape/sublevel';
+import { assertConnectivity, type Connectivity } from '../landscape/sublevel';
 import type { Surface } from '../landscape/surface';
 import type { AppState } from '../state/appState';
 import { formatLoss } from '../view/formatLoss';
@@ -121,14 +121,15 @@ export class SublevelController {
     const conn = connectivity ?? this.settings.connectivity;
     const e = level ?? this.level;
     if (typeof e !== 'number' || Number.isNaN(e)) throw new TypeError(`a level must be a number, got ${String(e)}`);
-    if (conn !== 4 && conn !== 8) throw new RangeError(`connectivity must be 4 or 8, got ${String(conn)}`);
+    // Console calls may pass anything: check at run time what the type promises.
+    assertConnectivity(conn);
     const r = analysis.label(e, conn);
     return { level: e, connectivity: conn, components: r.components, labels: r.labels.slice(), sizes: r.sizes.slice() };
   }
 
   mergeLevel(a: GridPoint, b: GridPoint, connectivity?: Connectivity): number {
     const conn = connectivity ?? this.settings.connectivity;
-    if (conn !== 4 && conn !== 8) throw new RangeError(`connectivity must be 4 or 8, got ${String(conn)}`);
+    assertConnectivity(conn);
     return this.need().mergeLevel(a, b, conn);
   }
 

@@ -5,18 +5,17 @@
  */
 import { floorLoss, makeTheoremData } from '../data/theoremData';
 import { outputsFor } from '../data/dataset';
-import { AbortError } from '../gpu/lossGrid.types';
+import { AbortError, isAborted } from '../gpu/lossGrid.types';
 import type { AppState } from '../state/appState';
 import { MinimaList, type KeptMinimum } from '../train/minimaList';
 import type { MultiSeedResult } from '../train/multiSeed.types';
 import { medianFinite, summarizeRun, type RunSummary } from '../train/runSummary';
-import { clampSweepRequest, clampTrainRequest, defaultSweepRequest, defaultTrainRequest, widthsOf } from '../train/trainingLimits';
+import { clampSweepRequest, clampTrainRequest, defaultSweepRequest, defaultTrainRequest, field, widthsOf } from '../train/trainingLimits';
 import { runWidthSweep, type WidthSweepResult } from '../train/widthSweep';
 import { TrainingPanel } from '../ui/trainingPanel';
 import { describeSpec } from '../model/spec';
 import { dataKeyOf, type Engine } from '../engine/pipeline';
 import { errorMessage } from '../model/errors';
-import { field } from '../engine/connectRequest';
 
 export interface TrainApiResult {
   finalLosses: number[];
@@ -132,7 +131,7 @@ export class TrainingController {
       this.refreshList();
       return { ...apiLosses(result, summary), seeds, ids, device, ms, notices: all };
     } catch (err) {
-      this.panel.trainProgress(err instanceof AbortError || signal.aborted ? `${label}: stopped` : `${label} failed: ${errorMessage(err)}`, 0);
+      this.panel.trainProgress(err instanceof AbortError || isAborted(signal) ? `${label}: stopped` : `${label} failed: ${errorMessage(err)}`, 0);
       throw err;
     }
   }
@@ -186,7 +185,7 @@ export class TrainingController {
         })),
       };
     } catch (err) {
-      this.panel.sweepProgress(err instanceof AbortError || signal.aborted ? 'stopped' : `failed: ${errorMessage(err)}`, 0);
+      this.panel.sweepProgress(err instanceof AbortError || isAborted(signal) ? 'stopped' : `failed: ${errorMessage(err)}`, 0);
       throw err;
     }
   }

@@ -41,7 +41,8 @@ export const USAGE = `usage: npm run cli -- (--preset ID | --link "#hash") --out
   --help          this text`;
 
 interface Args {
-  link: string;
+  /** The link's hash (a preset and keys), without '#'. */
+  hash: string;
   out: string;
   grid?: string;
   span?: string;
@@ -83,15 +84,18 @@ function parseArgs(argv: readonly string[]): Args | { error: string } | 'help' {
   const ext = extname(args.out).toLowerCase();
   if (!['.h5', '.npy', '.csv'].includes(ext)) return { error: `--out ${args.out}: the file must end in .h5, .npy or .csv` };
   const parts = [preset === null ? '' : `preset=${encodeURIComponent(preset)}`, link ?? ''].filter((p) => p !== '');
-  return { link: parts.join('&'), out: args.out, cpu: args.cpu ?? false, json: args.json ?? false, ...(args.grid === undefined ? {} : { grid: args.grid }), ...(args.span === undefined ? {} : { span: args.span }) };
+  return { hash: parts.join('&'), out: args.out, cpu: args.cpu ?? false, json: args.json ?? false, ...(args.grid === undefined ? {} : { grid: args.grid }), ...(args.span === undefined ? {} : { span: args.span }) };
 }
+
+/** The GPU instance must outlive every device made from it (Dawn tears down the instance under live devices). */
+const liveGpus: unknown[] = [];
 
 /** A GPU in Node, or null (with the reason) when there is none. Keeps the instance alive while used. */
 async function nodeAdapter(): Promise<{ ctx: GpuContext | null; keep: unknown; why: string }> {
   try {
     const { create, globals } = await import('webgpu');
     Object.assign(globalThis, globals);
-    const gpu = create([]) as unknown as GPU;
+    const gpu = create([]);
     const ctx = await acquireGpu(gpu);
     return { ctx, keep: gpu, why: ctx ? '' : 'no WebGPU adapter found (for SwiftShader set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)' };
   } catch (err) {
@@ -110,9 +114,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.err(`${parsed.error}\n\n${USAGE}`);
     return 2;
   }
-  const link = decodeLink(parsed.link);
+  const link = decodeLink(parsed.hash);
   if (link.ignored.length > 0) io.err(link.ignored.map((l) => `note: ${l}`).join('\n'));
-  if (parsed.link.includes('preset=') && link.preset === null) return 2;
+  if (parsed.hash.includes('preset=') && link.preset === null) return 2;
   const overrides = clampState({ plane: { ...(parsed.grid === undefined ? {} : { gridSize: parsed.grid }), ...(parsed.span === undefined ? {} : { span: parsed.span }) } }, link.state);
   if (overrides.ignored.length > 0) io.err(overrides.ignored.map((l) => `note: ${l}`).join('\n'));
   const state = overrides.state;
@@ -150,7 +154,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.out(`${adapter} · train ${summary.trainSeconds.toFixed(2)} s · grid ${summary.gridSeconds.toFixed(2)} s`);
       io.out(`wrote ${parsed.out} (${bytes.length} bytes); the same view in the app: ${summary.link}`);
     }
-    void gpu.keep;
+    liveGpus.push(gpu.keep);
     return 0;
   } catch (err) {
     io.err(`failed: ${errorMessage(err)}`);

@@ -4,7 +4,7 @@
  */
 import { MAX_CHAIN_BENDS } from '../landscape/paths';
 import { DEFAULT_PATH_POINTS } from '../landscape/pathEval';
-import { clampNumber, pickEnum } from '../train/trainingLimits';
+import { clampNumber, field, pickEnum, shown } from '../train/trainingLimits';
 
 export type ConnectKind = 'bezier' | 'chain' | 'neb';
 
@@ -42,17 +42,14 @@ export const DEFAULT_CONNECT: ConnectRequest = {
   weightDecay: 0, points: DEFAULT_PATH_POINTS, gridSize: 0, margin: 0.2, firstSeed: 1, minimaSteps: 1000, minimaLearningRate: 0.03,
 };
 
-/** `raw[key]` when raw is an object (console options), else undefined. */
-export function field(raw: unknown, key: string): unknown {
-  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
-}
+export { field };
 
 function endpoint(name: string, raw: unknown, notices: string[]): EndpointRef {
   if (raw === undefined || raw === null) return null;
   if (raw instanceof Float32Array) return raw;
   if (raw instanceof Float64Array || (Array.isArray(raw) && raw.every((v) => typeof v === 'number'))) return Float32Array.from(raw as ArrayLike<number>);
   if (typeof raw === 'number' && Number.isInteger(raw) && raw > 0) return raw;
-  notices.push(`${name}: ${String(raw)} is neither a kept network's id nor a parameter vector; used the marked endpoints instead`);
+  notices.push(`${name}: ${shown(raw)} is neither a kept network's id nor a parameter vector; used the marked endpoints instead`);
   return null;
 }
 

@@ -287,7 +287,7 @@ export class Engine {
 
   /** K seeds (or start vectors) of one network at once, on the GPU or the CPU twin (its own backend). */
   async trainSeeds(opts: MultiSeedOptions, signal: AbortSignal): Promise<Ran<MultiSeedResult>> {
-    const { onProgress, signal: _ignored, ...job } = opts;
+    const { onProgress, signal: _signal, ...job } = opts;
     return this.run(this.trainCpu, { failed: 'training', instead: 'these networks were trained' }, signal, (b) =>
       b.trainSeeds(job as MultiSeedJob, { signal, ...(onProgress ? { onStep: onProgress } : {}) }),
     );

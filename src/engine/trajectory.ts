@@ -8,8 +8,7 @@ import { AbortError } from '../gpu/lossGrid.types';
 import type { Surface } from '../landscape/surface';
 import { trajectoryPlane } from '../landscape/trajectory';
 import type { AppState } from '../state/appState';
-import { clampNumber } from '../train/trainingLimits';
-import { field } from './connectRequest';
+import { clampNumber, field, shown } from '../train/trainingLimits';
 import type { LandscapeModel } from './model';
 import type { PathChartData, PathPicture } from './pathPicture';
 import { squarePoints, type Engine } from './pipeline';
@@ -61,7 +60,7 @@ export function clampTrajectoryRequest(raw: unknown, state: AppState): { request
   let id: number | null = null;
   if (rawId !== undefined && rawId !== null) {
     if (typeof rawId === 'number' && Number.isInteger(rawId) && rawId > 0) id = rawId;
-    else n.push(`id: ${String(rawId)} is not a kept network's id; trained seed ${String(field(raw, 'seed') ?? 1)} instead`);
+    else n.push(`id: ${shown(rawId)} is not a kept network's id; trained seed ${shown(field(raw, 'seed') ?? 1)} instead`);
   }
   const request: TrajectoryRequest = {
     id,

@@ -45,6 +45,16 @@ export function squareGrid(
   return { ...base, gridSize, alphaStart: start, alphaStep: step, betaStart: start, betaStep: step };
 }
 
+/** Whether a job was cancelled; a call, so a check after an `await` is not narrowed away by the type checker. */
+export function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** Throw an AbortError when the job was cancelled (between dispatches, after an await). */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (isAborted(signal)) throw new AbortError();
+}
+
 export class AbortError extends Error {
   constructor() {
     super('cancelled by a newer request');

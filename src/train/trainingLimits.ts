@@ -98,7 +98,7 @@ export function pickEnum<T extends string>(name: string, raw: unknown, allowed: 
 }
 
 /** A rejected value as the notice shows it: an object or a list as JSON, not "[object Object]". */
-function shown(raw: unknown): string {
+export function shown(raw: unknown): string {
   if (typeof raw !== 'object' || raw === null) return String(raw);
   try {
     return JSON.stringify(raw);
@@ -107,7 +107,8 @@ function shown(raw: unknown): string {
   }
 }
 
-function field(raw: unknown, key: string): unknown {
+/** `raw[key]` when raw is an object (console options), else undefined. */
+export function field(raw: unknown, key: string): unknown {
   return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
 }
 

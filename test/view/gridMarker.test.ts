@@ -1,4 +1,4 @@
-import { LineSegments, Mesh, MeshStandardMaterial, SphereGeometry } from 'three';
+import { type BufferGeometry, LineSegments, type Material, Mesh, MeshStandardMaterial, SphereGeometry } from 'three';
 import { describe, expect, it } from 'vitest';
 import { BOX_HEIGHT } from '../../src/view/axes';
 import { GridMarker } from '../../src/view/gridMarker';
@@ -6,7 +6,8 @@ import { GridMarker } from '../../src/view/gridMarker';
 function parts(marker: GridMarker): { sphere: Mesh; stem: LineSegments } {
   const [sphere, stem] = marker.group.children;
   if (!(sphere instanceof Mesh) || !(stem instanceof LineSegments)) throw new Error('a marker is a sphere, then a stem');
-  return { sphere, stem };
+  // three's instanceof narrows to Mesh<any, …>; name the geometry and material types the marker uses.
+  return { sphere: sphere as Mesh<BufferGeometry, Material>, stem: stem as LineSegments<BufferGeometry, Material> };
 }
 
 describe('GridMarker', () => {
