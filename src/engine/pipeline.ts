@@ -7,7 +7,7 @@
 import type { Dataset } from '../data/dataset';
 import { ensureDataLoaded, needsLoading } from '../data/generators';
 import { buildData } from '../data/recipe';
-import { AbortError, type GridResult } from '../gpu/lossGrid.types';
+import { AbortError, throwIfAborted, type GridResult } from '../gpu/lossGrid.types';
 import type { VectorLossResult } from '../gpu/vectorLoss.types';
 import { planeThrough, type Plane } from '../landscape/directions';
 import type { PathEvaluation } from '../landscape/pathEval';
@@ -90,6 +90,8 @@ export class Engine {
   readonly gpu: Backend | null;
   private readonly cpu: Backend;
   private readonly trainCpu: Backend;
+  private readonly makeCpu: () => Backend;
+  private previewCpu: Backend | null = null;
   private center: CenterOverride | null = null;
   private dataCache: { key: string; data: Dataset; spec: MlpSpec; model: LandscapeModel } | null = null;
   private trainCache: TrainStage | null = null;
@@ -102,6 +104,7 @@ export class Engine {
 
   constructor(backends: EngineBackends) {
     this.gpu = backends.gpu;
+    this.makeCpu = backends.cpu;
     this.cpu = backends.cpu();
     this.trainCpu = backends.cpu();
   }
@@ -256,23 +259,23 @@ export class Engine {
   }
 
   /**
-   * A loss grid of any state apart from the page's caches, on the GPU only (gallery thumbnails): θ₀
-   * trained as `compute` would, the same plane. Null without a GPU (the CPU would hold up the page's
-   * jobs too long). Runs in the GPU queue between the page's own jobs; abort it to let them through.
+   * A loss grid of any state apart from the page's caches (gallery thumbnails): θ₀ trained as `compute`
+   * would, the same plane. On the GPU between the page's own jobs, else on a CPU backend of its own (in
+   * the page: a third worker), so a preview never cancels or delays the page's training or surface. Abort
+   * it to let the page's jobs through at once.
    */
-  async previewGrid(state: AppState, gridSize: number, signal: AbortSignal): Promise<Float32Array | null> {
-    const gpu = this.gpu;
-    if (!gpu) return null;
+  async previewGrid(state: AppState, gridSize: number, signal: AbortSignal): Promise<Float32Array> {
+    const backend = this.gpu ?? (this.previewCpu ??= this.makeCpu());
     await this.dataReady(state);
-    if (signal.aborted) throw new AbortError();
+    throwIfAborted(signal);
     const { data, spec } = buildData(state);
     const model = mlpModel(spec, data);
     let theta: Float32Array = new Float32Array(model.layout.size);
     if (state.data.kind !== 'uvx') {
       const { steps, learningRate } = state.train;
-      theta = (await gpu.trainCenter({ spec, samples: data, theta0: model.initialTheta(state.seed), steps, learningRate }, { signal })).theta;
+      theta = (await backend.trainCenter({ spec, samples: data, theta0: model.initialTheta(state.seed), steps, learningRate }, { signal })).theta;
     }
-    return (await gpu.lossGrid(model, squarePoints(planeOf(state, model, theta), gridSize, state.plane.span), { signal })).loss;
+    return (await backend.lossGrid(model, squarePoints(planeOf(state, model, theta), gridSize, state.plane.span), { signal })).loss;
   }
 
   /** The kept network in use as θ₀, or null when θ₀ is trained from the state. */
@@ -334,6 +337,7 @@ export class Engine {
     this.gpu?.dispose();
     this.cpu.dispose();
     this.trainCpu.dispose();
+    this.previewCpu?.dispose();
   }
 
   private backends(cpu: Backend): { gpu: Backend | null; cpu: Backend } {
