@@ -7,7 +7,6 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { parseH5Surface } from '../../src/io/h5Surface';
 import { collectConsole, REPO_ROOT } from './harness';
 import { useAppBrowser } from './appBrowser';
