@@ -1,7 +1,8 @@
 /** CPU twin of trainCurve (curveTraining.ts): the same t draws, batches and optimiser step, float64 gradients. */
+import { curveGradientCpu, curvePointsCpu } from '../gpu/curveStep.cpu';
 import { AbortError } from '../gpu/lossGrid.types';
 import { createOptimizerStateCpu, optimizerStepCpu } from '../gpu/optimizer.cpu';
-import { pathCoefficients, pointsOnPath, type Path } from '../landscape/paths';
+import { pathCoefficients } from '../landscape/paths';
 import { BatchSampler } from './batchSampler';
 import { curveOptimizer, curveTs, DEFAULT_T_PER_STEP, scheduleFactor, startPath, type CurveTrainOptions, type CurveTrainResult } from './curveTraining.types';
 import { cpuGradientSource, type GradientSource } from './gradientSource';
@@ -20,18 +21,20 @@ export async function trainCurveWith(opts: CurveTrainOptions, source: GradientSo
   const n = path.bends.length;
   const K = opts.tPerStep ?? DEFAULT_T_PER_STEP;
   const wd = opts.weightDecay ?? 0;
+  const endpoints = new Float32Array(2 * P);
+  endpoints.set(path.a);
+  endpoints.set(path.b, P);
+  // The optimiser updates these in place; every step's points read the current bends.
   const bends = new Float32Array(n * P);
   path.bends.forEach((bend, j) => bends.set(bend, j * P));
   const state = createOptimizerStateCpu(bends, 1);
   const config = curveOptimizer(opts);
   const b = opts.batchSize;
   const sampler = b !== undefined && b < opts.samples.m ? new BatchSampler(opts.samples.m, b, opts.batchSeed ?? 0) : null;
-  // The path's bends are views of the optimiser state, so φ always reads the current bends.
-  const live: Path = { ...path, bends: path.bends.map((_, j) => bends.subarray(j * P, (j + 1) * P)) };
   const seed = opts.seed ?? 0;
   const every = opts.onProgress ? (opts.progressEvery ?? 25) : 0;
   const stepLosses = new Float32Array(opts.steps);
-  const bendGrad = new Float64Array(n * P);
+  const coeffs = new Float64Array(K * (n + 2));
   let diverged = false;
   let lastYield = performance.now();
   for (let step = 1; step <= opts.steps; step++) {
@@ -42,19 +45,10 @@ export async function trainCurveWith(opts: CurveTrainOptions, source: GradientSo
       lastYield = performance.now();
     }
     const ts = curveTs(seed, step, K);
-    const { losses, grads } = await source.compute(pointsOnPath(live, ts), K, sampler ? sampler.next() : undefined);
-    bendGrad.fill(0);
-    let mean = 0;
-    for (let i = 0; i < K; i++) {
-      mean += (losses[i] ?? Number.NaN) / K;
-      const c = pathCoefficients(live.kind, n, ts[i] ?? 0);
-      for (let j = 0; j < n; j++) {
-        const w = (c[j + 1] ?? 0) / K;
-        if (w === 0) continue;
-        for (let p = 0; p < P; p++) bendGrad[j * P + p] = (bendGrad[j * P + p] ?? 0) + w * (grads[i * P + p] ?? 0);
-      }
-    }
-    if (wd > 0) for (let q = 0; q < n * P; q++) bendGrad[q] = (bendGrad[q] ?? 0) + wd * (bends[q] ?? 0);
+    for (let i = 0; i < K; i++) coeffs.set(pathCoefficients(path.kind, n, ts[i] ?? 0), i * (n + 2));
+    // The same two halves of a step as CurveStepKernel: points, gradients, bend gradient.
+    const { losses, grads } = await source.compute(curvePointsCpu(coeffs, endpoints, bends, K), K, sampler ? sampler.next() : undefined);
+    const { bendGrads: bendGrad, meanLoss: mean } = curveGradientCpu(coeffs, grads, losses, bends, K, wd);
     stepLosses[step - 1] = mean;
     const factor = scheduleFactor(opts, step);
     optimizerStepCpu(state, bendGrad, [mean], { ...config, learningRate: config.learningRate * factor }, step);
@@ -66,7 +60,7 @@ export async function trainCurveWith(opts: CurveTrainOptions, source: GradientSo
     if (every > 0 && (step % every === 0 || step === opts.steps)) opts.onProgress?.(step, mean);
   }
   if (!diverged && !bends.every(Number.isFinite)) diverged = true;
-  return { path: { ...path, bends: live.bends.map((bend) => Float32Array.from(bend)) }, stepLosses, diverged };
+  return { path: { ...path, bends: path.bends.map((_, j) => bends.slice(j * P, (j + 1) * P)) }, stepLosses, diverged };
 }
 
 /** CPU twin of trainCurve: the same t draws, batches and optimiser step, float64 gradients. */

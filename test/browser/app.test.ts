@@ -12,16 +12,7 @@ import { collectConsole, REPO_ROOT } from './harness';
 import { useAppBrowser } from './appBrowser';
 
 const browser = useAppBrowser();
-const preview = browser;
 
-async function openApp(hash = '', init?: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  if (init) await page.addInitScript(init);
-  await page.goto(`${preview.url}index.html${hash}`);
-  await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
-  await page.evaluate(() => window.landscape.ready());
-  return page;
-}
 
 /** Count pixels unlike the background and distinct colours in the view's canvas. */
 async function canvasStats(page: Page): Promise<{ foreground: number; colours: number; total: number }> {
@@ -48,7 +39,7 @@ async function canvasStats(page: Page): Promise<{ foreground: number; colours: n
 
 describe('the app in headless Chromium', () => {
   it('draws the default surface from WebGPU, matching the CPU reference at θ₀', async () => {
-    const page = await openApp();
+    const page = await browser.open();
     const log = collectConsole(page);
     const surface = await page.evaluate(() => {
       const s = window.landscape.surface();
@@ -82,7 +73,7 @@ describe('the app in headless Chromium', () => {
   });
 
   it('a residual network (res=1) trains and draws on WebGPU, matching the CPU reference at θ₀', async () => {
-    const page = await openApp('#grid=17&steps=60&m=64&hidden=8,8,8&res=1');
+    const page = await browser.open('#grid=17&steps=60&m=64&hidden=8,8,8&res=1');
     const log = collectConsole(page);
     const result = await page.evaluate(() => {
       const s = window.landscape.surface();
@@ -115,7 +106,7 @@ describe('the app in headless Chromium', () => {
   });
 
   it('clamps bad values with a visible notice and keeps drawing overflowing points', async () => {
-    const page = await openApp('#grid=17&steps=50&m=64&hidden=8');
+    const page = await browser.open('#grid=17&steps=50&m=64&hidden=8');
     await page.evaluate(() => window.landscape.set({ plane: { gridSize: -5 }, model: { activation: 'nope' } }));
     const state = await page.evaluate(() => window.landscape.state);
     expect(state.plane.gridSize).toBe(3);
@@ -138,7 +129,7 @@ describe('the app in headless Chromium', () => {
   });
 
   it('falls back to the CPU reference in a worker without WebGPU, and says so', async () => {
-    const page = await openApp('#grid=17&steps=40&m=64&hidden=8', 'Object.defineProperty(navigator, "gpu", { value: undefined });');
+    const page = await browser.open({ hash: '#grid=17&steps=40&m=64&hidden=8', init: 'Object.defineProperty(navigator, "gpu", { value: undefined });' });
     const surface = await page.evaluate(() => {
       const s = window.landscape.surface();
       return { device: s.device, n: s.loss.length, centerLoss: s.centerLoss };
@@ -161,7 +152,7 @@ describe('the app in headless Chromium', () => {
         return original.call(this, descriptor);
       };
     })();`;
-    const page = await openApp('#grid=9&steps=20&m=32&hidden=4', breakShader);
+    const page = await browser.open({ hash: '#grid=9&steps=20&m=32&hidden=4', init: breakShader });
     const result = await page.evaluate(() => {
       const s = window.landscape.surface();
       return { device: s.device, min: s.min, max: s.max, notices: window.landscape.notices() };

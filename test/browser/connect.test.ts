@@ -11,19 +11,10 @@ import { collectConsole } from './harness';
 import { ARTIFACTS, useAppBrowser } from './appBrowser';
 
 const browser = useAppBrowser();
-const preview = browser;
 
 /** The half-size mode-connectivity preset: moons, 64 samples, 2-16-2 tanh, cross-entropy. */
 const SMALL_MOONS = '#data=moons&m=64&noise=0.1&hidden=16&act=tanh&loss=cross_entropy&grid=17&steps=60';
 
-async function openApp(hash: string, init?: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  if (init) await page.addInitScript(init);
-  await page.goto(`${preview.url}index.html${hash}`);
-  await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
-  await page.evaluate(() => window.landscape.ready());
-  return page;
-}
 
 /** Pixels of the 3-D view's canvas close to a colour. */
 async function viewPixels(page: Page, rgb: readonly [number, number, number], selector = '#view canvas'): Promise<{ matching: number; hash: number }> {
@@ -51,7 +42,7 @@ async function viewPixels(page: Page, rgb: readonly [number, number, number], se
 
 describe('mode connectivity in headless Chromium', () => {
   it('connect() trains A, B and a curve, charts both paths and shows the plane through A, θ_b, B', async () => {
-    const page = await openApp(SMALL_MOONS);
+    const page = await browser.open(SMALL_MOONS);
     const log = collectConsole(page);
     const t0 = Date.now();
     const r = await page.evaluate(() => window.landscape.connect({ kind: 'bezier', steps: 100, minimaSteps: 500, gridSize: 21 }));
@@ -141,7 +132,7 @@ describe('mode connectivity in headless Chromium', () => {
   });
 
   it('trajectory() trains a seed with snapshots and shows its PCA plane with the path on it (grid 17, 200 steps, 20 snapshots)', async () => {
-    const page = await openApp(SMALL_MOONS);
+    const page = await browser.open(SMALL_MOONS);
     const log = collectConsole(page);
     const r = await page.evaluate(() => window.landscape.trajectory({ steps: 200, snapshots: 20, gridSize: 17 }));
     console.log('trajectory', r.explained, r.loss[0], r.loss.at(-1), r.coords.length, r.ms);
@@ -187,16 +178,13 @@ describe('mode connectivity in headless Chromium', () => {
   });
 
   it('a link replays the curve plane and the trajectory; an engine change drops the flow from the link (grid 17)', async () => {
-    const page = await openApp(SMALL_MOONS);
+    const page = await browser.open(SMALL_MOONS);
     const r = await page.evaluate(() => window.landscape.connect({ kind: 'bezier', steps: 60, minimaSteps: 200 }));
     const hash = await page.evaluate(() => location.hash);
     expect(hash).toMatch(/flow=connect:[^&]*kind=bezier/);
     const original = await page.evaluate(() => Array.from(window.landscape.surface().loss));
     // A fresh page from that link trains the same minima and curve and shows the same plane.
-    const replay = await browser.context.newPage();
-    await replay.goto(`${preview.url}index.html${hash}`);
-    await replay.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
-    await replay.evaluate(() => window.landscape.ready());
+    const replay = await browser.open(hash);
     expect(await replay.evaluate(() => window.landscape.pathOverlayCount())).toBe(2);
     const replayed = await replay.evaluate(() => Array.from(window.landscape.surface().loss));
     expect(replayed.length).toBe(original.length);
@@ -216,16 +204,13 @@ describe('mode connectivity in headless Chromium', () => {
     const t = await page.evaluate(() => window.landscape.trajectory({ steps: 100, snapshots: 10, gridSize: 17 }));
     const tHash = await page.evaluate(() => location.hash);
     expect(tHash).toMatch(/flow=trajectory:[^&]*snapshots=10/);
-    const again = await browser.context.newPage();
-    await again.goto(`${preview.url}index.html${tHash}`);
-    await again.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
-    await again.evaluate(() => window.landscape.ready());
+    const again = await browser.open(tHash);
     expect(await again.evaluate(() => window.landscape.pathOverlayCount())).toBe(2);
     const centre = await again.evaluate(() => { const x = window.landscape.surface(); return x.loss[(x.gridSize * x.gridSize - 1) / 2] ?? NaN; });
     expect(Math.abs(centre - (t.loss.at(-1) ?? NaN))).toBeLessThan(1e-4 * Math.max(1, t.loss.at(-1) ?? 1));
     await again.close();
     // A malformed flow in a link is a notice, and the page still draws.
-    const bad = await openApp('#flow=neb:steps=3&grid=9&steps=10');
+    const bad = await browser.open('#flow=neb:steps=3&grid=9&steps=10');
     expect((await bad.evaluate(() => window.landscape.notices())).join(' ')).toContain('flow "neb"');
     expect(await bad.evaluate(() => window.landscape.surface().gridSize)).toBe(9);
     await bad.close();
@@ -237,7 +222,7 @@ describe('mode connectivity in headless Chromium', () => {
   });
 
   it('a video travels along the connected curve (and a training path), and is refused with a message before there is one', async () => {
-    const page = await openApp(SMALL_MOONS);
+    const page = await browser.open(SMALL_MOONS);
     const early = await page.evaluate(() =>
       window.landscape.exportVideo({ kind: 'curve', width: 160, height: 120, fps: 5, durationS: 1, download: false }).then(() => 'exported', (e: unknown) => String(e)));
     expect(early).toMatch(/needs a curve on screen/);
@@ -259,7 +244,7 @@ describe('mode connectivity in headless Chromium', () => {
   });
 
   it('connects two kept networks by id with a 2-bend chain and reports off-plane distances', async () => {
-    const page = await openApp(SMALL_MOONS);
+    const page = await browser.open(SMALL_MOONS);
     const run = await page.evaluate(() => window.landscape.train({ seeds: 2, firstSeed: 3, steps: 400, lr: 0.03 }));
     const [a, b] = run.ids;
     const r = await page.evaluate(([ia, ib]) => window.landscape.connect({ a: ia, b: ib, kind: 'chain', bends: 2, steps: 60, gridSize: 15 }), [a, b] as const);
@@ -275,7 +260,7 @@ describe('mode connectivity in headless Chromium', () => {
   });
 
   it('without WebGPU the CPU twins train and evaluate the curve and the worker computes the plane', async () => {
-    const page = await openApp(SMALL_MOONS, 'Object.defineProperty(navigator, "gpu", { value: undefined });');
+    const page = await browser.open({ hash: SMALL_MOONS, init: 'Object.defineProperty(navigator, "gpu", { value: undefined });' });
     const r = await page.evaluate(() => window.landscape.connect({ kind: 'bezier', steps: 60, minimaSteps: 300, gridSize: 11 }));
     expect(r.device).toBe('cpu');
     expect(r.curveBarrier).toBeLessThan(r.lineBarrier);

@@ -8,18 +8,15 @@ import { makeDataset } from '../../src/data/generators';
 import { evaluate } from '../../src/model/network';
 import type { MlpSpec } from '../../src/model/spec';
 import { installShippedDigits } from '../data/digitsFile';
-import { collectConsole } from './harness';
+import { collectConsole, type ConsoleLog } from './harness';
 import { useAppBrowser } from './appBrowser';
 
 const browser = useAppBrowser();
 const LINK = '#seed=3&data=digits&m=256&noise=0&hidden=16&act=tanh&loss=cross_entropy&steps=100&lr=0.02&grid=17';
 
-async function newPage(hash: string, block404 = false): Promise<Page> {
-  const page = await browser.context.newPage();
-  if (block404) await page.route('**/digits-8x8.bin', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'gone' }));
-  await page.goto(`${browser.url}index.html${hash}`);
-  await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
-  return page;
+/** Answers the digits file with a 404, as a server without it would. */
+async function block404(page: Page): Promise<void> {
+  await page.route('**/digits-8x8.bin', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'gone' }));
 }
 
 /** Errors other than the browser's own line about the refused request. */
@@ -29,7 +26,7 @@ function realErrors(errors: readonly string[]): string[] {
 
 describe('the digits data in headless Chromium', () => {
   it('loads the file, trains a 64-16-10 network and matches the CPU loss at θ₀ on the same data', async () => {
-    const page = await newPage(LINK);
+    const page = await browser.open({ hash: LINK, ready: false });
     const log = collectConsole(page);
     await page.evaluate(() => window.landscape.ready());
     const out = await page.evaluate(() => {
@@ -77,7 +74,7 @@ describe('the digits data in headless Chromium', () => {
   });
 
   it('a missing file: a clear message in the status line, the previous surface kept, a retry loads it', async () => {
-    const page = await newPage('#seed=2&data=moons&m=64&hidden=8&steps=40&grid=9', true);
+    const page = await browser.open({ hash: '#seed=2&data=moons&m=64&hidden=8&steps=40&grid=9', ready: false, beforeLoad: block404 });
     const log = collectConsole(page);
     await page.evaluate(() => window.landscape.ready());
     const before = await page.evaluate(() => ({ inputs: window.landscape.model().spec.inputs, loss: Array.from(window.landscape.surface().loss) }));
@@ -91,14 +88,21 @@ describe('the digits data in headless Chromium', () => {
     const kept = await page.evaluate(() => ({ inputs: window.landscape.model().spec.inputs, loss: Array.from(window.landscape.surface().loss) }));
     expect(kept).toEqual(before);
 
-    // The file is back (slowly): asking again loads it, and the status line says so meanwhile.
+    // The file is back: asking again loads it, and the status line says so meanwhile (the file is
+    // held back until the test has seen that line).
     await page.unroute('**/digits-8x8.bin');
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
     await page.route('**/digits-8x8.bin', async (route) => {
-      await new Promise((r) => setTimeout(r, 600));
+      await released;
       await route.continue();
     });
     const retry = page.evaluate(() => window.landscape.set({ data: { samples: 32 }, plane: { gridSize: 5 } }));
-    await page.waitForFunction(() => /loading the digits data…/.test(document.querySelector('.status-job')?.textContent ?? ''), null, { timeout: 10_000 });
+    try {
+      await page.waitForFunction(() => /loading the digits data…/.test(document.querySelector('.status-job')?.textContent ?? ''), null, { timeout: 10_000 });
+    } finally {
+      release();
+    }
     await retry;
     const after = await page.evaluate(() => ({ inputs: window.landscape.model().spec.inputs, m: window.landscape.model().data.m, notices: window.landscape.notices() }));
     expect(after).toEqual({ inputs: 64, m: 32, notices: [] });
@@ -107,16 +111,20 @@ describe('the digits data in headless Chromium', () => {
   });
 
   it('a link straight to digits with the file missing says why and nothing crashes', async () => {
-    const page = await browser.context.newPage();
-    const log = collectConsole(page);
-    await page.route('**/digits-8x8.bin', (route) => route.fulfill({ status: 404, body: 'gone' }));
-    await page.goto(`${browser.url}index.html${LINK}`);
-    await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
+    const logs: ConsoleLog[] = [];
+    const page = await browser.open({
+      hash: LINK,
+      ready: false,
+      beforeLoad: async (p) => {
+        logs.push(collectConsole(p));
+        await block404(p);
+      },
+    });
     const ready = await page.evaluate(() => window.landscape.ready().then(() => 'resolved', (e: unknown) => String(e)));
     expect(ready).toMatch(/could not load the digits data/);
     expect(await page.locator('.notice').textContent()).toMatch(/could not load the digits data .*404/);
     expect(await page.evaluate(() => window.landscape.state.data.kind)).toBe('digits');
-    expect(realErrors(log.errors)).toEqual([]);
+    expect(realErrors(logs.flatMap((log) => log.errors))).toEqual([]);
     await page.close();
   });
 });

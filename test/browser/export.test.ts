@@ -4,40 +4,20 @@
  * expected frame count, duration and size, a link with a camera reproduces state and camera, orbiting
  * writes the camera into the link without recomputing, and a junk link still draws with a notice.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Download, Page } from 'playwright-core';
 import { readPngSize } from '../../src/io/png';
 import { decodeState } from '../../src/state/urlCodec';
 import { decodePng } from '../io/pngDecode';
 import { parseWebm } from '../io/ebml';
-import { collectConsole, launchChromium, REPO_ROOT, startPreview, type ChromiumSession, type PreviewServer } from './harness';
+import { collectConsole } from './harness';
+import { ARTIFACTS, useAppBrowser } from './appBrowser';
 
-let preview: PreviewServer;
-let browser: ChromiumSession;
-const ARTIFACTS = join(REPO_ROOT, 'artifacts');
+const browser = useAppBrowser();
 const SMALL = 'grid=33&steps=60&m=64&hidden=8';
 
-beforeAll(async () => {
-  preview = await startPreview();
-  browser = await launchChromium();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.close();
-});
-
-async function openApp(hash: string, init?: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  if (init) await page.addInitScript(init);
-  await page.goto(`${preview.url}index.html${hash}`);
-  await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
-  await page.evaluate(() => window.landscape.ready());
-  return page;
-}
 
 /** Runs `action` in the page and returns the bytes of the download it starts. */
 async function downloadOf(page: Page, action: () => Promise<unknown>): Promise<{ bytes: Uint8Array; name: string; result: unknown }> {
@@ -65,7 +45,7 @@ function pixelStats(rgba: Uint8Array): { foreground: number; colours: number; tr
 
 describe('pictures', () => {
   it('saves a PNG at 2× the canvas size with colour bar and caption, without touching the view on screen', async () => {
-    const page = await openApp(`#${SMALL}&cam=120,40,6`);
+    const page = await browser.open(`#${SMALL}&cam=120,40,6`);
     const log = collectConsole(page);
     const before = await page.evaluate(() => {
       const c = document.querySelector<HTMLCanvasElement>('#view canvas');
@@ -92,7 +72,7 @@ describe('pictures', () => {
   });
 
   it('saves a PNG with a transparent background at 1×', async () => {
-    const page = await openApp(`#${SMALL}`);
+    const page = await browser.open(`#${SMALL}`);
     const { bytes } = await downloadOf(page, () => page.evaluate(() => window.landscape.exportPng({ scale: 1, transparent: true, caption: false })));
     const size = readPngSize(bytes);
     const css = await page.evaluate(() => {
@@ -111,7 +91,7 @@ describe('pictures', () => {
 
 describe('videos', () => {
   it('renders a 1 s turntable at 10 fps, 320×240, as WebM with 10 frames and a 1 s duration', async () => {
-    const page = await openApp(`#${SMALL}`);
+    const page = await browser.open(`#${SMALL}`);
     const { bytes, name, result } = await downloadOf(page, () =>
       page.evaluate(() => window.landscape.exportVideo({ kind: 'turntable', width: 320, height: 240, fps: 10, durationS: 1 })),
     );
@@ -130,7 +110,7 @@ describe('videos', () => {
   });
 
   it('renders a water-level sweep and a camera path; 720p reaches the file; cancel stops an export', async () => {
-    const page = await openApp(`#${SMALL}`);
+    const page = await browser.open(`#${SMALL}`);
     const levelBefore = await page.evaluate(() => window.landscape.sublevel().level);
     const water = await downloadOf(page, () => page.evaluate(() => window.landscape.exportVideo({ kind: 'water', width: 160, height: 120, fps: 5, durationS: 1 })));
     expect(parseWebm(water.bytes).blockTimes).toHaveLength(5);
@@ -153,17 +133,17 @@ describe('videos', () => {
     expect(recordedWebm.codecId).toMatch(/^V_VP[89]$/);
     expect(recordedWebm.blockTimes.length).toBeGreaterThanOrEqual(1);
 
-    const cancelled = await page.evaluate(async () => {
-      const running = window.landscape.exportVideo({ width: 160, height: 120, fps: 30, durationS: 60, download: false });
-      await new Promise((r) => setTimeout(r, 300));
-      const accepted = window.landscape.cancelExport();
-      try {
-        await running;
-        return { accepted, error: 'none' };
-      } catch (err) {
-        return { accepted, error: err instanceof Error ? err.name : String(err) };
-      }
-    });
+    // A 60 s video runs until cancelled: cancel it once the export panel shows frames encoded.
+    const running = page.evaluate(() =>
+      window.landscape.exportVideo({ width: 160, height: 120, fps: 30, durationS: 60, download: false })
+        .then(() => 'none', (err: unknown) => (err instanceof Error ? err.name : String(err))),
+    );
+    await page.waitForFunction(() => {
+      const progress = [...document.querySelectorAll('.lil-controller')].find((c) => c.querySelector('.lil-name')?.textContent === 'progress');
+      return /^frame [1-9]\d*\/1800\b/.test(progress?.querySelector('input')?.value ?? '');
+    }, null, { timeout: 60_000 });
+    const accepted = await page.evaluate(() => window.landscape.cancelExport());
+    const cancelled = { accepted, error: await running };
     expect(cancelled).toEqual({ accepted: true, error: 'AbortError' });
     expect(await page.locator('.notice').textContent()).toMatch(/cancelled/);
     await page.close();
@@ -173,7 +153,7 @@ describe('videos', () => {
 describe('links', () => {
   it('a link with a camera and a non-default state reproduces both, and orbiting rewrites only the camera', async () => {
     const hash = `#${SMALL}&seed=7&cmap=magma&log=0&iso=4&conn=8&cam=-60,55,7.5`;
-    const page = await openApp(hash);
+    const page = await browser.open(hash);
     const state = await page.evaluate(() => window.landscape.state);
     expect(state).toEqual(decodeState(hash).state);
     const camera = await page.evaluate(() => window.landscape.camera());
@@ -181,7 +161,7 @@ describe('links', () => {
     expect(camera.elevation).toBeCloseTo(55, 6);
     expect(camera.distance).toBeCloseTo(7.5, 6);
     const link = await page.evaluate(() => window.landscape.link());
-    expect(link).toBe(`${preview.url}index.html${await page.evaluate(() => location.hash)}`);
+    expect(link).toBe(`${browser.url}index.html${await page.evaluate(() => location.hash)}`);
     expect(decodeState(new URL(link).hash).state).toEqual(state);
 
     // Orbit with the mouse: after it settles the hash holds the new camera; the surface is the same object.
@@ -222,7 +202,7 @@ describe('links', () => {
 
     // The rewritten link opens the same surface from the same place.
     const surface = await page.evaluate(() => ({ centerLoss: window.landscape.surface().centerLoss, max: window.landscape.surface().max }));
-    const again = await openApp(moved.hash);
+    const again = await browser.open(moved.hash);
     const camera2 = await again.evaluate(() => window.landscape.camera());
     expect(camera2.azimuth).toBeCloseTo(written.state.camera.azimuth, 6);
     expect(camera2.elevation).toBeCloseTo(written.state.camera.elevation, 6);
@@ -235,7 +215,7 @@ describe('links', () => {
   });
 
   it('a link with junk shows a notice naming it and still draws', async () => {
-    const page = await openApp(`#${SMALL}&cam=abc&foo=1&seed=zz&grid=0`);
+    const page = await browser.open(`#${SMALL}&cam=abc&foo=1&seed=zz&grid=0`);
     const notice = (await page.locator('.notice').textContent()) ?? '';
     expect(notice).toMatch(/camera "abc"/);
     expect(notice).toMatch(/unknown key "foo"/);
@@ -250,8 +230,8 @@ describe('links', () => {
   });
 
   it('the copy-link button copies the link and says so; where the clipboard is refused the link is selected in a field', async () => {
-    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: preview.url.replace(/\/$/, '') });
-    const page = await openApp(`#${SMALL}&cam=10,20,4`);
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: browser.url.replace(/\/$/, '') });
+    const page = await browser.open(`#${SMALL}&cam=10,20,4`);
     await page.getByText('copy link to this view').click();
     await page.waitForFunction(() => document.querySelector('.notice')?.textContent?.includes('link copied') === true, null, { timeout: 5000 });
     const link = await page.evaluate(() => window.landscape.link());
@@ -259,7 +239,7 @@ describe('links', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
     await page.close();
 
-    const refused = await openApp(`#${SMALL}`, 'navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError"));');
+    const refused = await browser.open({ hash: `#${SMALL}`, init: 'navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError"));' });
     const outcome = await refused.evaluate(() => window.landscape.copyLink());
     expect(['copied', 'selected']).toContain(outcome);
     const field = await refused.evaluate(() => {

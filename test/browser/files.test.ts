@@ -7,21 +7,12 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { parseH5Surface } from '../../src/io/h5Surface';
 import { collectConsole, REPO_ROOT } from './harness';
 import { useAppBrowser } from './appBrowser';
 
 const browser = useAppBrowser();
-const preview = browser;
 
-async function openApp(hash: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${preview.url}index.html${hash}`);
-  await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
-  await page.evaluate(() => window.landscape.ready());
-  return page;
-}
 
 /** A surface file in loss-landscape's own layout: (nx, ny) datasets filled in meshgrid order. */
 async function lossLandscapeFile(nx: number, ny: number, unfilled: number): Promise<{ bytes: Uint8Array; truth: (ix: number, iy: number) => number }> {
@@ -50,7 +41,7 @@ async function lossLandscapeFile(nx: number, ny: number, unfilled: number): Prom
 
 describe('files in the page', () => {
   it('saves the surface as .h5 from the Files folder; it reopens in Node with the same values', async () => {
-    const page = await openApp('#grid=17&steps=50&m=64&hidden=8');
+    const page = await browser.open('#grid=17&steps=50&m=64&hidden=8');
     const log = collectConsole(page);
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: 60_000 }),
@@ -84,7 +75,7 @@ describe('files in the page', () => {
   });
 
   it('opens a loss-landscape .h5 from the file input: non-square, −1 cells, every tool works', async () => {
-    const page = await openApp('#grid=17&steps=50&m=64&hidden=8');
+    const page = await browser.open('#grid=17&steps=50&m=64&hidden=8');
     const nx = 41;
     const ny = 23;
     const { bytes, truth } = await lossLandscapeFile(nx, ny, 5);
@@ -133,7 +124,7 @@ describe('files in the page', () => {
   });
 
   it('a malformed file shows a notice naming the problem and leaves the surface unchanged', async () => {
-    const page = await openApp('#grid=17&steps=50&m=64&hidden=8');
+    const page = await browser.open('#grid=17&steps=50&m=64&hidden=8');
     const before = await page.evaluate(() => Array.from(window.landscape.surface().loss));
     const { bytes } = await lossLandscapeFile(5, 4, 0);
     await page.locator('#file-import').setInputFiles({ name: 'broken.h5', mimeType: 'application/x-hdf5', buffer: Buffer.from(bytes.subarray(0, 900)) });
@@ -152,8 +143,8 @@ describe('files in the page', () => {
   });
 
   it('a .npy grid dropped on the page is shown like a picked file', async () => {
-    const page = await openApp('#grid=17&steps=50&m=64&hidden=8');
-    const shown = await page.evaluate(async () => {
+    const page = await browser.open('#grid=17&steps=50&m=64&hidden=8');
+    await page.evaluate(() => {
       // A 3 × 4 (ny × nx) '<f4' grid, built here as NumPy writes it.
       const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }".padEnd(117, ' ') + '\n';
       const bytes = new Uint8Array(128 + 48);
@@ -166,8 +157,9 @@ describe('files in the page', () => {
       for (const type of ['dragenter', 'dragover', 'drop']) {
         document.body.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
       }
-      const deadline = performance.now() + 20_000;
-      while (window.landscape.surface().imported === undefined && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    });
+    await page.waitForFunction(() => window.landscape.surface().imported !== undefined, null, { timeout: 20_000 });
+    const shown = await page.evaluate(() => {
       const s = window.landscape.surface();
       return { imported: s.imported, gridSize: s.gridSize, ny: s.ny, loss: Array.from(s.loss), alphas: Array.from(s.alphas), dropClass: document.body.classList.contains('file-drop') };
     });
@@ -180,7 +172,7 @@ describe('files in the page', () => {
   });
 
   it('a model bundle exported by the app opens again and is evaluated over its own plane', async () => {
-    const page = await openApp('#grid=17&steps=50&m=64&hidden=8');
+    const page = await browser.open('#grid=17&steps=50&m=64&hidden=8');
     const result = await page.evaluate(async () => {
       const before = Array.from(window.landscape.surface().loss);
       const m = window.landscape.model();

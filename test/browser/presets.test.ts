@@ -15,15 +15,7 @@ import { collectConsole } from './harness';
 import { ARTIFACTS, useAppBrowser } from './appBrowser';
 
 const browser = useAppBrowser();
-const preview = browser;
 
-async function openApp(hash: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${preview.url}index.html${hash}`);
-  await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
-  await page.evaluate(() => window.landscape.ready());
-  return page;
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.landscape.redraw());
@@ -40,7 +32,7 @@ async function gridLoss(page: Page): Promise<{ n: number; loss: number[]; min: n
 
 describe('presets in headless Chromium', () => {
   it('the gallery greets a first visit, opens u·v·x, and its note and thumbnail appear (full 129² grid: two weights are cheap)', async () => {
-    const page = await openApp('');
+    const page = await browser.open('');
     const log = collectConsole(page);
     expect(await page.locator('#gallery').isVisible()).toBe(true);
     expect(await page.locator('.gallery-card').count()).toBe(PRESETS.length);
@@ -78,7 +70,7 @@ describe('presets in headless Chromium', () => {
   });
 
   it('while the gallery is open, previews of the presets are made on the GPU and fill the cards (33² grids)', async () => {
-    const page = await openApp('');
+    const page = await browser.open('');
     // The first test closed the gallery in this browser profile, so it does not greet again: open it.
     if (!(await page.locator('#gallery').isVisible())) await page.locator('#gallery-button').click();
     expect(await page.locator('.gallery-thumb-note').first().textContent()).toContain('being made');
@@ -115,9 +107,7 @@ describe('presets in headless Chromium', () => {
   });
 
   it('an unknown preset opens the default state with a notice; a preset typed into the address bar opens (grid 9)', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${preview.url}index.html#preset=nope&grid=9&steps=10&m=16&hidden=4`);
-    await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
+    const page = await browser.open({ hash: '#preset=nope&grid=9&steps=10&m=16&hidden=4', ready: false });
     const notices = await page.evaluate(() => window.landscape.notices());
     expect(notices.join(' ')).toContain('unknown preset "nope"');
     expect(await page.evaluate(() => window.landscape.state.data.kind)).toBe('spiral');
@@ -134,7 +124,7 @@ describe('presets in headless Chromium', () => {
   });
 
   it('presenting (key P): the panels hide, the view starts right of the note, the note’s text grows; P again restores (grid 17)', async () => {
-    const page = await openApp('#preset=uvx&grid=17');
+    const page = await browser.open('#preset=uvx&grid=17');
     const before = await page.locator('.preset-info-text').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     await page.keyboard.press('p');
     expect(await page.evaluate(() => document.body.classList.contains('presenting'))).toBe(true);
@@ -156,7 +146,7 @@ describe('presets in headless Chromium', () => {
   });
 
   it('deep linear (grid 17, 8 seeds × 600 steps): every seed ends at the same loss', async () => {
-    const page = await openApp('#preset=deep-linear&grid=17');
+    const page = await browser.open('#preset=deep-linear&grid=17');
     await shot(page, 'deep-linear');
     const r = await page.evaluate(() => window.landscape.train({ seeds: 8, steps: 600 }));
     const lo = Math.min(...r.finalLosses);
@@ -167,7 +157,7 @@ describe('presets in headless Chromium', () => {
   });
 
   it('wide tanh vs narrow (widthSweep m = 8, widths 2 and 10, 8 seeds × 2000 steps; narrow page: 8 seeds × 2000 steps, grid 17)', async () => {
-    const page = await openApp('#preset=wide-tanh&grid=17');
+    const page = await browser.open('#preset=wide-tanh&grid=17');
     await shot(page, 'wide-tanh');
     expect(await page.evaluate(() => window.landscape.model().spec.hidden)).toEqual([10]);
     const sweep = await page.evaluate(() => window.landscape.widthSweep({ widths: [2, 10], seeds: 8 }));
@@ -179,7 +169,7 @@ describe('presets in headless Chromium', () => {
     expect(narrowWidth?.width).toBe(2);
     expect(narrowWidth?.successes ?? 8).toBeLessThan(8);
     await page.close();
-    const narrowPage = await openApp('#preset=narrow-tanh&grid=17');
+    const narrowPage = await browser.open('#preset=narrow-tanh&grid=17');
     await shot(narrowPage, 'narrow-tanh');
     const narrow = await narrowPage.evaluate(() => window.landscape.train({ seeds: 8, steps: 2000, lr: 0.05 }));
     console.log('narrow', narrow.finalLosses, narrow.epsilon, narrow.ms);
@@ -188,7 +178,7 @@ describe('presets in headless Chromium', () => {
   });
 
   it('ReLU vs tanh at the same width (grid 17; 8 seeds × 2000 steps each): ReLU seeds stall above ε, and dead units leave exactly flat directions', async () => {
-    const page = await openApp('#preset=relu&grid=17');
+    const page = await browser.open('#preset=relu&grid=17');
     await shot(page, 'relu');
     // 8 seeds of the preset's network on its 8 points (Adam, lr 0.05, 2000 steps), then the same with tanh.
     const relu = await page.evaluate(() => window.landscape.train({ seeds: 8, steps: 2000, lr: 0.05 }));
@@ -239,7 +229,7 @@ describe('presets in headless Chromium', () => {
   it('width m and m + 1 (grid 33; two seeds × 2000 steps and a Bezier curve of 600 steps each): components are counted, and at m + 1 a curve joins two minima at no barrier', async () => {
     const results: Record<string, { line: number; curve: number; ends: number }> = {};
     for (const [id, extra] of [['width-m', 0], ['width-m1', 1]] as const) {
-      const page = await openApp(`#preset=${id}&grid=33`);
+      const page = await browser.open(`#preset=${id}&grid=33`);
       await shot(page, id);
       const info = await page.evaluate(() => ({ hidden: window.landscape.model().spec.hidden, m: window.landscape.model().data.m, count: window.landscape.sublevel().components }));
       console.log(id, info);
@@ -260,7 +250,7 @@ describe('presets in headless Chromium', () => {
   });
 
   it('XOR with 3 sigmoid units (grid 17): θ₀ reaches ~0 loss', async () => {
-    const page = await openApp('#preset=xor-3-sigmoid&grid=17');
+    const page = await browser.open('#preset=xor-3-sigmoid&grid=17');
     await shot(page, 'xor-3-sigmoid');
     const g = await gridLoss(page);
     console.log('xor', g.centerLoss, g.max);
@@ -269,7 +259,7 @@ describe('presets in headless Chromium', () => {
   });
 
   it('cross-entropy on separable data (grid 17): the loss falls strictly along the ray t·θ₀ and stays above 0', async () => {
-    const page = await openApp('#preset=ce-ray&grid=17');
+    const page = await browser.open('#preset=ce-ray&grid=17');
     await shot(page, 'ce-ray');
     const model = await page.evaluate(() => {
       const m = window.landscape.model();
@@ -288,13 +278,13 @@ describe('presets in headless Chromium', () => {
   });
 
   it('filter normalisation on vs off (grid 17): same θ₀, raw directions are longer and the surface rises faster', async () => {
-    const on = await openApp('#preset=fnorm-on&grid=17');
+    const on = await browser.open('#preset=fnorm-on&grid=17');
     await shot(on, 'fnorm-on');
     const a = await gridLoss(on);
     const thetaOn = await on.evaluate(() => Array.from(window.landscape.model().theta));
     const normOn = await on.evaluate(() => Math.hypot(...window.landscape.plane().directionX));
     await on.close();
-    const off = await openApp('#preset=fnorm-off&grid=17');
+    const off = await browser.open('#preset=fnorm-off&grid=17');
     await shot(off, 'fnorm-off');
     const b = await gridLoss(off);
     const thetaOff = await off.evaluate(() => Array.from(window.landscape.model().theta));
@@ -320,7 +310,7 @@ describe('presets in headless Chromium', () => {
   it('plain vs residual deep MLP (the presets’ 65² grid; 8 seeds × 1000 steps each): the plain slice holds several times more minima, and skips make every seed train', async () => {
     const result: Record<string, { minima: number; residual: boolean; losses: number[] }> = {};
     for (const id of ['plain-deep', 'residual']) {
-      const page = await openApp(`#preset=${id}`);
+      const page = await browser.open(`#preset=${id}`);
       await shot(page, id);
       // Minima whose persistence is at least 1 % of their own depth: real pits, not float noise.
       const minima = await page.evaluate(() => window.landscape.sliceMinima(8).filter((m) => m.persistence > 0.01 * m.birth).length);
@@ -342,7 +332,7 @@ describe('presets in headless Chromium', () => {
   });
 
   it('8×8 digits (all 1,797 images, grid 17): θ₀ classifies the training set, the loss on screen is the CPU loss of the real data, and θ₀ sits in one basin', async () => {
-    const page = await openApp('#preset=digits&grid=17');
+    const page = await browser.open('#preset=digits&grid=17');
     await shot(page, 'digits');
     const model = await page.evaluate(() => {
       const m = window.landscape.model();
@@ -365,7 +355,7 @@ describe('presets in headless Chromium', () => {
   });
 
   it('mode connectivity (grid 17; the flow trains two minima and a curve with its defaults): the curve barrier is below the line barrier', async () => {
-    const page = await openApp('#preset=mode-connectivity&grid=17');
+    const page = await browser.open('#preset=mode-connectivity&grid=17');
     await page.locator('#preset-info[data-flow="done"], #preset-info[data-flow="failed"]').waitFor({ timeout: 100_000 });
     await shot(page, 'mode-connectivity');
     const barriers = await page.locator('#preset-info').evaluate((el) => ({ ...el.dataset }));

@@ -12,15 +12,7 @@ import { collectConsole } from './harness';
 import { ARTIFACTS, useAppBrowser } from './appBrowser';
 
 const browser = useAppBrowser();
-const preview = browser;
 
-async function openApp(hash: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${preview.url}index.html${hash}`);
-  await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
-  await page.evaluate(() => window.landscape.ready());
-  return page;
-}
 
 /** Sum of all RGB values of the #view canvas, read back through a 2-D canvas. */
 async function pixelSum(page: Page): Promise<number> {
@@ -72,7 +64,7 @@ function bruteMergeLevel(values: Float32Array, n: number, a: number, b: number, 
 
 describe('sublevel sets in the app', () => {
   it('follows the water level through the API without recomputing, and counts what it shows', async () => {
-    const page = await openApp('#grid=33&steps=100&m=64&hidden=8');
+    const page = await browser.open('#grid=33&steps=100&m=64&hidden=8');
     const log = collectConsole(page);
     const surface = await page.evaluate(() => {
       const s = window.landscape.surface();
@@ -144,7 +136,7 @@ describe('sublevel sets in the app', () => {
   });
 
   it('draws the default-sized surface with water, components, isolines and both views', async () => {
-    const page = await openApp('#grid=65&steps=300&m=128&hidden=6&lvl=0&conn=8');
+    const page = await browser.open('#grid=65&steps=300&m=128&hidden=6&lvl=0&conn=8');
     const before = await pixelSum(page);
     await page.evaluate(() => window.landscape.set({ sublevel: { colourComponents: false } }));
     expect(await pixelSum(page)).not.toBe(before);

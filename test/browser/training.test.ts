@@ -10,18 +10,9 @@ import { collectConsole } from './harness';
 import { ARTIFACTS, useAppBrowser } from './appBrowser';
 
 const browser = useAppBrowser();
-const preview = browser;
 
 const SMALL = '#grid=17&steps=60&m=64&hidden=8';
 
-async function openApp(hash = SMALL, init?: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  if (init) await page.addInitScript(init);
-  await page.goto(`${preview.url}index.html${hash}`);
-  await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: 60_000 });
-  await page.evaluate(() => window.landscape.ready());
-  return page;
-}
 
 /** Pixels unlike the chart background, and how many are close to a colour. */
 async function chartPixels(page: Page, selector: string, rgb: [number, number, number]): Promise<{ foreground: number; matching: number; total: number }> {
@@ -44,7 +35,7 @@ async function chartPixels(page: Page, selector: string, rgb: [number, number, n
 
 describe('training in headless Chromium', () => {
   it('trains θ₀ on the GPU; train() gives K finite losses, the same twice, and keeps the networks', async () => {
-    const page = await openApp();
+    const page = await browser.open(SMALL);
     const log = collectConsole(page);
     expect(await page.locator('.status-job').textContent()).toMatch(/θ₀ loss/);
     const trainedCentre = await page.evaluate(() => window.landscape.surface().centerLoss);
@@ -106,7 +97,7 @@ describe('training in headless Chromium', () => {
   });
 
   it('runs the width sweep at a small size and draws its plot: success at n₁ ≥ m, not at n₁ = 1', async () => {
-    const page = await openApp();
+    const page = await browser.open(SMALL);
     const log = collectConsole(page);
     const r = await page.evaluate(() => window.landscape.widthSweep({ samples: 8, widths: [1, 8, 10], seeds: 8, steps: 1500 }));
     expect(r.device).toBe('webgpu');
@@ -133,7 +124,7 @@ describe('training in headless Chromium', () => {
   });
 
   it('without WebGPU, θ₀ and train() run on the CPU twin in a worker', async () => {
-    const page = await openApp(SMALL, 'Object.defineProperty(navigator, "gpu", { value: undefined });');
+    const page = await browser.open({ hash: SMALL, init: 'Object.defineProperty(navigator, "gpu", { value: undefined });' });
     const r = await page.evaluate(() => window.landscape.train({ seeds: 3, steps: 30 }));
     expect(r.device).toBe('cpu');
     expect(r.finalLosses.every((v) => Number.isFinite(v))).toBe(true);
@@ -148,7 +139,7 @@ describe('training in headless Chromium', () => {
         return original.call(this, descriptor);
       };
     })();`;
-    const page = await openApp(SMALL, breakShader);
+    const page = await browser.open({ hash: SMALL, init: breakShader });
     const s = await page.evaluate(() => ({ centre: window.landscape.surface().centerLoss, device: window.landscape.surface().device, notices: window.landscape.notices() }));
     expect(s.device).toBe('webgpu');
     expect(Number.isFinite(s.centre)).toBe(true);

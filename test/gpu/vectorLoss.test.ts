@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeDataset } from '../../src/data/generators';
 import { vectorLossCpu } from '../../src/gpu/vectorLoss.cpu';
-import { VECTOR_LOSS_LAYER_FIELDS, VECTOR_LOSS_PARAMS_FIELDS, VECTOR_LOSS_SHADER_SOURCE, VectorLossKernel } from '../../src/gpu/vectorLoss.gpu';
-import { wgslStructFields } from '../../src/gpu/structLayout';
+import { VectorLossKernel } from '../../src/gpu/vectorLoss.gpu';
 import { initParams } from '../../src/model/init';
 import { Rng } from '../../src/model/rng';
 import { ACTIVATIONS, LOSSES, paramLayout, residualLayers, type MlpSpec } from '../../src/model/spec';
@@ -19,12 +18,7 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
-describe('path evaluation on the GPU against its CPU twin', () => {
-  it('the uniform struct matches its packer', () => {
-    expect(wgslStructFields(VECTOR_LOSS_SHADER_SOURCE, 'VectorLossParams')).toEqual([...VECTOR_LOSS_PARAMS_FIELDS]);
-    expect(wgslStructFields(VECTOR_LOSS_SHADER_SOURCE, 'Layer')).toEqual([...VECTOR_LOSS_LAYER_FIELDS]);
-  });
-
+describe('vectorLoss kernel against its CPU twin', () => {
   it('agrees with the CPU twin on 12 random residual configurations, and residual ≠ plain', async () => {
     const { device } = await nodeGpu();
     const rng = new Rng(93);
@@ -61,6 +55,10 @@ describe('path evaluation on the GPU against its CPU twin', () => {
     }
   });
 
+});
+
+// Path evaluation (src/landscape/pathEval.ts) on the vectorLoss kernel against its CPU version.
+describe('path evaluation on the vectorLoss kernel', () => {
   const cases: { name: string; spec: MlpSpec; kind: 'moons' | 'spiral' }[] = [
     { name: '2-12-3 tanh, cross-entropy, three paths', spec: { inputs: 2, hidden: [12], outputs: 3, activation: 'tanh', loss: 'cross_entropy', bias: true }, kind: 'spiral' },
     { name: '2-8-5-1 relu, bce, no bias', spec: { inputs: 2, hidden: [8, 5], outputs: 1, activation: 'relu', loss: 'bce', bias: false }, kind: 'moons' },
