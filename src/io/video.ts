@@ -190,6 +190,9 @@ async function encodeWithWebCodecs(plan: VideoPlan, codec: VideoCodecName, sourc
   return { blob: new Blob([buffer], { type: 'video/webm' }), encoder: 'webcodecs', codec, frames: plan.frames, width: plan.width, height: plan.height, fps: plan.fps, durationS: plan.durationS };
 }
 
+/** Longest wait for MediaRecorder's start event before frames are drawn anyway. */
+const START_TIMEOUT_MS = 3000;
+
 async function recordWithMediaRecorder(plan: VideoPlan, source: FrameSource, options: EncodeOptions): Promise<VideoResult> {
   const mimeType = [`video/webm;codecs=${plan.codec}`, 'video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
   if (mimeType === undefined) throw new Error('MediaRecorder here cannot write WebM');
@@ -204,7 +207,11 @@ async function recordWithMediaRecorder(plan: VideoPlan, source: FrameSource, opt
     if (e.data.size > 0) chunks.push(e.data);
   };
   const stopped = new Promise<void>((resolve) => recorder.addEventListener('stop', () => resolve(), { once: true }));
+  const started = new Promise<void>((resolve) => recorder.addEventListener('start', () => resolve(), { once: true }));
   recorder.start();
+  // Frames requested before the recorder has started are lost: in headless Chromium 150 the start event
+  // came only after 0.5 s of frames, and the file held none. Wait for it (bounded, should it never come).
+  await Promise.race([started, sleep(START_TIMEOUT_MS)]);
   const frameMs = 1000 / plan.fps;
   const start = performance.now();
   try {

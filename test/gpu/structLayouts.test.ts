@@ -44,7 +44,7 @@ vi.mock('../../src/gpu/structLayout', async (importOriginal) => {
 
 /** A device whose queue.writeBuffer also records what went into which (labelled) buffer. */
 function recordingDevice(device: GPUDevice, writes: { label: string; bytes: Uint8Array }[]): GPUDevice {
-  const bindTo = <T extends object>(target: T, prop: string | symbol, value: unknown): unknown =>
+  const bindTo = <T extends object>(target: T, value: unknown): unknown =>
     typeof value === 'function' ? value.bind(target) : value;
   const queue = new Proxy(device.queue, {
     get(target, prop) {
@@ -56,12 +56,12 @@ function recordingDevice(device: GPUDevice, writes: { label: string; bytes: Uint
           else target.writeBuffer(buffer, offset, data, dataOffset, size);
         };
       }
-      return bindTo(target, prop, Reflect.get(target, prop));
+      return bindTo(target, Reflect.get(target, prop));
     },
   });
   return new Proxy(device, {
     get(target, prop) {
-      return prop === 'queue' ? queue : bindTo(target, prop, Reflect.get(target, prop));
+      return prop === 'queue' ? queue : bindTo(target, Reflect.get(target, prop));
     },
   });
 }
@@ -172,7 +172,7 @@ describe('WGSL structs against their TypeScript packers', () => {
     expectLayerTable(wgslStructLayout(VECTOR_LOSS_SHADER_SOURCE, 'Layer'), VECTOR_LOSS_LAYER_FIELDS, layers, spec, 'vectorLoss Layer');
   });
 
-  it('fmaPeak (bench): Params is the trip count and padding, the 16 bytes src/app/bench/fmaPeak.ts writes as four u32', () => {
+  it('fmaPeak (bench): Params is the trip count and padding, the 16 bytes bench/page/fmaPeak.ts writes as four u32', () => {
     const layout = wgslStructLayout(fmaPeakWgsl, 'Params');
     expect(layout.fields.map((f) => [f.name, f.type])).toEqual([['iters', 'u32'], ['_pad0', 'u32'], ['_pad1', 'u32'], ['_pad2', 'u32']]);
     expect(layout.size).toBe(16);
