@@ -3,9 +3,7 @@ import { defineConfig } from 'vitest/config';
 // The `webgpu` package (Dawn for Node) needs a Vulkan driver. Debian's chromium ships SwiftShader,
 // a CPU Vulkan; point the loader at it before the test workers start so they inherit it.
 process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
-process.env.LD_LIBRARY_PATH = ['/usr/lib/chromium', process.env.LD_LIBRARY_PATH ?? '']
-  .filter((p) => p !== '')
-  .join(':');
+process.env.LD_LIBRARY_PATH = ['/usr/lib/chromium', process.env.LD_LIBRARY_PATH ?? ''].filter((p) => p !== '').join(':');
 
 export default defineConfig({
   test: {

@@ -29,51 +29,127 @@ function printReport(r: BenchReport): void {
   out.push(`## Grid kernel benchmark`, '');
   out.push(`Adapter: **${r.adapter}**${r.isFallback ? ' (software fallback)' : ''}  `);
   out.push(`Browser: ${r.userAgent}  `);
-  out.push(`FMA peak: **${fmt(r.fmaPeak.gflops)} GFLOP/s** (best of ${r.fmaPeak.trials.length}: ${r.fmaPeak.trials.map((g) => fmt(g)).join(', ')}; ` +
-    `${r.fmaPeak.chains} vec4 chains, ${r.fmaPeak.invocations} invocations × ${r.fmaPeak.iters} trips × ${r.fmaPeak.dispatchesPerTrial} dispatches)  `);
+  out.push(
+    `FMA peak: **${fmt(r.fmaPeak.gflops)} GFLOP/s** (best of ${r.fmaPeak.trials.length}: ${r.fmaPeak.trials.map((g) => fmt(g)).join(', ')}; ` +
+      `${r.fmaPeak.chains} vec4 chains, ${r.fmaPeak.invocations} invocations × ${r.fmaPeak.iters} trips × ${r.fmaPeak.dispatchesPerTrial} dispatches)  `,
+  );
   out.push(`Kernel dispatch budget: ${r.targetDispatchMs} ms; total page time ${fmt(r.totalSeconds, 1)} s`, '');
-  out.push(mdTable(
-    ['workload', 'points × m', 'runs (s)', 'median (s)', 'sample-evals/s', 'kernel GFLOP/s', 'kernel % of peak', 'effective GFLOP/s', 'effective × peak', 'max abs GPU−CPU'],
-    r.workloads.map((w) => [
-      `**${w.name}** (${w.description})`,
-      `${w.points} × ${w.samples}`,
-      w.runs.map((s) => fmt(s)).join(', '),
-      fmt(w.seconds, 3),
-      fmt(w.sampleEvalsPerSecond),
-      fmt(w.kernelGflops),
-      `${fmt(w.kernelFractionOfPeak * 100, 1)} %`,
-      fmt(w.effectiveGflops),
-      `${fmt(w.effectiveRatioToPeak)}×`,
-      w.maxAbsDiffVsCpu === null ? 'n/a' : fmt(w.maxAbsDiffVsCpu),
-    ]),
-  ), '');
-  out.push(mdTable(
-    ['CPU twin', 'runs (s)', 'median (s)', 'sample-evals/s', 'GPU / CPU'],
-    [[`${r.cpu.workload} ${r.cpu.gridSize}² × m=${r.cpu.samples}`, r.cpu.runs.map((s) => fmt(s, 3)).join(', '), fmt(r.cpu.seconds, 3), fmt(r.cpu.sampleEvalsPerSecond), `${fmt(r.cpu.gpuOverCpu, 1)}×`]],
-  ), '');
+  out.push(
+    mdTable(
+      [
+        'workload',
+        'points × m',
+        'runs (s)',
+        'median (s)',
+        'sample-evals/s',
+        'kernel GFLOP/s',
+        'kernel % of peak',
+        'effective GFLOP/s',
+        'effective × peak',
+        'max abs GPU−CPU',
+      ],
+      r.workloads.map((w) => [
+        `**${w.name}** (${w.description})`,
+        `${w.points} × ${w.samples}`,
+        w.runs.map((s) => fmt(s)).join(', '),
+        fmt(w.seconds, 3),
+        fmt(w.sampleEvalsPerSecond),
+        fmt(w.kernelGflops),
+        `${fmt(w.kernelFractionOfPeak * 100, 1)} %`,
+        fmt(w.effectiveGflops),
+        `${fmt(w.effectiveRatioToPeak)}×`,
+        w.maxAbsDiffVsCpu === null ? 'n/a' : fmt(w.maxAbsDiffVsCpu),
+      ]),
+    ),
+    '',
+  );
+  out.push(
+    mdTable(
+      ['CPU twin', 'runs (s)', 'median (s)', 'sample-evals/s', 'GPU / CPU'],
+      [
+        [
+          `${r.cpu.workload} ${r.cpu.gridSize}² × m=${r.cpu.samples}`,
+          r.cpu.runs.map((s) => fmt(s, 3)).join(', '),
+          fmt(r.cpu.seconds, 3),
+          fmt(r.cpu.sampleEvalsPerSecond),
+          `${fmt(r.cpu.gpuOverCpu, 1)}×`,
+        ],
+      ],
+    ),
+    '',
+  );
   const t = r.training;
   if (t) {
-    out.push(mdTable(
-      ['training (gradient + Adam step)', 'GPU steps', 'GPU s (best of runs)', 'GPU grad-evals/s', 'CPU twin steps', 'CPU s', 'CPU grad-evals/s', 'GPU / CPU'],
-      [[t.description, String(t.gpuSteps), `${fmt(t.gpuSeconds, 3)} (${t.gpuRuns.map((s) => fmt(s)).join(', ')})`, fmt(t.gpuEvalsPerSecond),
-        String(t.cpuSteps), fmt(t.cpuSeconds, 3), fmt(t.cpuEvalsPerSecond), `${fmt(t.gpuOverCpu, 1)}×`]],
-    ), '');
-    out.push(mdTable(
-      ['default width sweep (GPU)', 'seconds', 'seeds ≤ ε per n₁'],
-      [[t.sweep.description, fmt(t.sweep.seconds, 1), t.sweep.successes.map((p) => `${p.width}: ${p.successes}/${p.seeds}`).join(', ')]],
-    ), '');
+    out.push(
+      mdTable(
+        [
+          'training (gradient + Adam step)',
+          'GPU steps',
+          'GPU s (best of runs)',
+          'GPU grad-evals/s',
+          'CPU twin steps',
+          'CPU s',
+          'CPU grad-evals/s',
+          'GPU / CPU',
+        ],
+        [
+          [
+            t.description,
+            String(t.gpuSteps),
+            `${fmt(t.gpuSeconds, 3)} (${t.gpuRuns.map((s) => fmt(s)).join(', ')})`,
+            fmt(t.gpuEvalsPerSecond),
+            String(t.cpuSteps),
+            fmt(t.cpuSeconds, 3),
+            fmt(t.cpuEvalsPerSecond),
+            `${fmt(t.gpuOverCpu, 1)}×`,
+          ],
+        ],
+      ),
+      '',
+    );
+    out.push(
+      mdTable(
+        ['default width sweep (GPU)', 'seconds', 'seeds ≤ ε per n₁'],
+        [[t.sweep.description, fmt(t.sweep.seconds, 1), t.sweep.successes.map((p) => `${p.width}: ${p.successes}/${p.seeds}`).join(', ')]],
+      ),
+      '',
+    );
   }
   const c = r.curve;
   if (c) {
-    out.push(mdTable(
-      ['mode connectivity (benchCurve)', 'curve steps', 'steps/s', 's per 1,000 steps', '61-point eval, line + curve (ms)', 'line barrier', 'curve barrier'],
-      [[c.description, String(c.curveSteps), fmt(c.curveStepsPerSecond), fmt(c.secondsPer1000Steps, 2), fmt(c.evaluationMs, 1), fmt(c.lineBarrier, 3), fmt(c.curveBarrier, 4)]],
-    ), '');
+    out.push(
+      mdTable(
+        [
+          'mode connectivity (benchCurve)',
+          'curve steps',
+          'steps/s',
+          's per 1,000 steps',
+          '61-point eval, line + curve (ms)',
+          'line barrier',
+          'curve barrier',
+        ],
+        [
+          [
+            c.description,
+            String(c.curveSteps),
+            fmt(c.curveStepsPerSecond),
+            fmt(c.secondsPer1000Steps, 2),
+            fmt(c.evaluationMs, 1),
+            fmt(c.lineBarrier, 3),
+            fmt(c.curveBarrier, 4),
+          ],
+        ],
+      ),
+      '',
+    );
   }
-  out.push(mdTable(
-    ['target', 'measured', 'target', 'result'],
-    r.targets.map((t) => [t.name, `${fmt(t.value)} ${t.unit}`, `${fmt(t.target)} ${t.unit}`, t.pass ? 'pass' : '**MISS ✗**']),
-  ), '');
+  out.push(
+    mdTable(
+      ['target', 'measured', 'target', 'result'],
+      r.targets.map((t) => [t.name, `${fmt(t.value)} ${t.unit}`, `${fmt(t.target)} ${t.unit}`, t.pass ? 'pass' : '**MISS ✗**']),
+    ),
+    '',
+  );
   console.log(out.join('\n'));
 }
 
@@ -90,7 +166,10 @@ async function browserBench(): Promise<boolean> {
       const url = new URL('bench.html?run=1', server.url).href;
       console.error(`opening ${url}`);
       await page.goto(url);
-      await page.waitForFunction(() => window.benchResults !== undefined || window.benchError !== undefined, undefined, { timeout: TIMEOUT_MS, polling: 1000 });
+      await page.waitForFunction(() => window.benchResults !== undefined || window.benchError !== undefined, undefined, {
+        timeout: TIMEOUT_MS,
+        polling: 1000,
+      });
       const error = await page.evaluate(() => window.benchError);
       if (error !== undefined) {
         console.error(`benchmark failed in the page: ${error}`);
@@ -111,10 +190,17 @@ async function browserBench(): Promise<boolean> {
 
 function sublevelBench(): void {
   const results = runSublevelBench();
-  console.log(['## Sublevel analysis (Node, CPU)', '', mdTable(
-    ['case', 'median ms', 'target ms', 'result'],
-    results.map((r) => [r.name, fmt(r.ms), fmt(r.target, 0), r.ms <= r.target ? 'pass' : '**MISS ✗**']),
-  ), ''].join('\n'));
+  console.log(
+    [
+      '## Sublevel analysis (Node, CPU)',
+      '',
+      mdTable(
+        ['case', 'median ms', 'target ms', 'result'],
+        results.map((r) => [r.name, fmt(r.ms), fmt(r.target, 0), r.ms <= r.target ? 'pass' : '**MISS ✗**']),
+      ),
+      '',
+    ].join('\n'),
+  );
 }
 
 function loadLine(when: string): string {
@@ -129,7 +215,7 @@ let ok: boolean;
 try {
   ok = await browserBench();
 } catch (err) {
-  console.error(`browser benchmark could not run: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  console.error(`browser benchmark could not run: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   ok = false;
 }
 console.log(`${loadBefore}  \n${loadLine('after the page')}\n`);

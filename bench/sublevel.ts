@@ -123,9 +123,7 @@ export function runSublevelBench(): BenchResult[] {
 }
 
 function markdownTable(results: readonly BenchResult[]): string {
-  const rows = results.map(
-    (r) => `| ${r.name} | ${r.ms.toFixed(2)} | ${r.target} | ${r.ms <= r.target ? 'yes' : 'NO'} |`,
-  );
+  const rows = results.map((r) => `| ${r.name} | ${r.ms.toFixed(2)} | ${r.target} | ${r.ms <= r.target ? 'yes' : 'NO'} |`);
   return ['| benchmark | median ms | target ms | met |', '|---|---:|---:|---|', ...rows].join('\n');
 }
 

@@ -30,7 +30,11 @@ function newestMtime(path: string): number {
 
 function buildIfNeeded(): void {
   const built = join(REPO_ROOT, 'dist', 'index.html');
-  const sourcesTime = Math.max(...SOURCES.map((p) => join(REPO_ROOT, p)).filter(existsSync).map(newestMtime));
+  const sourcesTime = Math.max(
+    ...SOURCES.map((p) => join(REPO_ROOT, p))
+      .filter(existsSync)
+      .map(newestMtime),
+  );
   if (existsSync(built) && statSync(built).mtimeMs >= sourcesTime) return;
   console.log('building dist/ (vite build)…');
   execFileSync('npx', ['vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });

@@ -7,7 +7,13 @@ import { VectorLossKernel } from '../../src/gpu/vectorLoss.gpu';
 import { evaluatePaths } from '../../src/landscape/pathEval';
 import { straightLine } from '../../src/landscape/paths';
 import { trainCurve } from '../../src/train/curveTraining';
-import { MODE_CONNECTIVITY_PRESET, presetCurveOptions, presetData, presetMinima, type ModeConnectivityPreset } from '../../src/train/modeConnectivityPreset';
+import {
+  MODE_CONNECTIVITY_PRESET,
+  presetCurveOptions,
+  presetData,
+  presetMinima,
+  type ModeConnectivityPreset,
+} from '../../src/train/modeConnectivityPreset';
 
 export interface CurveBenchResult {
   readonly preset: ModeConnectivityPreset;
@@ -38,9 +44,12 @@ export async function benchCurve(device: GPUDevice, preset = MODE_CONNECTIVITY_P
     }
     times.sort((x, y) => x - y);
     return {
-      preset, curveSteps: preset.curveSteps, curveStepsPerSecond: preset.curveSteps / (curveMs / 1000),
+      preset,
+      curveSteps: preset.curveSteps,
+      curveStepsPerSecond: preset.curveSteps / (curveMs / 1000),
       evaluationMs: times[Math.floor(times.length / 2)] ?? Number.NaN,
-      lineBarrier: evals[0]?.barrier ?? Number.NaN, curveBarrier: evals[1]?.barrier ?? Number.NaN,
+      lineBarrier: evals[0]?.barrier ?? Number.NaN,
+      curveBarrier: evals[1]?.barrier ?? Number.NaN,
     };
   } finally {
     kernel.dispose();

@@ -81,7 +81,7 @@ export async function measureFmaPeak(device: GPUDevice, opts: FmaPeakOptions = {
         else break;
         ms = await time(groups, iters, 1);
       }
-      iters = Math.max(1, Math.round(iters * dispatchMs / Math.max(ms, 0.01)));
+      iters = Math.max(1, Math.round((iters * dispatchMs) / Math.max(ms, 0.01)));
       const invocations = groups * WORKGROUP_SIZE;
       const flops = flopsPerIter(chains) * iters * invocations * dispatchesPerTrial;
       const results: number[] = [];
@@ -90,8 +90,10 @@ export async function measureFmaPeak(device: GPUDevice, opts: FmaPeakOptions = {
         results.push(flops / (trialMs * 1e-3) / 1e9);
       }
       const gflops = Math.max(...results);
-      opts.log?.(`fma peak, ${chains} vec4 chains, ${invocations} invocations × ${iters} trips × ${dispatchesPerTrial} dispatches: ` +
-        `${results.map((g) => g.toFixed(2)).join(', ')} GFLOP/s`);
+      opts.log?.(
+        `fma peak, ${chains} vec4 chains, ${invocations} invocations × ${iters} trips × ${dispatchesPerTrial} dispatches: ` +
+          `${results.map((g) => g.toFixed(2)).join(', ')} GFLOP/s`,
+      );
       if (best === null || gflops > best.gflops) {
         best = { gflops, trials: results, invocations, iters, dispatchesPerTrial, chains };
       }

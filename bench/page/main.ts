@@ -165,7 +165,8 @@ export async function runBench(): Promise<BenchReport> {
     log(`fma peak after the kernel runs: ${fmaAfter.gflops.toFixed(2)} GFLOP/s; using ${fma.gflops.toFixed(2)}`);
     for (let i = 0; i < workloads.length; i++) {
       const w = workloads[i];
-      if (w) workloads[i] = { ...w, kernelFractionOfPeak: w.kernelGflops / fma.gflops, effectiveRatioToPeak: w.effectiveGflops / fma.gflops };
+      if (w)
+        workloads[i] = { ...w, kernelFractionOfPeak: w.kernelGflops / fma.gflops, effectiveRatioToPeak: w.effectiveGflops / fma.gflops };
     }
     const [def, wide] = workloads;
     if (!def || !wide) throw new Error('a workload is missing');
@@ -177,14 +178,30 @@ export async function runBench(): Promise<BenchReport> {
       const c = await benchCurve(device);
       curve = {
         description: `moons m=${c.preset.samples}, ${c.preset.spec.inputs}-${c.preset.spec.hidden.join('-')}-${c.preset.spec.outputs} ${c.preset.spec.activation}, Bezier, ${c.preset.tPerStep} t/step`,
-        curveSteps: c.curveSteps, curveStepsPerSecond: c.curveStepsPerSecond, secondsPer1000Steps: 1000 / c.curveStepsPerSecond,
-        evaluationMs: c.evaluationMs, lineBarrier: c.lineBarrier, curveBarrier: c.curveBarrier,
+        curveSteps: c.curveSteps,
+        curveStepsPerSecond: c.curveStepsPerSecond,
+        secondsPer1000Steps: 1000 / c.curveStepsPerSecond,
+        evaluationMs: c.evaluationMs,
+        lineBarrier: c.lineBarrier,
+        curveBarrier: c.curveBarrier,
       };
       log(`mode connectivity: ${c.curveStepsPerSecond.toFixed(0)} curve steps/s, 61-point evaluation ${c.evaluationMs.toFixed(1)} ms`);
     }
     const targets: TargetCheck[] = [
-      { name: 'default: kernel GFLOP/s ≥ 25 % of FMA peak', value: def.kernelFractionOfPeak * 100, target: 25, unit: '% of peak', pass: def.kernelFractionOfPeak >= 0.25 },
-      { name: 'wide: effective GFLOP/s ≥ 5× FMA peak', value: wide.effectiveRatioToPeak, target: 5, unit: '× peak', pass: wide.effectiveRatioToPeak >= 5 },
+      {
+        name: 'default: kernel GFLOP/s ≥ 25 % of FMA peak',
+        value: def.kernelFractionOfPeak * 100,
+        target: 25,
+        unit: '% of peak',
+        pass: def.kernelFractionOfPeak >= 0.25,
+      },
+      {
+        name: 'wide: effective GFLOP/s ≥ 5× FMA peak',
+        value: wide.effectiveRatioToPeak,
+        target: 5,
+        unit: '× peak',
+        pass: wide.effectiveRatioToPeak >= 5,
+      },
     ];
     const report: BenchReport = {
       adapter: gpu.adapterName,
@@ -226,7 +243,11 @@ const button = document.getElementById('run');
 if (button instanceof HTMLButtonElement) {
   button.addEventListener('click', () => {
     button.disabled = true;
-    runAndShow().catch(() => undefined).finally(() => { button.disabled = false; });
+    runAndShow()
+      .catch(() => undefined)
+      .finally(() => {
+        button.disabled = false;
+      });
   });
 }
 if (new URLSearchParams(location.search).get('run') === '1') {

@@ -29,45 +29,96 @@ export function renderReport(el: HTMLElement, r: BenchReport): void {
   const p = document.createElement('p');
   p.textContent = `Adapter: ${r.adapter} — FMA peak ${fmt(r.fmaPeak.gflops)} GFLOP/s (trials ${r.fmaPeak.trials.map((g) => fmt(g)).join(', ')}) — total ${fmt(r.totalSeconds, 1)} s`;
   el.appendChild(p);
-  el.appendChild(table(
-    ['workload', 'points × m', 'runs (s)', 'median s', 'sample-evals/s', 'kernel GFLOP/s', '% of peak', 'effective GFLOP/s', '× peak', 'max |GPU−CPU|'],
-    r.workloads.map((w) => [
-      `${w.name}: ${w.description}`,
-      `${w.points} × ${w.samples}`,
-      w.runs.map((s) => fmt(s)).join(', '),
-      fmt(w.seconds, 3),
-      fmt(w.sampleEvalsPerSecond),
-      fmt(w.kernelGflops),
-      fmt(w.kernelFractionOfPeak * 100, 1),
-      fmt(w.effectiveGflops),
-      fmt(w.effectiveRatioToPeak),
-      w.maxAbsDiffVsCpu === null ? 'n/a' : fmt(w.maxAbsDiffVsCpu),
-    ]),
-  ));
-  el.appendChild(table(
-    ['CPU twin', 'median s', 'sample-evals/s', 'GPU / CPU'],
-    [[`${r.cpu.workload} ${r.cpu.gridSize}² × ${r.cpu.samples}`, fmt(r.cpu.seconds, 3), fmt(r.cpu.sampleEvalsPerSecond), fmt(r.cpu.gpuOverCpu, 1)]],
-  ));
+  el.appendChild(
+    table(
+      [
+        'workload',
+        'points × m',
+        'runs (s)',
+        'median s',
+        'sample-evals/s',
+        'kernel GFLOP/s',
+        '% of peak',
+        'effective GFLOP/s',
+        '× peak',
+        'max |GPU−CPU|',
+      ],
+      r.workloads.map((w) => [
+        `${w.name}: ${w.description}`,
+        `${w.points} × ${w.samples}`,
+        w.runs.map((s) => fmt(s)).join(', '),
+        fmt(w.seconds, 3),
+        fmt(w.sampleEvalsPerSecond),
+        fmt(w.kernelGflops),
+        fmt(w.kernelFractionOfPeak * 100, 1),
+        fmt(w.effectiveGflops),
+        fmt(w.effectiveRatioToPeak),
+        w.maxAbsDiffVsCpu === null ? 'n/a' : fmt(w.maxAbsDiffVsCpu),
+      ]),
+    ),
+  );
+  el.appendChild(
+    table(
+      ['CPU twin', 'median s', 'sample-evals/s', 'GPU / CPU'],
+      [
+        [
+          `${r.cpu.workload} ${r.cpu.gridSize}² × ${r.cpu.samples}`,
+          fmt(r.cpu.seconds, 3),
+          fmt(r.cpu.sampleEvalsPerSecond),
+          fmt(r.cpu.gpuOverCpu, 1),
+        ],
+      ],
+    ),
+  );
   const t = r.training;
   if (t) {
-    el.appendChild(table(
-      ['training', 'GPU steps', 'GPU s', 'GPU grad-evals/s', 'CPU steps', 'CPU s', 'CPU grad-evals/s', 'GPU / CPU'],
-      [[t.description, String(t.gpuSteps), fmt(t.gpuSeconds, 3), fmt(t.gpuEvalsPerSecond), String(t.cpuSteps), fmt(t.cpuSeconds, 3), fmt(t.cpuEvalsPerSecond), fmt(t.gpuOverCpu, 1)]],
-    ));
-    el.appendChild(table(
-      ['width sweep', 'seconds', 'successes per n₁'],
-      [[t.sweep.description, fmt(t.sweep.seconds, 1), t.sweep.successes.map((p) => `${p.width}:${p.successes}/${p.seeds}`).join(' ')]],
-    ));
+    el.appendChild(
+      table(
+        ['training', 'GPU steps', 'GPU s', 'GPU grad-evals/s', 'CPU steps', 'CPU s', 'CPU grad-evals/s', 'GPU / CPU'],
+        [
+          [
+            t.description,
+            String(t.gpuSteps),
+            fmt(t.gpuSeconds, 3),
+            fmt(t.gpuEvalsPerSecond),
+            String(t.cpuSteps),
+            fmt(t.cpuSeconds, 3),
+            fmt(t.cpuEvalsPerSecond),
+            fmt(t.gpuOverCpu, 1),
+          ],
+        ],
+      ),
+    );
+    el.appendChild(
+      table(
+        ['width sweep', 'seconds', 'successes per n₁'],
+        [[t.sweep.description, fmt(t.sweep.seconds, 1), t.sweep.successes.map((p) => `${p.width}:${p.successes}/${p.seeds}`).join(' ')]],
+      ),
+    );
   }
   const c = r.curve;
   if (c) {
-    el.appendChild(table(
-      ['mode connectivity', 'curve steps', 'steps/s', 's / 1,000 steps', '61-point eval ms', 'line barrier', 'curve barrier'],
-      [[c.description, String(c.curveSteps), fmt(c.curveStepsPerSecond), fmt(c.secondsPer1000Steps, 2), fmt(c.evaluationMs, 1), fmt(c.lineBarrier, 3), fmt(c.curveBarrier, 4)]],
-    ));
+    el.appendChild(
+      table(
+        ['mode connectivity', 'curve steps', 'steps/s', 's / 1,000 steps', '61-point eval ms', 'line barrier', 'curve barrier'],
+        [
+          [
+            c.description,
+            String(c.curveSteps),
+            fmt(c.curveStepsPerSecond),
+            fmt(c.secondsPer1000Steps, 2),
+            fmt(c.evaluationMs, 1),
+            fmt(c.lineBarrier, 3),
+            fmt(c.curveBarrier, 4),
+          ],
+        ],
+      ),
+    );
   }
-  el.appendChild(table(
-    ['target', 'value', 'target', 'result'],
-    r.targets.map((t) => [t.name, `${fmt(t.value)} ${t.unit}`, `${fmt(t.target)} ${t.unit}`, t.pass ? 'PASS' : 'MISS']),
-  ));
+  el.appendChild(
+    table(
+      ['target', 'value', 'target', 'result'],
+      r.targets.map((t) => [t.name, `${fmt(t.value)} ${t.unit}`, `${fmt(t.target)} ${t.unit}`, t.pass ? 'PASS' : 'MISS']),
+    ),
+  );
 }

@@ -46,19 +46,39 @@ export async function benchTraining(device: GPUDevice, log: (line: string) => vo
   const theorem = makeTheoremData({ m: req.samples, loss: req.loss, duplicated: req.duplicated, seed: req.dataSeed });
   const widths = widthsOf(req);
   log(`training: default width sweep (m = ${req.samples}, n₁ = ${widths[0]}…${widths.at(-1)}, K = ${req.seeds}, ${req.steps} steps)`);
-  const sweep = await runWidthSweep({
-    samples: theorem, outputs: 1, widths, seeds: Array.from({ length: req.seeds }, (_, k) => k + 1), steps: req.steps,
-    optimizer: req.optimizer, learningRate: req.learningRate, activation: req.activation, loss: req.loss,
-    epsilonRatio: req.epsilonRatio, floorLoss: floorLoss(theorem, req.loss),
-  }, (o) => trainMultiSeed(o, device));
-  log(`training: width sweep in ${(sweep.totalMs / 1000).toFixed(1)} s; success ${sweep.points.map((p) => `${p.width}:${p.successes}`).join(' ')}`);
+  const sweep = await runWidthSweep(
+    {
+      samples: theorem,
+      outputs: 1,
+      widths,
+      seeds: Array.from({ length: req.seeds }, (_, k) => k + 1),
+      steps: req.steps,
+      optimizer: req.optimizer,
+      learningRate: req.learningRate,
+      activation: req.activation,
+      loss: req.loss,
+      epsilonRatio: req.epsilonRatio,
+      floorLoss: floorLoss(theorem, req.loss),
+    },
+    (o) => trainMultiSeed(o, device),
+  );
+  log(
+    `training: width sweep in ${(sweep.totalMs / 1000).toFixed(1)} s; success ${sweep.points.map((p) => `${p.width}:${p.successes}`).join(' ')}`,
+  );
   const gpuRate = evals(GPU_STEPS) / gpuSeconds;
   const cpuRate = evals(CPU_STEPS) / cpuSeconds;
   return {
     description: `K = ${K} seeds, spiral m=256, 2-32-32-1 tanh mse, full-batch Adam`,
-    seeds: K, samples: samples.m,
-    gpuSteps: GPU_STEPS, gpuRuns, gpuSeconds, gpuEvalsPerSecond: gpuRate,
-    cpuSteps: CPU_STEPS, cpuSeconds, cpuEvalsPerSecond: cpuRate, gpuOverCpu: gpuRate / cpuRate,
+    seeds: K,
+    samples: samples.m,
+    gpuSteps: GPU_STEPS,
+    gpuRuns,
+    gpuSeconds,
+    gpuEvalsPerSecond: gpuRate,
+    cpuSteps: CPU_STEPS,
+    cpuSeconds,
+    cpuEvalsPerSecond: cpuRate,
+    gpuOverCpu: gpuRate / cpuRate,
     sweep: {
       description: `m=${req.samples} tanh mse, n₁ = ${widths.join(',')}, K=${req.seeds}, ${req.steps} Adam steps`,
       seconds: sweep.totalMs / 1000,

@@ -73,7 +73,11 @@ export interface TrainingBenchResult {
   readonly cpuEvalsPerSecond: number;
   readonly gpuOverCpu: number;
   /** The default "are all minima global?" sweep on the GPU. */
-  readonly sweep: { readonly description: string; readonly seconds: number; readonly successes: readonly { width: number; successes: number; seeds: number }[] };
+  readonly sweep: {
+    readonly description: string;
+    readonly seconds: number;
+    readonly successes: readonly { width: number; successes: number; seeds: number }[];
+  };
 }
 
 /** Curve-training steps per second and the 61-point evaluation of the line and the curve. */

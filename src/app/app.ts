@@ -53,7 +53,9 @@ export class App {
     this.view = new SurfaceView(el('#view'), { preserveDrawingBuffer: true });
     this.view.setCamera(state.camera);
     this.status.setAdapter(
-      gpu ? `WebGPU · ${gpu.adapterName}` : 'CPU fallback: WebGPU is not available here, the grid runs on the CPU reference in a Web Worker',
+      gpu
+        ? `WebGPU · ${gpu.adapterName}`
+        : 'CPU fallback: WebGPU is not available here, the grid runs on the CPU reference in a Web Worker',
       gpu === null || gpu.isFallback,
     );
     this.panel = new Panel(el('#panel'), state, {
@@ -69,16 +71,30 @@ export class App {
       sweep: () => this.sublevel.toggleSweep(),
     });
     const column = el('#sublevel-column');
-    this.sublevel = new SublevelController(column, this.view, (cell) => this.display.showHover(cell), (level, position, final) => {
-      this.panel.syncWater(position, level);
-      if (final) this.store.update({ sublevel: { level } });
-    }, state);
-    this.training = new TrainingController(root, this.engine, () => this.store.state, (minimum) => {
-      this.engine.setCenter(minimum === null ? null : { id: minimum.id, name: minimum.name, dataKey: minimum.dataKey, theta: minimum.theta });
-      // A chosen θ₀ replaces any path view: the link must not replay a curve over it.
-      this.store.update({ flow: '' }, { writeHash: false });
-      return this.runner.run();
-    }, (id) => void this.runner.trajectory({ id }).catch(() => undefined));
+    this.sublevel = new SublevelController(
+      column,
+      this.view,
+      (cell) => this.display.showHover(cell),
+      (level, position, final) => {
+        this.panel.syncWater(position, level);
+        if (final) this.store.update({ sublevel: { level } });
+      },
+      state,
+    );
+    this.training = new TrainingController(
+      root,
+      this.engine,
+      () => this.store.state,
+      (minimum) => {
+        this.engine.setCenter(
+          minimum === null ? null : { id: minimum.id, name: minimum.name, dataKey: minimum.dataKey, theta: minimum.theta },
+        );
+        // A chosen θ₀ replaces any path view: the link must not replay a curve over it.
+        this.store.update({ flow: '' }, { writeHash: false });
+        return this.runner.run();
+      },
+      (id) => void this.runner.trajectory({ id }).catch(() => undefined),
+    );
     const mergeAB = (): number => {
       try {
         return this.sublevel.mergeLevel({ alpha: 0, beta: 0 }, { alpha: 1, beta: 0 });
@@ -86,13 +102,24 @@ export class App {
         return Number.NaN;
       }
     };
-    this.connector = new ConnectController(column, this.engine, this.training, this.view, this.status, mergeAB, () => void this.runner.connect({}).catch(() => undefined));
+    this.connector = new ConnectController(
+      column,
+      this.engine,
+      this.training,
+      this.view,
+      this.status,
+      mergeAB,
+      () => void this.runner.connect({}).catch(() => undefined),
+    );
     this.connector.pathsChanged = (paths) => this.sublevel.heatmap.setPaths(paths);
     this.display = new Display(this.view, this.sublevel, this.connector, this.panel, root.querySelector<HTMLElement>('#hover'));
     this.display.installHover(el('#view'));
     this.runner = new Runner(this.engine, this.store, this.display, this.status, this.panel, this.connector, this.training);
-    this.connector.addButton('training path', 'Train seed 1 with snapshots and show the plane of its trajectory (two principal directions through the end point)',
-      () => void this.runner.trajectory({}).catch(() => undefined));
+    this.connector.addButton(
+      'training path',
+      'Train seed 1 with snapshots and show the plane of its trajectory (two principal directions through the end point)',
+      () => void this.runner.trajectory({}).catch(() => undefined),
+    );
     this.exporter = this.installExport();
     this.files = new FileController(this.panel.addFolder('Files'), root, {
       state: () => this.store.state,
@@ -102,18 +129,23 @@ export class App {
     });
     this.store.notify(decoded.ignored.map((m) => `link: ${m}`));
     void this.runner.run().catch(() => undefined);
-    this.presets = new PresetController(root, {
-      apply: (next) => this.apply(next),
-      settled: () => this.runner.settled(),
-      state: () => this.store.state,
-      drawnCanvas: () => {
-        this.view.render();
-        return this.view.canvas;
+    this.presets = new PresetController(
+      root,
+      {
+        apply: (next) => this.apply(next),
+        settled: () => this.runner.settled(),
+        state: () => this.store.state,
+        drawnCanvas: () => {
+          this.view.render();
+          return this.view.canvas;
+        },
+        notify: (lines) => this.store.notify(lines),
+        previewGrid: (next, gridSize, signal) => this.engine.previewGrid(next, gridSize, signal),
+        canPreview: () => this.engine.deviceKind === 'webgpu',
       },
-      notify: (lines) => this.store.notify(lines),
-      previewGrid: (next, gridSize, signal) => this.engine.previewGrid(next, gridSize, signal),
-      canPreview: () => this.engine.deviceKind === 'webgpu',
-    }, decoded.preset, hash);
+      decoded.preset,
+      hash,
+    );
   }
 
   /** Merge, validate, recompute what changed, draw. */
@@ -153,7 +185,8 @@ export class App {
       subject: () => {
         const shown = this.display.otherPlane;
         const from = shown?.surface.imported;
-        if (shown !== null && from !== undefined) return importedSubject(from.name, from.format, shown.recipe === null ? null : describeSpec(shown.recipe.spec));
+        if (shown !== null && from !== undefined)
+          return importedSubject(from.name, from.format, shown.recipe === null ? null : describeSpec(shown.recipe.spec));
         const result = this.display.engineResult;
         if (result === null) return null;
         const spec = describeSpec(result.spec);
@@ -173,13 +206,26 @@ export class App {
     this.view.onCameraSettled((pose) => {
       // Rounded so links stay short; only the hash changes, nothing is recomputed.
       const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits + 0;
-      this.store.update({ camera: { azimuth: round(pose.azimuth, 1), elevation: round(pose.elevation, 1), distance: round(pose.distance, 2) } });
+      this.store.update({
+        camera: { azimuth: round(pose.azimuth, 1), elevation: round(pose.elevation, 1), distance: round(pose.distance, 2) },
+      });
     });
     return exporter;
   }
 
   api(): LandscapeApi {
     const { store, runner, display, view, sublevel, training, exporter, files, connector } = this;
-    return landscapeApi({ store, runner, display, view, sublevel, training, exporter, files, connector, apply: (partial) => this.apply(partial) });
+    return landscapeApi({
+      store,
+      runner,
+      display,
+      view,
+      sublevel,
+      training,
+      exporter,
+      files,
+      connector,
+      apply: (partial) => this.apply(partial),
+    });
   }
 }

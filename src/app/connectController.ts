@@ -30,7 +30,14 @@ export interface ConnectApiResult {
   /** Ids of A and B in minima() (null for a vector passed in). */
   ids: [number | null, number | null];
   /** Plane coordinates (units of ‖B − A‖) of A, B and every bend, with the bends' off-plane distances. */
-  plane: { a: { x: number; y: number }; b: { x: number; y: number }; bends: { x: number; y: number; offPlane: number }[]; gridSize: number; span: number; scale: number };
+  plane: {
+    a: { x: number; y: number };
+    b: { x: number; y: number };
+    bends: { x: number; y: number; offPlane: number }[];
+    gridSize: number;
+    span: number;
+    scale: number;
+  };
   diverged: boolean;
   /** A and B were both trained by this call from seeds (firstSeed, firstSeed + 1): a link can replay it. */
   trainedEndpoints: boolean;
@@ -113,18 +120,42 @@ export class ConnectController {
     const [a, b, ids] = await this.endpoints(request, key, spec, signal, notices);
     const trainedEndpoints = ids.every((id) => id !== null && id > lastIdBefore);
     throwIfAborted(signal);
-    const r = await connectMinima(this.engine, state, request, a, b, signal, (label, fraction) => this.status.progress(`connect: ${label}`, fraction), formatLoss);
+    const r = await connectMinima(
+      this.engine,
+      state,
+      request,
+      a,
+      b,
+      signal,
+      (label, fraction) => this.status.progress(`connect: ${label}`, fraction),
+      formatLoss,
+    );
     this.shown = { surface: r.surface, overlay: r.picture, chart: r.chart };
     const { plane } = r;
     return {
       surface: r.surface,
       plane,
       api: {
-        t: r.t, lineLoss: r.lineLoss, curveLoss: r.curveLoss, lineBarrier: r.lineBarrier, curveBarrier: r.curveBarrier, kind: request.kind, ids,
+        t: r.t,
+        lineLoss: r.lineLoss,
+        curveLoss: r.curveLoss,
+        lineBarrier: r.lineBarrier,
+        curveBarrier: r.curveBarrier,
+        kind: request.kind,
+        ids,
         plane: {
-          a: { x: 0, y: 0 }, b: { x: 1, y: 0 }, bends: plane.bends.map((p) => ({ ...p })), gridSize: r.surface.gridSize, span: r.surface.span, scale: plane.scale,
+          a: { x: 0, y: 0 },
+          b: { x: 1, y: 0 },
+          bends: plane.bends.map((p) => ({ ...p })),
+          gridSize: r.surface.gridSize,
+          span: r.surface.span,
+          scale: plane.scale,
         },
-        diverged: r.diverged, trainedEndpoints, device: r.device, ms: r.ms, notices: [...notices, ...r.notices],
+        diverged: r.diverged,
+        trainedEndpoints,
+        device: r.device,
+        ms: r.ms,
+        notices: [...notices, ...r.notices],
       },
     };
   }
@@ -198,7 +229,11 @@ export class ConnectController {
 
   /** A and B as vectors of the page's network; trains two seeds when none are given or marked. */
   private async endpoints(
-    request: ConnectRequest, dataKey: string, spec: MlpSpec, signal: AbortSignal, notices: string[],
+    request: ConnectRequest,
+    dataKey: string,
+    spec: MlpSpec,
+    signal: AbortSignal,
+    notices: string[],
   ): Promise<[Float32Array, Float32Array, [number | null, number | null]]> {
     const size = paramLayout(spec).size;
     const resolve = (ref: EndpointRef, name: string): [Float32Array, number | null] | null => {
@@ -209,13 +244,16 @@ export class ConnectController {
       }
       const m = this.training.minima.get(ref);
       if (!m) throw new Error(`${name}: no kept network with id ${ref} (see minima())`);
-      if (m.dataKey !== dataKey || m.theta.length !== size) throw new Error(`${name}: "${m.name}" belongs to other data or another network`);
+      if (m.dataKey !== dataKey || m.theta.length !== size)
+        throw new Error(`${name}: "${m.name}" belongs to other data or another network`);
       return [m.theta, m.id];
     };
     let a = resolve(request.a, 'a');
     let b = resolve(request.b, 'b');
     if (a === null || b === null) {
-      const marked = this.training.minima.all().filter((m) => m.endpoint && m.dataKey === dataKey && !m.diverged && m.id !== a?.[1] && m.id !== b?.[1]);
+      const marked = this.training.minima
+        .all()
+        .filter((m) => m.endpoint && m.dataKey === dataKey && !m.diverged && m.id !== a?.[1] && m.id !== b?.[1]);
       for (const m of marked) {
         if (a === null) a = [m.theta, m.id];
         else if (b === null) b = [m.theta, m.id];
@@ -227,7 +265,10 @@ export class ConnectController {
       signal.addEventListener('abort', stop, { once: true });
       try {
         // The card stays as it is: the picture of this flow is the curve on the surface, not the seeds' dots.
-        const run = await this.training.train({ seeds: 2, firstSeed: request.firstSeed, steps: request.minimaSteps, optimizer: 'adam', lr: request.minimaLearningRate }, { openCard: false });
+        const run = await this.training.train(
+          { seeds: 2, firstSeed: request.firstSeed, steps: request.minimaSteps, optimizer: 'adam', lr: request.minimaLearningRate },
+          { openCard: false },
+        );
         const [idA, idB] = run.ids;
         if (idA === undefined || idB === undefined) throw new Error('training returned no networks');
         for (const id of [idA, idB]) this.training.setEndpoint(id, true);

@@ -60,7 +60,14 @@ export interface LandscapeApi {
   mergeLevel(pointA: GridPoint, pointB: GridPoint, connectivity?: 4 | 8): number;
   /** The slice's local minima in birth order (deepest first) with death and persistence. */
   sliceMinima(connectivity?: 4 | 8): {
-    cell: number; ix: number; iy: number; alpha: number; beta: number; birth: number; death: number; persistence: number;
+    cell: number;
+    ix: number;
+    iy: number;
+    alpha: number;
+    beta: number;
+    birth: number;
+    death: number;
+    persistence: number;
   }[];
   /** Start the animated sweep of E from min to max, or stop it if running. */
   sweep(): void;
@@ -96,15 +103,26 @@ export interface LandscapeApi {
    * Save a PNG of the 3-D view: `{ scale: 1 | 2 | 4, transparent, colorBar, caption, download }`
    * (defaults 2, false, true, true, true). Resolves with its size and file name.
    */
-  exportPng(options?: unknown): Promise<{ width: number; height: number; bytes: number; fileName: string; ignored: string[]; type: string }>;
+  exportPng(
+    options?: unknown,
+  ): Promise<{ width: number; height: number; bytes: number; fileName: string; ignored: string[]; type: string }>;
   /**
    * Render and save a WebM: `{ kind: 'turntable' | 'water' | 'path', resolution: '720p' | '1080p', width, height,
    * durationS, fps, codec: 'vp9' | 'vp8', colorBar, caption, path: CameraPose[], download }`. Rejects with an
    * AbortError after cancelExport().
    */
   exportVideo(options?: unknown): Promise<{
-    encoder: 'webcodecs' | 'mediarecorder'; codec: string; frames: number; width: number; height: number; fps: number;
-    durationS: number; bytes: number; fileName: string; ignored: string[]; type: string;
+    encoder: 'webcodecs' | 'mediarecorder';
+    codec: string;
+    frames: number;
+    width: number;
+    height: number;
+    fps: number;
+    durationS: number;
+    bytes: number;
+    fileName: string;
+    ignored: string[];
+    type: string;
   }>;
   /** Cancel a running video export; false when none runs. */
   cancelExport(): boolean;
@@ -112,7 +130,10 @@ export interface LandscapeApi {
    * Save the surface on screen as 'h5' | 'npy' | 'csv' | 'vtp' | 'glb' | 'bundle' (see docs/file-formats.md);
    * `download: false` only builds it. Rejects with a message when it cannot.
    */
-  exportSurface(format: 'h5' | 'npy' | 'csv' | 'vtp' | 'glb' | 'bundle', options?: { download?: boolean }): Promise<{ fileName: string; bytes: number; type: string }>;
+  exportSurface(
+    format: 'h5' | 'npy' | 'csv' | 'vtp' | 'glb' | 'bundle',
+    options?: { download?: boolean },
+  ): Promise<{ fileName: string; bytes: number; type: string }>;
   /**
    * Open a file's bytes as if dropped on the page (format by magic bytes, then by `name`): a
    * surface is shown in place, a model bundle is evaluated; a bad file leaves the view as it was.

@@ -85,7 +85,16 @@ export class Display {
     const { center, directionX, directionY } = r.plane;
     return {
       surface: r.surface,
-      recipe: { spec: r.spec, theta: center, directionX, directionY, x: r.data.x, y: r.data.y, seed: state.seed, stateHash: encodeState(state) },
+      recipe: {
+        spec: r.spec,
+        theta: center,
+        directionX,
+        directionY,
+        x: r.data.x,
+        y: r.data.y,
+        seed: state.seed,
+        stateHash: encodeState(state),
+      },
       bundle: { spec: r.spec, theta: center, m: r.data.m, x: r.data.x, y: r.data.y, directionX, directionY },
     };
   }

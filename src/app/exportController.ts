@@ -37,7 +37,12 @@ export interface PngResult {
   readonly blob: Blob;
 }
 
-export type VideoExportResult = Omit<VideoResult, 'blob'> & { readonly bytes: number; readonly fileName: string; readonly ignored: string[]; readonly blob: Blob };
+export type VideoExportResult = Omit<VideoResult, 'blob'> & {
+  readonly bytes: number;
+  readonly fileName: string;
+  readonly ignored: string[];
+  readonly blob: Blob;
+};
 
 export class ExportController {
   private running: AbortController | null = null;
@@ -87,7 +92,8 @@ export class ExportController {
     if (this.running !== null) throw new Error('a video export is already running: cancel it first');
     const { plan, ignored } = checkVideoOptions(input);
     if (plan.kind === 'curve' && this.host.curveTravel() === null) {
-      const message = 'a curve video needs a curve on screen: connect two minima or show a training path first (connect endpoints / training path, or landscape.connect() / landscape.trajectory())';
+      const message =
+        'a curve video needs a curve on screen: connect two minima or show a training path first (connect endpoints / training path, or landscape.connect() / landscape.trajectory())';
       this.host.notify([message], 'error');
       throw new Error(message);
     }
@@ -113,7 +119,10 @@ export class ExportController {
       const fileName = `${subject.fileStem}-${plan.kind}.webm`;
       if (!isNoDownload(input)) saveBlob(result.blob, fileName);
       this.host.progress(`saved ${fileName}`, false);
-      this.host.notify([...ignored, `video saved: ${fileName} (${result.frames} frames, ${result.durationS} s, ${result.codec}, ${result.encoder})`]);
+      this.host.notify([
+        ...ignored,
+        `video saved: ${fileName} (${result.frames} frames, ${result.durationS} s, ${result.codec}, ${result.encoder})`,
+      ]);
       const { blob, ...rest } = result;
       return { ...rest, bytes: blob.size, fileName, ignored, blob };
     } catch (err) {

@@ -41,7 +41,11 @@ export interface ExportedFile {
 export class FileController {
   readonly panel: FilesPanel;
 
-  constructor(folder: GUI, private readonly root: HTMLElement, private readonly host: FileHost) {
+  constructor(
+    folder: GUI,
+    private readonly root: HTMLElement,
+    private readonly host: FileHost,
+  ) {
     this.panel = new FilesPanel(folder, root.ownerDocument, {
       open: (file) => void this.openFile(file),
       save: (format) => void this.save(format).catch(() => undefined),
@@ -104,7 +108,12 @@ export class FileController {
 
   private glb(surface: Surface): Uint8Array {
     const view = this.host.state().view;
-    const { heights, colorT, nonFiniteMask } = surfaceHeights(surface.loss, { logScale: view.logScale, zClip: view.zClip, min: surface.min, max: surface.max });
+    const { heights, colorT, nonFiniteMask } = surfaceHeights(surface.loss, {
+      logScale: view.logScale,
+      zClip: view.zClip,
+      min: surface.min,
+      max: surface.max,
+    });
     const colors = new Float32Array(heights.length * 3);
     const marking = toLinear(nonFiniteColor(view.colormap));
     for (let i = 0; i < heights.length; i++) {
@@ -125,7 +134,12 @@ export class FileController {
   private async openFile(file: File): Promise<void> {
     if (file.size > MAX_FILE_BYTES) {
       // Checked before reading: a file past the limit is never loaded into memory.
-      this.host.notify([`Could not open ${file.name}: it is ${describeBytes(file.size)}, more than the limit of ${describeBytes(MAX_FILE_BYTES)}. The view is unchanged.`], 'error');
+      this.host.notify(
+        [
+          `Could not open ${file.name}: it is ${describeBytes(file.size)}, more than the limit of ${describeBytes(MAX_FILE_BYTES)}. The view is unchanged.`,
+        ],
+        'error',
+      );
       return;
     }
     let bytes: Uint8Array;

@@ -48,10 +48,17 @@ export class PresetController {
   readonly info: PresetInfo;
   readonly present: PresentMode;
 
-  constructor(root: HTMLElement, private readonly host: PresetHost, opened: Preset | null, hash: string) {
+  constructor(
+    root: HTMLElement,
+    private readonly host: PresetHost,
+    opened: Preset | null,
+    hash: string,
+  ) {
     this.info = new PresetInfo(root);
     // Presenting unfolds the note: it is what the audience reads beside the surface.
-    this.present = new PresentMode(root, (on) => { if (on) this.info.fold(false); });
+    this.present = new PresentMode(root, (on) => {
+      if (on) this.info.fold(false);
+    });
     this.gallery = new Gallery(root, PRESETS, (p) => thumbnailKey(presetState(p).state), {
       open: (p) => void this.open(p).catch(() => undefined),
       visibility: (open) => (open ? void this.makeThumbnails() : this.stopThumbnails()),
@@ -71,7 +78,11 @@ export class PresetController {
       this.host.notify(link.ignored);
       const preset = link.preset;
       this.info.show(preset);
-      void this.host.apply(link.state).then(() => this.afterDrawn(preset)).then(() => this.runFlow(preset)).catch(() => undefined);
+      void this.host
+        .apply(link.state)
+        .then(() => this.afterDrawn(preset))
+        .then(() => this.runFlow(preset))
+        .catch(() => undefined);
     });
   }
 
@@ -140,10 +151,14 @@ export class PresetController {
     this.info.setFlow('running', 'Training two minima and a Bezier curve between them…');
     try {
       const r = await flow({ gridSize: this.host.state().plane.gridSize });
-      this.info.setFlow('done', `Barrier along the straight line ${r.lineBarrier.toPrecision(3)}, along the trained curve ${r.curveBarrier.toPrecision(3)}.`, {
-        lineBarrier: String(r.lineBarrier),
-        curveBarrier: String(r.curveBarrier),
-      });
+      this.info.setFlow(
+        'done',
+        `Barrier along the straight line ${r.lineBarrier.toPrecision(3)}, along the trained curve ${r.curveBarrier.toPrecision(3)}.`,
+        {
+          lineBarrier: String(r.lineBarrier),
+          curveBarrier: String(r.curveBarrier),
+        },
+      );
     } catch (err) {
       this.info.setFlow('failed', `The flow stopped: ${errorMessage(err)}`);
     }
@@ -170,7 +185,11 @@ function thumbnailUrl(loss: Float32Array, gridSize: number, state: AppState): st
   canvas.height = THUMB_HEIGHT;
   const ctx = canvas.getContext('2d');
   if (ctx === null) return null;
-  const pixels = thumbnailPixels({ loss, gridSize, logScale: state.view.logScale, colormap: state.view.colormap, isolines: 12 }, THUMB_WIDTH, THUMB_HEIGHT);
+  const pixels = thumbnailPixels(
+    { loss, gridSize, logScale: state.view.logScale, colormap: state.view.colormap, isolines: 12 },
+    THUMB_WIDTH,
+    THUMB_HEIGHT,
+  );
   ctx.putImageData(new ImageData(pixels, THUMB_WIDTH, THUMB_HEIGHT), 0, 0);
   return canvas.toDataURL('image/jpeg', 0.85);
 }

@@ -89,11 +89,22 @@ export class Runner {
           const label = `evaluating ${file.name} on a ${state.plane.gridSize}² grid`;
           this.status.progress(label, 0);
           const b = file.bundle;
-          const { surface, plane, warnings } = await bundleSurface(this.engine, b, file.name, state, signal, (f) => this.status.progress(label, f));
+          const { surface, plane, warnings } = await bundleSurface(this.engine, b, file.name, state, signal, (f) =>
+            this.status.progress(label, f),
+          );
           notices.push(...warnings);
           shown = {
             surface,
-            recipe: { spec: b.spec, theta: b.theta, directionX: plane.directionX, directionY: plane.directionY, x: b.x, y: b.y, seed: state.seed, stateHash: '' },
+            recipe: {
+              spec: b.spec,
+              theta: b.theta,
+              directionX: plane.directionX,
+              directionY: plane.directionY,
+              x: b.x,
+              y: b.y,
+              seed: state.seed,
+              stateHash: '',
+            },
             bundle: { ...b, directionX: plane.directionX, directionY: plane.directionY },
           };
         }
@@ -155,8 +166,13 @@ export class Runner {
 
   private async trajectoryJob(raw: unknown, state: AppState, signal: AbortSignal, replay = false): Promise<TrajectoryApiResult | null> {
     try {
-      const t = await computeTrajectory(this.engine, state, raw, signal, (label, f) => this.status.progress(`trajectory: ${label}`, f), (id) =>
-        this.training.minima.get(id),
+      const t = await computeTrajectory(
+        this.engine,
+        state,
+        raw,
+        signal,
+        (label, f) => this.status.progress(`trajectory: ${label}`, f),
+        (id) => this.training.minima.get(id),
       );
       if (signal.aborted) return null;
       this.connector.showPaths(t.surface, t.overlay, t.chart);
@@ -242,7 +258,9 @@ export class Runner {
 function describeResult(result: PipelineResult): [string, string] {
   const s = result.surface;
   const origin = result.origin;
-  const train = (origin.kind === 'kept' ? `θ₀ = kept "${origin.name}" · ` : '') + (result.diverged ? 'training diverged' : `θ₀ loss ${result.trainLoss.toPrecision(4)}`);
+  const train =
+    (origin.kind === 'kept' ? `θ₀ = kept "${origin.name}" · ` : '') +
+    (result.diverged ? 'training diverged' : `θ₀ loss ${result.trainLoss.toPrecision(4)}`);
   return [
     `${describeSpec(result.spec)} · ${paramLayout(result.spec).size} params · m=${result.data.m} · ${train}`,
     `train ${(s.timings.trainMs / 1000).toFixed(2)} s · grid ${(s.timings.gridMs / 1000).toFixed(2)} s (${s.device})` +

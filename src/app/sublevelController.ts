@@ -55,7 +55,11 @@ export class SublevelController {
     this.colormap = state.view.colormap;
     const doc = container.ownerDocument;
     this.heatmap = new Heatmap(doc, (cell) => this.hover(cell, 'map'));
-    this.chart = new PersistenceChart(doc, (m) => this.highlightMinimum(m), (m) => this.describeMinimum(m));
+    this.chart = new PersistenceChart(
+      doc,
+      (m) => this.highlightMinimum(m),
+      (m) => this.describeMinimum(m),
+    );
     this.readout = new SublevelReadout(container, this.heatmap.element, this.chart.element);
   }
 
@@ -134,7 +138,9 @@ export class SublevelController {
   }
 
   /** The slice's local minima, deepest first, with their grid position. */
-  minima(connectivity?: Connectivity): { cell: number; ix: number; iy: number; alpha: number; beta: number; birth: number; death: number; persistence: number }[] {
+  minima(
+    connectivity?: Connectivity,
+  ): { cell: number; ix: number; iy: number; alpha: number; beta: number; birth: number; death: number; persistence: number }[] {
     const analysis = this.need();
     const surface = this.surface;
     const n = analysis.gridSize;
@@ -193,7 +199,8 @@ export class SublevelController {
     this.sweepFrame = requestAnimationFrame(tick);
     // Any user input stops the sweep (added after this click has finished propagating).
     setTimeout(() => {
-      for (const type of ['pointerdown', 'wheel', 'keydown'] as const) window.addEventListener(type, this.stopSweepOnInput, { capture: true });
+      for (const type of ['pointerdown', 'wheel', 'keydown'] as const)
+        window.addEventListener(type, this.stopSweepOnInput, { capture: true });
     }, 0);
   }
 
@@ -205,7 +212,8 @@ export class SublevelController {
     if (this.sweepFrame === 0) return;
     cancelAnimationFrame(this.sweepFrame);
     this.sweepFrame = 0;
-    for (const type of ['pointerdown', 'wheel', 'keydown'] as const) window.removeEventListener(type, this.stopSweepOnInput, { capture: true });
+    for (const type of ['pointerdown', 'wheel', 'keydown'] as const)
+      window.removeEventListener(type, this.stopSweepOnInput, { capture: true });
     this.onLevel(this.level, this.positionOf(this.level), true);
   }
 
@@ -256,7 +264,13 @@ export class SublevelController {
     }
     this.level = resolveLevel(s.level, range);
     const labelled = analysis.label(this.level, s.connectivity);
-    const display = { water: s.water, level: this.level, colourComponents: s.colourComponents, labels: labelled.labels, elder: labelled.elder };
+    const display = {
+      water: s.water,
+      level: this.level,
+      colourComponents: s.colourComponents,
+      labels: labelled.labels,
+      elder: labelled.elder,
+    };
     this.view.setSublevel(display);
     this.heatmap.setSublevel(display);
     this.readout.showMap(s.heatmap);

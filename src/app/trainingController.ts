@@ -38,15 +38,34 @@ export interface SweepApiResult {
   m: number;
   floorLoss: number;
   widths: number[];
-  points: { width: number; fraction: number; successes: number; medianFinal: number; divergedCount: number; finalLosses: number[]; ms: number }[];
+  points: {
+    width: number;
+    fraction: number;
+    successes: number;
+    medianFinal: number;
+    divergedCount: number;
+    finalLosses: number[];
+    ms: number;
+  }[];
   device: 'webgpu' | 'cpu';
   totalMs: number;
   notices: string[];
 }
 
 export interface MinimumApiEntry {
-  id: number; name: string; seed: number | null; source: 'train' | 'sweep'; finalLoss: number; accuracy: number; diverged: boolean;
-  theta: Float32Array; spec: KeptMinimum['spec']; snapshots: { step: number; theta: Float32Array }[]; endpoint: boolean; isCenter: boolean; matchesPage: boolean;
+  id: number;
+  name: string;
+  seed: number | null;
+  source: 'train' | 'sweep';
+  finalLoss: number;
+  accuracy: number;
+  diverged: boolean;
+  theta: Float32Array;
+  spec: KeptMinimum['spec'];
+  snapshots: { step: number; theta: Float32Array }[];
+  endpoint: boolean;
+  isCenter: boolean;
+  matchesPage: boolean;
 }
 
 export class TrainingController {
@@ -114,13 +133,28 @@ export class TrainingController {
     const t0 = performance.now();
     this.panel.trainProgress(`${label}: ${request.seeds} seeds of ${describeSpec(spec)}, m = ${data.m} · starting`, 0);
     try {
-      const { value: result, backend, warnings } = await this.engine.trainSeeds({
-        spec, samples, seeds, steps: request.steps, optimizer: request.optimizer, learningRate: request.learningRate,
-        ...(request.snapshotEvery > 0 ? { snapshotEvery: request.snapshotEvery } : {}),
-        progressEvery: Math.max(1, Math.floor(request.steps / 40)),
-        onProgress: (step, losses) => this.panel.trainProgress(
-          `${label}: step ${step}/${request.steps} · median loss ${medianFinite(losses).toPrecision(4)}`, step / request.steps),
-      }, signal);
+      const {
+        value: result,
+        backend,
+        warnings,
+      } = await this.engine.trainSeeds(
+        {
+          spec,
+          samples,
+          seeds,
+          steps: request.steps,
+          optimizer: request.optimizer,
+          learningRate: request.learningRate,
+          ...(request.snapshotEvery > 0 ? { snapshotEvery: request.snapshotEvery } : {}),
+          progressEvery: Math.max(1, Math.floor(request.steps / 40)),
+          onProgress: (step, losses) =>
+            this.panel.trainProgress(
+              `${label}: step ${step}/${request.steps} · median loss ${medianFinite(losses).toPrecision(4)}`,
+              step / request.steps,
+            ),
+        },
+        signal,
+      );
       const ms = performance.now() - t0;
       const device = backend.kind;
       const summary = summarizeRun(result, request.epsilonRatio);
@@ -131,7 +165,10 @@ export class TrainingController {
       this.refreshList();
       return { ...apiLosses(result, summary), seeds, ids, device, ms, notices: all };
     } catch (err) {
-      this.panel.trainProgress(err instanceof AbortError || isAborted(signal) ? `${label}: stopped` : `${label} failed: ${errorMessage(err)}`, 0);
+      this.panel.trainProgress(
+        err instanceof AbortError || isAborted(signal) ? `${label}: stopped` : `${label} failed: ${errorMessage(err)}`,
+        0,
+      );
       throw err;
     }
   }
@@ -145,32 +182,50 @@ export class TrainingController {
     const floor = floorLoss(data, request.loss);
     const widths = widthsOf(request);
     const seeds = Array.from({ length: request.seeds }, (_, k) => 1 + k);
-    const caption = `m = ${request.samples}${request.duplicated ? ' (half repeated)' : ' distinct'} · ${request.activation} · ${request.loss} · ` +
+    const caption =
+      `m = ${request.samples}${request.duplicated ? ' (half repeated)' : ' distinct'} · ${request.activation} · ${request.loss} · ` +
       `K = ${request.seeds} · ${request.optimizer} lr ${request.learningRate} · ${request.steps} steps`;
     let device: 'webgpu' | 'cpu' = 'webgpu';
     const warnings: string[] = [];
     const points: WidthSweepResult['points'][number][] = [];
     try {
-      const result = await runWidthSweep({
-        samples: data, outputs: outputsFor(data, request.loss), widths, seeds, steps: request.steps, optimizer: request.optimizer,
-        learningRate: request.learningRate, activation: request.activation, loss: request.loss, epsilonRatio: request.epsilonRatio,
-        floorLoss: floor, signal,
-        onProgress: (i, step, median) => this.panel.sweepProgress(
-          `n₁ = ${widths[i] ?? '?'} (${i + 1}/${widths.length}) · step ${step}/${request.steps} · median loss ${median.toPrecision(3)}`,
-          (i + step / request.steps) / widths.length),
-      }, async (opts) => {
-        const r = await this.engine.trainSeeds(opts, signal);
-        if (r.backend.kind === 'cpu') device = 'cpu';
-        warnings.push(...r.warnings);
-        const summary = summarizeRun(r.value, request.epsilonRatio, floor);
-        const width = opts.spec.hidden[0] ?? 0;
-        points.push({ width, spec: opts.spec, result: r.value, ms: 0, ...summary });
-        this.panel.showSweep({ m: request.samples, points, caption, pending: widths.slice(points.length) }, []);
-        return r.value;
-      });
+      const result = await runWidthSweep(
+        {
+          samples: data,
+          outputs: outputsFor(data, request.loss),
+          widths,
+          seeds,
+          steps: request.steps,
+          optimizer: request.optimizer,
+          learningRate: request.learningRate,
+          activation: request.activation,
+          loss: request.loss,
+          epsilonRatio: request.epsilonRatio,
+          floorLoss: floor,
+          signal,
+          onProgress: (i, step, median) =>
+            this.panel.sweepProgress(
+              `n₁ = ${widths[i] ?? '?'} (${i + 1}/${widths.length}) · step ${step}/${request.steps} · median loss ${median.toPrecision(3)}`,
+              (i + step / request.steps) / widths.length,
+            ),
+        },
+        async (opts) => {
+          const r = await this.engine.trainSeeds(opts, signal);
+          if (r.backend.kind === 'cpu') device = 'cpu';
+          warnings.push(...r.warnings);
+          const summary = summarizeRun(r.value, request.epsilonRatio, floor);
+          const width = opts.spec.hidden[0] ?? 0;
+          points.push({ width, spec: opts.spec, result: r.value, ms: 0, ...summary });
+          this.panel.showSweep({ m: request.samples, points, caption, pending: widths.slice(points.length) }, []);
+          return r.value;
+        },
+      );
       const all = [...notices, ...new Set(warnings)];
       this.panel.showSweep({ m: request.samples, points: result.points, caption }, all);
-      this.panel.sweepProgress(`done: ${widths.length} widths × ${request.seeds} seeds in ${(result.totalMs / 1000).toFixed(1)} s (${device})`, 0);
+      this.panel.sweepProgress(
+        `done: ${widths.length} widths × ${request.seeds} seeds in ${(result.totalMs / 1000).toFixed(1)} s (${device})`,
+        0,
+      );
       if (field(raw, 'keep') === true) {
         for (const p of result.points) {
           this.minima.addRun(p.result, { spec: p.spec, samples: data, dataKey: '', source: 'sweep', label: `sweep n₁=${p.width}`, seeds });
@@ -178,10 +233,20 @@ export class TrainingController {
         this.refreshList();
       }
       return {
-        m: request.samples, floorLoss: floor, widths, device, totalMs: result.totalMs, notices: all,
+        m: request.samples,
+        floorLoss: floor,
+        widths,
+        device,
+        totalMs: result.totalMs,
+        notices: all,
         points: result.points.map((p) => ({
-          width: p.width, fraction: p.fraction, successes: p.successes, medianFinal: p.medianFinal, divergedCount: p.divergedCount,
-          finalLosses: Array.from(p.result.finalLosses), ms: p.ms,
+          width: p.width,
+          fraction: p.fraction,
+          successes: p.successes,
+          medianFinal: p.medianFinal,
+          divergedCount: p.divergedCount,
+          finalLosses: Array.from(p.result.finalLosses),
+          ms: p.ms,
         })),
       };
     } catch (err) {
@@ -194,9 +259,19 @@ export class TrainingController {
     const key = JSON.stringify(this.dataKeyNow());
     const center = this.engine.centerOverride?.id ?? null;
     return this.minima.all().map((m) => ({
-      id: m.id, name: m.name, seed: m.seed, source: m.source, finalLoss: m.finalLoss, accuracy: m.accuracy, diverged: m.diverged,
-      theta: m.theta.slice(), spec: m.spec, snapshots: m.snapshots.map((s) => ({ step: s.step, theta: s.theta.slice() })),
-      endpoint: m.endpoint, isCenter: m.id === center, matchesPage: JSON.stringify(m.dataKey) === key,
+      id: m.id,
+      name: m.name,
+      seed: m.seed,
+      source: m.source,
+      finalLoss: m.finalLoss,
+      accuracy: m.accuracy,
+      diverged: m.diverged,
+      theta: m.theta.slice(),
+      spec: m.spec,
+      snapshots: m.snapshots.map((s) => ({ step: s.step, theta: s.theta.slice() })),
+      endpoint: m.endpoint,
+      isCenter: m.id === center,
+      matchesPage: JSON.stringify(m.dataKey) === key,
     }));
   }
 
@@ -210,7 +285,8 @@ export class TrainingController {
     const m = this.minima.get(id);
     if (!m) throw new Error(`no kept network with id ${id}`);
     if (m.dataKey !== this.dataKeyNow()) {
-      const why = m.source === 'sweep' ? 'it was trained on the sweep\'s own data' : 'the page\'s data or network changed since it was trained';
+      const why =
+        m.source === 'sweep' ? "it was trained on the sweep's own data" : "the page's data or network changed since it was trained";
       this.panel.listNotice(`"${m.name}" cannot be θ₀ here: ${why}.`);
       throw new Error(`"${m.name}" cannot be θ₀ here: ${why}`);
     }
@@ -235,10 +311,13 @@ export class TrainingController {
 
 function apiLosses(result: MultiSeedResult, s: RunSummary): Omit<TrainApiResult, 'seeds' | 'ids' | 'device' | 'ms' | 'notices'> {
   return {
-    finalLosses: Array.from(result.finalLosses), initialLosses: Array.from(result.initialLosses),
-    diverged: Array.from(result.diverged, (d) => d !== 0), success: [...s.success], successes: s.successes,
-    fraction: s.fraction, epsilon: s.epsilon, medianFinal: s.medianFinal,
+    finalLosses: Array.from(result.finalLosses),
+    initialLosses: Array.from(result.initialLosses),
+    diverged: Array.from(result.diverged, (d) => d !== 0),
+    success: [...s.success],
+    successes: s.successes,
+    fraction: s.fraction,
+    epsilon: s.epsilon,
+    medianFinal: s.medianFinal,
   };
 }
-
-

@@ -63,10 +63,20 @@ function parseArgs(argv: readonly string[]): Args | { error: string } | 'help' {
       return v;
     };
     switch (flag) {
-      case '--help': case '-h': return 'help';
-      case '--cpu': args.cpu = true; break;
-      case '--json': args.json = true; break;
-      case '--preset': case '--link': case '--out': case '--grid': case '--span': {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--cpu':
+        args.cpu = true;
+        break;
+      case '--json':
+        args.json = true;
+        break;
+      case '--preset':
+      case '--link':
+      case '--out':
+      case '--grid':
+      case '--span': {
         const v = value();
         if (v === null) return { error: `${flag} needs a value` };
         if (flag === '--preset') preset = v;
@@ -76,7 +86,8 @@ function parseArgs(argv: readonly string[]): Args | { error: string } | 'help' {
         else args.span = v;
         break;
       }
-      default: return { error: `unknown argument "${flag}"` };
+      default:
+        return { error: `unknown argument "${flag}"` };
     }
   }
   if (preset === null && link === null) return { error: 'give --preset ID or --link "#hash"' };
@@ -84,7 +95,14 @@ function parseArgs(argv: readonly string[]): Args | { error: string } | 'help' {
   const ext = extname(args.out).toLowerCase();
   if (!['.h5', '.npy', '.csv'].includes(ext)) return { error: `--out ${args.out}: the file must end in .h5, .npy or .csv` };
   const parts = [preset === null ? '' : `preset=${encodeURIComponent(preset)}`, link ?? ''].filter((p) => p !== '');
-  return { hash: parts.join('&'), out: args.out, cpu: args.cpu ?? false, json: args.json ?? false, ...(args.grid === undefined ? {} : { grid: args.grid }), ...(args.span === undefined ? {} : { span: args.span }) };
+  return {
+    hash: parts.join('&'),
+    out: args.out,
+    cpu: args.cpu ?? false,
+    json: args.json ?? false,
+    ...(args.grid === undefined ? {} : { grid: args.grid }),
+    ...(args.span === undefined ? {} : { span: args.span }),
+  };
 }
 
 /** The GPU instance must outlive every device made from it (Dawn tears down the instance under live devices). */
@@ -97,7 +115,11 @@ async function nodeAdapter(): Promise<{ ctx: GpuContext | null; keep: unknown; w
     Object.assign(globalThis, globals);
     const gpu = create([]);
     const ctx = await acquireGpu(gpu);
-    return { ctx, keep: gpu, why: ctx ? '' : 'no WebGPU adapter found (for SwiftShader set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)' };
+    return {
+      ctx,
+      keep: gpu,
+      why: ctx ? '' : 'no WebGPU adapter found (for SwiftShader set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)',
+    };
   } catch (err) {
     return { ctx: null, keep: null, why: `WebGPU is not available in this Node (${errorMessage(err)})` };
   }
@@ -117,10 +139,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const link = decodeLink(parsed.hash);
   if (link.ignored.length > 0) io.err(link.ignored.map((l) => `note: ${l}`).join('\n'));
   if (parsed.hash.includes('preset=') && link.preset === null) return 2;
-  const overrides = clampState({ plane: { ...(parsed.grid === undefined ? {} : { gridSize: parsed.grid }), ...(parsed.span === undefined ? {} : { span: parsed.span }) } }, link.state);
+  const overrides = clampState(
+    {
+      plane: {
+        ...(parsed.grid === undefined ? {} : { gridSize: parsed.grid }),
+        ...(parsed.span === undefined ? {} : { span: parsed.span }),
+      },
+    },
+    link.state,
+  );
   if (overrides.ignored.length > 0) io.err(overrides.ignored.map((l) => `note: ${l}`).join('\n'));
   const state = overrides.state;
-  if (state.flow !== '') io.err(`note: the link's flow (${state.flow.split(':')[0] ?? ''}) is a path view of the page; the command line writes the plane through θ₀`);
+  if (state.flow !== '')
+    io.err(
+      `note: the link's flow (${state.flow.split(':')[0] ?? ''}) is a path view of the page; the command line writes the plane through θ₀`,
+    );
   try {
     if (needsLoading(state.data.kind)) {
       const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'data', 'digits-8x8.bin');
@@ -138,19 +171,45 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const trainMs = surface.timings.trainMs;
     const gridMs = surface.timings.gridMs;
     const ext = extname(parsed.out).toLowerCase();
-    const bytes = ext === '.h5'
-      ? await surfaceToH5(surface, { spec, theta, directionX: plane.directionX, directionY: plane.directionY, x: data.x, y: data.y, seed: state.seed, stateHash: encodeState(state) })
-      : ext === '.npy' ? surfaceToNpy(surface) : new TextEncoder().encode(surfaceToCsv(surface));
+    const bytes =
+      ext === '.h5'
+        ? await surfaceToH5(surface, {
+            spec,
+            theta,
+            directionX: plane.directionX,
+            directionY: plane.directionY,
+            x: data.x,
+            y: data.y,
+            seed: state.seed,
+            stateHash: encodeState(state),
+          })
+        : ext === '.npy'
+          ? surfaceToNpy(surface)
+          : new TextEncoder().encode(surfaceToCsv(surface));
     writeFileSync(parsed.out, bytes);
     const summary = {
-      out: parsed.out, bytes: bytes.length, network: describeSpec(spec), params: paramLayout(spec).size, m: data.m, gridSize, span,
-      centerLoss: surface.centerLoss, min: surface.min, max: surface.max, nonFinite: surface.nonFinite, adapter,
-      trainSeconds: trainMs / 1000, gridSeconds: gridMs / 1000, link: `#${encodeState(state)}`,
+      out: parsed.out,
+      bytes: bytes.length,
+      network: describeSpec(spec),
+      params: paramLayout(spec).size,
+      m: data.m,
+      gridSize,
+      span,
+      centerLoss: surface.centerLoss,
+      min: surface.min,
+      max: surface.max,
+      nonFinite: surface.nonFinite,
+      adapter,
+      trainSeconds: trainMs / 1000,
+      gridSeconds: gridMs / 1000,
+      link: `#${encodeState(state)}`,
     };
     if (parsed.json) io.out(JSON.stringify(summary));
     else {
       io.out(`${summary.network} · ${summary.params} params · m=${summary.m} · ${gridSize}² grid, span ${span}`);
-      io.out(`θ₀ loss ${surface.centerLoss.toPrecision(5)} · surface ${surface.min.toPrecision(4)} … ${surface.max.toPrecision(4)}${surface.nonFinite > 0 ? ` · ${surface.nonFinite} Inf/NaN` : ''}`);
+      io.out(
+        `θ₀ loss ${surface.centerLoss.toPrecision(5)} · surface ${surface.min.toPrecision(4)} … ${surface.max.toPrecision(4)}${surface.nonFinite > 0 ? ` · ${surface.nonFinite} Inf/NaN` : ''}`,
+      );
       io.out(`${adapter} · train ${summary.trainSeconds.toFixed(2)} s · grid ${summary.gridSeconds.toFixed(2)} s`);
       io.out(`wrote ${parsed.out} (${bytes.length} bytes); the same view in the app: ${summary.link}`);
     }

@@ -259,7 +259,10 @@ function digits(m: number, noise: number, rng: Rng): RawData {
   const byClass: number[][] = Array.from({ length: t.classes }, () => []);
   for (let r = 0; r < t.rows; r++) byClass[t.labels[r] ?? 0]?.push(r);
   for (const rows of byClass) shuffleInPlace(rows, rng);
-  const visit = shuffleInPlace(Array.from({ length: t.classes }, (_, c) => c), rng);
+  const visit = shuffleInPlace(
+    Array.from({ length: t.classes }, (_, c) => c),
+    rng,
+  );
   const taken = new Array<number>(t.classes).fill(0);
   const chosen: number[] = [];
   while (chosen.length < m) {

@@ -60,7 +60,10 @@ export interface Backend {
   evaluatePaths(model: LandscapeModel, paths: readonly Path[], points: number, ctl: JobControl): Promise<PathEvaluation[]>;
   /** `onStep(step, loss)` every progressEvery steps. */
   trainCenter(job: CenterJob, ctl: JobControl & { readonly onStep?: (step: number, loss: number) => void }): Promise<CenterResult>;
-  trainSeeds(job: MultiSeedJob, ctl: JobControl & { readonly onStep?: (step: number, losses: Float32Array) => void }): Promise<MultiSeedResult>;
+  trainSeeds(
+    job: MultiSeedJob,
+    ctl: JobControl & { readonly onStep?: (step: number, losses: Float32Array) => void },
+  ): Promise<MultiSeedResult>;
   trainCurve(job: CurveJob, ctl: JobControl & { readonly onStep?: (step: number, loss: number) => void }): Promise<CurveResult>;
   dispose(): void;
 }

@@ -46,13 +46,40 @@ export async function connectMinima(
   const every = Math.max(1, Math.floor(request.steps / 40));
   const job: CurveJob =
     request.kind === 'neb'
-      ? { method: 'neb', spec, samples, a, b, images: request.images, steps: request.steps, optimizer: request.optimizer, learningRate: request.learningRate, progressEvery: every }
+      ? {
+          method: 'neb',
+          spec,
+          samples,
+          a,
+          b,
+          images: request.images,
+          steps: request.steps,
+          optimizer: request.optimizer,
+          learningRate: request.learningRate,
+          progressEvery: every,
+        }
       : {
-          method: 'curve', spec, samples, a, b, kind: request.kind, bendCount: request.bends, steps: request.steps, tPerStep: request.tPerStep,
-          optimizer: request.optimizer, learningRate: request.learningRate, weightDecay: request.weightDecay, progressEvery: every,
+          method: 'curve',
+          spec,
+          samples,
+          a,
+          b,
+          kind: request.kind,
+          bendCount: request.bends,
+          steps: request.steps,
+          tPerStep: request.tPerStep,
+          optimizer: request.optimizer,
+          learningRate: request.learningRate,
+          weightDecay: request.weightDecay,
+          progressEvery: every,
         };
-  const trained = await engine.curveAndPaths(model, job, (curve) => [straightLine(a, b), curve], request.points, signal, (step, loss) =>
-    progress(`${request.kind} step ${step}/${request.steps} · loss ${formatLoss(loss)}`, step / request.steps),
+  const trained = await engine.curveAndPaths(
+    model,
+    job,
+    (curve) => [straightLine(a, b), curve],
+    request.points,
+    signal,
+    (step, loss) => progress(`${request.kind} step ${step}/${request.steps} · loss ${formatLoss(loss)}`, step / request.steps),
   );
   notices.push(...trained.warnings);
   const device = trained.backend.kind;
@@ -71,21 +98,46 @@ export async function connectMinima(
   );
   const frame = curveGridFrame(extent, gridSizeWanted);
   const step = (2 * frame.span) / (frame.gridSize - 1);
-  const plane: CurvePlane = { ...base, gridSize: frame.gridSize, alphaStart: -frame.span, alphaStep: step, betaStart: -frame.span, betaStep: step };
+  const plane: CurvePlane = {
+    ...base,
+    gridSize: frame.gridSize,
+    alphaStart: -frame.span,
+    alphaStep: step,
+    betaStart: -frame.span,
+    betaStep: step,
+  };
   const g0 = performance.now();
-  const points = { center: plane.center, directionX: plane.directionX, directionY: plane.directionY, gridSize: frame.gridSize, alphaStart: -frame.span, alphaStep: step, betaStart: -frame.span, betaStep: step };
+  const points = {
+    center: plane.center,
+    directionX: plane.directionX,
+    directionY: plane.directionY,
+    gridSize: frame.gridSize,
+    alphaStart: -frame.span,
+    alphaStep: step,
+    betaStart: -frame.span,
+    betaStep: step,
+  };
   const grid = await engine.grid(model, points, signal, (f) => progress(`plane grid ${frame.gridSize}²`, f));
   const gridMs = performance.now() - g0;
   notices.push(...grid.warnings);
   const surface = computedSurface({
-    gridSize: frame.gridSize, span: frame.span, result: grid.value, centerLoss: lineEval.loss[0] ?? Number.NaN, backend: grid.backend, gridMs, trainMs: curveMs,
+    gridSize: frame.gridSize,
+    span: frame.span,
+    result: grid.value,
+    centerLoss: lineEval.loss[0] ?? Number.NaN,
+    backend: grid.backend,
+    gridMs,
+    trainMs: curveMs,
   });
 
   const ts = evenTs(request.points);
   const inPlane = (path: Path): { x: number; y: number }[] => {
     const flat = pointsOnPath(path, ts);
     const P = a.length;
-    return pathInPlane(plane, Array.from(ts, (_, i) => flat.subarray(i * P, (i + 1) * P)));
+    return pathInPlane(
+      plane,
+      Array.from(ts, (_, i) => flat.subarray(i * P, (i + 1) * P)),
+    );
   };
   const label = request.kind === 'bezier' ? 'Bezier' : request.kind === 'chain' ? `chain ${request.bends}` : `NEB ${request.images}`;
   const off = plane.bends.slice(1).map((p) => p.offPlane);
@@ -106,8 +158,13 @@ export async function connectMinima(
       ],
     },
     chart: {
-      t: lineEval.t, lineLoss: lineEval.loss, curveLoss: curveEval.loss, lineBarrier: lineEval.barrier, curveBarrier: curveEval.barrier,
-      curveLabel: `${label} barrier`, caption,
+      t: lineEval.t,
+      lineLoss: lineEval.loss,
+      curveLoss: curveEval.loss,
+      lineBarrier: lineEval.barrier,
+      curveBarrier: curveEval.barrier,
+      curveLabel: `${label} barrier`,
+      caption,
     },
     t: Array.from(lineEval.t),
     lineLoss: Array.from(lineEval.loss),

@@ -38,8 +38,22 @@ export interface ConnectRequest {
 }
 
 export const DEFAULT_CONNECT: ConnectRequest = {
-  a: null, b: null, kind: 'bezier', bends: 1, steps: 300, learningRate: 0.05, optimizer: 'adam', tPerStep: 16, images: 8,
-  weightDecay: 0, points: DEFAULT_PATH_POINTS, gridSize: 0, margin: 0.2, firstSeed: 1, minimaSteps: 1000, minimaLearningRate: 0.03,
+  a: null,
+  b: null,
+  kind: 'bezier',
+  bends: 1,
+  steps: 300,
+  learningRate: 0.05,
+  optimizer: 'adam',
+  tPerStep: 16,
+  images: 8,
+  weightDecay: 0,
+  points: DEFAULT_PATH_POINTS,
+  gridSize: 0,
+  margin: 0.2,
+  firstSeed: 1,
+  minimaSteps: 1000,
+  minimaLearningRate: 0.03,
 };
 
 export { field };
@@ -47,7 +61,8 @@ export { field };
 function endpoint(name: string, raw: unknown, notices: string[]): EndpointRef {
   if (raw === undefined || raw === null) return null;
   if (raw instanceof Float32Array) return raw;
-  if (raw instanceof Float64Array || (Array.isArray(raw) && raw.every((v) => typeof v === 'number'))) return Float32Array.from(raw as ArrayLike<number>);
+  if (raw instanceof Float64Array || (Array.isArray(raw) && raw.every((v) => typeof v === 'number')))
+    return Float32Array.from(raw as ArrayLike<number>);
   if (typeof raw === 'number' && Number.isInteger(raw) && raw > 0) return raw;
   notices.push(`${name}: ${shown(raw)} is neither a kept network's id nor a parameter vector; used the marked endpoints instead`);
   return null;
@@ -56,7 +71,8 @@ function endpoint(name: string, raw: unknown, notices: string[]): EndpointRef {
 export function clampConnectRequest(raw: unknown): { request: ConnectRequest; notices: string[] } {
   const n: string[] = [];
   const d = DEFAULT_CONNECT;
-  if (raw !== undefined && (typeof raw !== 'object' || raw === null)) n.push('connect options must be an object like { kind: "bezier", steps: 300 }');
+  if (raw !== undefined && (typeof raw !== 'object' || raw === null))
+    n.push('connect options must be an object like { kind: "bezier", steps: 300 }');
   const kind = pickEnum<ConnectKind>('kind', field(raw, 'kind'), ['bezier', 'chain', 'neb'], d.kind, n);
   const request: ConnectRequest = {
     a: endpoint('a', field(raw, 'a'), n),
@@ -97,8 +113,19 @@ export function curveGridFrame(extent: number, gridSize: number): { gridSize: nu
 /** The options of a request as a link's flow records them (the names clampConnectRequest reads). */
 export function connectFlowOptions(r: ConnectRequest): Record<string, number | string> {
   return {
-    kind: r.kind, bends: r.bends, steps: r.steps, lr: r.learningRate, optimizer: r.optimizer, tPerStep: r.tPerStep, images: r.images,
-    weightDecay: r.weightDecay, points: r.points, gridSize: r.gridSize, margin: r.margin, firstSeed: r.firstSeed,
-    minimaSteps: r.minimaSteps, minimaLr: r.minimaLearningRate,
+    kind: r.kind,
+    bends: r.bends,
+    steps: r.steps,
+    lr: r.learningRate,
+    optimizer: r.optimizer,
+    tPerStep: r.tPerStep,
+    images: r.images,
+    weightDecay: r.weightDecay,
+    points: r.points,
+    gridSize: r.gridSize,
+    margin: r.margin,
+    firstSeed: r.firstSeed,
+    minimaSteps: r.minimaSteps,
+    minimaLr: r.minimaLearningRate,
   };
 }

@@ -22,7 +22,8 @@ export async function bundleSurface(
 ): Promise<{ surface: Surface; plane: Plane; warnings: string[] }> {
   assertValidSpec(bundle.spec);
   const model = mlpModel(bundle.spec, { m: bundle.m, inputs: bundle.spec.inputs, x: bundle.x, y: bundle.y });
-  if (bundle.theta.length !== model.layout.size) throw new Error(`bundle: ${bundle.theta.length} weights, the network has ${model.layout.size}`);
+  if (bundle.theta.length !== model.layout.size)
+    throw new Error(`bundle: ${bundle.theta.length} weights, the network has ${model.layout.size}`);
   const opts = { filterNormalize: state.plane.filterNormalize, keepBias: state.plane.keepBiasDirections };
   const plane: Plane = {
     center: bundle.theta,

@@ -23,7 +23,8 @@ export function mlpModel(spec: MlpSpec, samples: Samples): LandscapeModel {
     classifier: isClassifier(spec.loss),
     initialTheta: (seed) => initParams(spec, deriveSeed(seed, 'init')),
     evaluate: (theta) => evaluate(spec, theta, plain),
-    lossGridGpu: (gpu, points, opts) => gpu.cached('LossGridKernel', () => new LossGridKernel(gpu.device)).run({ spec, samples: plain, ...points }, opts),
+    lossGridGpu: (gpu, points, opts) =>
+      gpu.cached('LossGridKernel', () => new LossGridKernel(gpu.device)).run({ spec, samples: plain, ...points }, opts),
     lossGridCpu: (points, opts) => lossGridCpu({ spec, samples: plain, ...points }, opts),
     lossAtGpu: async (gpu, thetas, count) => {
       const kernel = new VectorLossKernel(gpu.device, spec, plain);

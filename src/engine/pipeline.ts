@@ -62,7 +62,10 @@ export function dataKeyOf(state: Pick<AppState, 'seed' | 'data' | 'model'>): str
 }
 
 /** The stage keys of a state: each names exactly the fields its stage (and the ones before) reads. */
-export function stageKeys(state: AppState, center: { readonly id: number } | null): { data: string; train: string; plane: string; surface: string } {
+export function stageKeys(
+  state: AppState,
+  center: { readonly id: number } | null,
+): { data: string; train: string; plane: string; surface: string } {
   const data = dataKeyOf(state);
   const train = JSON.stringify([data, center ? { center: center.id } : state.train]);
   const plane = JSON.stringify([train, state.plane.filterNormalize, state.plane.keepBiasDirections]);
@@ -155,7 +158,16 @@ export class Engine {
     if (this.surfaceCache?.key !== keys.surface) {
       this.runs.surface++;
       const warnings: string[] = [];
-      const surface = await this.planeSurface(model, plane, state.plane.gridSize, state.plane.span, signal, (f) => report('grid', f), warnings, trainMs);
+      const surface = await this.planeSurface(
+        model,
+        plane,
+        state.plane.gridSize,
+        state.plane.span,
+        signal,
+        (f) => report('grid', f),
+        warnings,
+        trainMs,
+      );
       this.surfaceCache = { key: keys.surface, surface, warnings };
     }
     return {
@@ -185,20 +197,42 @@ export class Engine {
     if (center) {
       const theta = center.theta.slice();
       const { loss } = model.evaluate(theta);
-      return { key, theta, loss, diverged: !Number.isFinite(loss), origin: { kind: 'kept', id: center.id, name: center.name }, warnings: [] };
+      return {
+        key,
+        theta,
+        loss,
+        diverged: !Number.isFinite(loss),
+        origin: { kind: 'kept', id: center.id, name: center.name },
+        warnings: [],
+      };
     }
     if (state.data.kind === 'uvx') {
       // The whole weight space is the plane: centre at the saddle, nothing to train.
       const theta = new Float32Array(model.layout.size);
-      return { key, theta, loss: model.evaluate(theta).loss, diverged: false, origin: { kind: 'fixed', why: 'the saddle of u·v·x' }, warnings: [] };
+      return {
+        key,
+        theta,
+        loss: model.evaluate(theta).loss,
+        diverged: false,
+        origin: { kind: 'fixed', why: 'the saddle of u·v·x' },
+        warnings: [],
+      };
     }
     const gradients = model.gradients;
     if (gradients === null) throw new Error(`${model.label} has no gradients: θ₀ cannot be trained here`);
     const { steps, learningRate } = state.train;
     const job = { spec: gradients.spec, samples: gradients.samples, theta0: model.initialTheta(state.seed), steps, learningRate };
     const warnings: string[] = [];
-    const { value } = await withFallback(this.backends(this.cpu), { failed: 'training', instead: 'θ₀ was trained' }, signal, warnings, (b) =>
-      b.trainCenter(job, { signal, onStep: (step, loss) => report('train', step / Math.max(1, steps), `step ${step} · loss ${loss.toPrecision(4)}`) }),
+    const { value } = await withFallback(
+      this.backends(this.cpu),
+      { failed: 'training', instead: 'θ₀ was trained' },
+      signal,
+      warnings,
+      (b) =>
+        b.trainCenter(job, {
+          signal,
+          onStep: (step, loss) => report('train', step / Math.max(1, steps), `step ${step} · loss ${loss.toPrecision(4)}`),
+        }),
     );
     return {
       key,
@@ -236,7 +270,16 @@ export class Engine {
       },
     );
     const gridMs = performance.now() - t0;
-    return computedSurface({ gridSize, span, result: value.grid, centerLoss: value.centerLoss, backend, gridMs, trainMs, ...(imported ? { imported } : {}) });
+    return computedSurface({
+      gridSize,
+      span,
+      result: value.grid,
+      centerLoss: value.centerLoss,
+      backend,
+      gridMs,
+      trainMs,
+      ...(imported ? { imported } : {}),
+    });
   }
 
   /**
@@ -273,7 +316,8 @@ export class Engine {
     let theta: Float32Array = new Float32Array(model.layout.size);
     if (state.data.kind !== 'uvx') {
       const { steps, learningRate } = state.train;
-      theta = (await backend.trainCenter({ spec, samples: data, theta0: model.initialTheta(state.seed), steps, learningRate }, { signal })).theta;
+      theta = (await backend.trainCenter({ spec, samples: data, theta0: model.initialTheta(state.seed), steps, learningRate }, { signal }))
+        .theta;
     }
     return (await backend.lossGrid(model, squarePoints(planeOf(state, model, theta), gridSize, state.plane.span), { signal })).loss;
   }
@@ -298,12 +342,16 @@ export class Engine {
 
   /** A loss grid of any plane batch (a curve's plane, a trajectory's plane). */
   grid(model: LandscapeModel, points: PlanePoints, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<Ran<GridResult>> {
-    return this.run(this.cpu, { failed: 'kernel', instead: 'this grid was computed' }, signal, (b) => b.lossGrid(model, points, { signal, onProgress }));
+    return this.run(this.cpu, { failed: 'kernel', instead: 'this grid was computed' }, signal, (b) =>
+      b.lossGrid(model, points, { signal, onProgress }),
+    );
   }
 
   /** Loss at explicit parameter vectors (count × size). */
   lossAt(model: LandscapeModel, thetas: Float32Array, count: number, signal: AbortSignal): Promise<Ran<VectorLossResult>> {
-    return this.run(this.cpu, { failed: 'kernel', instead: 'these losses were computed' }, signal, (b) => b.lossAt(model, thetas, count, { signal }));
+    return this.run(this.cpu, { failed: 'kernel', instead: 'these losses were computed' }, signal, (b) =>
+      b.lossAt(model, thetas, count, { signal }),
+    );
   }
 
   /** A curve between two minima, then the loss along each of `paths(curve)` on the same backend. */

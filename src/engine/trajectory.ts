@@ -55,7 +55,8 @@ export interface TrajectoryOutcome {
 
 export function clampTrajectoryRequest(raw: unknown, state: AppState): { request: TrajectoryRequest; notices: string[] } {
   const n: string[] = [];
-  if (raw !== undefined && (typeof raw !== 'object' || raw === null)) n.push('trajectory options must be an object like { steps: 600, snapshots: 40 }');
+  if (raw !== undefined && (typeof raw !== 'object' || raw === null))
+    n.push('trajectory options must be an object like { steps: 600, snapshots: 40 }');
   const rawId = field(raw, 'id');
   let id: number | null = null;
   if (rawId !== undefined && rawId !== null) {
@@ -66,7 +67,14 @@ export function clampTrajectoryRequest(raw: unknown, state: AppState): { request
     id,
     seed: clampNumber('seed', field(raw, 'seed'), 1, [0, 2 ** 31 - 2], true, n),
     steps: clampNumber('steps', field(raw, 'steps'), state.train.steps, [2, 100_000], true, n),
-    learningRate: clampNumber('learning rate', field(raw, 'lr') ?? field(raw, 'learningRate'), state.train.learningRate, [1e-6, 10], false, n),
+    learningRate: clampNumber(
+      'learning rate',
+      field(raw, 'lr') ?? field(raw, 'learningRate'),
+      state.train.learningRate,
+      [1e-6, 10],
+      false,
+      n,
+    ),
     snapshots: clampNumber('snapshots', field(raw, 'snapshots'), 40, [3, 200], true, n),
     gridSize: clampNumber('gridSize', field(raw, 'gridSize'), 0, [0, 257], true, n),
     margin: clampNumber('margin', field(raw, 'margin'), 0.2, [0, 2], false, n),
@@ -80,7 +88,13 @@ export function trajectoryFlowOptions(r: TrajectoryRequest): Record<string, numb
 }
 
 /** Mean loss at each of `thetas`, on the engine's backends (never on the page's main thread). */
-async function losses(engine: Engine, model: LandscapeModel, thetas: readonly Float32Array[], signal: AbortSignal, notices: string[]): Promise<Float32Array> {
+async function losses(
+  engine: Engine,
+  model: LandscapeModel,
+  thetas: readonly Float32Array[],
+  signal: AbortSignal,
+  notices: string[],
+): Promise<Float32Array> {
   const P = model.layout.size;
   const packed = new Float32Array(thetas.length * P);
   thetas.forEach((theta, k) => packed.set(theta, k * P));
@@ -98,7 +112,11 @@ export interface StoredRun {
 }
 
 export async function computeTrajectory(
-  engine: Engine, state: AppState, raw: unknown, signal: AbortSignal, progress: (label: string, fraction: number) => void,
+  engine: Engine,
+  state: AppState,
+  raw: unknown,
+  signal: AbortSignal,
+  progress: (label: string, fraction: number) => void,
   kept: (id: number) => StoredRun | undefined = () => undefined,
 ): Promise<TrajectoryOutcome> {
   const { request, notices } = clampTrajectoryRequest(raw, state);
@@ -113,21 +131,35 @@ export async function computeTrajectory(
   if (request.id !== null) {
     const m = kept(request.id);
     if (m === undefined) throw new Error(`no kept network with id ${request.id} (see minima())`);
-    if (m.dataKey !== engine.dataFor(state).key) throw new Error(`"${m.name}" belongs to other data or another network than the page shows`);
+    if (m.dataKey !== engine.dataFor(state).key)
+      throw new Error(`"${m.name}" belongs to other data or another network than the page shows`);
     if (m.diverged) throw new Error(`"${m.name}" diverged, so its run has no trajectory plane`);
-    if (m.snapshots.length < 3) throw new Error(`"${m.name}" has ${m.snapshots.length} snapshots; train with snapshotEvery (e.g. train({ snapshotEvery: 20 })) to keep its path`);
+    if (m.snapshots.length < 3)
+      throw new Error(
+        `"${m.name}" has ${m.snapshots.length} snapshots; train with snapshotEvery (e.g. train({ snapshotEvery: 20 })) to keep its path`,
+      );
     snaps = m.snapshots.map((s) => ({ step: s.step, theta: s.theta }));
     label = m.name;
   } else {
     const every = Math.max(1, Math.ceil(request.steps / (request.snapshots - 1)));
-    const run = await engine.trainSeeds({
-      spec, samples, seeds: [request.seed], steps: request.steps, optimizer: 'adam', learningRate: request.learningRate, snapshotEvery: every,
-      progressEvery: Math.max(1, Math.floor(request.steps / 40)),
-      onProgress: (step) => progress(`training seed ${request.seed}: step ${step}/${request.steps}`, step / request.steps),
-    }, signal);
+    const run = await engine.trainSeeds(
+      {
+        spec,
+        samples,
+        seeds: [request.seed],
+        steps: request.steps,
+        optimizer: 'adam',
+        learningRate: request.learningRate,
+        snapshotEvery: every,
+        progressEvery: Math.max(1, Math.floor(request.steps / 40)),
+        onProgress: (step) => progress(`training seed ${request.seed}: step ${step}/${request.steps}`, step / request.steps),
+      },
+      signal,
+    );
     notices.push(...run.warnings);
     trainDevice = run.backend.kind;
-    if ((run.value.diverged[0] ?? 0) !== 0) throw new Error('training diverged, so the run has no trajectory plane; try a smaller learning rate');
+    if ((run.value.diverged[0] ?? 0) !== 0)
+      throw new Error('training diverged, so the run has no trajectory plane; try a smaller learning rate');
     const P = run.value.paramCount;
     snaps = (run.value.snapshots ?? []).map((s) => ({ step: s.step, theta: s.thetas.slice(0, P) }));
     label = `seed ${request.seed}`;
@@ -141,7 +173,9 @@ export async function computeTrajectory(
   const span = extent * (1 + request.margin);
   const gridSize = request.gridSize >= 2 ? request.gridSize : state.plane.gridSize;
   const g0 = performance.now();
-  const grid = await engine.grid(model, squarePoints(plane, gridSize, span), signal, (f) => progress(`trajectory plane grid ${gridSize}²`, f));
+  const grid = await engine.grid(model, squarePoints(plane, gridSize, span), signal, (f) =>
+    progress(`trajectory plane grid ${gridSize}²`, f),
+  );
   const gridMs = performance.now() - g0;
   notices.push(...grid.warnings);
 
@@ -153,7 +187,15 @@ export async function computeTrajectory(
   const barrier = (values: Float32Array): number => Math.max(...values) - Math.max(values[0] ?? 0, values[values.length - 1] ?? 0);
   const endLoss = pathLoss[pathLoss.length - 1] ?? Number.NaN;
 
-  const surface: Surface = computedSurface({ gridSize, span, result: grid.value, centerLoss: endLoss, backend: grid.backend, gridMs, trainMs });
+  const surface: Surface = computedSurface({
+    gridSize,
+    span,
+    result: grid.value,
+    centerLoss: endLoss,
+    backend: grid.backend,
+    gridMs,
+    trainMs,
+  });
   const first = plane.coords[0] ?? { x: 0, y: 0 };
   const explained: [number, number] = [plane.explained[0], plane.explained[1]];
   return {
@@ -162,15 +204,31 @@ export async function computeTrajectory(
     overlay: {
       line: [first, { x: 0, y: 0 }],
       curve: plane.coords,
-      points: [{ at: first, label: 'start' }, { at: { x: 0, y: 0 }, label: 'end' }],
+      points: [
+        { at: first, label: 'start' },
+        { at: { x: 0, y: 0 }, label: 'end' },
+      ],
     },
     chart: {
-      t: fractions, lineLoss, curveLoss: pathLoss, lineBarrier: barrier(lineLoss), curveBarrier: barrier(pathLoss), curveLabel: 'path barrier',
+      t: fractions,
+      lineLoss,
+      curveLoss: pathLoss,
+      lineBarrier: barrier(lineLoss),
+      curveBarrier: barrier(pathLoss),
+      curveLabel: 'path barrier',
       caption: `${label} · ${totalSteps} steps · PCA plane ${(100 * (explained[0] + explained[1])).toFixed(1)} % of the path`,
     },
     api: {
-      steps: snaps.map((s) => s.step), coords: plane.coords.map((p) => ({ x: p.x, y: p.y })), loss: Array.from(pathLoss), lineLoss: Array.from(lineLoss),
-      explained, gridSize, span, device: trainDevice === 'webgpu' && grid.backend.kind === 'webgpu' ? 'webgpu' : 'cpu', ms: { train: trainMs, grid: gridMs }, notices,
+      steps: snaps.map((s) => s.step),
+      coords: plane.coords.map((p) => ({ x: p.x, y: p.y })),
+      loss: Array.from(pathLoss),
+      lineLoss: Array.from(lineLoss),
+      explained,
+      gridSize,
+      span,
+      device: trainDevice === 'webgpu' && grid.backend.kind === 'webgpu' ? 'webgpu' : 'cpu',
+      ms: { train: trainMs, grid: gridMs },
+      notices,
     },
   };
 }

@@ -15,7 +15,16 @@ const curvePointsWgsl = `${curveParamsWgsl}\n${curvePointsEntry}`;
 const curveGradientWgsl = `${curveParamsWgsl}\n${curveGradientEntry}`;
 
 export const WORKGROUP_SIZE = 64;
-export const CURVE_PARAMS_FIELDS = ['paramCount', 'pointCount', 'bendCount', 'coeffOffset', 'stepIndex', 'weightDecay', '_pad0', '_pad1'] as const;
+export const CURVE_PARAMS_FIELDS = [
+  'paramCount',
+  'pointCount',
+  'bendCount',
+  'coeffOffset',
+  'stepIndex',
+  'weightDecay',
+  '_pad0',
+  '_pad1',
+] as const;
 const CURVE_FLOAT_FIELDS: ReadonlySet<string> = new Set(['weightDecay']);
 export const CURVE_POINTS_SHADER_SOURCE = curvePointsWgsl;
 export const CURVE_GRADIENT_SHADER_SOURCE = curveGradientWgsl;
@@ -56,14 +65,32 @@ export class CurveStepKernel {
   private groups = new WeakMap<CurveBuffers, { points: GPUBindGroup; gradient: GPUBindGroup }>();
   private disposed = false;
 
-  constructor(private readonly device: GPUDevice, readonly paramCount: number, readonly pointCount: number, readonly bendCount: number, uniformSlots = 512) {
+  constructor(
+    private readonly device: GPUDevice,
+    readonly paramCount: number,
+    readonly pointCount: number,
+    readonly bendCount: number,
+    uniformSlots = 512,
+  ) {
     if (Math.ceil((paramCount * bendCount) / WORKGROUP_SIZE) > device.limits.maxComputeWorkgroupsPerDimension) {
       throw new Error(`${paramCount} × ${bendCount} bend parameters is more than one dispatch of this device covers`);
     }
     this.ring = new UniformRing(device, uniformSlots, 'CurveStepKernel.params');
-    this.pointsLayout = slotBindGroupLayout(device, 'CurveStepKernel.pointsLayout', ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage']);
-    this.gradientLayout = slotBindGroupLayout(device, 'CurveStepKernel.gradientLayout',
-      ['read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage']);
+    this.pointsLayout = slotBindGroupLayout(device, 'CurveStepKernel.pointsLayout', [
+      'read-only-storage',
+      'read-only-storage',
+      'read-only-storage',
+      'storage',
+    ]);
+    this.gradientLayout = slotBindGroupLayout(device, 'CurveStepKernel.gradientLayout', [
+      'read-only-storage',
+      'read-only-storage',
+      'read-only-storage',
+      'read-only-storage',
+      'storage',
+      'storage',
+      'storage',
+    ]);
     this.pointsPipeline = this.pipeline('points', curvePointsWgsl, this.pointsLayout);
     this.gradientPipeline = this.pipeline('gradient', curveGradientWgsl, this.gradientLayout);
   }
@@ -75,10 +102,22 @@ export class CurveStepKernel {
   /** Takes this step's uniform slot; pass the offset to both encoders. */
   pushStep(step: CurveStep): number {
     if (this.disposed) throw new Error('CurveStepKernel used after dispose()');
-    return this.ring.push(packStruct(CURVE_PARAMS_FIELDS, {
-      paramCount: this.paramCount, pointCount: this.pointCount, bendCount: this.bendCount,
-      coeffOffset: step.coeffOffset, stepIndex: step.stepIndex, weightDecay: step.weightDecay, _pad0: 0, _pad1: 0,
-    }, CURVE_FLOAT_FIELDS));
+    return this.ring.push(
+      packStruct(
+        CURVE_PARAMS_FIELDS,
+        {
+          paramCount: this.paramCount,
+          pointCount: this.pointCount,
+          bendCount: this.bendCount,
+          coeffOffset: step.coeffOffset,
+          stepIndex: step.stepIndex,
+          weightDecay: step.weightDecay,
+          _pad0: 0,
+          _pad1: 0,
+        },
+        CURVE_FLOAT_FIELDS,
+      ),
+    );
   }
 
   encodePoints(encoder: GPUCommandEncoder, buffers: CurveBuffers, offset: number): void {
@@ -106,12 +145,21 @@ export class CurveStepKernel {
     const cached = this.groups.get(b);
     if (cached) return cached;
     const uniform = { binding: 0, resource: { buffer: this.ring.buffer, size: UNIFORM_SLOT_BYTES } };
-    const entries = (list: GPUBuffer[]): GPUBindGroupEntry[] => [uniform, ...list.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))];
+    const entries = (list: GPUBuffer[]): GPUBindGroupEntry[] => [
+      uniform,
+      ...list.map((buffer, i) => ({ binding: i + 1, resource: { buffer } })),
+    ];
     const made = {
-      points: this.device.createBindGroup({ label: 'CurveStepKernel.pointsGroup', layout: this.pointsLayout,
-        entries: entries([b.coeffs, b.endpoints, b.bends, b.points]) }),
-      gradient: this.device.createBindGroup({ label: 'CurveStepKernel.gradientGroup', layout: this.gradientLayout,
-        entries: entries([b.coeffs, b.grads, b.losses, b.bends, b.bendGrads, b.meanLoss, b.history]) }),
+      points: this.device.createBindGroup({
+        label: 'CurveStepKernel.pointsGroup',
+        layout: this.pointsLayout,
+        entries: entries([b.coeffs, b.endpoints, b.bends, b.points]),
+      }),
+      gradient: this.device.createBindGroup({
+        label: 'CurveStepKernel.gradientGroup',
+        layout: this.gradientLayout,
+        entries: entries([b.coeffs, b.grads, b.losses, b.bends, b.bendGrads, b.meanLoss, b.history]),
+      }),
     };
     this.groups.set(b, made);
     return made;

@@ -20,10 +20,31 @@ import { UNIFORM_SLOT_BYTES, UniformRing, slotBindGroupLayout } from './uniformR
 
 export const WORKGROUP_SIZE = 64;
 export const GRAD_PARAMS_FIELDS = [
-  'paramCount', 'vectorCount', 'layerCount', 'outputs', 'batchStart', 'chunkCount', 'chunkQuads', 'indexed',
-  'stride', 'lossSlot', 'accumulate', 'inputs', 'divisor',
+  'paramCount',
+  'vectorCount',
+  'layerCount',
+  'outputs',
+  'batchStart',
+  'chunkCount',
+  'chunkQuads',
+  'indexed',
+  'stride',
+  'lossSlot',
+  'accumulate',
+  'inputs',
+  'divisor',
 ] as const;
-export const GRAD_LAYER_FIELDS = ['inputs', 'outputs', 'weightOffset', 'biasOffset', 'inputSlot', 'deltaSlot', 'tileStart', 'tileColumns', 'addInput'] as const;
+export const GRAD_LAYER_FIELDS = [
+  'inputs',
+  'outputs',
+  'weightOffset',
+  'biasOffset',
+  'inputSlot',
+  'deltaSlot',
+  'tileStart',
+  'tileColumns',
+  'addInput',
+] as const;
 const GRAD_FLOAT_FIELDS: ReadonlySet<string> = new Set(['divisor']);
 /** Entry sources with the shared structs in front (WGSL has no includes). */
 const gradientWgsl = `${gradientStructsWgsl}\n${gradientEntry}`;
@@ -54,14 +75,34 @@ export function scratchLayout(spec: MlpSpec): { stride: number; lossSlot: number
   const layout = paramLayout(spec);
   const table = new Uint32Array(layout.layers.length * GRAD_LAYER_FIELDS.length);
   let slot = 0;
-  const inputSlots = layout.layers.map((l) => { const s = slot; slot += l.inputs; return s; });
-  const deltaSlots = layout.layers.map((l) => { const s = slot; slot += l.outputs; return s; });
+  const inputSlots = layout.layers.map((l) => {
+    const s = slot;
+    slot += l.inputs;
+    return s;
+  });
+  const deltaSlots = layout.layers.map((l) => {
+    const s = slot;
+    slot += l.outputs;
+    return s;
+  });
   let tiles = 0;
   layout.layers.forEach((l, i) => {
     // Gradient tiles of 4 outputs × 4 inputs; the bias is one more input column.
     const tileColumns = Math.ceil((l.inputs + (l.biasOffset >= 0 ? 1 : 0)) / 4);
-    table.set([l.inputs, l.outputs, l.weightOffset, l.biasOffset < 0 ? NO_BIAS : l.biasOffset,
-      inputSlots[i] ?? 0, deltaSlots[i] ?? 0, tiles, tileColumns, isResidualLayer(spec, layout, i) ? 1 : 0], i * GRAD_LAYER_FIELDS.length);
+    table.set(
+      [
+        l.inputs,
+        l.outputs,
+        l.weightOffset,
+        l.biasOffset < 0 ? NO_BIAS : l.biasOffset,
+        inputSlots[i] ?? 0,
+        deltaSlots[i] ?? 0,
+        tiles,
+        tileColumns,
+        isResidualLayer(spec, layout, i) ? 1 : 0,
+      ],
+      i * GRAD_LAYER_FIELDS.length,
+    );
     tiles += Math.ceil(l.outputs / 4) * tileColumns;
   });
   return { stride: slot + 1, lossSlot: slot, tileCount: tiles, table };
@@ -96,7 +137,12 @@ export class GradientKernel {
   private groups = new WeakMap<ParamVectors, { forward: GPUBindGroup; reduce: GPUBindGroup }>();
   private disposed = false;
 
-  constructor(private readonly device: GPUDevice, readonly spec: MlpSpec, readonly samples: Samples, opts: GradientKernelOptions = {}) {
+  constructor(
+    private readonly device: GPUDevice,
+    readonly spec: MlpSpec,
+    readonly samples: Samples,
+    opts: GradientKernelOptions = {},
+  ) {
     assertValidSpec(spec);
     if (samples.inputs !== spec.inputs) throw new Error(`samples have ${samples.inputs} inputs, the network ${spec.inputs}`);
     const targetWidth = spec.loss === 'mse' ? spec.outputs : 1;
@@ -115,7 +161,8 @@ export class GradientKernel {
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     const make = (label: string, size: number, usage: number): GPUBuffer =>
       device.createBuffer({ label: `GradientKernel.${label}`, size: Math.max(16, Math.ceil(size / 4) * 4), usage });
-    if (samples.x.byteLength > bindingMax || samples.y.byteLength > bindingMax) throw new Error('the samples do not fit one storage buffer of this device');
+    if (samples.x.byteLength > bindingMax || samples.y.byteLength > bindingMax)
+      throw new Error('the samples do not fit one storage buffer of this device');
     this.xs = make('inputs', samples.x.byteLength, storage);
     device.queue.writeBuffer(this.xs, 0, Float32Array.from(samples.x));
     this.ys = make('targets', samples.y.byteLength, storage);
@@ -126,15 +173,30 @@ export class GradientKernel {
     this.scratch = make('scratch', 16, GPUBufferUsage.STORAGE);
     this.ring = new UniformRing(device, opts.uniformSlots ?? 512, 'GradientKernel.params');
 
-    this.forwardLayout = slotBindGroupLayout(device, 'GradientKernel.forwardLayout',
-      ['read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage']);
-    this.reduceLayout = slotBindGroupLayout(device, 'GradientKernel.reduceLayout', ['read-only-storage', 'read-only-storage', 'storage', 'storage']);
+    this.forwardLayout = slotBindGroupLayout(device, 'GradientKernel.forwardLayout', [
+      'read-only-storage',
+      'read-only-storage',
+      'read-only-storage',
+      'read-only-storage',
+      'read-only-storage',
+      'storage',
+    ]);
+    this.reduceLayout = slotBindGroupLayout(device, 'GradientKernel.reduceLayout', [
+      'read-only-storage',
+      'read-only-storage',
+      'storage',
+      'storage',
+    ]);
     const width = gradientMaxWidth(spec);
     // The backward pass keeps dL/dh across residual layers in a private array of its own.
     const skipWidth = residualLayers(spec).length > 0 ? width : 1;
-    const forwardCode = withLibrary(`${derivativesWgsl}\n${specializeConst(specializeConst(gradientWgsl, 'MAX_WIDTH', width), 'SKIP_WIDTH', skipWidth)}`);
-    this.forwardPipeline = this.pipeline(`forward:${width}:${skipWidth}:${spec.activation}:${spec.loss}`, forwardCode, this.forwardLayout,
-      { ACTIVATION: ACTIVATION_CODE[spec.activation], LOSS: LOSS_CODE[spec.loss] });
+    const forwardCode = withLibrary(
+      `${derivativesWgsl}\n${specializeConst(specializeConst(gradientWgsl, 'MAX_WIDTH', width), 'SKIP_WIDTH', skipWidth)}`,
+    );
+    this.forwardPipeline = this.pipeline(`forward:${width}:${skipWidth}:${spec.activation}:${spec.loss}`, forwardCode, this.forwardLayout, {
+      ACTIVATION: ACTIVATION_CODE[spec.activation],
+      LOSS: LOSS_CODE[spec.loss],
+    });
     this.reducePipeline = this.pipeline('reduce', gradientReduceWgsl, this.reduceLayout, {});
   }
 
@@ -162,8 +224,11 @@ export class GradientKernel {
     for (const i of indices) if (i >= this.samples.m) throw new Error(`sample index ${i} is out of range (m = ${this.samples.m})`);
     if (indices.byteLength > this.indices.size) {
       this.indices.destroy();
-      this.indices = this.device.createBuffer({ label: 'GradientKernel.indices', size: Math.ceil(indices.byteLength / 16) * 16,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      this.indices = this.device.createBuffer({
+        label: 'GradientKernel.indices',
+        size: Math.ceil(indices.byteLength / 16) * 16,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      });
       this.groups = new WeakMap();
     }
     this.device.queue.writeBuffer(this.indices, 0, Uint32Array.from(indices));
@@ -180,7 +245,8 @@ export class GradientKernel {
     // reallocates the scratch under commands already recorded.
     const quads = this.chunkQuads(K, Math.max(batch.count, this.samples.m));
     const chunks = Math.ceil(batch.count / (4 * quads));
-    if (chunks > this.ring.slotsLeft) throw new Error(`GradientKernel: ${chunks} sample chunks do not fit the ${this.ring.slotsLeft} uniform slots left; submit first`);
+    if (chunks > this.ring.slotsLeft)
+      throw new Error(`GradientKernel: ${chunks} sample chunks do not fit the ${this.ring.slotsLeft} uniform slots left; submit first`);
     this.ensureScratch(K * quads * this.layout.stride * 16);
     const groups = this.bindGroups(vectors);
     const chunkSize = quads * 4;
@@ -188,12 +254,27 @@ export class GradientKernel {
     const pass = encoder.beginComputePass({ label: 'GradientKernel.pass' });
     for (let done = 0; done < batch.count; done += chunkSize) {
       const chunkCount = Math.min(chunkSize, batch.count - done);
-      const offset = this.ring.push(packStruct(GRAD_PARAMS_FIELDS, {
-        paramCount: this.paramCount, vectorCount: K, layerCount: this.layout.table.length / GRAD_LAYER_FIELDS.length,
-        outputs: this.spec.outputs, batchStart: batch.start + done, chunkCount, chunkQuads: quads,
-        indexed: batch.indexed ? 1 : 0, stride: this.layout.stride, lossSlot: this.layout.lossSlot,
-        accumulate: done > 0 ? 1 : 0, inputs: this.spec.inputs, divisor,
-      }, GRAD_FLOAT_FIELDS));
+      const offset = this.ring.push(
+        packStruct(
+          GRAD_PARAMS_FIELDS,
+          {
+            paramCount: this.paramCount,
+            vectorCount: K,
+            layerCount: this.layout.table.length / GRAD_LAYER_FIELDS.length,
+            outputs: this.spec.outputs,
+            batchStart: batch.start + done,
+            chunkCount,
+            chunkQuads: quads,
+            indexed: batch.indexed ? 1 : 0,
+            stride: this.layout.stride,
+            lossSlot: this.layout.lossSlot,
+            accumulate: done > 0 ? 1 : 0,
+            inputs: this.spec.inputs,
+            divisor,
+          },
+          GRAD_FLOAT_FIELDS,
+        ),
+      );
       pass.setPipeline(this.forwardPipeline);
       pass.setBindGroup(0, groups.forward, [offset]);
       pass.dispatchWorkgroups(Math.ceil(Math.ceil(chunkCount / 8) / WORKGROUP_SIZE), K);
@@ -213,7 +294,8 @@ export class GradientKernel {
   async compute(thetas: Float32Array, count: number, batch?: SampleBatch): Promise<GradientResult> {
     if (this.disposed) throw new Error('GradientKernel used after dispose()');
     if (!Number.isInteger(count) || count < 1) throw new Error(`vector count must be an integer ≥ 1, got ${count}`);
-    if (thetas.length !== count * this.paramCount) throw new Error(`expected ${count} × ${this.paramCount} parameters, got ${thetas.length}`);
+    if (thetas.length !== count * this.paramCount)
+      throw new Error(`expected ${count} × ${this.paramCount} parameters, got ${thetas.length}`);
     assertValidBatch(this.samples, batch);
     const { device } = this;
     const P = this.paramCount;
@@ -254,7 +336,11 @@ export class GradientKernel {
   private ensureScratch(bytes: number): void {
     if (bytes <= this.scratch.size) return;
     this.scratch.destroy();
-    this.scratch = this.device.createBuffer({ label: 'GradientKernel.scratch', size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.STORAGE });
+    this.scratch = this.device.createBuffer({
+      label: 'GradientKernel.scratch',
+      size: Math.ceil(bytes / 16) * 16,
+      usage: GPUBufferUsage.STORAGE,
+    });
     this.groups = new WeakMap();
   }
 
@@ -262,13 +348,21 @@ export class GradientKernel {
     const cached = this.groups.get(vectors);
     if (cached) return cached;
     const uniform = { binding: 0, resource: { buffer: this.ring.buffer, size: UNIFORM_SLOT_BYTES } };
-    const entries = (buffers: GPUBuffer[]): GPUBindGroupEntry[] =>
-      [uniform, ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))];
+    const entries = (buffers: GPUBuffer[]): GPUBindGroupEntry[] => [
+      uniform,
+      ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } })),
+    ];
     const made = {
-      forward: this.device.createBindGroup({ label: 'GradientKernel.forwardGroup', layout: this.forwardLayout,
-        entries: entries([this.layers, vectors.thetas, this.xs, this.ys, this.indices, this.scratch]) }),
-      reduce: this.device.createBindGroup({ label: 'GradientKernel.reduceGroup', layout: this.reduceLayout,
-        entries: entries([this.layers, this.scratch, vectors.grads, vectors.losses]) }),
+      forward: this.device.createBindGroup({
+        label: 'GradientKernel.forwardGroup',
+        layout: this.forwardLayout,
+        entries: entries([this.layers, vectors.thetas, this.xs, this.ys, this.indices, this.scratch]),
+      }),
+      reduce: this.device.createBindGroup({
+        label: 'GradientKernel.reduceGroup',
+        layout: this.reduceLayout,
+        entries: entries([this.layers, this.scratch, vectors.grads, vectors.losses]),
+      }),
     };
     this.groups.set(vectors, made);
     return made;

@@ -15,15 +15,23 @@ import { AbortError, type GridRequest, type GridResult, type GridRunOptions } fr
 
 export const WORKGROUP_SIZE = 64;
 export const GRID_PARAMS_FIELDS = [
-  'gridSize', 'pointStart', 'pointCount', 'sampleStart', 'sampleEnd', 'layerCount', 'outputs', 'accumulate',
-  'alphaStart', 'alphaStep', 'betaStart', 'betaStep',
+  'gridSize',
+  'pointStart',
+  'pointCount',
+  'sampleStart',
+  'sampleEnd',
+  'layerCount',
+  'outputs',
+  'accumulate',
+  'alphaStart',
+  'alphaStep',
+  'betaStart',
+  'betaStep',
 ] as const;
 /** Fields of the shader's Layer struct, in order (one row of buildTiles' table). */
 export const GRID_LAYER_FIELDS = ['inputs', 'outputs', 'tileOffset', 'blocks', 'addInput'] as const;
 const GRID_FLOAT_FIELDS: ReadonlySet<string> = new Set(['alphaStart', 'alphaStep', 'betaStart', 'betaStep']);
-export const FIRST_LAYER_PARAMS_FIELDS = [
-  'samples', 'inputs', 'outputs', 'weightOffset', 'biasOffset', '_pad0', '_pad1', '_pad2',
-] as const;
+export const FIRST_LAYER_PARAMS_FIELDS = ['samples', 'inputs', 'outputs', 'weightOffset', 'biasOffset', '_pad0', '_pad1', '_pad2'] as const;
 
 export const GRID_SHADER_SOURCE = lossGridWgsl;
 export const FIRST_LAYER_SHADER_SOURCE = firstLayerWgsl;
@@ -72,7 +80,9 @@ export class LossGridKernel {
     const need = (label: string, bytes: number): void => {
       const max = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
       if (bytes > max) {
-        throw new Error(`${label} needs ${(bytes / 2 ** 20).toFixed(1)} MiB, above this device's limit of ${(max / 2 ** 20).toFixed(0)} MiB; use fewer samples or a smaller grid`);
+        throw new Error(
+          `${label} needs ${(bytes / 2 ** 20).toFixed(1)} MiB, above this device's limit of ${(max / 2 ** 20).toFixed(0)} MiB; use fewer samples or a smaller grid`,
+        );
       }
     };
     need('the first-layer products', samples.m * firstWidth * 16);
@@ -116,10 +126,24 @@ export class LossGridKernel {
       // Layer 0 products, once per plane.
       const layer0 = layout.layers[0];
       if (!layer0) throw new Error('network has no layers');
-      device.queue.writeBuffer(firstUniform, 0, packStruct(FIRST_LAYER_PARAMS_FIELDS, {
-        samples: samples.m, inputs: layer0.inputs, outputs: layer0.outputs, weightOffset: layer0.weightOffset,
-        biasOffset: layer0.biasOffset < 0 ? NO_BIAS : layer0.biasOffset, _pad0: 0, _pad1: 0, _pad2: 0,
-      }, new Set()));
+      device.queue.writeBuffer(
+        firstUniform,
+        0,
+        packStruct(
+          FIRST_LAYER_PARAMS_FIELDS,
+          {
+            samples: samples.m,
+            inputs: layer0.inputs,
+            outputs: layer0.outputs,
+            weightOffset: layer0.weightOffset,
+            biasOffset: layer0.biasOffset < 0 ? NO_BIAS : layer0.biasOffset,
+            _pad0: 0,
+            _pad1: 0,
+            _pad2: 0,
+          },
+          new Set(),
+        ),
+      );
       const firstPipeline = this.pipeline('first', () => withLibrary(firstLayerWgsl), {});
       const firstGroup = device.createBindGroup({
         label: 'LossGridKernel.firstLayerGroup',
@@ -155,16 +179,37 @@ export class LossGridKernel {
       const totalWork = points * samples.m;
       let doneWork = 0;
       for (let pointStart = 0; pointStart < points;) {
-        let pointCount = Math.min(points - pointStart, maxPointsPerDispatch, Math.max(WORKGROUP_SIZE, Math.floor(budget / samples.m / WORKGROUP_SIZE) * WORKGROUP_SIZE));
+        let pointCount = Math.min(
+          points - pointStart,
+          maxPointsPerDispatch,
+          Math.max(WORKGROUP_SIZE, Math.floor(budget / samples.m / WORKGROUP_SIZE) * WORKGROUP_SIZE),
+        );
         if (pointCount <= 0) pointCount = Math.min(points - pointStart, WORKGROUP_SIZE);
         for (let sampleStart = 0; sampleStart < samples.m;) {
           if (opts.signal?.aborted) throw new AbortError();
           const sampleCount = Math.min(samples.m - sampleStart, Math.max(4, Math.floor(budget / pointCount / 4) * 4));
-          device.queue.writeBuffer(gridUniform, 0, packStruct(GRID_PARAMS_FIELDS, {
-            gridSize: req.gridSize, pointStart, pointCount, sampleStart, sampleEnd: sampleStart + sampleCount,
-            layerCount: layout.layers.length, outputs: spec.outputs, accumulate: sampleStart > 0 ? 1 : 0,
-            alphaStart: req.alphaStart, alphaStep: req.alphaStep, betaStart: req.betaStart, betaStep: req.betaStep,
-          }, GRID_FLOAT_FIELDS));
+          device.queue.writeBuffer(
+            gridUniform,
+            0,
+            packStruct(
+              GRID_PARAMS_FIELDS,
+              {
+                gridSize: req.gridSize,
+                pointStart,
+                pointCount,
+                sampleStart,
+                sampleEnd: sampleStart + sampleCount,
+                layerCount: layout.layers.length,
+                outputs: spec.outputs,
+                accumulate: sampleStart > 0 ? 1 : 0,
+                alphaStart: req.alphaStart,
+                alphaStep: req.alphaStep,
+                betaStart: req.betaStart,
+                betaStep: req.betaStep,
+              },
+              GRID_FLOAT_FIELDS,
+            ),
+          );
           const enc = device.createCommandEncoder({ label: 'LossGridKernel.grid' });
           const pass = enc.beginComputePass({ label: 'LossGridKernel.gridPass' });
           pass.setPipeline(gridPipeline);

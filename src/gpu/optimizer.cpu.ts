@@ -19,8 +19,12 @@ export function createOptimizerStateCpu(thetas: Float32Array, count: number): Op
   const paramCount = count > 0 ? thetas.length / count : 0;
   if (!Number.isInteger(paramCount)) throw new Error(`${thetas.length} parameters do not split into ${count} vectors`);
   return {
-    count, paramCount, thetas,
-    moment1: new Float32Array(thetas.length), moment2: new Float32Array(thetas.length), divergedAt: new Uint32Array(count),
+    count,
+    paramCount,
+    thetas,
+    moment1: new Float32Array(thetas.length),
+    moment2: new Float32Array(thetas.length),
+    divergedAt: new Uint32Array(count),
   };
 }
 

@@ -17,10 +17,29 @@ const optimizerWgsl = `${optimizerParamsWgsl}\n${optimizerEntry}`;
 
 export const WORKGROUP_SIZE = 64;
 export const OPTIMIZER_PARAMS_FIELDS = [
-  'paramCount', 'vectorCount', 'useAdam', 'step', 'learningRate', 'beta1', 'beta2', 'eps', 'momentum',
-  'correction1', 'correction2', 'pad0',
+  'paramCount',
+  'vectorCount',
+  'useAdam',
+  'step',
+  'learningRate',
+  'beta1',
+  'beta2',
+  'eps',
+  'momentum',
+  'correction1',
+  'correction2',
+  'pad0',
 ] as const;
-const OPTIMIZER_FLOAT_FIELDS: ReadonlySet<string> = new Set(['learningRate', 'beta1', 'beta2', 'eps', 'momentum', 'correction1', 'correction2', 'pad0']);
+const OPTIMIZER_FLOAT_FIELDS: ReadonlySet<string> = new Set([
+  'learningRate',
+  'beta1',
+  'beta2',
+  'eps',
+  'momentum',
+  'correction1',
+  'correction2',
+  'pad0',
+]);
 export const OPTIMIZER_SHADER_SOURCE = optimizerWgsl;
 export const DIVERGENCE_SHADER_SOURCE = divergenceWgsl;
 
@@ -47,12 +66,22 @@ export class OptimizerKernel {
   private groups = new WeakMap<OptimizerBuffers, { update: GPUBindGroup; check: GPUBindGroup }>();
   private disposed = false;
 
-  constructor(private readonly device: GPUDevice, readonly paramCount: number, uniformSlots = 512) {
+  constructor(
+    private readonly device: GPUDevice,
+    readonly paramCount: number,
+    uniformSlots = 512,
+  ) {
     if (Math.ceil(paramCount / WORKGROUP_SIZE) > device.limits.maxComputeWorkgroupsPerDimension) {
       throw new Error(`${paramCount} parameters is more than one dispatch of this device covers`);
     }
     this.ring = new UniformRing(device, uniformSlots, 'OptimizerKernel.params');
-    this.updateLayout = slotBindGroupLayout(device, 'OptimizerKernel.updateLayout', ['storage', 'read-only-storage', 'storage', 'storage', 'read-only-storage']);
+    this.updateLayout = slotBindGroupLayout(device, 'OptimizerKernel.updateLayout', [
+      'storage',
+      'read-only-storage',
+      'storage',
+      'storage',
+      'read-only-storage',
+    ]);
     this.checkLayout = slotBindGroupLayout(device, 'OptimizerKernel.checkLayout', ['read-only-storage', 'read-only-storage', 'storage']);
     this.updatePipeline = this.pipeline('update', optimizerWgsl, this.updateLayout);
     this.checkPipeline = this.pipeline('check', divergenceWgsl, this.checkLayout);
@@ -91,11 +120,26 @@ export class OptimizerKernel {
     if (this.disposed) throw new Error('OptimizerKernel used after dispose()');
     if (!Number.isInteger(step) || step < 1) throw new Error(`step must be an integer ≥ 1, got ${step}`);
     const o = resolveOptimizer(config);
-    const offset = this.ring.push(packStruct(OPTIMIZER_PARAMS_FIELDS, {
-      paramCount: this.paramCount, vectorCount: buffers.count, useAdam: o.useAdam ? 1 : 0, step,
-      learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, eps: o.eps, momentum: o.momentum,
-      correction1: 1 - o.beta1 ** step, correction2: 1 - o.beta2 ** step, pad0: 0,
-    }, OPTIMIZER_FLOAT_FIELDS));
+    const offset = this.ring.push(
+      packStruct(
+        OPTIMIZER_PARAMS_FIELDS,
+        {
+          paramCount: this.paramCount,
+          vectorCount: buffers.count,
+          useAdam: o.useAdam ? 1 : 0,
+          step,
+          learningRate: o.learningRate,
+          beta1: o.beta1,
+          beta2: o.beta2,
+          eps: o.eps,
+          momentum: o.momentum,
+          correction1: 1 - o.beta1 ** step,
+          correction2: 1 - o.beta2 ** step,
+          pad0: 0,
+        },
+        OPTIMIZER_FLOAT_FIELDS,
+      ),
+    );
     pass.setPipeline(this.checkPipeline);
     pass.setBindGroup(0, this.bindGroups(buffers).check, [offset]);
     pass.dispatchWorkgroups(buffers.count);
@@ -106,12 +150,21 @@ export class OptimizerKernel {
     const cached = this.groups.get(buffers);
     if (cached) return cached;
     const uniform = { binding: 0, resource: { buffer: this.ring.buffer, size: UNIFORM_SLOT_BYTES } };
-    const entries = (list: GPUBuffer[]): GPUBindGroupEntry[] => [uniform, ...list.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))];
+    const entries = (list: GPUBuffer[]): GPUBindGroupEntry[] => [
+      uniform,
+      ...list.map((buffer, i) => ({ binding: i + 1, resource: { buffer } })),
+    ];
     const made = {
-      update: this.device.createBindGroup({ label: 'OptimizerKernel.updateGroup', layout: this.updateLayout,
-        entries: entries([buffers.thetas, buffers.grads, buffers.moment1, buffers.moment2, buffers.divergedAt]) }),
-      check: this.device.createBindGroup({ label: 'OptimizerKernel.checkGroup', layout: this.checkLayout,
-        entries: entries([buffers.thetas, buffers.losses, buffers.divergedAt]) }),
+      update: this.device.createBindGroup({
+        label: 'OptimizerKernel.updateGroup',
+        layout: this.updateLayout,
+        entries: entries([buffers.thetas, buffers.grads, buffers.moment1, buffers.moment2, buffers.divergedAt]),
+      }),
+      check: this.device.createBindGroup({
+        label: 'OptimizerKernel.checkGroup',
+        layout: this.checkLayout,
+        entries: entries([buffers.thetas, buffers.losses, buffers.divergedAt]),
+      }),
     };
     this.groups.set(buffers, made);
     return made;

@@ -19,7 +19,8 @@ export interface ResolvedOptimizer {
 }
 
 export function resolveOptimizer(config: OptimizerConfig): ResolvedOptimizer {
-  if (!Number.isFinite(config.learningRate) || config.learningRate < 0) throw new Error(`learning rate must be finite and ≥ 0, got ${config.learningRate}`);
+  if (!Number.isFinite(config.learningRate) || config.learningRate < 0)
+    throw new Error(`learning rate must be finite and ≥ 0, got ${config.learningRate}`);
   return {
     useAdam: config.kind === 'adam',
     learningRate: config.learningRate,

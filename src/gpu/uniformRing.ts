@@ -10,7 +10,11 @@ export class UniformRing {
   private used = 0;
   private destroyed = false;
 
-  constructor(private readonly device: GPUDevice, readonly capacity: number, label: string) {
+  constructor(
+    private readonly device: GPUDevice,
+    readonly capacity: number,
+    label: string,
+  ) {
     this.buffer = device.createBuffer({
       label,
       size: capacity * UNIFORM_SLOT_BYTES,
@@ -24,7 +28,8 @@ export class UniformRing {
 
   /** Writes `data` into the next free slot and returns its byte offset. */
   push(data: ArrayBuffer): number {
-    if (this.used >= this.capacity) throw new Error(`${this.buffer.label}: all ${this.capacity} uniform slots are in use; submit and call reset()`);
+    if (this.used >= this.capacity)
+      throw new Error(`${this.buffer.label}: all ${this.capacity} uniform slots are in use; submit and call reset()`);
     if (data.byteLength > UNIFORM_SLOT_BYTES) throw new Error(`uniform block of ${data.byteLength} bytes exceeds a slot`);
     const offset = this.used * UNIFORM_SLOT_BYTES;
     this.device.queue.writeBuffer(this.buffer, offset, data);

@@ -13,7 +13,16 @@ import { packStruct } from './structLayout';
 import type { VectorLossResult } from './vectorLoss.types';
 
 export const WORKGROUP_SIZE = 64;
-export const VECTOR_LOSS_PARAMS_FIELDS = ['paramCount', 'vectorStart', 'layerCount', 'outputs', 'inputs', 'sampleCount', '_pad0', '_pad1'] as const;
+export const VECTOR_LOSS_PARAMS_FIELDS = [
+  'paramCount',
+  'vectorStart',
+  'layerCount',
+  'outputs',
+  'inputs',
+  'sampleCount',
+  '_pad0',
+  '_pad1',
+] as const;
 /** Fields of the shader's Layer struct, in order; addInput is 1 for a residual layer (isResidualLayer). */
 export const VECTOR_LOSS_LAYER_FIELDS = ['inputs', 'outputs', 'weightOffset', 'biasOffset', 'addInput'] as const;
 export const VECTOR_LOSS_SHADER_SOURCE = vectorLossWgsl;
@@ -35,7 +44,11 @@ export class VectorLossKernel {
   private readback: GPUBuffer;
   private disposed = false;
 
-  constructor(private readonly device: GPUDevice, readonly spec: MlpSpec, readonly samples: Samples) {
+  constructor(
+    private readonly device: GPUDevice,
+    readonly spec: MlpSpec,
+    readonly samples: Samples,
+  ) {
     assertValidSpec(spec);
     if (samples.inputs !== spec.inputs) throw new Error(`samples have ${samples.inputs} inputs, the network ${spec.inputs}`);
     if (samples.m < 1) throw new Error('evaluation needs at least one sample');
@@ -48,8 +61,12 @@ export class VectorLossKernel {
     device.queue.writeBuffer(this.ys, 0, Float32Array.from(samples.y));
     const fields = VECTOR_LOSS_LAYER_FIELDS.length;
     const table = new Uint32Array(layout.layers.length * fields);
-    layout.layers.forEach((l, i) => table.set([l.inputs, l.outputs, l.weightOffset, l.biasOffset < 0 ? NO_BIAS : l.biasOffset,
-      isResidualLayer(spec, layout, i) ? 1 : 0], fields * i));
+    layout.layers.forEach((l, i) =>
+      table.set(
+        [l.inputs, l.outputs, l.weightOffset, l.biasOffset < 0 ? NO_BIAS : l.biasOffset, isResidualLayer(spec, layout, i) ? 1 : 0],
+        fields * i,
+      ),
+    );
     this.layers = this.make('layers', table.byteLength, storage);
     device.queue.writeBuffer(this.layers, 0, table);
     this.params = this.make('params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
@@ -59,8 +76,13 @@ export class VectorLossKernel {
     const code = withLibrary(specializeConst(vectorLossWgsl, 'MAX_WIDTH', vectorLossMaxWidth(spec)));
     const module = device.createShaderModule({ label: 'VectorLossKernel.module', code });
     this.pipeline = device.createComputePipeline({
-      label: 'VectorLossKernel.pipeline', layout: 'auto',
-      compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATION_CODE[spec.activation], LOSS: LOSS_CODE[spec.loss] } },
+      label: 'VectorLossKernel.pipeline',
+      layout: 'auto',
+      compute: {
+        module,
+        entryPoint: 'main',
+        constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATION_CODE[spec.activation], LOSS: LOSS_CODE[spec.loss] },
+      },
     });
   }
 
@@ -72,21 +94,40 @@ export class VectorLossKernel {
     if (thetas.length !== count * P) throw new Error(`expected ${count} × ${P} parameters, got ${thetas.length}`);
     const { device } = this;
     const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-    if (thetas.byteLength > maxBinding) throw new Error(`${count} vectors of ${P} parameters do not fit one storage buffer of this device; evaluate fewer at once`);
+    if (thetas.byteLength > maxBinding)
+      throw new Error(`${count} vectors of ${P} parameters do not fit one storage buffer of this device; evaluate fewer at once`);
     this.ensureCapacity(count);
     device.queue.writeBuffer(this.thetas, 0, Float32Array.from(thetas));
     const group = device.createBindGroup({
-      label: 'VectorLossKernel.group', layout: this.pipeline.getBindGroupLayout(0),
-      entries: [this.params, this.layers, this.thetas, this.xs, this.ys, this.sums].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      label: 'VectorLossKernel.group',
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: [this.params, this.layers, this.thetas, this.xs, this.ys, this.sums].map((buffer, binding) => ({
+        binding,
+        resource: { buffer },
+      })),
     });
     const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
     const layerCount = paramLayout(this.spec).layers.length;
     for (let start = 0; start < count; start += maxGroups) {
       const n = Math.min(maxGroups, count - start);
-      device.queue.writeBuffer(this.params, 0, packStruct(VECTOR_LOSS_PARAMS_FIELDS, {
-        paramCount: P, vectorStart: start, layerCount, outputs: this.spec.outputs, inputs: this.spec.inputs,
-        sampleCount: this.samples.m, _pad0: 0, _pad1: 0,
-      }, new Set()));
+      device.queue.writeBuffer(
+        this.params,
+        0,
+        packStruct(
+          VECTOR_LOSS_PARAMS_FIELDS,
+          {
+            paramCount: P,
+            vectorStart: start,
+            layerCount,
+            outputs: this.spec.outputs,
+            inputs: this.spec.inputs,
+            sampleCount: this.samples.m,
+            _pad0: 0,
+            _pad1: 0,
+          },
+          new Set(),
+        ),
+      );
       const encoder = device.createCommandEncoder({ label: 'VectorLossKernel.encoder' });
       const pass = encoder.beginComputePass({ label: 'VectorLossKernel.pass' });
       pass.setPipeline(this.pipeline);

@@ -48,9 +48,10 @@ export function bundleToJson(bundle: ModelBundle): string {
   const inputs = bundle.spec.inputs;
   const x: number[][] = [];
   for (let s = 0; s < bundle.m; s++) x.push(Array.from(bundle.x.subarray(s * inputs, (s + 1) * inputs)));
-  const directions = bundle.directionX !== undefined && bundle.directionY !== undefined
-    ? { directions: { x: Array.from(bundle.directionX), y: Array.from(bundle.directionY) } }
-    : {};
+  const directions =
+    bundle.directionX !== undefined && bundle.directionY !== undefined
+      ? { directions: { x: Array.from(bundle.directionX), y: Array.from(bundle.directionY) } }
+      : {};
   return JSON.stringify({
     format: BUNDLE_FORMAT,
     version: 1,
@@ -96,7 +97,8 @@ function readBundle(raw: unknown): ParseResult<ModelBundle> {
   if (!spec.ok) return spec;
   const shapes = parameterShapes(spec.value);
   const size = shapes.reduce((sum, s) => sum + s.reduce((a, b) => a * b, 1), 0);
-  if (size > MAX_BUNDLE_PARAMETERS) return fail(`bundle: the network has ${size} parameters, more than the limit of ${MAX_BUNDLE_PARAMETERS}`);
+  if (size > MAX_BUNDLE_PARAMETERS)
+    return fail(`bundle: the network has ${size} parameters, more than the limit of ${MAX_BUNDLE_PARAMETERS}`);
 
   let theta: Float32Array;
   if (r['theta'] !== undefined) {
@@ -107,7 +109,10 @@ function readBundle(raw: unknown): ParseResult<ModelBundle> {
   } else {
     const params = r['parameters'];
     if (!Array.isArray(params)) return fail('bundle: needs "parameters" (a list of {name, shape, data}) or "theta" (a flat list)');
-    if (params.length !== shapes.length) return fail(`bundle: ${params.length} parameter tensors, the spec has ${shapes.length} (weight${spec.value.bias ? ' and bias' : ''} per layer)`);
+    if (params.length !== shapes.length)
+      return fail(
+        `bundle: ${params.length} parameter tensors, the spec has ${shapes.length} (weight${spec.value.bias ? ' and bias' : ''} per layer)`,
+      );
     theta = new Float32Array(size);
     let offset = 0;
     for (let i = 0; i < shapes.length; i++) {
@@ -122,7 +127,8 @@ function readBundle(raw: unknown): ParseResult<ModelBundle> {
       const count = want.reduce((a, b) => a * b, 1);
       const d = numbers(pr['data'], `parameters[${i}].data`, MAX_BUNDLE_PARAMETERS);
       if (!d.ok) return d;
-      if (d.value.length !== count) return fail(`bundle: parameters[${i}].data has ${d.value.length} values, shape [${want.join(', ')}] needs ${count}`);
+      if (d.value.length !== count)
+        return fail(`bundle: parameters[${i}].data has ${d.value.length} values, shape [${want.join(', ')}] needs ${count}`);
       theta.set(d.value, offset);
       offset += count;
     }
@@ -134,13 +140,17 @@ function readBundle(raw: unknown): ParseResult<ModelBundle> {
   const inputs = spec.value.inputs;
   const x = numbers(dr['x'], 'data.x', MAX_BUNDLE_SAMPLES * inputs);
   if (!x.ok) return x;
-  if (x.value.length === 0 || x.value.length % inputs !== 0) return fail(`bundle: data.x has ${x.value.length} values, not a positive multiple of inputs = ${inputs}`);
+  if (x.value.length === 0 || x.value.length % inputs !== 0)
+    return fail(`bundle: data.x has ${x.value.length} values, not a positive multiple of inputs = ${inputs}`);
   const m = x.value.length / inputs;
   if (m > MAX_BUNDLE_SAMPLES) return fail(`bundle: ${m} samples, more than the limit of ${MAX_BUNDLE_SAMPLES}`);
   const targetWidth = spec.value.loss === 'mse' ? spec.value.outputs : 1;
   const y = numbers(dr['y'], 'data.y', MAX_BUNDLE_SAMPLES * targetWidth);
   if (!y.ok) return y;
-  if (y.value.length !== m * targetWidth) return fail(`bundle: data.y has ${y.value.length} values, ${m} samples × ${targetWidth} target${targetWidth > 1 ? 's' : ''} needs ${m * targetWidth}`);
+  if (y.value.length !== m * targetWidth)
+    return fail(
+      `bundle: data.y has ${y.value.length} values, ${m} samples × ${targetWidth} target${targetWidth > 1 ? 's' : ''} needs ${m * targetWidth}`,
+    );
   if (spec.value.loss === 'cross_entropy' && y.value.some((c) => !Number.isInteger(c) || c < 0 || c >= spec.value.outputs)) {
     return fail(`bundle: data.y should hold class indices 0..${spec.value.outputs - 1} for cross_entropy`);
   }
@@ -154,7 +164,8 @@ function readBundle(raw: unknown): ParseResult<ModelBundle> {
     if (!dx.ok) return dx;
     const dy = numbers((dir as Record<string, unknown>)['y'], 'directions.y', MAX_BUNDLE_PARAMETERS);
     if (!dy.ok) return dy;
-    if (dx.value.length !== size || dy.value.length !== size) return fail(`bundle: directions.x and .y should have ${size} values each (one per parameter)`);
+    if (dx.value.length !== size || dy.value.length !== size)
+      return fail(`bundle: directions.x and .y should have ${size} values each (one per parameter)`);
     directions = { directionX: dx.value, directionY: dy.value };
   }
   return ok({ spec: spec.value, theta, m, x: x.value, y: y.value, ...(directions ?? {}) });
@@ -199,4 +210,3 @@ function short(v: unknown): string {
   }
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
-

@@ -32,5 +32,8 @@ export function importedSubject(name: string, format: string, specText: string |
 }
 
 function safeStem(parts: readonly string[]): string {
-  return parts.filter((s) => s !== '').join('-').replace(/[^A-Za-z0-9._-]+/g, '_');
+  return parts
+    .filter((s) => s !== '')
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]+/g, '_');
 }

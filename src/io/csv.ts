@@ -13,7 +13,9 @@ export function surfaceToCsv(surface: Surface): string {
     for (let ix = 0; ix < nx; ix++) {
       const i = iy * nx + ix;
       const acc = surface.accuracy?.[i];
-      lines.push(`${ix},${iy},${surface.alphas[ix] ?? NaN},${surface.betas[iy] ?? NaN},${surface.loss[i] ?? NaN},${acc === undefined ? '' : acc}`);
+      lines.push(
+        `${ix},${iy},${surface.alphas[ix] ?? NaN},${surface.betas[iy] ?? NaN},${surface.loss[i] ?? NaN},${acc === undefined ? '' : acc}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -34,8 +36,16 @@ export function parseCsvSurface(bytes: Uint8Array): ParseResult<GridData> {
   if (head === undefined) return fail('csv: no header line');
   const columns = head.split(',').map((c) => c.trim().toLowerCase());
   const col = (name: string): number => columns.indexOf(name);
-  const [cix, ciy, ca, cb, cl, cacc] = ['ix', 'iy', 'alpha', 'beta', 'loss', 'accuracy'].map(col) as [number, number, number, number, number, number];
-  if (cix < 0 || ciy < 0 || ca < 0 || cb < 0 || cl < 0) return fail(`csv: the header should name ix, iy, alpha, beta and loss (${CSV_HEADER}); it is "${head.slice(0, 80)}"`);
+  const [cix, ciy, ca, cb, cl, cacc] = ['ix', 'iy', 'alpha', 'beta', 'loss', 'accuracy'].map(col) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (cix < 0 || ciy < 0 || ca < 0 || cb < 0 || cl < 0)
+    return fail(`csv: the header should name ix, iy, alpha, beta and loss (${CSV_HEADER}); it is "${head.slice(0, 80)}"`);
   const rows = lines.length - 1;
   if (rows > MAX_GRID_CELLS) return fail(`csv: ${rows} rows, more than the limit of ${MAX_GRID_CELLS} (4096²)`);
   const parsed: { ix: number; iy: number; a: number; b: number; loss: number; acc: number }[] = [];
@@ -46,18 +56,29 @@ export function parseCsvSurface(bytes: Uint8Array): ParseResult<GridData> {
     if (cells.length < columns.length) return fail(`csv: line ${r + 1} has ${cells.length} fields, the header has ${columns.length}`);
     const num = (c: number): number => {
       const t = (cells[c] ?? '').trim();
-      return t === '' ? NaN : /^[+-]?(nan|inf|infinity)$/i.test(t) ? (t.toLowerCase().includes('nan') ? NaN : t.startsWith('-') ? -Infinity : Infinity) : Number(t);
+      return t === ''
+        ? NaN
+        : /^[+-]?(nan|inf|infinity)$/i.test(t)
+          ? t.toLowerCase().includes('nan')
+            ? NaN
+            : t.startsWith('-')
+              ? -Infinity
+              : Infinity
+          : Number(t);
     };
     const ix = num(cix);
     const iy = num(ciy);
     if (!Number.isInteger(ix) || !Number.isInteger(iy) || ix < 0 || iy < 0 || ix >= MAX_GRID_SIDE || iy >= MAX_GRID_SIDE) {
-      return fail(`csv: line ${r + 1}: ix and iy should be integers in 0..${MAX_GRID_SIDE - 1}, got "${cells[cix] ?? ''}", "${cells[ciy] ?? ''}"`);
+      return fail(
+        `csv: line ${r + 1}: ix and iy should be integers in 0..${MAX_GRID_SIDE - 1}, got "${cells[cix] ?? ''}", "${cells[ciy] ?? ''}"`,
+      );
     }
     const a = num(ca);
     const b = num(cb);
     if (!Number.isFinite(a) || !Number.isFinite(b)) return fail(`csv: line ${r + 1}: alpha and beta should be finite numbers`);
     const loss = num(cl);
-    if (Number.isNaN(loss) && (cells[cl] ?? '').trim() !== '' && !/nan/i.test(cells[cl] ?? '')) return fail(`csv: line ${r + 1}: loss "${(cells[cl] ?? '').slice(0, 20)}" is not a number`);
+    if (Number.isNaN(loss) && (cells[cl] ?? '').trim() !== '' && !/nan/i.test(cells[cl] ?? ''))
+      return fail(`csv: line ${r + 1}: loss "${(cells[cl] ?? '').slice(0, 20)}" is not a number`);
     parsed.push({ ix, iy, a, b, loss, acc: cacc >= 0 ? num(cacc) : NaN });
     nx = Math.max(nx, ix + 1);
     ny = Math.max(ny, iy + 1);
@@ -76,10 +97,14 @@ export function parseCsvSurface(bytes: Uint8Array): ParseResult<GridData> {
     const i = p.iy * nx + p.ix;
     if (seen[i] === 1) return fail(`csv: the point ix=${p.ix}, iy=${p.iy} appears twice`);
     seen[i] = 1;
-    for (const [coords, k, v, name] of [[alphas, p.ix, p.a, 'alpha'], [betas, p.iy, p.b, 'beta']] as const) {
+    for (const [coords, k, v, name] of [
+      [alphas, p.ix, p.a, 'alpha'],
+      [betas, p.iy, p.b, 'beta'],
+    ] as const) {
       const known = coords[k] ?? NaN;
       if (Number.isNaN(known)) coords[k] = v;
-      else if (Math.abs(known - v) > 1e-6 * Math.max(1, Math.abs(v))) return fail(`csv: ${name} differs between rows of the same ${name === 'alpha' ? 'ix' : 'iy'} = ${k}`);
+      else if (Math.abs(known - v) > 1e-6 * Math.max(1, Math.abs(v)))
+        return fail(`csv: ${name} differs between rows of the same ${name === 'alpha' ? 'ix' : 'iy'} = ${k}`);
     }
     const unset = Number.isNaN(p.loss) || p.loss === -1;
     if (unset) unfilled++;
@@ -89,7 +114,10 @@ export function parseCsvSurface(bytes: Uint8Array): ParseResult<GridData> {
       accuracy[i] = p.acc;
     }
   }
-  for (const [name, coords] of [['alpha', alphas], ['beta', betas]] as const) {
+  for (const [name, coords] of [
+    ['alpha', alphas],
+    ['beta', betas],
+  ] as const) {
     for (let i = 1; i < coords.length; i++) {
       if (!((coords[i] ?? 0) > (coords[i - 1] ?? 0))) return fail(`csv: ${name} should increase with its index`);
     }

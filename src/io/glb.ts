@@ -69,10 +69,23 @@ export function meshToGlb(mesh: MeshInput): Uint8Array {
     scene: 0,
     scenes: [{ nodes: [0] }],
     nodes: [{ mesh: 0, name: 'loss surface' }],
-    meshes: [{ name: 'loss surface', primitives: [{ attributes: { POSITION: 0, NORMAL: 1, COLOR_0: 2 }, indices: 3, material: 0, mode: 4 }] }],
-    materials: [{ name: 'surface', doubleSided: true, pbrMetallicRoughness: { baseColorFactor: [1, 1, 1, 1], metallicFactor: 0, roughnessFactor: 0.9 } }],
+    meshes: [
+      { name: 'loss surface', primitives: [{ attributes: { POSITION: 0, NORMAL: 1, COLOR_0: 2 }, indices: 3, material: 0, mode: 4 }] },
+    ],
+    materials: [
+      {
+        name: 'surface',
+        doubleSided: true,
+        pbrMetallicRoughness: { baseColorFactor: [1, 1, 1, 1], metallicFactor: 0, roughnessFactor: 0.9 },
+      },
+    ],
     buffers: [{ byteLength: binLength }],
-    bufferViews: views.map((v, i) => ({ buffer: 0, byteOffset: byteOffsets[i] ?? 0, byteLength: v.byteLength, target: i === 3 ? 34963 : 34962 })),
+    bufferViews: views.map((v, i) => ({
+      buffer: 0,
+      byteOffset: byteOffsets[i] ?? 0,
+      byteLength: v.byteLength,
+      target: i === 3 ? 34963 : 34962,
+    })),
     accessors: [
       { bufferView: 0, componentType: 5126, count, type: 'VEC3', min, max },
       { bufferView: 1, componentType: 5126, count, type: 'VEC3' },
@@ -115,13 +128,19 @@ function vertexNormals(positions: Float32Array, indices: Uint32Array): Float32Ar
     const a = indices[t] ?? 0;
     const b = indices[t + 1] ?? 0;
     const c = indices[t + 2] ?? 0;
-    const ux = p(b, 0) - p(a, 0), uy = p(b, 1) - p(a, 1), uz = p(b, 2) - p(a, 2);
-    const vx = p(c, 0) - p(a, 0), vy = p(c, 1) - p(a, 1), vz = p(c, 2) - p(a, 2);
+    const ux = p(b, 0) - p(a, 0),
+      uy = p(b, 1) - p(a, 1),
+      uz = p(b, 2) - p(a, 2);
+    const vx = p(c, 0) - p(a, 0),
+      vy = p(c, 1) - p(a, 1),
+      vz = p(c, 2) - p(a, 2);
     const n = [uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx];
     for (const v of [a, b, c]) for (let k = 0; k < 3; k++) normals[v * 3 + k] = (normals[v * 3 + k] ?? 0) + (n[k] ?? 0);
   }
   for (let i = 0; i < normals.length; i += 3) {
-    const x = normals[i] ?? 0, y = normals[i + 1] ?? 0, z = normals[i + 2] ?? 0;
+    const x = normals[i] ?? 0,
+      y = normals[i + 1] ?? 0,
+      z = normals[i + 2] ?? 0;
     const len = Math.hypot(x, y, z);
     if (len > 0) normals.set([x / len, y / len, z / len], i);
     else normals.set([0, 1, 0], i);

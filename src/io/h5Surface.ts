@@ -108,7 +108,13 @@ type H5File = InstanceType<H5Api['File']>;
 type H5Group = InstanceType<H5Api['Group']>;
 
 /** A numeric dataset's values as float64, after checking its rank and size. */
-function readNumeric(h5: H5Api, group: H5Group, name: string, rank: number, maxCount: number): ParseResult<{ shape: number[]; values: Float64Array }> | null {
+function readNumeric(
+  h5: H5Api,
+  group: H5Group,
+  name: string,
+  rank: number,
+  maxCount: number,
+): ParseResult<{ shape: number[]; values: Float64Array }> | null {
   if (!group.keys().includes(name)) return null;
   const entity = group.get(name);
   if (!(entity instanceof h5.Dataset)) return fail(`h5: "${name}" is not a dataset`);
@@ -135,13 +141,17 @@ function readSurface(h5: H5Api, file: H5File): ParseResult<GridData> {
   if (xs === null) return fail('h5: no "xcoordinates" dataset: this is not a loss-landscape surface file');
   if (!xs.ok) return xs;
   const ys = readNumeric(h5, file, 'ycoordinates', 1, MAX_GRID_SIDE);
-  if (ys === null) return fail('h5: no "ycoordinates" dataset: a 1-D loss-landscape file (a line, not a surface) cannot be drawn as a surface');
+  if (ys === null)
+    return fail('h5: no "ycoordinates" dataset: a 1-D loss-landscape file (a line, not a surface) cannot be drawn as a surface');
   if (!ys.ok) return ys;
   const nx = xs.value.values.length;
   const ny = ys.value.values.length;
   const shapeError = checkGridShape(nx, ny, 'h5');
   if (shapeError !== null) return fail(shapeError);
-  for (const [name, coords] of [['xcoordinates', xs.value.values], ['ycoordinates', ys.value.values]] as const) {
+  for (const [name, coords] of [
+    ['xcoordinates', xs.value.values],
+    ['ycoordinates', ys.value.values],
+  ] as const) {
     if (!coords.every(Number.isFinite)) return fail(`h5: "${name}" holds a value that is not finite`);
     if (!strictlyMonotonic(coords)) return fail(`h5: "${name}" is not strictly increasing or decreasing`);
   }

@@ -34,7 +34,8 @@ export async function importFile(bytes: Uint8Array, name: string): Promise<Parse
     const sizeError = checkFileSize(bytes, name || 'file');
     if (sizeError !== null) return fail(sizeError);
     const format = detectFormat(bytes, name);
-    if (format === null) return fail(`${name}: unknown file type (expected a loss-landscape .h5 surface, a .npy or .csv grid, or a .json model bundle)`);
+    if (format === null)
+      return fail(`${name}: unknown file type (expected a loss-landscape .h5 surface, a .npy or .csv grid, or a .json model bundle)`);
     if (format === 'bundle') {
       const r = parseBundle(bytes);
       return r.ok ? ok({ kind: 'bundle', format, name, bundle: r.value }) : r;

@@ -56,15 +56,20 @@ export function parseNpy(bytes: Uint8Array): ParseResult<NpyArray> {
   } else {
     return fail(`npy: unknown format version ${major}.${bytes[7] ?? 0} (1.0–3.0 are read)`);
   }
-  if (start + headerLength > bytes.length) return fail(`npy: truncated inside the header (${headerLength} header bytes announced, ${bytes.length - start} present)`);
+  if (start + headerLength > bytes.length)
+    return fail(`npy: truncated inside the header (${headerLength} header bytes announced, ${bytes.length - start} present)`);
   let header = '';
   for (let i = 0; i < headerLength; i++) header += String.fromCharCode(bytes[start + i] ?? 0);
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) return fail('npy: the header lacks descr, fortran_order or shape');
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    return fail('npy: the header lacks descr, fortran_order or shape');
   const shape: number[] = [];
-  for (const part of shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const part of shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     if (!/^\d{1,10}$/.test(part)) return fail(`npy: bad shape entry "${part}"`);
     shape.push(Number(part));
   }
@@ -74,7 +79,8 @@ export function parseNpy(bytes: Uint8Array): ParseResult<NpyArray> {
   if (count > MAX_GRID_CELLS) return fail(`npy: the array has ${count} values, more than the limit of ${MAX_GRID_CELLS} (4096²)`);
   const dataStart = start + headerLength;
   const need = count * reader.size;
-  if (bytes.length - dataStart < need) return fail(`npy: truncated: shape (${shape.join(', ')}) needs ${need} data bytes, the file has ${bytes.length - dataStart}`);
+  if (bytes.length - dataStart < need)
+    return fail(`npy: truncated: shape (${shape.join(', ')}) needs ${need} data bytes, the file has ${bytes.length - dataStart}`);
   const values = new Float64Array(count);
   for (let i = 0; i < count; i++) values[i] = reader.read(dataStart + i * reader.size);
   if (fortran === 'True' && shape.length === 2) {

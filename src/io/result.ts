@@ -44,4 +44,3 @@ export function checkGridShape(nx: number, ny: number, what: string): string | n
 export function jsonText(value: unknown): string | undefined {
   return JSON.stringify(value);
 }
-

@@ -8,11 +8,14 @@ export function parseSpec(raw: unknown, where = 'spec'): ParseResult<MlpSpec> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(`${where} should be an object`);
   const r = raw as Record<string, unknown>;
   const width = (v: unknown, name: string): string | null =>
-    typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_WIDTH ? null : `${where}.${name} should be an integer in 1..${MAX_WIDTH}, got ${jsonText(v) ?? String(v)}`;
+    typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_WIDTH
+      ? null
+      : `${where}.${name} should be an integer in 1..${MAX_WIDTH}, got ${jsonText(v) ?? String(v)}`;
   const e = width(r['inputs'], 'inputs') ?? width(r['outputs'], 'outputs');
   if (e !== null) return fail(e);
   const hidden = r['hidden'];
-  if (!Array.isArray(hidden) || hidden.length > MAX_HIDDEN_LAYERS) return fail(`${where}.hidden should be a list of at most ${MAX_HIDDEN_LAYERS} widths`);
+  if (!Array.isArray(hidden) || hidden.length > MAX_HIDDEN_LAYERS)
+    return fail(`${where}.hidden should be a list of at most ${MAX_HIDDEN_LAYERS} widths`);
   for (let i = 0; i < hidden.length; i++) {
     const he = width(hidden[i], `hidden[${i}]`);
     if (he !== null) return fail(he);
@@ -29,7 +32,8 @@ export function parseSpec(raw: unknown, where = 'spec'): ParseResult<MlpSpec> {
   if (typeof bias !== 'boolean') return fail(`${where}.bias should be true or false`);
   // Skip connections (MlpSpec.residual); files written before it existed have none.
   const residual: unknown = r['residual'] ?? false;
-  if (typeof residual !== 'boolean') return fail(`${where}.residual should be true or false, got ${jsonText(residual) ?? String(residual)}`);
+  if (typeof residual !== 'boolean')
+    return fail(`${where}.residual should be true or false, got ${jsonText(residual) ?? String(residual)}`);
   const spec: MlpSpec = {
     inputs: r['inputs'] as number,
     hidden: (hidden as number[]).slice(),

@@ -38,7 +38,17 @@ export interface VideoPlan {
 }
 
 export function defaultVideoPlan(): VideoPlan {
-  return { kind: 'turntable', ...VIDEO_RESOLUTIONS['720p'], fps: 30, durationS: 6, frames: 180, codec: 'vp9', colorBar: true, caption: true, path: null };
+  return {
+    kind: 'turntable',
+    ...VIDEO_RESOLUTIONS['720p'],
+    fps: 30,
+    durationS: 6,
+    frames: 180,
+    codec: 'vp9',
+    colorBar: true,
+    caption: true,
+    path: null,
+  };
 }
 
 /**
@@ -164,7 +174,12 @@ async function pickCodec(plan: VideoPlan): Promise<VideoCodecName | null> {
   return null;
 }
 
-async function encodeWithWebCodecs(plan: VideoPlan, codec: VideoCodecName, source: FrameSource, options: EncodeOptions): Promise<VideoResult> {
+async function encodeWithWebCodecs(
+  plan: VideoPlan,
+  codec: VideoCodecName,
+  source: FrameSource,
+  options: EncodeOptions,
+): Promise<VideoResult> {
   const { BufferTarget, CanvasSource, Output, QUALITY_HIGH, WebMOutputFormat } = await import('mediabunny');
   const output = new Output({ format: new WebMOutputFormat(), target: new BufferTarget() });
   const video = new CanvasSource(source.canvas, { codec, quality: QUALITY_HIGH, keyFrameInterval: 2 });
@@ -187,14 +202,25 @@ async function encodeWithWebCodecs(plan: VideoPlan, codec: VideoCodecName, sourc
   }
   const buffer = output.target.buffer;
   if (buffer === null) throw new Error('the muxer produced no file');
-  return { blob: new Blob([buffer], { type: 'video/webm' }), encoder: 'webcodecs', codec, frames: plan.frames, width: plan.width, height: plan.height, fps: plan.fps, durationS: plan.durationS };
+  return {
+    blob: new Blob([buffer], { type: 'video/webm' }),
+    encoder: 'webcodecs',
+    codec,
+    frames: plan.frames,
+    width: plan.width,
+    height: plan.height,
+    fps: plan.fps,
+    durationS: plan.durationS,
+  };
 }
 
 /** Longest wait for MediaRecorder's start event before frames are drawn anyway. */
 const START_TIMEOUT_MS = 3000;
 
 async function recordWithMediaRecorder(plan: VideoPlan, source: FrameSource, options: EncodeOptions): Promise<VideoResult> {
-  const mimeType = [`video/webm;codecs=${plan.codec}`, 'video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+  const mimeType = [`video/webm;codecs=${plan.codec}`, 'video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) =>
+    MediaRecorder.isTypeSupported(t),
+  );
   if (mimeType === undefined) throw new Error('MediaRecorder here cannot write WebM');
   // Draw the first frame before capturing, so the stream starts with a picture.
   source.drawFrame(0);
@@ -228,7 +254,16 @@ async function recordWithMediaRecorder(plan: VideoPlan, source: FrameSource, opt
     track.stop();
   }
   throwIfAborted(options.signal);
-  return { blob: new Blob(chunks, { type: 'video/webm' }), encoder: 'mediarecorder', codec: mimeType, frames: plan.frames, width: plan.width, height: plan.height, fps: plan.fps, durationS: plan.durationS };
+  return {
+    blob: new Blob(chunks, { type: 'video/webm' }),
+    encoder: 'mediarecorder',
+    codec: mimeType,
+    frames: plan.frames,
+    width: plan.width,
+    height: plan.height,
+    fps: plan.fps,
+    durationS: plan.durationS,
+  };
 }
 
 function requestFrame(track: MediaStreamTrack): void {
@@ -251,7 +286,9 @@ function sleep(ms: number): Promise<void> {
 function checkPath(value: unknown, ignored: string[]): readonly CameraPose[] | null {
   if (value === null) return null;
   const ok = (p: unknown): p is CameraPose =>
-    typeof p === 'object' && p !== null && ['azimuth', 'elevation', 'distance'].every((k) => Number.isFinite((p as Record<string, unknown>)[k]));
+    typeof p === 'object' &&
+    p !== null &&
+    ['azimuth', 'elevation', 'distance'].every((k) => Number.isFinite((p as Record<string, unknown>)[k]));
   if (!Array.isArray(value) || value.length === 0 || !value.every(ok)) {
     ignored.push('video path must be a non-empty list of { azimuth, elevation, distance }; using current view → top view');
     return null;

@@ -106,10 +106,16 @@ export function curvePlane(path: Path, opts: CurvePlaneOptions = {}): CurvePlane
     center: Float32Array.from(a),
     directionX: Float32Array.from(u, (x) => x * scale),
     directionY: Float32Array.from(v, (x) => x * scale),
-    scale, gridSize,
-    alphaStart: xMin, alphaStep: (xMax - xMin) / (gridSize - 1),
-    betaStart: yMin, betaStep: (yMax - yMin) / (gridSize - 1),
-    a: pa, b: pb, bends, vChosen,
+    scale,
+    gridSize,
+    alphaStart: xMin,
+    alphaStep: (xMax - xMin) / (gridSize - 1),
+    betaStart: yMin,
+    betaStep: (yMax - yMin) / (gridSize - 1),
+    a: pa,
+    b: pb,
+    bends,
+    vChosen,
   };
 }
 
@@ -133,8 +139,16 @@ export function planeCoordinates(plane: CurvePlane, theta: ArrayLike<number>): P
 /** The plane as a request for LossGridKernel / lossGridCpu (index iy·gridSize + ix). */
 export function planeGridRequest(plane: CurvePlane, spec: MlpSpec, samples: GridSamples): GridRequest {
   return {
-    spec, samples, center: plane.center, directionX: plane.directionX, directionY: plane.directionY,
-    gridSize: plane.gridSize, alphaStart: plane.alphaStart, alphaStep: plane.alphaStep, betaStart: plane.betaStart, betaStep: plane.betaStep,
+    spec,
+    samples,
+    center: plane.center,
+    directionX: plane.directionX,
+    directionY: plane.directionY,
+    gridSize: plane.gridSize,
+    alphaStart: plane.alphaStart,
+    alphaStep: plane.alphaStep,
+    betaStart: plane.betaStart,
+    betaStep: plane.betaStep,
   };
 }
 

@@ -74,7 +74,12 @@ export interface PlaneVectors {
  * 'direction.x' and 'direction.y'); `wholeSpace` (the 2-parameter u·v·x network) uses the unit axes,
  * so the plane is the entire weight space.
  */
-export function planeThrough(model: LayoutSource, theta: Float32Array, seed: number, opts: DirectionOptions & { readonly wholeSpace: boolean }): PlaneVectors {
+export function planeThrough(
+  model: LayoutSource,
+  theta: Float32Array,
+  seed: number,
+  opts: DirectionOptions & { readonly wholeSpace: boolean },
+): PlaneVectors {
   const layout = layoutOf(model);
   if (opts.wholeSpace && layout.size === 2) {
     return { center: theta, directionX: new Float32Array([1, 0]), directionY: new Float32Array([0, 1]) };

@@ -264,14 +264,7 @@ export function buildMergeTree(values: Float32Array, nx: number, ny: number, con
  * The lowest barrier between two cells, building the whole tree for one query. Build the tree
  * once with {@link buildMergeTree} when asking about more than one pair.
  */
-export function mergeLevel(
-  values: Float32Array,
-  nx: number,
-  ny: number,
-  cellA: number,
-  cellB: number,
-  connectivity: Connectivity,
-): number {
+export function mergeLevel(values: Float32Array, nx: number, ny: number, cellA: number, cellB: number, connectivity: Connectivity): number {
   return buildMergeTree(values, nx, ny, connectivity).mergeLevel(cellA, cellB);
 }
 
@@ -325,4 +318,3 @@ export function sortFiniteCells(values: Float32Array): Int32Array {
   }
   return cells;
 }
-

@@ -51,7 +51,11 @@ function stackPoints(paths: readonly Path[], t: Float64Array, paramCount: number
 }
 
 /** Several paths (e.g. the line and the curve) at `points` evenly spaced t each, in one GPU call. */
-export async function evaluatePaths(kernel: VectorLossKernel, paths: readonly Path[], points = DEFAULT_PATH_POINTS): Promise<PathEvaluation[]> {
+export async function evaluatePaths(
+  kernel: VectorLossKernel,
+  paths: readonly Path[],
+  points = DEFAULT_PATH_POINTS,
+): Promise<PathEvaluation[]> {
   const t = evenTs(points);
   if (paths.length === 0) return [];
   const thetas = stackPoints(paths, t, kernel.paramCount);

@@ -24,11 +24,7 @@ export function forward(spec: MlpSpec, theta: Params, x: ArrayLike<number>, layo
   return h;
 }
 
-function affine(
-  theta: Params,
-  layer: ParamLayout['layers'][number],
-  h: Float64Array,
-): Float64Array {
+function affine(theta: Params, layer: ParamLayout['layers'][number], h: Float64Array): Float64Array {
   const z = new Float64Array(layer.outputs);
   for (let j = 0; j < layer.outputs; j++) {
     let acc = layer.biasOffset >= 0 ? (theta[layer.biasOffset + j] ?? 0) : 0;
@@ -44,13 +40,7 @@ function affine(
  * mse: sum over outputs (the mean over outputs is taken by the caller, as PyTorch's MSELoss);
  * cross_entropy: −log softmax(out)[y]; bce: softplus(out) − y·out, stable for large |out|.
  */
-export function sampleLoss(
-  loss: LossKind,
-  out: Float64Array,
-  target: ArrayLike<number>,
-  targetRow: number,
-  grad?: Float64Array,
-): number {
+export function sampleLoss(loss: LossKind, out: Float64Array, target: ArrayLike<number>, targetRow: number, grad?: Float64Array): number {
   switch (loss) {
     case 'mse': {
       let s = 0;

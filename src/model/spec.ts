@@ -117,7 +117,8 @@ export function assertValidSpec(spec: MlpSpec): void {
   });
   if (!ACTIVATIONS.includes(spec.activation)) throw new Error(`unknown activation "${spec.activation}"`);
   if (!LOSSES.includes(spec.loss)) throw new Error(`unknown loss "${spec.loss}"`);
-  if (spec.residual !== undefined && typeof spec.residual !== 'boolean') throw new Error(`residual must be true or false, got ${String(spec.residual)}`);
+  if (spec.residual !== undefined && typeof spec.residual !== 'boolean')
+    throw new Error(`residual must be true or false, got ${String(spec.residual)}`);
   if (spec.loss === 'bce' && spec.outputs !== 1) throw new Error('bce needs exactly one output (one logit)');
   if (spec.loss === 'cross_entropy' && spec.outputs < 2) throw new Error('cross_entropy needs at least two outputs');
 }

@@ -20,10 +20,12 @@ const WORD = /^[A-Za-z][A-Za-z0-9_-]{0,23}$/;
 /** The link text of a flow ('' for none). Options are written in a fixed (sorted) order. */
 export function formatFlow(flow: Flow | null): string {
   if (flow === null) return '';
-  const parts = Object.keys(flow.options).sort().map((key) => {
-    const value = flow.options[key];
-    return `${key}=${typeof value === 'number' ? String(value) : value}`;
-  });
+  const parts = Object.keys(flow.options)
+    .sort()
+    .map((key) => {
+      const value = flow.options[key];
+      return `${key}=${typeof value === 'number' ? String(value) : value}`;
+    });
   return `${flow.run}:${parts.join(',')}`;
 }
 
@@ -33,7 +35,8 @@ export function parseFlow(text: string): { flow: Flow | null; error: string | nu
   if (text.length > MAX_FLOW_LENGTH) return { flow: null, error: `flow is longer than ${MAX_FLOW_LENGTH} characters` };
   const colon = text.indexOf(':');
   const run = colon < 0 ? text : text.slice(0, colon);
-  if (!(FLOW_RUNS as readonly string[]).includes(run)) return { flow: null, error: `flow "${run.slice(0, 24)}" is not one of ${FLOW_RUNS.join(', ')}` };
+  if (!(FLOW_RUNS as readonly string[]).includes(run))
+    return { flow: null, error: `flow "${run.slice(0, 24)}" is not one of ${FLOW_RUNS.join(', ')}` };
   const options: Record<string, number | string> = {};
   const rest = colon < 0 ? '' : text.slice(colon + 1);
   for (const part of rest === '' ? [] : rest.split(',')) {

@@ -51,7 +51,8 @@ export const PRESETS: readonly Preset[] = [
       'The network f(x) = u·v·x has exactly two weights, so this plane is the entire weight space (axes u and v, centre at the origin). ' +
       'The squared loss (uv − 1)²·mean(x²) is convex in the output uv but not in (u, v): the origin is a saddle with Hessian eigenvalues +x and −x. ' +
       'The global minima form the hyperbola uv = 1, two valleys that never meet in this picture.',
-    tryThis: 'The water level starts just below the saddle (loss ≈ 0.33): {L < E} has two components, one per branch of the hyperbola. Drag it above 0.33 and they merge at the origin.',
+    tryThis:
+      'The water level starts just below the saddle (loss ≈ 0.33): {L < E} has two components, one per branch of the hyperbola. Drag it above 0.33 and they merge at the origin.',
     state: { data: { kind: 'uvx', samples: 16, noise: 0 }, plane: { span: 2 }, sublevel: { contours: 16 } },
     view: { camera: { azimuth: -20, elevation: 32, distance: 6.4 }, colormap: 'turbo', level: 0.3, logScale: false },
   },
@@ -64,7 +65,11 @@ export const PRESETS: readonly Preset[] = [
       'The loss is still non-convex in the weights (rescaling one layer up and the next down changes nothing, and the origin is a saddle). ' +
       'Kawaguchi (2016) and Laurent & von Brecht (2018): every local minimum of a deep linear network is global. Look for valleys, not pits.',
     tryThis: 'Open “Train many seeds” and train 16 seeds: every final loss is the same least-squares value.',
-    state: { data: { kind: 'sine', samples: 64, noise: 0.1 }, model: { hidden: [4, 4], activation: 'identity', loss: 'mse', bias: true }, train: { steps: 600, learningRate: 0.02 } },
+    state: {
+      data: { kind: 'sine', samples: 64, noise: 0.1 },
+      model: { hidden: [4, 4], activation: 'identity', loss: 'mse', bias: true },
+      train: { steps: 600, learningRate: 0.02 },
+    },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
   },
   {
@@ -75,8 +80,14 @@ export const PRESETS: readonly Preset[] = [
       'For one hidden layer with an analytic bounded activation (tanh), squared loss, distinct inputs and n₁ ≥ m, every local minimum is global (Theorem 1). ' +
       'Here m = 8 points and n₁ = 10, so training from any seed ends at zero loss, up to the finite number of steps. ' +
       'The surface around θ₀ dips to the floor of the log scale: the fit is exact.',
-    tryThis: 'Open “Are all minima global?” below the view and run the width sweep: from n₁ = 5 on every seed reaches ε (the theorem’s n₁ ≥ m is sufficient, not necessary).',
-    state: { data: EIGHT_POINTS, model: { hidden: [10], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1 } },
+    tryThis:
+      'Open “Are all minima global?” below the view and run the width sweep: from n₁ = 5 on every seed reaches ε (the theorem’s n₁ ≥ m is sufficient, not necessary).',
+    state: {
+      data: EIGHT_POINTS,
+      model: { hidden: [10], activation: 'tanh', loss: 'mse', bias: true },
+      train: THEOREM_TRAIN,
+      plane: { span: 1 },
+    },
     view: { camera: { azimuth: 35, elevation: 32, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
   },
   {
@@ -88,7 +99,12 @@ export const PRESETS: readonly Preset[] = [
       'The surface around θ₀ has a floor well above zero. ' +
       'Compare the colour bar with the wide preset.',
     tryThis: 'Train 16 seeds: the dots spread over a range of losses; then open “Are all minima global?” for the whole width sweep.',
-    state: { data: EIGHT_POINTS, model: { hidden: [2], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1 } },
+    state: {
+      data: EIGHT_POINTS,
+      model: { hidden: [2], activation: 'tanh', loss: 'mse', bias: true },
+      train: THEOREM_TRAIN,
+      plane: { span: 1 },
+    },
     view: { camera: { azimuth: 35, elevation: 32, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
   },
   {
@@ -100,7 +116,12 @@ export const PRESETS: readonly Preset[] = [
       'A unit that is off for every input is dead: its incoming weights are exactly flat directions, and several units of θ₀ are dead here. ' +
       'So although n₁ = 10 ≥ m, the seeds stall far above zero, where tanh at the same width reaches it.',
     tryThis: 'Train 16 seeds and compare the fraction below ε with the wide tanh preset (same data, same width).',
-    state: { data: EIGHT_POINTS, model: { hidden: [10], activation: 'relu', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1 } },
+    state: {
+      data: EIGHT_POINTS,
+      model: { hidden: [10], activation: 'relu', loss: 'mse', bias: true },
+      train: THEOREM_TRAIN,
+      plane: { span: 1 },
+    },
     view: { camera: { azimuth: 60, elevation: 35, distance: 5.4 }, colormap: 'magma', level: 0, logScale: true },
   },
   {
@@ -111,8 +132,15 @@ export const PRESETS: readonly Preset[] = [
       'Nguyen (“A note on connectivity of sublevel sets in deep learning”) proves that one hidden layer of width m + 1 makes every sublevel set connected, and that width m can fail. ' +
       'The coloured regions are the components of {L < E} in this slice; count them as you move the water level. ' +
       'A slice can show a split that the full weight space joins around it, so compare with the m + 1 preset rather than trust one picture: width m gives no guarantee, not a certain split.',
-    tryThis: 'Press “sweep” and watch the component count and the merge level θ₀ ↔ min; then connect two seeds in the Mode connectivity card.',
-    state: { data: EIGHT_POINTS, model: { hidden: [8], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1.5 }, sublevel: { connectivity: 8, colourComponents: true, water: true } },
+    tryThis:
+      'Press “sweep” and watch the component count and the merge level θ₀ ↔ min; then connect two seeds in the Mode connectivity card.',
+    state: {
+      data: EIGHT_POINTS,
+      model: { hidden: [8], activation: 'tanh', loss: 'mse', bias: true },
+      train: THEOREM_TRAIN,
+      plane: { span: 1.5 },
+      sublevel: { connectivity: 8, colourComponents: true, water: true },
+    },
     view: { camera: { azimuth: 0, elevation: 89.9, distance: 5.4 }, colormap: 'viridis', level: 0, logScale: true },
   },
   {
@@ -123,8 +151,15 @@ export const PRESETS: readonly Preset[] = [
       'One more hidden unit than samples, and Nguyen’s theorem applies: {θ : L(θ) < E} is connected for every E. ' +
       'From the top you see the components of this slice; the theorem speaks about the whole space, so a slice may still show several, but they are joined through other directions. ' +
       'Compare the merge level θ₀ ↔ min with the width-m preset.',
-    tryThis: 'Connect two seeds in the Mode connectivity card: the straight line between the minima climbs, a trained Bezier curve stays at their level, as the theorem promises.',
-    state: { data: EIGHT_POINTS, model: { hidden: [9], activation: 'tanh', loss: 'mse', bias: true }, train: THEOREM_TRAIN, plane: { span: 1.5 }, sublevel: { connectivity: 8, colourComponents: true, water: true } },
+    tryThis:
+      'Connect two seeds in the Mode connectivity card: the straight line between the minima climbs, a trained Bezier curve stays at their level, as the theorem promises.',
+    state: {
+      data: EIGHT_POINTS,
+      model: { hidden: [9], activation: 'tanh', loss: 'mse', bias: true },
+      train: THEOREM_TRAIN,
+      plane: { span: 1.5 },
+      sublevel: { connectivity: 8, colourComponents: true, water: true },
+    },
     view: { camera: { azimuth: 0, elevation: 89.9, distance: 5.4 }, colormap: 'viridis', level: 0, logScale: true },
   },
   {
@@ -136,7 +171,12 @@ export const PRESETS: readonly Preset[] = [
       'Here P = 4 (the XOR truth table) and 3 sigmoid units: training reaches zero squared loss. ' +
       'The slice around θ₀ shows a basin that reaches the bottom of the log scale.',
     tryThis: 'Set hidden to 1 and retrain: with one unit XOR cannot be fitted and the floor rises.',
-    state: { data: { kind: 'xor', samples: 4, noise: 0 }, model: { hidden: [3], activation: 'sigmoid', loss: 'mse', bias: true }, train: { steps: 3000, learningRate: 0.1 }, plane: { span: 1 } },
+    state: {
+      data: { kind: 'xor', samples: 4, noise: 0 },
+      model: { hidden: [3], activation: 'sigmoid', loss: 'mse', bias: true },
+      train: { steps: 3000, learningRate: 0.1 },
+      plane: { span: 1 },
+    },
     view: { camera: { azimuth: 35, elevation: 35, distance: 5.6 }, colormap: 'inferno', level: 0, logScale: true },
   },
   {
@@ -148,7 +188,12 @@ export const PRESETS: readonly Preset[] = [
       'So there is no minimum at all, only a direction to run away in; gradient descent keeps growing ‖θ‖. ' +
       'The large span shows the surface flattening into a valley that goes on to the edge of the plane.',
     tryThis: 'Double the training steps: θ₀ moves further out and its loss drops again, but never to 0.',
-    state: { data: { kind: 'blobs', samples: 64, classes: 2, noise: 0 }, model: { hidden: [], activation: 'identity', loss: 'cross_entropy', bias: true }, train: { steps: 400, learningRate: 0.2 }, plane: { span: 3, filterNormalize: true } },
+    state: {
+      data: { kind: 'blobs', samples: 64, classes: 2, noise: 0 },
+      model: { hidden: [], activation: 'identity', loss: 'cross_entropy', bias: true },
+      train: { steps: 400, learningRate: 0.2 },
+      plane: { span: 3, filterNormalize: true },
+    },
     view: { camera: { azimuth: 20, elevation: 28, distance: 5.8 }, colormap: 'viridis', level: 5e-5, logScale: true },
   },
   {
@@ -160,7 +205,12 @@ export const PRESETS: readonly Preset[] = [
       'A ReLU or rescaled network has the same function at many weight scales; without this step a plane through large weights looks flat and one through small weights looks sharp. ' +
       'Compare the loss range on the colour bar with the “off” preset: same network, same seed.',
     tryThis: 'Open the “Filter normalisation off” preset and compare the colour bar.',
-    state: { data: { kind: 'spiral', samples: 128, classes: 2, noise: 0.1 }, model: { hidden: [64, 64], activation: 'tanh', loss: 'mse', bias: true }, train: { steps: 400, learningRate: 0.02 }, plane: { span: 1, filterNormalize: true } },
+    state: {
+      data: { kind: 'spiral', samples: 128, classes: 2, noise: 0.1 },
+      model: { hidden: [64, 64], activation: 'tanh', loss: 'mse', bias: true },
+      train: { steps: 400, learningRate: 0.02 },
+      plane: { span: 1, filterNormalize: true },
+    },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
   },
   {
@@ -172,7 +222,12 @@ export const PRESETS: readonly Preset[] = [
       'The same span therefore walks further from θ₀ and the surface looks sharper. ' +
       'Sharpness read from such a plot says more about the direction scale than about the minimum.',
     tryThis: 'Lower the span until the surface looks like the “on” preset: the ratio is the scale mismatch.',
-    state: { data: { kind: 'spiral', samples: 128, classes: 2, noise: 0.1 }, model: { hidden: [64, 64], activation: 'tanh', loss: 'mse', bias: true }, train: { steps: 400, learningRate: 0.02 }, plane: { span: 1, filterNormalize: false } },
+    state: {
+      data: { kind: 'spiral', samples: 128, classes: 2, noise: 0.1 },
+      model: { hidden: [64, 64], activation: 'tanh', loss: 'mse', bias: true },
+      train: { steps: 400, learningRate: 0.02 },
+      plane: { span: 1, filterNormalize: false },
+    },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
   },
   {
@@ -184,7 +239,12 @@ export const PRESETS: readonly Preset[] = [
       'Opening this preset trains two seeds of a 2-16-2 tanh network on two moons and a Bezier curve between them, then shows the plane through both minima and the bend. ' +
       'The straight line between them crosses a barrier; the curve stays low all the way (the chart in the Mode connectivity card).',
     tryThis: 'Press “travel along curve” in the Mode connectivity card and watch the marker stay low while the line’s chart climbs.',
-    state: { data: { kind: 'moons', samples: 64, classes: 2, noise: 0.1 }, model: { hidden: [16], activation: 'tanh', loss: 'cross_entropy', bias: true }, train: { steps: 600, learningRate: 0.02 }, plane: { gridSize: 65 } },
+    state: {
+      data: { kind: 'moons', samples: 64, classes: 2, noise: 0.1 },
+      model: { hidden: [16], activation: 'tanh', loss: 'cross_entropy', bias: true },
+      train: { steps: 600, learningRate: 0.02 },
+      plane: { gridSize: 65 },
+    },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
     flow: 'connect',
   },
@@ -196,8 +256,16 @@ export const PRESETS: readonly Preset[] = [
       'A 2-16-16-16-16-16-16-1 tanh network on the spiral, trained for 1,000 Adam steps, seen on a filter-normalised plane of span 2. ' +
       'Without skip connections the slice is rugged: besides θ₀’s own basin its walls hold dozens of small local minima (the persistence diagram on the left counts them and plots the 16 most persistent). ' +
       'Li et al. (2018) saw the same with deep convolutional networks: without skips the landscape turns chaotic as depth grows, and training gets harder.',
-    tryThis: 'Tick “residual (skip) connections” in the Model panel (or open the next preset): same network, same seed; read the count under the persistence diagram again.',
-    state: { seed: SKIP_SEED, data: SKIP_DATA, model: { hidden: SKIP_HIDDEN, activation: 'tanh', loss: 'mse', bias: true, residual: false }, train: SKIP_TRAIN, plane: { span: 2, gridSize: 65 }, sublevel: { colourComponents: true, connectivity: 8 } },
+    tryThis:
+      'Tick “residual (skip) connections” in the Model panel (or open the next preset): same network, same seed; read the count under the persistence diagram again.',
+    state: {
+      seed: SKIP_SEED,
+      data: SKIP_DATA,
+      model: { hidden: SKIP_HIDDEN, activation: 'tanh', loss: 'mse', bias: true, residual: false },
+      train: SKIP_TRAIN,
+      plane: { span: 2, gridSize: 65 },
+      sublevel: { colourComponents: true, connectivity: 8 },
+    },
     view: { camera: { azimuth: 35, elevation: 38, distance: 5.6 }, colormap: 'magma', level: 0, logScale: true },
   },
   {
@@ -209,7 +277,14 @@ export const PRESETS: readonly Preset[] = [
       'The slice around θ₀ becomes a smoother bowl with a handful of minima where the plain network has dozens, as in Li et al.’s ResNet pictures. ' +
       'Skips also make training reliable: across seeds the worst final loss is far lower than without them.',
     tryThis: 'Open “Train many seeds”, train 8 seeds here and in the plain preset, and compare the spread of the dots.',
-    state: { seed: SKIP_SEED, data: SKIP_DATA, model: { hidden: SKIP_HIDDEN, activation: 'tanh', loss: 'mse', bias: true, residual: true }, train: SKIP_TRAIN, plane: { span: 2, gridSize: 65 }, sublevel: { colourComponents: true, connectivity: 8 } },
+    state: {
+      seed: SKIP_SEED,
+      data: SKIP_DATA,
+      model: { hidden: SKIP_HIDDEN, activation: 'tanh', loss: 'mse', bias: true, residual: true },
+      train: SKIP_TRAIN,
+      plane: { span: 2, gridSize: 65 },
+      sublevel: { colourComponents: true, connectivity: 8 },
+    },
     view: { camera: { azimuth: 35, elevation: 38, distance: 5.6 }, colormap: 'magma', level: 0, logScale: true },
   },
   {
@@ -220,8 +295,14 @@ export const PRESETS: readonly Preset[] = [
       'The handwritten digits of the UCI collection (8×8 pixels, grey levels 0–16), all 1,797 of them: 64 inputs, 10 classes, cross-entropy. ' +
       'After 300 full-batch Adam steps θ₀ classifies almost every training image correctly, and the slice shows a single smooth basin around it. ' +
       'With 2,410 weights the plane is a tiny part of the weight space; filter-normalised directions keep its scale meaningful.',
-    tryThis: 'Raise the water level: in the top view the basin’s isolines stay closed rings around θ₀, one component at every level. Then set the span to 3 and watch the walls flatten out far from θ₀, where the tanh units saturate.',
-    state: { data: { kind: 'digits', samples: 1797, noise: 0 }, model: { hidden: [32], activation: 'tanh', loss: 'cross_entropy', bias: true }, train: { steps: 300, learningRate: 0.01 }, plane: { span: 1, gridSize: 65, filterNormalize: true } },
+    tryThis:
+      'Raise the water level: in the top view the basin’s isolines stay closed rings around θ₀, one component at every level. Then set the span to 3 and watch the walls flatten out far from θ₀, where the tanh units saturate.',
+    state: {
+      data: { kind: 'digits', samples: 1797, noise: 0 },
+      model: { hidden: [32], activation: 'tanh', loss: 'cross_entropy', bias: true },
+      train: { steps: 300, learningRate: 0.01 },
+      plane: { span: 1, gridSize: 65, filterNormalize: true },
+    },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
   },
 ];

@@ -45,32 +45,191 @@ interface Field {
 }
 
 const FIELDS: readonly Field[] = [
-  intField('seed', null, 'seed', LIMITS.seed, (s) => s.seed, (s, v) => (s.seed = v)),
-  enumField('data', 'data', 'kind', DATASETS, (s) => s.data.kind, (s, v) => (s.data.kind = v)),
-  intField('m', 'data', 'samples', LIMITS.samples, (s) => s.data.samples, (s, v) => (s.data.samples = v)),
-  intField('classes', 'data', 'classes', LIMITS.classes, (s) => s.data.classes, (s, v) => (s.data.classes = v)),
-  floatField('noise', 'data', 'noise', LIMITS.noise, (s) => s.data.noise, (s, v) => (s.data.noise = v)),
+  intField(
+    'seed',
+    null,
+    'seed',
+    LIMITS.seed,
+    (s) => s.seed,
+    (s, v) => (s.seed = v),
+  ),
+  enumField(
+    'data',
+    'data',
+    'kind',
+    DATASETS,
+    (s) => s.data.kind,
+    (s, v) => (s.data.kind = v),
+  ),
+  intField(
+    'm',
+    'data',
+    'samples',
+    LIMITS.samples,
+    (s) => s.data.samples,
+    (s, v) => (s.data.samples = v),
+  ),
+  intField(
+    'classes',
+    'data',
+    'classes',
+    LIMITS.classes,
+    (s) => s.data.classes,
+    (s, v) => (s.data.classes = v),
+  ),
+  floatField(
+    'noise',
+    'data',
+    'noise',
+    LIMITS.noise,
+    (s) => s.data.noise,
+    (s, v) => (s.data.noise = v),
+  ),
   hiddenField(),
-  enumField('act', 'model', 'activation', ACTIVATIONS, (s) => s.model.activation, (s, v) => (s.model.activation = v)),
-  enumField('loss', 'model', 'loss', LOSSES, (s) => s.model.loss, (s, v) => (s.model.loss = v)),
-  boolField('bias', 'model', 'bias', (s) => s.model.bias, (s, v) => (s.model.bias = v)),
-  boolField('res', 'model', 'residual', (s) => s.model.residual, (s, v) => (s.model.residual = v)),
-  intField('steps', 'train', 'steps', LIMITS.steps, (s) => s.train.steps, (s, v) => (s.train.steps = v)),
-  floatField('lr', 'train', 'learningRate', LIMITS.learningRate, (s) => s.train.learningRate, (s, v) => (s.train.learningRate = v)),
-  intField('grid', 'plane', 'gridSize', LIMITS.gridSize, (s) => s.plane.gridSize, (s, v) => (s.plane.gridSize = v)),
-  floatField('span', 'plane', 'span', LIMITS.span, (s) => s.plane.span, (s, v) => (s.plane.span = v)),
-  boolField('fnorm', 'plane', 'filterNormalize', (s) => s.plane.filterNormalize, (s, v) => (s.plane.filterNormalize = v)),
-  boolField('kbias', 'plane', 'keepBiasDirections', (s) => s.plane.keepBiasDirections, (s, v) => (s.plane.keepBiasDirections = v)),
-  boolField('log', 'view', 'logScale', (s) => s.view.logScale, (s, v) => (s.view.logScale = v)),
-  floatField('zclip', 'view', 'zClip', LIMITS.zClip, (s) => s.view.zClip, (s, v) => (s.view.zClip = v)),
-  enumField('cmap', 'view', 'colormap', COLORMAPS, (s) => s.view.colormap, (s, v) => (s.view.colormap = v)),
-  floatField('lvl', 'sublevel', 'level', LIMITS.level, (s) => s.sublevel.level, (s, v) => (s.sublevel.level = v)),
-  boolField('lvlog', 'sublevel', 'logSlider', (s) => s.sublevel.logSlider, (s, v) => (s.sublevel.logSlider = v)),
-  boolField('water', 'sublevel', 'water', (s) => s.sublevel.water, (s, v) => (s.sublevel.water = v)),
+  enumField(
+    'act',
+    'model',
+    'activation',
+    ACTIVATIONS,
+    (s) => s.model.activation,
+    (s, v) => (s.model.activation = v),
+  ),
+  enumField(
+    'loss',
+    'model',
+    'loss',
+    LOSSES,
+    (s) => s.model.loss,
+    (s, v) => (s.model.loss = v),
+  ),
+  boolField(
+    'bias',
+    'model',
+    'bias',
+    (s) => s.model.bias,
+    (s, v) => (s.model.bias = v),
+  ),
+  boolField(
+    'res',
+    'model',
+    'residual',
+    (s) => s.model.residual,
+    (s, v) => (s.model.residual = v),
+  ),
+  intField(
+    'steps',
+    'train',
+    'steps',
+    LIMITS.steps,
+    (s) => s.train.steps,
+    (s, v) => (s.train.steps = v),
+  ),
+  floatField(
+    'lr',
+    'train',
+    'learningRate',
+    LIMITS.learningRate,
+    (s) => s.train.learningRate,
+    (s, v) => (s.train.learningRate = v),
+  ),
+  intField(
+    'grid',
+    'plane',
+    'gridSize',
+    LIMITS.gridSize,
+    (s) => s.plane.gridSize,
+    (s, v) => (s.plane.gridSize = v),
+  ),
+  floatField(
+    'span',
+    'plane',
+    'span',
+    LIMITS.span,
+    (s) => s.plane.span,
+    (s, v) => (s.plane.span = v),
+  ),
+  boolField(
+    'fnorm',
+    'plane',
+    'filterNormalize',
+    (s) => s.plane.filterNormalize,
+    (s, v) => (s.plane.filterNormalize = v),
+  ),
+  boolField(
+    'kbias',
+    'plane',
+    'keepBiasDirections',
+    (s) => s.plane.keepBiasDirections,
+    (s, v) => (s.plane.keepBiasDirections = v),
+  ),
+  boolField(
+    'log',
+    'view',
+    'logScale',
+    (s) => s.view.logScale,
+    (s, v) => (s.view.logScale = v),
+  ),
+  floatField(
+    'zclip',
+    'view',
+    'zClip',
+    LIMITS.zClip,
+    (s) => s.view.zClip,
+    (s, v) => (s.view.zClip = v),
+  ),
+  enumField(
+    'cmap',
+    'view',
+    'colormap',
+    COLORMAPS,
+    (s) => s.view.colormap,
+    (s, v) => (s.view.colormap = v),
+  ),
+  floatField(
+    'lvl',
+    'sublevel',
+    'level',
+    LIMITS.level,
+    (s) => s.sublevel.level,
+    (s, v) => (s.sublevel.level = v),
+  ),
+  boolField(
+    'lvlog',
+    'sublevel',
+    'logSlider',
+    (s) => s.sublevel.logSlider,
+    (s, v) => (s.sublevel.logSlider = v),
+  ),
+  boolField(
+    'water',
+    'sublevel',
+    'water',
+    (s) => s.sublevel.water,
+    (s, v) => (s.sublevel.water = v),
+  ),
   connectivityField(),
-  boolField('comps', 'sublevel', 'colourComponents', (s) => s.sublevel.colourComponents, (s, v) => (s.sublevel.colourComponents = v)),
-  intField('iso', 'sublevel', 'contours', LIMITS.contours, (s) => s.sublevel.contours, (s, v) => (s.sublevel.contours = v)),
-  boolField('map', 'sublevel', 'heatmap', (s) => s.sublevel.heatmap, (s, v) => (s.sublevel.heatmap = v)),
+  boolField(
+    'comps',
+    'sublevel',
+    'colourComponents',
+    (s) => s.sublevel.colourComponents,
+    (s, v) => (s.sublevel.colourComponents = v),
+  ),
+  intField(
+    'iso',
+    'sublevel',
+    'contours',
+    LIMITS.contours,
+    (s) => s.sublevel.contours,
+    (s, v) => (s.sublevel.contours = v),
+  ),
+  boolField(
+    'map',
+    'sublevel',
+    'heatmap',
+    (s) => s.sublevel.heatmap,
+    (s, v) => (s.sublevel.heatmap = v),
+  ),
   cameraField(),
   flowField(),
 ];
@@ -196,11 +355,25 @@ function numberField(
   };
 }
 
-function intField(key: string, group: keyof AppState | null, name: string, limits: readonly [number, number], get: Getter<number>, set: Setter<number>): Field {
+function intField(
+  key: string,
+  group: keyof AppState | null,
+  name: string,
+  limits: readonly [number, number],
+  get: Getter<number>,
+  set: Setter<number>,
+): Field {
   return numberField(true, key, group, name, limits, get, set);
 }
 
-function floatField(key: string, group: keyof AppState | null, name: string, limits: readonly [number, number], get: Getter<number>, set: Setter<number>): Field {
+function floatField(
+  key: string,
+  group: keyof AppState | null,
+  name: string,
+  limits: readonly [number, number],
+  get: Getter<number>,
+  set: Setter<number>,
+): Field {
   return numberField(false, key, group, name, limits, get, set);
 }
 
@@ -336,7 +509,7 @@ function cameraField(): Field {
     encode: (s) => [s.camera.azimuth, s.camera.elevation, s.camera.distance].map(formatNumber).join(','),
     apply(s, raw, ignored) {
       const kept = `kept "${[s.camera.azimuth, s.camera.elevation, s.camera.distance].map(formatNumber).join(',')}"`;
-      const given: (unknown)[] = [undefined, undefined, undefined];
+      const given: unknown[] = [undefined, undefined, undefined];
       if (typeof raw === 'string' || Array.isArray(raw)) {
         const items: unknown[] = typeof raw === 'string' ? raw.split(',').map((t) => t.trim()) : raw;
         if (items.length !== 3) {

@@ -10,8 +10,13 @@ export class BatchSampler {
   private order: Uint32Array;
   private position: number;
 
-  constructor(readonly m: number, readonly batchSize: number, seed: number) {
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > m) throw new Error(`batch size must be an integer in 1..${m}, got ${batchSize}`);
+  constructor(
+    readonly m: number,
+    readonly batchSize: number,
+    seed: number,
+  ) {
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > m)
+      throw new Error(`batch size must be an integer in 1..${m}, got ${batchSize}`);
     this.rng = new Rng(seed);
     this.order = new Uint32Array(m);
     this.position = m;

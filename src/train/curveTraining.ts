@@ -12,7 +12,15 @@ import { AbortError } from '../gpu/lossGrid.types';
 import { OptimizerKernel, type OptimizerBuffers } from '../gpu/optimizer.gpu';
 import { pathCoefficients, type Path } from '../landscape/paths';
 import { BatchSampler } from './batchSampler';
-import { curveOptimizer, curveTs, DEFAULT_T_PER_STEP, scheduleFactor, startPath, type CurveTrainOptions, type CurveTrainResult } from './curveTraining.types';
+import {
+  curveOptimizer,
+  curveTs,
+  DEFAULT_T_PER_STEP,
+  scheduleFactor,
+  startPath,
+  type CurveTrainOptions,
+  type CurveTrainResult,
+} from './curveTraining.types';
 
 export { trainCurveCpu } from './curveTrainingCpu';
 export { garipovFactor, type CurveTrainOptions, type CurveTrainResult } from './curveTraining.types';
@@ -58,8 +66,13 @@ export async function trainCurve(opts: CurveTrainOptions, device: GPUDevice, gpu
     };
     const vectors: ParamVectors = { count: K, thetas: buffers.points, grads: buffers.grads, losses: buffers.losses };
     const optimizerBuffers: OptimizerBuffers = {
-      count: 1, thetas: buffers.bends, grads: buffers.bendGrads, losses: buffers.meanLoss,
-      moment1: buffer('moment1', n * P * 4, state), moment2: buffer('moment2', n * P * 4, state), divergedAt: buffer('divergedAt', 4, state),
+      count: 1,
+      thetas: buffers.bends,
+      grads: buffers.bendGrads,
+      losses: buffers.meanLoss,
+      moment1: buffer('moment1', n * P * 4, state),
+      moment2: buffer('moment2', n * P * 4, state),
+      divergedAt: buffer('divergedAt', 4, state),
     };
     const endpoints = new Float32Array(2 * P);
     endpoints.set(path.a, 0);

@@ -80,19 +80,22 @@ export function curveTs(seed: number, step: number, count: number): Float64Array
 export function startPath(opts: CurveTrainOptions): Path {
   assertValidSpec(opts.spec);
   const P = paramLayout(opts.spec).size;
-  if (opts.a.length !== P || opts.b.length !== P) throw new Error(`endpoints must have ${P} parameters, got ${opts.a.length} and ${opts.b.length}`);
+  if (opts.a.length !== P || opts.b.length !== P)
+    throw new Error(`endpoints must have ${P} parameters, got ${opts.a.length} and ${opts.b.length}`);
   const bendCount = opts.kind === 'bezier' ? 1 : (opts.bendCount ?? 1);
   if (opts.kind === 'chain' && (!Number.isInteger(bendCount) || bendCount < 1 || bendCount > MAX_CHAIN_BENDS)) {
     throw new Error(`a chain has 1..${MAX_CHAIN_BENDS} bends, got ${bendCount}`);
   }
-  if (!Number.isInteger(opts.steps) || opts.steps < 0 || opts.steps > MAX_TRAIN_STEPS) throw new Error(`steps must be an integer in 0..${MAX_TRAIN_STEPS}, got ${opts.steps}`);
+  if (!Number.isInteger(opts.steps) || opts.steps < 0 || opts.steps > MAX_TRAIN_STEPS)
+    throw new Error(`steps must be an integer in 0..${MAX_TRAIN_STEPS}, got ${opts.steps}`);
   const K = opts.tPerStep ?? DEFAULT_T_PER_STEP;
   if (!Number.isInteger(K) || K < 1 || K > 1024) throw new Error(`t values per step must be an integer in 1..1024, got ${K}`);
   const wd = opts.weightDecay ?? 0;
   if (!Number.isFinite(wd) || wd < 0) throw new Error(`weight decay must be finite and ≥ 0, got ${wd}`);
   const b = opts.batchSize;
   if (b !== undefined && (!Number.isInteger(b) || b < 1)) throw new Error(`batch size must be an integer ≥ 1, got ${b}`);
-  if (opts.samples.inputs !== opts.spec.inputs) throw new Error(`samples have ${opts.samples.inputs} inputs, the network ${opts.spec.inputs}`);
+  if (opts.samples.inputs !== opts.spec.inputs)
+    throw new Error(`samples have ${opts.samples.inputs} inputs, the network ${opts.spec.inputs}`);
   if (!opts.startBends) return initialCurve(opts.kind, opts.a, opts.b, bendCount);
   const path: Path = { kind: opts.kind, a: opts.a, b: opts.b, bends: opts.startBends.map((bend) => Float32Array.from(bend)) };
   assertValidPath(path);
@@ -103,7 +106,8 @@ export function startPath(opts: CurveTrainOptions): Path {
 /** The optimiser settings of the options, before the schedule. */
 export function curveOptimizer(opts: CurveTrainOptions): OptimizerConfig {
   return {
-    kind: opts.optimizer, learningRate: opts.learningRate,
+    kind: opts.optimizer,
+    learningRate: opts.learningRate,
     ...(opts.momentum !== undefined ? { momentum: opts.momentum } : {}),
     ...(opts.beta1 !== undefined ? { beta1: opts.beta1 } : {}),
     ...(opts.beta2 !== undefined ? { beta2: opts.beta2 } : {}),
@@ -115,4 +119,3 @@ export function curveOptimizer(opts: CurveTrainOptions): OptimizerConfig {
 export function scheduleFactor(opts: CurveTrainOptions, step: number): number {
   return opts.schedule === 'constant' ? 1 : garipovFactor(step, opts.steps);
 }
-

@@ -4,7 +4,15 @@ import { AbortError } from '../gpu/lossGrid.types';
 import { createOptimizerStateCpu, optimizerStepCpu } from '../gpu/optimizer.cpu';
 import { pathCoefficients } from '../landscape/paths';
 import { BatchSampler } from './batchSampler';
-import { curveOptimizer, curveTs, DEFAULT_T_PER_STEP, scheduleFactor, startPath, type CurveTrainOptions, type CurveTrainResult } from './curveTraining.types';
+import {
+  curveOptimizer,
+  curveTs,
+  DEFAULT_T_PER_STEP,
+  scheduleFactor,
+  startPath,
+  type CurveTrainOptions,
+  type CurveTrainResult,
+} from './curveTraining.types';
 import { cpuGradientSource, type GradientSource } from './gradientSource';
 
 /** Yields to the event loop about this often, so an abort can arrive (e.g. in a worker). */

@@ -31,7 +31,12 @@ export class GpuGradientSource implements GradientSource {
   private readonly readback: GPUBuffer;
   private disposed = false;
 
-  constructor(private readonly device: GPUDevice, readonly spec: MlpSpec, readonly samples: Samples, readonly maxCount: number) {
+  constructor(
+    private readonly device: GPUDevice,
+    readonly spec: MlpSpec,
+    readonly samples: Samples,
+    readonly maxCount: number,
+  ) {
     this.kernel = new GradientKernel(device, spec, samples);
     const P = this.kernel.paramCount;
     this.paramCount = P;
@@ -56,7 +61,11 @@ export class GpuGradientSource implements GradientSource {
     device.queue.writeBuffer(this.vectors.thetas, 0, Float32Array.from(thetas));
     if (batch) this.kernel.writeIndices(batch);
     const encoder = device.createCommandEncoder({ label: 'GpuGradientSource.encoder' });
-    this.kernel.encode(encoder, this.vectors, batch ? { start: 0, count: batch.length, indexed: true } : { start: 0, count: this.samples.m, indexed: false });
+    this.kernel.encode(
+      encoder,
+      this.vectors,
+      batch ? { start: 0, count: batch.length, indexed: true } : { start: 0, count: this.samples.m, indexed: false },
+    );
     encoder.copyBufferToBuffer(this.vectors.grads, 0, this.readback, 0, count * P * 4);
     encoder.copyBufferToBuffer(this.vectors.losses, 0, this.readback, count * P * 4, count * 4);
     device.queue.submit([encoder.finish()]);

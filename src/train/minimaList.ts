@@ -55,10 +55,16 @@ export class MinimaList {
       const seed = run.seeds[k] ?? null;
       const id = this.nextId++;
       this.items.push({
-        id, name: `${run.label} · seed ${seed ?? k}`, seed, spec: run.spec, dataKey: run.dataKey, source: run.source,
+        id,
+        name: `${run.label} · seed ${seed ?? k}`,
+        seed,
+        spec: run.spec,
+        dataKey: run.dataKey,
+        source: run.source,
         finalLoss: result.finalLosses[k] ?? Number.NaN,
         accuracy: diverged ? Number.NaN : evaluate(run.spec, theta, run.samples).accuracy,
-        diverged, theta,
+        diverged,
+        theta,
         snapshots: (result.snapshots ?? []).map((s) => ({ step: s.step, theta: s.thetas.slice(k * P, (k + 1) * P) })),
         endpoint: false,
       });

@@ -27,9 +27,15 @@ export interface ModeConnectivityPreset {
 
 export const MODE_CONNECTIVITY_PRESET: ModeConnectivityPreset = {
   spec: { inputs: 2, hidden: [16], outputs: 2, activation: 'tanh', loss: 'cross_entropy', bias: true },
-  samples: 128, noise: 0.1, dataSeed: 1, seeds: [1, 2],
-  minimaSteps: 1000, minimaLearningRate: 0.03,
-  curveSteps: 300, curveLearningRate: 0.05, tPerStep: 16,
+  samples: 128,
+  noise: 0.1,
+  dataSeed: 1,
+  seeds: [1, 2],
+  minimaSteps: 1000,
+  minimaLearningRate: 0.03,
+  curveSteps: 300,
+  curveLearningRate: 0.05,
+  tPerStep: 16,
 };
 
 export function presetData(preset: ModeConnectivityPreset): Dataset {
@@ -37,10 +43,22 @@ export function presetData(preset: ModeConnectivityPreset): Dataset {
 }
 
 /** The two minima of a preset, trained together on the GPU. */
-export async function presetMinima(device: GPUDevice, preset: ModeConnectivityPreset, data = presetData(preset)): Promise<{ a: Float32Array; b: Float32Array; losses: Float32Array }> {
-  const r = await trainMultiSeed({
-    spec: preset.spec, samples: data, seeds: [...preset.seeds], steps: preset.minimaSteps, optimizer: 'adam', learningRate: preset.minimaLearningRate,
-  }, device);
+export async function presetMinima(
+  device: GPUDevice,
+  preset: ModeConnectivityPreset,
+  data = presetData(preset),
+): Promise<{ a: Float32Array; b: Float32Array; losses: Float32Array }> {
+  const r = await trainMultiSeed(
+    {
+      spec: preset.spec,
+      samples: data,
+      seeds: [...preset.seeds],
+      steps: preset.minimaSteps,
+      optimizer: 'adam',
+      learningRate: preset.minimaLearningRate,
+    },
+    device,
+  );
   const P = r.paramCount;
   return { a: r.thetas.slice(0, P), b: r.thetas.slice(P, 2 * P), losses: r.finalLosses };
 }
@@ -48,7 +66,15 @@ export async function presetMinima(device: GPUDevice, preset: ModeConnectivityPr
 /** The preset's Bezier curve training options between `a` and `b`. */
 export function presetCurveOptions(preset: ModeConnectivityPreset, data: Dataset, a: Float32Array, b: Float32Array): CurveTrainOptions {
   return {
-    spec: preset.spec, samples: data, a, b, kind: 'bezier', steps: preset.curveSteps, tPerStep: preset.tPerStep,
-    optimizer: 'adam', learningRate: preset.curveLearningRate, seed: 0,
+    spec: preset.spec,
+    samples: data,
+    a,
+    b,
+    kind: 'bezier',
+    steps: preset.curveSteps,
+    tPerStep: preset.tPerStep,
+    optimizer: 'adam',
+    learningRate: preset.curveLearningRate,
+    seed: 0,
   };
 }

@@ -8,7 +8,15 @@ import { GradientKernel, type EncodedBatch, type ParamVectors } from '../gpu/gra
 import { AbortError } from '../gpu/lossGrid.types';
 import { OptimizerKernel, type OptimizerBuffers } from '../gpu/optimizer.gpu';
 import { BatchSampler } from './batchSampler';
-import { isReportStep, maskDiverged, optimizerAt, prepareTraining, type MultiSeedOptions, type MultiSeedResult, type TrainingSnapshot } from './multiSeed.types';
+import {
+  isReportStep,
+  maskDiverged,
+  optimizerAt,
+  prepareTraining,
+  type MultiSeedOptions,
+  type MultiSeedResult,
+  type TrainingSnapshot,
+} from './multiSeed.types';
 
 export interface GpuTrainOptions {
   /** Target wall time of one submission, ms (default 40). */
@@ -86,7 +94,10 @@ export async function trainMultiSeed(opts: MultiSeedOptions, device: GPUDevice, 
       // End the submission on the next report step, so reports land exactly on it.
       for (let i = 0; i < n; i++) {
         const s = step + i;
-        if (isReportStep(s, steps, progressEvery) || isReportStep(s, steps, opts.snapshotEvery)) { n = i + 1; break; }
+        if (isReportStep(s, steps, progressEvery) || isReportStep(s, steps, opts.snapshotEvery)) {
+          n = i + 1;
+          break;
+        }
       }
       let indexed = false;
       if (sampler) {
@@ -109,7 +120,7 @@ export async function trainMultiSeed(opts: MultiSeedOptions, device: GPUDevice, 
       submit(encoder);
       await device.queue.onSubmittedWorkDone();
       const ms = performance.now() - t0;
-      perSubmit = Math.max(1, Math.min(2 * n, Math.floor(n * target / Math.max(ms, 0.1))));
+      perSubmit = Math.max(1, Math.min(2 * n, Math.floor((n * target) / Math.max(ms, 0.1))));
       if (report) {
         const status = await readStatus();
         opts.onProgress?.(last, maskDiverged(status.losses, status.divergedAt));
@@ -130,8 +141,13 @@ export async function trainMultiSeed(opts: MultiSeedOptions, device: GPUDevice, 
     if (opts.snapshotEvery !== undefined && steps > 0) snapshots.push({ step: steps, thetas: Float32Array.from(thetas) });
     const diverged = Uint8Array.from(final.divergedAt, (d) => (d !== 0 ? 1 : 0));
     return {
-      count: K, paramCount: P, thetas, initialLosses,
-      finalLosses: maskDiverged(final.losses, final.divergedAt), diverged, divergedAtStep: Uint32Array.from(final.divergedAt),
+      count: K,
+      paramCount: P,
+      thetas,
+      initialLosses,
+      finalLosses: maskDiverged(final.losses, final.divergedAt),
+      diverged,
+      divergedAtStep: Uint32Array.from(final.divergedAt),
       ...(opts.snapshotEvery !== undefined ? { snapshots } : {}),
     };
   } finally {

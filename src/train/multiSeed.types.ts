@@ -73,7 +73,8 @@ export function prepareTraining(opts: MultiSeedOptions): {
   if (!Number.isInteger(opts.steps) || opts.steps < 0 || opts.steps > MAX_TRAIN_STEPS) {
     throw new Error(`steps must be an integer in 0..${MAX_TRAIN_STEPS}, got ${opts.steps}`);
   }
-  if (opts.samples.inputs !== opts.spec.inputs) throw new Error(`samples have ${opts.samples.inputs} inputs, the network ${opts.spec.inputs}`);
+  if (opts.samples.inputs !== opts.spec.inputs)
+    throw new Error(`samples have ${opts.samples.inputs} inputs, the network ${opts.spec.inputs}`);
   if (opts.samples.m < 1) throw new Error('training needs at least one sample');
   const starts = opts.seeds ? opts.seeds.map((seed) => initParams(opts.spec, seed)) : opts.thetas;
   if (starts.length < 1) throw new Error('training needs at least one seed or start vector');
@@ -85,7 +86,8 @@ export function prepareTraining(opts: MultiSeedOptions): {
   const b = opts.batchSize;
   if (b !== undefined && (!Number.isInteger(b) || b < 1)) throw new Error(`batch size must be an integer ≥ 1, got ${b}`);
   const optimizer: OptimizerConfig = {
-    kind: opts.optimizer, learningRate: opts.learningRate,
+    kind: opts.optimizer,
+    learningRate: opts.learningRate,
     ...(opts.momentum !== undefined ? { momentum: opts.momentum } : {}),
     ...(opts.beta1 !== undefined ? { beta1: opts.beta1 } : {}),
     ...(opts.beta2 !== undefined ? { beta2: opts.beta2 } : {}),
@@ -107,7 +109,12 @@ export function maskDiverged(losses: ArrayLike<number>, divergedAt: ArrayLike<nu
 }
 
 /** Optimiser settings of step `step` (1..steps) under the schedule. */
-export function optimizerAt(base: OptimizerConfig, schedule: 'constant' | 'cosine' | undefined, step: number, steps: number): OptimizerConfig {
+export function optimizerAt(
+  base: OptimizerConfig,
+  schedule: 'constant' | 'cosine' | undefined,
+  step: number,
+  steps: number,
+): OptimizerConfig {
   if (schedule !== 'cosine') return base;
   return { ...base, learningRate: base.learningRate * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / Math.max(1, steps))) };
 }

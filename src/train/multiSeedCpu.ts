@@ -6,7 +6,15 @@ import { gradientCpu } from '../gpu/gradient.cpu';
 import { AbortError } from '../gpu/lossGrid.types';
 import { checkDivergenceCpu, createOptimizerStateCpu, optimizerStepCpu } from '../gpu/optimizer.cpu';
 import { BatchSampler } from './batchSampler';
-import { isReportStep, maskDiverged, optimizerAt, prepareTraining, type MultiSeedOptions, type MultiSeedResult, type TrainingSnapshot } from './multiSeed.types';
+import {
+  isReportStep,
+  maskDiverged,
+  optimizerAt,
+  prepareTraining,
+  type MultiSeedOptions,
+  type MultiSeedResult,
+  type TrainingSnapshot,
+} from './multiSeed.types';
 
 /** Yields to the event loop about this often, so an abort can arrive (e.g. in a worker). */
 const YIELD_MS = 40;
@@ -37,7 +45,10 @@ export async function trainMultiSeedCpu(opts: MultiSeedOptions): Promise<MultiSe
   checkDivergenceCpu(state, final, steps + 1);
   if (opts.snapshotEvery !== undefined && steps > 0) snapshots.push({ step: steps, thetas: Float32Array.from(thetas) });
   return {
-    count: K, paramCount: P, thetas, initialLosses,
+    count: K,
+    paramCount: P,
+    thetas,
+    initialLosses,
     finalLosses: maskDiverged(final, state.divergedAt),
     diverged: Uint8Array.from(state.divergedAt, (d) => (d !== 0 ? 1 : 0)),
     divergedAtStep: Uint32Array.from(state.divergedAt),

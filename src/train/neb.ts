@@ -46,7 +46,14 @@ export interface NebResult {
 }
 
 /** The forces' negative, −F_i, for every image: what the optimiser descends. Exported for tests. */
-export function nebDescent(a: Float32Array, b: Float32Array, images: Float32Array, count: number, grads: ArrayLike<number>, k: number): Float64Array {
+export function nebDescent(
+  a: Float32Array,
+  b: Float32Array,
+  images: Float32Array,
+  count: number,
+  grads: ArrayLike<number>,
+  k: number,
+): Float64Array {
   const P = a.length;
   const out = new Float64Array(count * P);
   const at = (i: number, p: number): number => (i < 0 ? (a[p] ?? 0) : i >= count ? (b[p] ?? 0) : (images[i * P + p] ?? 0));
@@ -80,17 +87,23 @@ export function nebDescent(a: Float32Array, b: Float32Array, images: Float32Arra
 export async function nebWith(opts: NebOptions, source: GradientSource): Promise<NebResult> {
   assertValidSpec(opts.spec);
   const P = paramLayout(opts.spec).size;
-  if (opts.a.length !== P || opts.b.length !== P) throw new Error(`endpoints must have ${P} parameters, got ${opts.a.length} and ${opts.b.length}`);
+  if (opts.a.length !== P || opts.b.length !== P)
+    throw new Error(`endpoints must have ${P} parameters, got ${opts.a.length} and ${opts.b.length}`);
   const N = opts.images ?? DEFAULT_NEB_IMAGES;
   if (!Number.isInteger(N) || N < 1 || N > 256) throw new Error(`images must be an integer in 1..256, got ${N}`);
-  if (!Number.isInteger(opts.steps) || opts.steps < 0 || opts.steps > MAX_TRAIN_STEPS) throw new Error(`steps must be an integer in 0..${MAX_TRAIN_STEPS}, got ${opts.steps}`);
+  if (!Number.isInteger(opts.steps) || opts.steps < 0 || opts.steps > MAX_TRAIN_STEPS)
+    throw new Error(`steps must be an integer in 0..${MAX_TRAIN_STEPS}, got ${opts.steps}`);
   const k = opts.springConstant ?? 1;
   if (!Number.isFinite(k) || k < 0) throw new Error(`spring constant must be finite and ≥ 0, got ${k}`);
   const start = initialCurve('chain', opts.a, opts.b, N);
   const images = new Float32Array(N * P);
   start.bends.forEach((bend, i) => images.set(bend, i * P));
   const state = createOptimizerStateCpu(images, 1);
-  const config = { kind: opts.optimizer, learningRate: opts.learningRate, ...(opts.momentum !== undefined ? { momentum: opts.momentum } : {}) };
+  const config = {
+    kind: opts.optimizer,
+    learningRate: opts.learningRate,
+    ...(opts.momentum !== undefined ? { momentum: opts.momentum } : {}),
+  };
   const every = opts.onProgress ? (opts.progressEvery ?? 25) : 0;
   const maxImageLosses = new Float32Array(opts.steps);
   let diverged = false;

@@ -55,8 +55,17 @@ export function defaultTrainRequest(): TrainRequest {
 /** Settings chosen once for m = 8 (see test/train/theorem.test.ts): Adam, lr 0.1 with cosine decay. */
 export function defaultSweepRequest(): SweepRequest {
   return {
-    samples: 8, widths: [], seeds: 16, steps: 2000, optimizer: 'adam', learningRate: 0.1,
-    activation: 'tanh', loss: 'mse', duplicated: false, epsilonRatio: 1e-4, dataSeed: 2,
+    samples: 8,
+    widths: [],
+    seeds: 16,
+    steps: 2000,
+    optimizer: 'adam',
+    learningRate: 0.1,
+    activation: 'tanh',
+    loss: 'mse',
+    duplicated: false,
+    epsilonRatio: 1e-4,
+    dataSeed: 2,
   };
 }
 
@@ -75,7 +84,12 @@ export function sweepWidths(m: number): number[] {
 type Notices = string[];
 
 export function clampNumber(
-  name: string, raw: unknown, fallback: number, [lo, hi]: readonly [number, number], integer: boolean, notices: Notices,
+  name: string,
+  raw: unknown,
+  fallback: number,
+  [lo, hi]: readonly [number, number],
+  integer: boolean,
+  notices: Notices,
 ): number {
   if (raw === undefined) return fallback;
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
@@ -122,7 +136,14 @@ export function clampTrainRequest(raw: unknown, base: TrainRequest = defaultTrai
     steps: clampNumber('steps', field(raw, 'steps'), base.steps, L.steps, true, n),
     optimizer: pickEnum('optimizer', field(raw, 'optimizer'), ['adam', 'sgd'], base.optimizer, n),
     learningRate: clampNumber('learning rate', field(raw, 'lr') ?? field(raw, 'learningRate'), base.learningRate, L.learningRate, false, n),
-    epsilonRatio: clampNumber('ε / initial loss', field(raw, 'epsilon') ?? field(raw, 'epsilonRatio'), base.epsilonRatio, L.epsilonRatio, false, n),
+    epsilonRatio: clampNumber(
+      'ε / initial loss',
+      field(raw, 'epsilon') ?? field(raw, 'epsilonRatio'),
+      base.epsilonRatio,
+      L.epsilonRatio,
+      false,
+      n,
+    ),
     snapshotEvery: clampNumber('snapshot every', field(raw, 'snapshotEvery'), base.snapshotEvery, L.snapshotEvery, true, n),
   };
   return { request, notices: n };
@@ -158,7 +179,14 @@ export function clampSweepRequest(raw: unknown, base: SweepRequest = defaultSwee
     activation: pickEnum('activation', field(raw, 'activation'), ACTIVATIONS, base.activation, n),
     loss: pickEnum('loss', field(raw, 'loss'), LOSSES, base.loss, n),
     duplicated: typeof field(raw, 'duplicated') === 'boolean' ? Boolean(field(raw, 'duplicated')) : base.duplicated,
-    epsilonRatio: clampNumber('ε / initial loss', field(raw, 'epsilon') ?? field(raw, 'epsilonRatio'), base.epsilonRatio, L.epsilonRatio, false, n),
+    epsilonRatio: clampNumber(
+      'ε / initial loss',
+      field(raw, 'epsilon') ?? field(raw, 'epsilonRatio'),
+      base.epsilonRatio,
+      L.epsilonRatio,
+      false,
+      n,
+    ),
     dataSeed: clampNumber('data seed', field(raw, 'dataSeed'), base.dataSeed, [0, 2 ** 31 - 1], true, n),
   };
   return { request, notices: n };

@@ -47,13 +47,28 @@ export async function runWidthSweep(opts: WidthSweepOptions, train: Trainer): Pr
   const t0 = performance.now();
   const points: WidthPoint[] = [];
   for (const [index, width] of opts.widths.entries()) {
-    const spec: MlpSpec = { inputs: opts.samples.inputs, hidden: [width], outputs: opts.outputs, activation: opts.activation, loss: opts.loss, bias: true };
+    const spec: MlpSpec = {
+      inputs: opts.samples.inputs,
+      hidden: [width],
+      outputs: opts.outputs,
+      activation: opts.activation,
+      loss: opts.loss,
+      bias: true,
+    };
     const start = performance.now();
     const result = await train({
-      spec, samples: opts.samples, seeds: opts.seeds, steps: opts.steps, optimizer: opts.optimizer,
-      learningRate: opts.learningRate, schedule: 'cosine', progressEvery: Math.max(1, Math.floor(opts.steps / 10)),
+      spec,
+      samples: opts.samples,
+      seeds: opts.seeds,
+      steps: opts.steps,
+      optimizer: opts.optimizer,
+      learningRate: opts.learningRate,
+      schedule: 'cosine',
+      progressEvery: Math.max(1, Math.floor(opts.steps / 10)),
       ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.onProgress ? { onProgress: (step: number, losses: Float32Array) => opts.onProgress?.(index, step, medianFinite(losses)) } : {}),
+      ...(opts.onProgress
+        ? { onProgress: (step: number, losses: Float32Array) => opts.onProgress?.(index, step, medianFinite(losses)) }
+        : {}),
     });
     points.push({ width, spec, result, ms: performance.now() - start, ...summarizeRun(result, opts.epsilonRatio, opts.floorLoss) });
   }

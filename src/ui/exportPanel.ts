@@ -9,7 +9,14 @@ import { VIDEO_KINDS, type VideoKind, type VideoResolution } from '../io/video';
 export interface ExportActions {
   copyLink(): void;
   savePng(options: PngOptions): void;
-  recordVideo(options: { kind: VideoKind; resolution: VideoResolution; durationS: number; fps: number; colorBar: boolean; caption: boolean }): void;
+  recordVideo(options: {
+    kind: VideoKind;
+    resolution: VideoResolution;
+    durationS: number;
+    fps: number;
+    colorBar: boolean;
+    caption: boolean;
+  }): void;
   cancel(): void;
 }
 
@@ -26,7 +33,10 @@ export class ExportPanel {
   private readonly status = { progress: 'idle' };
   private readonly buttons: { enable(on: boolean): void }[] = [];
 
-  constructor(private readonly folder: GUI, actions: ExportActions) {
+  constructor(
+    private readonly folder: GUI,
+    actions: ExportActions,
+  ) {
     const run = {
       copyLink: () => actions.copyLink(),
       savePng: () => actions.savePng({ ...this.png }),

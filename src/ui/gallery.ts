@@ -55,7 +55,8 @@ export class Gallery {
     const title = document.createElement('h2');
     title.textContent = 'Presets: loss landscapes that teach';
     const intro = document.createElement('p');
-    intro.textContent = 'Each card opens a small network, trains it and draws its loss surface, with a note on what to look at. Every preset is a link.';
+    intro.textContent =
+      'Each card opens a small network, trains it and draws its loss surface, with a note on what to look at. Every preset is a link.';
     const close = document.createElement('button');
     close.type = 'button';
     close.className = 'gallery-close';
@@ -147,7 +148,14 @@ export function loadThumbnail(id: string, stateKey: string): string | null {
   if (raw === null) return null;
   try {
     const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed === 'object' && parsed !== null && 'key' in parsed && 'url' in parsed && parsed.key === stateKey && typeof parsed.url === 'string') {
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'key' in parsed &&
+      'url' in parsed &&
+      parsed.key === stateKey &&
+      typeof parsed.url === 'string'
+    ) {
       return parsed.url;
     }
   } catch {

@@ -27,7 +27,11 @@ export class Panel {
   /** The slider position and the level it stands for (set by the app, which knows the surface). */
   private readonly water = { position: 0, level: 0 };
 
-  constructor(container: HTMLElement, state: AppState, private readonly actions: PanelActions) {
+  constructor(
+    container: HTMLElement,
+    state: AppState,
+    private readonly actions: PanelActions,
+  ) {
     this.gui = new GUI({ container, title: 'Loss landscape' });
     this.working = structuredClone(state);
     this.model = { ...state.model, hidden: state.model.hidden.join(', ') };
@@ -35,47 +39,111 @@ export class Panel {
 
     const sub = this.gui.addFolder('Sublevel sets {L < E}');
     const sw = w.sublevel;
-    sub.add(this.water, 'position', 0, 1, 0.001).name('water level').decimals(3)
+    sub
+      .add(this.water, 'position', 0, 1, 0.001)
+      .name('water level')
+      .decimals(3)
       .onChange(() => actions.previewLevel(this.water.position))
       .onFinishChange(() => actions.commitLevel(this.water.position));
-    sub.add(this.water, 'level').name('E (exact)').onFinishChange(() => this.emit({ sublevel: { level: this.water.level } }));
+    sub
+      .add(this.water, 'level')
+      .name('E (exact)')
+      .onFinishChange(() => this.emit({ sublevel: { level: this.water.level } }));
     sub.add(actions, 'sweep').name('▶ sweep E (min → max)');
-    sub.add(sw, 'logSlider').name('log slider').onFinishChange(() => this.emit({ sublevel: { logSlider: sw.logSlider } }));
-    sub.add(sw, 'water').name('show water level').onFinishChange(() => this.emit({ sublevel: { water: sw.water } }));
-    sub.add(sw, 'colourComponents').name('colour components').onFinishChange(() => this.emit({ sublevel: { colourComponents: sw.colourComponents } }));
-    sub.add(sw, 'connectivity', [...CONNECTIVITIES]).name('connectivity').onFinishChange(() => this.emit({ sublevel: { connectivity: sw.connectivity } }));
-    sub.add(sw, 'contours', LIMITS.contours[0], 32, 1).name('isolines').onFinishChange(() => this.emit({ sublevel: { contours: sw.contours } }));
-    sub.add(sw, 'heatmap').name('top view (2-D)').onFinishChange(() => this.emit({ sublevel: { heatmap: sw.heatmap } }));
+    sub
+      .add(sw, 'logSlider')
+      .name('log slider')
+      .onFinishChange(() => this.emit({ sublevel: { logSlider: sw.logSlider } }));
+    sub
+      .add(sw, 'water')
+      .name('show water level')
+      .onFinishChange(() => this.emit({ sublevel: { water: sw.water } }));
+    sub
+      .add(sw, 'colourComponents')
+      .name('colour components')
+      .onFinishChange(() => this.emit({ sublevel: { colourComponents: sw.colourComponents } }));
+    sub
+      .add(sw, 'connectivity', [...CONNECTIVITIES])
+      .name('connectivity')
+      .onFinishChange(() => this.emit({ sublevel: { connectivity: sw.connectivity } }));
+    sub
+      .add(sw, 'contours', LIMITS.contours[0], 32, 1)
+      .name('isolines')
+      .onFinishChange(() => this.emit({ sublevel: { contours: sw.contours } }));
+    sub
+      .add(sw, 'heatmap')
+      .name('top view (2-D)')
+      .onFinishChange(() => this.emit({ sublevel: { heatmap: sw.heatmap } }));
 
     const data = this.gui.addFolder('Data');
-    data.add(w.data, 'kind', [...DATASETS]).name('dataset').onFinishChange(() => this.emit({ data: { kind: w.data.kind } }));
-    data.add(w.data, 'samples', LIMITS.samples[0], 4096, 1).name('samples m').onFinishChange(() => this.emit({ data: { samples: w.data.samples } }));
-    data.add(w.data, 'classes', LIMITS.classes[0], LIMITS.classes[1], 1).name('classes / arms').onFinishChange(() => this.emit({ data: { classes: w.data.classes } }));
+    data
+      .add(w.data, 'kind', [...DATASETS])
+      .name('dataset')
+      .onFinishChange(() => this.emit({ data: { kind: w.data.kind } }));
+    data
+      .add(w.data, 'samples', LIMITS.samples[0], 4096, 1)
+      .name('samples m')
+      .onFinishChange(() => this.emit({ data: { samples: w.data.samples } }));
+    data
+      .add(w.data, 'classes', LIMITS.classes[0], LIMITS.classes[1], 1)
+      .name('classes / arms')
+      .onFinishChange(() => this.emit({ data: { classes: w.data.classes } }));
     data.add(w.data, 'noise', 0, 1, 0.01).onFinishChange(() => this.emit({ data: { noise: w.data.noise } }));
     data.add(w, 'seed', LIMITS.seed[0], 9999, 1).onFinishChange(() => this.emit({ seed: w.seed }));
 
     const model = this.gui.addFolder('Model');
-    model.add(this.model, 'hidden').name('hidden widths').onFinishChange(() => this.emitHidden());
-    model.add(this.model, 'activation', [...ACTIVATIONS]).onFinishChange(() => this.emit({ model: { activation: this.model.activation as AppState['model']['activation'] } }));
-    model.add(this.model, 'loss', [...LOSSES]).onFinishChange(() => this.emit({ model: { loss: this.model.loss as AppState['model']['loss'] } }));
-    model.add(this.model, 'bias').name('biases').onFinishChange(() => this.emit({ model: { bias: this.model.bias } }));
-    model.add(this.model, 'residual').name('residual (skip) connections').onFinishChange(() => this.emit({ model: { residual: this.model.residual } }));
+    model
+      .add(this.model, 'hidden')
+      .name('hidden widths')
+      .onFinishChange(() => this.emitHidden());
+    model
+      .add(this.model, 'activation', [...ACTIVATIONS])
+      .onFinishChange(() => this.emit({ model: { activation: this.model.activation as AppState['model']['activation'] } }));
+    model
+      .add(this.model, 'loss', [...LOSSES])
+      .onFinishChange(() => this.emit({ model: { loss: this.model.loss as AppState['model']['loss'] } }));
+    model
+      .add(this.model, 'bias')
+      .name('biases')
+      .onFinishChange(() => this.emit({ model: { bias: this.model.bias } }));
+    model
+      .add(this.model, 'residual')
+      .name('residual (skip) connections')
+      .onFinishChange(() => this.emit({ model: { residual: this.model.residual } }));
 
     const train = this.gui.addFolder('Training θ₀ (Adam, full batch)');
     train.add(w.train, 'steps', 0, 5000, 1).onFinishChange(() => this.emit({ train: { steps: w.train.steps } }));
-    train.add(w.train, 'learningRate', 1e-4, 0.2, 1e-4).name('learning rate').onFinishChange(() => this.emit({ train: { learningRate: w.train.learningRate } }));
+    train
+      .add(w.train, 'learningRate', 1e-4, 0.2, 1e-4)
+      .name('learning rate')
+      .onFinishChange(() => this.emit({ train: { learningRate: w.train.learningRate } }));
     train.add(actions, 'retrain').name('retrain');
 
     const plane = this.gui.addFolder('Plane θ₀ + α·d₁ + β·d₂');
-    plane.add(w.plane, 'gridSize', LIMITS.gridSize[0], LIMITS.gridSize[1], 1).name('grid size').onFinishChange(() => this.emit({ plane: { gridSize: w.plane.gridSize } }));
+    plane
+      .add(w.plane, 'gridSize', LIMITS.gridSize[0], LIMITS.gridSize[1], 1)
+      .name('grid size')
+      .onFinishChange(() => this.emit({ plane: { gridSize: w.plane.gridSize } }));
     plane.add(w.plane, 'span', 0.05, 5, 0.05).onFinishChange(() => this.emit({ plane: { span: w.plane.span } }));
-    plane.add(w.plane, 'filterNormalize').name('filter normalise').onFinishChange(() => this.emit({ plane: { filterNormalize: w.plane.filterNormalize } }));
-    plane.add(w.plane, 'keepBiasDirections').name('bias directions').onFinishChange(() => this.emit({ plane: { keepBiasDirections: w.plane.keepBiasDirections } }));
+    plane
+      .add(w.plane, 'filterNormalize')
+      .name('filter normalise')
+      .onFinishChange(() => this.emit({ plane: { filterNormalize: w.plane.filterNormalize } }));
+    plane
+      .add(w.plane, 'keepBiasDirections')
+      .name('bias directions')
+      .onFinishChange(() => this.emit({ plane: { keepBiasDirections: w.plane.keepBiasDirections } }));
     plane.add(actions, 'recompute').name('recompute surface');
 
     const view = this.gui.addFolder('View');
-    view.add(w.view, 'logScale').name('log scale').onFinishChange(() => this.emit({ view: { logScale: w.view.logScale } }));
-    view.add(w.view, 'zClip', 0, 100, 0.01).name('z-clip (0 = max)').onFinishChange(() => this.emit({ view: { zClip: w.view.zClip } }));
+    view
+      .add(w.view, 'logScale')
+      .name('log scale')
+      .onFinishChange(() => this.emit({ view: { logScale: w.view.logScale } }));
+    view
+      .add(w.view, 'zClip', 0, 100, 0.01)
+      .name('z-clip (0 = max)')
+      .onFinishChange(() => this.emit({ view: { zClip: w.view.zClip } }));
     view.add(w.view, 'colormap', [...COLORMAPS]).onFinishChange(() => this.emit({ view: { colormap: w.view.colormap } }));
   }
 
@@ -111,7 +179,7 @@ export class Panel {
   private emitHidden(): void {
     const text = this.model.hidden.trim();
     // Hand over the text as typed; the state's validator parses, clamps and reports.
-    this.actions.onChange({ model: { hidden: text === '' ? [] : (text.split(/[\s,]+/).map(Number)) } });
+    this.actions.onChange({ model: { hidden: text === '' ? [] : text.split(/[\s,]+/).map(Number) } });
   }
 
   private emit(partial: PartialState): void {

@@ -7,7 +7,10 @@
 export class PresentMode {
   readonly button: HTMLButtonElement;
 
-  constructor(private readonly root: HTMLElement, private readonly onChange: (presenting: boolean) => void = () => undefined) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly onChange: (presenting: boolean) => void = () => undefined,
+  ) {
     this.button = document.createElement('button');
     this.button.id = 'present-button';
     this.button.type = 'button';

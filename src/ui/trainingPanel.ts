@@ -49,7 +49,12 @@ export class TrainingPanel {
   private readonly listNote: HTMLElement;
   private readonly keptCount: HTMLElement;
 
-  constructor(container: HTMLElement, train: TrainRequest, sweep: SweepRequest, private readonly actions: TrainingPanelActions) {
+  constructor(
+    container: HTMLElement,
+    train: TrainRequest,
+    sweep: SweepRequest,
+    private readonly actions: TrainingPanelActions,
+  ) {
     const doc = container.ownerDocument;
     this.doc = doc;
     this.root = this.el('section', 'training collapsed');
@@ -65,7 +70,11 @@ export class TrainingPanel {
     this.root.append(header);
     const content = this.el('div', 'training-content');
     this.root.append(content);
-    for (const [tab, label] of [['seeds', 'Many seeds'], ['sweep', 'Are all minima global?'], ['kept', 'Kept networks']] as const) {
+    for (const [tab, label] of [
+      ['seeds', 'Many seeds'],
+      ['sweep', 'Are all minima global?'],
+      ['kept', 'Kept networks'],
+    ] as const) {
       const button = this.el('button', 'training-tab') as HTMLButtonElement;
       button.type = 'button';
       button.dataset['tab'] = tab;
@@ -97,7 +106,8 @@ export class TrainingPanel {
     this.trainNotice = this.el('div', 'training-notice');
     this.dots = new LossDotsChart(doc);
     const hint1 = this.el('p', 'training-hint');
-    hint1.textContent = 'Trains K seeds of the network and data in the panel on the right, from different initialisations, all at once. ' +
+    hint1.textContent =
+      'Trains K seeds of the network and data in the panel on the right, from different initialisations, all at once. ' +
       'Green: loss ≤ ε; orange: above; red ×: diverged (never a success).';
     seeds.append(form1, this.row(run1, stop1), this.trainStatus, this.trainNotice, this.dots.element, hint1);
 
@@ -129,7 +139,8 @@ export class TrainingPanel {
     const top = this.row(this.button('Train θ₀ from the panel again', () => actions.useCenter(null)));
     this.listNote = this.el('div', 'training-notice');
     const hint3 = this.el('p', 'training-hint');
-    hint3.textContent = 'Every trained network is kept here (the newest last). "θ₀" centres the plane on it (this session only: ' +
+    hint3.textContent =
+      'Every trained network is kept here (the newest last). "θ₀" centres the plane on it (this session only: ' +
       'the link still reproduces the trained θ₀); "endpoint" marks it for curves between minima.';
     const table = this.el('div', 'training-list');
     this.listBody = table;
@@ -193,12 +204,23 @@ export class TrainingPanel {
 
   showRun(result: MultiSeedResult, s: RunSummary, caption: string, notices: readonly string[], timing: string): void {
     const K = result.count;
-    this.trainProgress(s.divergedCount === K
-      ? `done in ${timing}: every seed diverged (try a smaller learning rate)`
-      : `done in ${timing}: median final loss ${formatLoss(s.medianFinal)} (from ${formatLoss(s.medianInitial)})`, 0);
+    this.trainProgress(
+      s.divergedCount === K
+        ? `done in ${timing}: every seed diverged (try a smaller learning rate)`
+        : `done in ${timing}: median final loss ${formatLoss(s.medianFinal)} (from ${formatLoss(s.medianInitial)})`,
+      0,
+    );
     this.dots.element.hidden = false;
     this.notice(this.trainNotice, notices);
-    this.dots.draw({ finalLosses: result.finalLosses, diverged: result.diverged, success: s.success, epsilon: s.epsilon, floorLoss: s.floorLoss, fraction: s.fraction, caption });
+    this.dots.draw({
+      finalLosses: result.finalLosses,
+      diverged: result.diverged,
+      success: s.success,
+      epsilon: s.epsilon,
+      floorLoss: s.floorLoss,
+      fraction: s.fraction,
+      caption,
+    });
   }
 
   showSweep(plot: SweepPlot, notices: readonly string[]): void {
@@ -232,8 +254,13 @@ export class TrainingPanel {
         ? 'needs 3 or more snapshots (train with “snapshot every” > 0) of a network for the data the page shows'
         : 'show the plane of this network’s training path';
       row.append(
-        this.cell(m.name), this.cell(m.diverged ? 'diverged' : formatLoss(m.finalLoss)),
-        this.cell(Number.isNaN(m.accuracy) ? '–' : `${Math.round(m.accuracy * 100)} %`), use, end, path, del,
+        this.cell(m.name),
+        this.cell(m.diverged ? 'diverged' : formatLoss(m.finalLoss)),
+        this.cell(Number.isNaN(m.accuracy) ? '–' : `${Math.round(m.accuracy * 100)} %`),
+        use,
+        end,
+        path,
+        del,
       );
       rows.push(row);
     }
@@ -242,17 +269,27 @@ export class TrainingPanel {
 
   private trainValues(): Record<string, unknown> {
     return {
-      seeds: this.value('t.seeds'), steps: this.value('t.steps'), optimizer: this.value('t.optimizer'), lr: this.value('t.lr'),
-      epsilon: this.value('t.epsilon'), snapshotEvery: this.value('t.snapshotEvery'),
+      seeds: this.value('t.seeds'),
+      steps: this.value('t.steps'),
+      optimizer: this.value('t.optimizer'),
+      lr: this.value('t.lr'),
+      epsilon: this.value('t.epsilon'),
+      snapshotEvery: this.value('t.snapshotEvery'),
     };
   }
 
   private sweepValues(): Record<string, unknown> {
     const text = this.value('s.widths').trim();
     return {
-      samples: this.value('s.samples'), widths: text === '' || text === 'auto' ? [] : text.split(/[\s,]+/).map(Number), seeds: this.value('s.seeds'),
-      steps: this.value('s.steps'), lr: this.value('s.lr'), optimizer: this.value('s.optimizer'), activation: this.value('s.activation'),
-      loss: this.value('s.loss'), duplicated: this.value('s.inputs') === 'duplicated',
+      samples: this.value('s.samples'),
+      widths: text === '' || text === 'auto' ? [] : text.split(/[\s,]+/).map(Number),
+      seeds: this.value('s.seeds'),
+      steps: this.value('s.steps'),
+      lr: this.value('s.lr'),
+      optimizer: this.value('s.optimizer'),
+      activation: this.value('s.activation'),
+      loss: this.value('s.loss'),
+      duplicated: this.value('s.inputs') === 'duplicated',
     };
   }
 
@@ -310,7 +347,13 @@ export class TrainingPanel {
     return l;
   }
 
-  private numberField(key: string, label: string, value: number, [lo, hi]: readonly [number, number], step: string | number = 1): HTMLElement {
+  private numberField(
+    key: string,
+    label: string,
+    value: number,
+    [lo, hi]: readonly [number, number],
+    step: string | number = 1,
+  ): HTMLElement {
     const input = this.doc.createElement('input');
     input.type = 'number';
     input.name = key;

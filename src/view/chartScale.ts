@@ -49,7 +49,12 @@ export function bandCentre(index: number, count: number, px0: number, px1: numbe
 }
 
 /** A canvas sized in CSS pixels and drawn at the device pixel ratio (at most 2). */
-export function makeChartCanvas(doc: Document, width: number, height: number, className: string): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
+export function makeChartCanvas(
+  doc: Document,
+  width: number,
+  height: number,
+  className: string,
+): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
   const canvas = doc.createElement('canvas');
   canvas.className = className;
   const ratio = Math.min(globalThis.devicePixelRatio || 1, 2);

@@ -50,7 +50,10 @@ export class ExportFrame {
   private readonly context: CanvasRenderingContext2D;
   private disposed = false;
 
-  constructor(doc: Document, readonly options: ExportFrameOptions) {
+  constructor(
+    doc: Document,
+    readonly options: ExportFrameOptions,
+  ) {
     const { width, height } = options;
     if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 1 && height >= 1)) {
       throw new RangeError(`export size must be whole pixels ≥ 1, got ${width}×${height}`);

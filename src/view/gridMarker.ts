@@ -61,7 +61,10 @@ export class GridMarker {
     stem.visible = this.stemAbove > 0;
     this.group.add(stem);
     const labelColor = options.labelColor ?? `#${options.color.toString(16).padStart(6, '0')}`;
-    this.label = options.label === undefined ? null : makeTextSprite(options.label, { color: labelColor, worldHeight: options.labelHeight ?? 0.075, anchorY: 0 });
+    this.label =
+      options.label === undefined
+        ? null
+        : makeTextSprite(options.label, { color: labelColor, worldHeight: options.labelHeight ?? 0.075, anchorY: 0 });
     if (this.label) this.group.add(this.label);
     this.group.visible = false;
   }

@@ -40,7 +40,10 @@ export class Heatmap {
   private units = new Float32Array(0);
   private frame = 0;
 
-  constructor(doc: Document, private readonly onHover: (cell: number | null) => void) {
+  constructor(
+    doc: Document,
+    private readonly onHover: (cell: number | null) => void,
+  ) {
     this.element = doc.createElement('div');
     this.element.className = 'heatmap';
     this.canvas = doc.createElement('canvas');
@@ -89,8 +92,8 @@ export class Heatmap {
     const input = this.input;
     if (input === null) return null;
     const rect = this.canvas.getBoundingClientRect();
-    const x = (clientX - rect.left) * (this.canvas.width / rect.width) / this.ratio() - MARGIN_LEFT;
-    const y = (clientY - rect.top) * (this.canvas.height / rect.height) / this.ratio() - MARGIN_TOP;
+    const x = ((clientX - rect.left) * (this.canvas.width / rect.width)) / this.ratio() - MARGIN_LEFT;
+    const y = ((clientY - rect.top) * (this.canvas.height / rect.height)) / this.ratio() - MARGIN_TOP;
     if (x < 0 || y < 0 || x > PLOT || y > PLOT) return null;
     const n = input.surface.gridSize;
     const rows = gridRows(input.surface);
@@ -241,7 +244,11 @@ export class Heatmap {
       const lo = coords[0] ?? 0;
       const hi = coords[coords.length - 1] ?? 0;
       const mid = (lo + hi) / 2;
-      return [[0, formatTick(lo)], [0.5, Math.abs(mid) < 1e-9 * Math.max(1, Math.abs(hi - lo)) ? '0' : formatTick(mid)], [1, formatTick(hi)]];
+      return [
+        [0, formatTick(lo)],
+        [0.5, Math.abs(mid) < 1e-9 * Math.max(1, Math.abs(hi - lo)) ? '0' : formatTick(mid)],
+        [1, formatTick(hi)],
+      ];
     };
     const labels = axisLabels(surface.alphas);
     ctx.textBaseline = 'top';

@@ -97,13 +97,7 @@ export function surfaceHeights(loss: Float32Array, options: LossScaleOptions): S
  * Bilinear interpolation of a gridSize² field (index iy*gridSize+ix) at (alpha, beta), given the
  * increasing coordinates of its columns and rows. Points outside the grid take the nearest edge.
  */
-export function interpolateGrid(
-  field: Float32Array,
-  alphas: Float32Array,
-  betas: Float32Array,
-  alpha: number,
-  beta: number,
-): number {
+export function interpolateGrid(field: Float32Array, alphas: Float32Array, betas: Float32Array, alpha: number, beta: number): number {
   const gridSize = alphas.length;
   const [ix, fx] = locate(alphas, alpha);
   const [iy, fy] = locate(betas, beta);

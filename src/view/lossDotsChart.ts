@@ -24,7 +24,15 @@ const DIVERGED_BAND = 18;
 /** Gap between the diverged band and the plot, so its label never meets the top tick. */
 const GAP = 10;
 const FONT = '13px system-ui, -apple-system, "Segoe UI", sans-serif';
-export const CHART_COLOURS = { text: '#d6dce8', grid: '#2c3340', success: '#5fd39b', fail: '#ffb454', diverged: '#ff6b6b', threshold: '#8fd0ff', bar: '#5fb8d3' };
+export const CHART_COLOURS = {
+  text: '#d6dce8',
+  grid: '#2c3340',
+  success: '#5fd39b',
+  fail: '#ffb454',
+  diverged: '#ff6b6b',
+  threshold: '#8fd0ff',
+  bar: '#5fb8d3',
+};
 
 export class LossDotsChart {
   readonly element: HTMLCanvasElement;
@@ -51,7 +59,11 @@ export class LossDotsChart {
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
     ctx.font = `600 ${FONT}`;
-    ctx.fillText(`${successes}/${K} seeds reached loss ≤ ε (${Math.round(d.fraction * 100)} %)${diverged > 0 ? ` · ${diverged} diverged` : ''}`, PAD.left, 6);
+    ctx.fillText(
+      `${successes}/${K} seeds reached loss ≤ ε (${Math.round(d.fraction * 100)} %)${diverged > 0 ? ` · ${diverged} diverged` : ''}`,
+      PAD.left,
+      6,
+    );
     ctx.font = FONT;
     ctx.fillStyle = '#9aa3b5';
     ctx.fillText(d.caption, PAD.left, 22);

@@ -25,7 +25,15 @@ const WIDTH = 272;
 const HEIGHT = 196;
 const PAD = { left: 44, right: 8, top: 40, bottom: 24 };
 const FONT = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
-export const PATH_COLOURS = { line: '#ffb454', curve: '#5ce1ff', merge: '#ff8a9b', text: '#d6dce8', muted: '#9aa3b5', grid: '#2c3340', endpoint: '#ffffff' };
+export const PATH_COLOURS = {
+  line: '#ffb454',
+  curve: '#5ce1ff',
+  merge: '#ff8a9b',
+  text: '#d6dce8',
+  muted: '#9aa3b5',
+  grid: '#2c3340',
+  endpoint: '#ffffff',
+};
 
 export class PathChart {
   readonly element: HTMLCanvasElement;
@@ -135,7 +143,10 @@ export class PathChart {
     ctx.fillStyle = PATH_COLOURS.endpoint;
     ctx.textBaseline = 'bottom';
     ctx.textAlign = 'center';
-    for (const [i, label] of [[0, 'A'], [n - 1, 'B']] as const) {
+    for (const [i, label] of [
+      [0, 'A'],
+      [n - 1, 'B'],
+    ] as const) {
       const v = d.curveLoss[i] ?? Number.NaN;
       if (!Number.isFinite(v)) continue;
       const px = x.at(d.t[i] ?? 0);

@@ -76,7 +76,11 @@ export class PathOverlay {
   private readonly curveMaterial = new LineBasicMaterial({ color: CURVE_COLOUR, depthTest: true });
   private readonly sphereGeometry = new SphereGeometry(0.026, 18, 12);
   private readonly pointMaterial = new MeshStandardMaterial({ color: POINT_COLOUR, emissive: POINT_COLOUR, emissiveIntensity: 0.3 });
-  private readonly travellerMaterial = new MeshStandardMaterial({ color: TRAVELLER_COLOUR, emissive: TRAVELLER_COLOUR, emissiveIntensity: 0.5 });
+  private readonly travellerMaterial = new MeshStandardMaterial({
+    color: TRAVELLER_COLOUR,
+    emissive: TRAVELLER_COLOUR,
+    emissiveIntensity: 0.5,
+  });
   private readonly traveller = new Mesh(new SphereGeometry(0.036, 20, 14), this.travellerMaterial);
   private readonly owned: { geometries: BufferGeometry[]; labels: Sprite[] } = { geometries: [], labels: [] };
   private curveWorld: [number, number, number][] = [];

@@ -39,7 +39,11 @@ export class PersistenceChart {
   private frame = 0;
 
   /** `onHighlight` receives the index into `minima` to highlight, or −1 for none. */
-  constructor(doc: Document, private readonly onHighlight: (minimum: number) => void, private readonly describe: (minimum: number) => string) {
+  constructor(
+    doc: Document,
+    private readonly onHighlight: (minimum: number) => void,
+    private readonly describe: (minimum: number) => string,
+  ) {
     this.element = doc.createElement('div');
     this.element.className = 'persistence';
     this.canvas = doc.createElement('canvas');
@@ -218,6 +222,8 @@ export class PersistenceChart {
 /** One line about a minimum for the chart's caption. */
 export function describeMinimum(m: LocalMinimum, index: number, alpha: number, beta: number): string {
   const where = `α ${alpha.toFixed(3)}, β ${beta.toFixed(3)}`;
-  const death = Number.isFinite(m.death) ? `merges at ${formatTick(m.death)} (persistence ${formatTick(m.persistence)})` : 'never merges (deepest)';
+  const death = Number.isFinite(m.death)
+    ? `merges at ${formatTick(m.death)} (persistence ${formatTick(m.persistence)})`
+    : 'never merges (deepest)';
   return `minimum #${index} at ${where}: loss ${formatTick(m.birth)}, ${death}`;
 }

@@ -144,13 +144,7 @@ export function gridHeight(heights: Float32Array, gridSize: number, gx: number, 
  * `componentColor(elder[label])`). A vertex outside the set takes the colour of a neighbour that
  * is inside, so a triangle on the shore is one colour up to the shore line the shader draws.
  */
-export function componentVertexColors(
-  labels: Int32Array,
-  elder: Int32Array,
-  gridSize: number,
-  out: Float32Array,
-  rows = gridSize,
-): void {
+export function componentVertexColors(labels: Int32Array, elder: Int32Array, gridSize: number, out: Float32Array, rows = gridSize): void {
   const cache = new Map<number, readonly [number, number, number]>();
   const colourOf = (label: number): readonly [number, number, number] => {
     const id = elder[label] ?? label;

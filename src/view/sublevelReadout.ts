@@ -20,8 +20,7 @@ export interface ReadoutValues {
   readonly merges: readonly MergeReadout[];
 }
 
-export const SLICE_CAVEAT =
-  'A sublevel set that is disconnected in this 2-D slice can be connected in the full weight space.';
+export const SLICE_CAVEAT = 'A sublevel set that is disconnected in this 2-D slice can be connected in the full weight space.';
 
 export class SublevelReadout {
   readonly element: HTMLElement;

@@ -116,8 +116,14 @@ export class SurfaceView {
   readonly overlays = new Group();
   /** θ₀ (α = β = 0), larger than the other markers and with a taller stem, so it stays visible over any hill in front of it. */
   private readonly centerMarker = new GridMarker({
-    color: 0xff4f6a, radius: 0.036, sphereSegments: [24, 16], emissiveIntensity: 0.35,
-    label: 'θ₀', labelColor: '#ff8a9b', labelHeight: 0.085, stemAbove: 0.14,
+    color: 0xff4f6a,
+    radius: 0.036,
+    sphereSegments: [24, 16],
+    emissiveIntensity: 0.35,
+    label: 'θ₀',
+    labelColor: '#ff8a9b',
+    labelHeight: 0.085,
+    stemAbove: 0.14,
   });
   private readonly colorBar: ColorBar;
   private readonly resizeObserver: ResizeObserver | null;

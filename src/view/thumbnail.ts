@@ -20,8 +20,10 @@ export interface ThumbnailInput {
 /** RGBA pixels (width × height × 4), row 0 at the top = the largest β, as the top view shows it. */
 export function thumbnailPixels(input: ThumbnailInput, width: number, height: number): Uint8ClampedArray<ArrayBuffer> {
   const n = input.gridSize;
-  if (!Number.isInteger(n) || n < 2 || input.loss.length !== n * n) throw new Error(`thumbnail: need a gridSize² grid with gridSize ≥ 2, got ${input.loss.length} values for gridSize ${n}`);
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new Error(`thumbnail: bad size ${width} × ${height}`);
+  if (!Number.isInteger(n) || n < 2 || input.loss.length !== n * n)
+    throw new Error(`thumbnail: need a gridSize² grid with gridSize ≥ 2, got ${input.loss.length} values for gridSize ${n}`);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw new Error(`thumbnail: bad size ${width} × ${height}`);
   // The colours span the minimum to the 95th percentile: a few steep corners would squeeze the rest
   // of a small picture into one colour.
   const finite = Float32Array.from(Array.from(input.loss).filter(Number.isFinite)).sort();
@@ -35,8 +37,8 @@ export function thumbnailPixels(input: ThumbnailInput, width: number, height: nu
   const nonFinite = nonFiniteColor(input.colormap);
   // The square grid covers the picture (centre-cropped along the shorter side): one step per pixel.
   const step = (n - 1) / Math.max(1, Math.max(width, height) - 1);
-  const offX = ((n - 1) - (width - 1) * step) / 2;
-  const offY = ((n - 1) - (height - 1) * step) / 2;
+  const offX = (n - 1 - (width - 1) * step) / 2;
+  const offY = (n - 1 - (height - 1) * step) / 2;
   const sample = (gx: number, gy: number): number => {
     const x = Math.min(n - 1, Math.max(0, gx));
     const y = Math.min(n - 1, Math.max(0, gy));
@@ -53,13 +55,16 @@ export function thumbnailPixels(input: ThumbnailInput, width: number, height: nu
   const py = step;
   for (let y = 0; y < height; y++) {
     // Row 0 is the top of the picture: the largest β.
-    const gy = (n - 1) - (offY + y * py);
+    const gy = n - 1 - (offY + y * py);
     for (let x = 0; x < width; x++) {
       const gx = offX + x * px;
       const u = sample(gx, gy);
       const i = 4 * (y * width + x);
       if (!Number.isFinite(u)) {
-        out[i] = nonFinite[0] * 255; out[i + 1] = nonFinite[1] * 255; out[i + 2] = nonFinite[2] * 255; out[i + 3] = 255;
+        out[i] = nonFinite[0] * 255;
+        out[i + 1] = nonFinite[1] * 255;
+        out[i + 2] = nonFinite[2] * 255;
+        out[i + 3] = 255;
         continue;
       }
       // Relief: the slope towards the light (upper left) brightens, away from it darkens.
@@ -72,10 +77,17 @@ export function thumbnailPixels(input: ThumbnailInput, width: number, height: nu
         const band = Math.floor(u * bands);
         const right = sample(gx + px, gy);
         const below = sample(gx, gy - py);
-        if ((Number.isFinite(right) && Math.floor(right * bands) !== band) || (Number.isFinite(below) && Math.floor(below * bands) !== band)) light *= 0.55;
+        if (
+          (Number.isFinite(right) && Math.floor(right * bands) !== band) ||
+          (Number.isFinite(below) && Math.floor(below * bands) !== band)
+        )
+          light *= 0.55;
       }
       const [r, g, b] = colormap(input.colormap, u);
-      out[i] = r * 255 * light; out[i + 1] = g * 255 * light; out[i + 2] = b * 255 * light; out[i + 3] = 255;
+      out[i] = r * 255 * light;
+      out[i + 1] = g * 255 * light;
+      out[i + 2] = b * 255 * light;
+      out[i + 3] = 255;
     }
   }
   return out;

@@ -13,7 +13,6 @@ import { useAppBrowser } from './appBrowser';
 
 const browser = useAppBrowser();
 
-
 /** Count pixels unlike the background and distinct colours in the view's canvas. */
 async function canvasStats(page: Page): Promise<{ foreground: number; colours: number; total: number }> {
   return page.evaluate(() => {
@@ -29,7 +28,9 @@ async function canvasStats(page: Page): Promise<{ foreground: number; colours: n
     let foreground = 0;
     const colours = new Set<number>();
     for (let i = 0; i < data.length; i += 4) {
-      const r = data[i] ?? 0, g = data[i + 1] ?? 0, b = data[i + 2] ?? 0;
+      const r = data[i] ?? 0,
+        g = data[i + 1] ?? 0,
+        b = data[i + 2] ?? 0;
       if (Math.abs(r - 0x10) + Math.abs(g - 0x13) + Math.abs(b - 0x18) > 24) foreground++;
       colours.add(((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3));
     }
@@ -43,18 +44,40 @@ describe('the app in headless Chromium', () => {
     const log = collectConsole(page);
     const surface = await page.evaluate(() => {
       const s = window.landscape.surface();
-      return { device: s.device, adapter: s.adapter, centerLoss: s.centerLoss, gridSize: s.gridSize, n: s.loss.length, min: s.min, max: s.max };
+      return {
+        device: s.device,
+        adapter: s.adapter,
+        centerLoss: s.centerLoss,
+        gridSize: s.gridSize,
+        n: s.loss.length,
+        min: s.min,
+        max: s.max,
+      };
     });
     expect(surface.device).toBe('webgpu');
     expect(surface.gridSize).toBeGreaterThanOrEqual(129);
     expect(surface.n).toBe(surface.gridSize ** 2);
     const model = await page.evaluate(() => {
       const m = window.landscape.model();
-      return { spec: m.spec, theta: Array.from(m.theta), x: Array.from(m.data.x), y: Array.from(m.data.y), m: m.data.m, inputs: m.data.inputs };
+      return {
+        spec: m.spec,
+        theta: Array.from(m.theta),
+        x: Array.from(m.data.x),
+        y: Array.from(m.data.y),
+        m: m.data.m,
+        inputs: m.data.inputs,
+      };
     });
-    const spec: MlpSpec = { ...model.spec, activation: model.spec.activation as MlpSpec['activation'], loss: model.spec.loss as MlpSpec['loss'] };
+    const spec: MlpSpec = {
+      ...model.spec,
+      activation: model.spec.activation as MlpSpec['activation'],
+      loss: model.spec.loss as MlpSpec['loss'],
+    };
     const reference = evaluate(spec, Float32Array.from(model.theta), {
-      m: model.m, inputs: model.inputs, x: Float32Array.from(model.x), y: Float32Array.from(model.y),
+      m: model.m,
+      inputs: model.inputs,
+      x: Float32Array.from(model.x),
+      y: Float32Array.from(model.y),
     }).loss;
     expect(Math.abs(surface.centerLoss - reference) / reference).toBeLessThan(1e-4);
     // θ₀ was trained: the centre is well below the edges of the plane.
@@ -79,8 +102,17 @@ describe('the app in headless Chromium', () => {
       const s = window.landscape.surface();
       const m = window.landscape.model();
       return {
-        device: s.device, centerLoss: s.centerLoss, n: s.loss.length, notices: window.landscape.notices(), link: window.landscape.link(),
-        spec: m.spec, theta: Array.from(m.theta), x: Array.from(m.data.x), y: Array.from(m.data.y), m: m.data.m, inputs: m.data.inputs,
+        device: s.device,
+        centerLoss: s.centerLoss,
+        n: s.loss.length,
+        notices: window.landscape.notices(),
+        link: window.landscape.link(),
+        spec: m.spec,
+        theta: Array.from(m.theta),
+        x: Array.from(m.data.x),
+        y: Array.from(m.data.y),
+        m: m.data.m,
+        inputs: m.data.inputs,
       };
     });
     expect(result.device).toBe('webgpu');
@@ -88,19 +120,28 @@ describe('the app in headless Chromium', () => {
     expect(result.spec.residual).toBe(true);
     expect(result.link).toContain('res=1');
     expect(result.notices.join(' ')).not.toMatch(/GPU kernel failed|GPU training failed/);
-    const spec: MlpSpec = { ...result.spec, activation: result.spec.activation as MlpSpec['activation'], loss: result.spec.loss as MlpSpec['loss'] };
+    const spec: MlpSpec = {
+      ...result.spec,
+      activation: result.spec.activation as MlpSpec['activation'],
+      loss: result.spec.loss as MlpSpec['loss'],
+    };
     const samples = { m: result.m, inputs: result.inputs, x: Float32Array.from(result.x), y: Float32Array.from(result.y) };
     const reference = evaluate(spec, Float32Array.from(result.theta), samples).loss;
     expect(Math.abs(result.centerLoss - reference) / reference).toBeLessThan(1e-4);
     // The same weights without the skips give another loss: the page evaluated the residual net.
-    expect(Math.abs(evaluate({ ...spec, residual: false }, Float32Array.from(result.theta), samples).loss - reference)).toBeGreaterThan(1e-3 * reference);
+    expect(Math.abs(evaluate({ ...spec, residual: false }, Float32Array.from(result.theta), samples).loss - reference)).toBeGreaterThan(
+      1e-3 * reference,
+    );
     // The panel has the checkbox, ticked; unticking it turns the skips off.
     const checkbox = page.locator('.lil-controller', { hasText: 'residual (skip) connections' }).locator('input[type=checkbox]');
     expect(await checkbox.isChecked()).toBe(true);
     await checkbox.uncheck();
     await page.waitForFunction(() => !window.landscape.state.model.residual, null, { timeout: 10_000 });
     await page.evaluate(() => window.landscape.ready());
-    expect(await page.evaluate(() => [window.landscape.model().spec.residual, window.landscape.link().includes('res=0')])).toEqual([false, true]);
+    expect(await page.evaluate(() => [window.landscape.model().spec.residual, window.landscape.link().includes('res=0')])).toEqual([
+      false,
+      true,
+    ]);
     expect(log.errors).toEqual([]);
     await page.close();
   });
@@ -115,7 +156,9 @@ describe('the app in headless Chromium', () => {
     expect(notice).toMatch(/gridSize/);
     expect(notice).toMatch(/activation/);
     // Back to a small grid at a huge span: far from θ₀ the loss overflows in places, and still draws.
-    await page.evaluate(() => window.landscape.set({ plane: { gridSize: 17, span: 1e4 }, model: { activation: 'identity', hidden: [8, 8, 8] } }));
+    await page.evaluate(() =>
+      window.landscape.set({ plane: { gridSize: 17, span: 1e4 }, model: { activation: 'identity', hidden: [8, 8, 8] } }),
+    );
     const s = await page.evaluate(() => {
       const s = window.landscape.surface();
       return { n: s.loss.length, nonFinite: s.nonFinite, max: s.max };
@@ -129,7 +172,10 @@ describe('the app in headless Chromium', () => {
   });
 
   it('falls back to the CPU reference in a worker without WebGPU, and says so', async () => {
-    const page = await browser.open({ hash: '#grid=17&steps=40&m=64&hidden=8', init: 'Object.defineProperty(navigator, "gpu", { value: undefined });' });
+    const page = await browser.open({
+      hash: '#grid=17&steps=40&m=64&hidden=8',
+      init: 'Object.defineProperty(navigator, "gpu", { value: undefined });',
+    });
     const surface = await page.evaluate(() => {
       const s = window.landscape.surface();
       return { device: s.device, n: s.loss.length, centerLoss: s.centerLoss };

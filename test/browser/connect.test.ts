@@ -15,29 +15,37 @@ const browser = useAppBrowser();
 /** The half-size mode-connectivity preset: moons, 64 samples, 2-16-2 tanh, cross-entropy. */
 const SMALL_MOONS = '#data=moons&m=64&noise=0.1&hidden=16&act=tanh&loss=cross_entropy&grid=17&steps=60';
 
-
 /** Pixels of the 3-D view's canvas close to a colour. */
-async function viewPixels(page: Page, rgb: readonly [number, number, number], selector = '#view canvas'): Promise<{ matching: number; hash: number }> {
+async function viewPixels(
+  page: Page,
+  rgb: readonly [number, number, number],
+  selector = '#view canvas',
+): Promise<{ matching: number; hash: number }> {
   await page.evaluate(() => window.landscape.redraw());
-  return page.evaluate(([[r0, g0, b0], sel]) => {
-    const source = document.querySelector<HTMLCanvasElement>(sel);
-    if (!source) throw new Error(`no canvas ${sel}`);
-    const copy = document.createElement('canvas');
-    copy.width = source.width;
-    copy.height = source.height;
-    const ctx = copy.getContext('2d');
-    if (!ctx) throw new Error('no 2d context');
-    ctx.drawImage(source, 0, 0);
-    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-    let matching = 0;
-    let hash = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const r = data[i] ?? 0, g = data[i + 1] ?? 0, b = data[i + 2] ?? 0;
-      if (Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0) < 40) matching++;
-      hash = (hash * 31 + r + 7 * g + 13 * b) >>> 0;
-    }
-    return { matching, hash };
-  }, [rgb, selector] as const);
+  return page.evaluate(
+    ([[r0, g0, b0], sel]) => {
+      const source = document.querySelector<HTMLCanvasElement>(sel);
+      if (!source) throw new Error(`no canvas ${sel}`);
+      const copy = document.createElement('canvas');
+      copy.width = source.width;
+      copy.height = source.height;
+      const ctx = copy.getContext('2d');
+      if (!ctx) throw new Error('no 2d context');
+      ctx.drawImage(source, 0, 0);
+      const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+      let matching = 0;
+      let hash = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const r = data[i] ?? 0,
+          g = data[i + 1] ?? 0,
+          b = data[i + 2] ?? 0;
+        if (Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0) < 40) matching++;
+        hash = (hash * 31 + r + 7 * g + 13 * b) >>> 0;
+      }
+      return { matching, hash };
+    },
+    [rgb, selector] as const,
+  );
 }
 
 describe('mode connectivity in headless Chromium', () => {
@@ -47,8 +55,10 @@ describe('mode connectivity in headless Chromium', () => {
     const t0 = Date.now();
     const r = await page.evaluate(() => window.landscape.connect({ kind: 'bezier', steps: 100, minimaSteps: 500, gridSize: 21 }));
     const seconds = (Date.now() - t0) / 1000;
-    console.log(`connect: ${seconds.toFixed(1)} s · line barrier ${r.lineBarrier.toFixed(3)} · curve ${r.curveBarrier.toFixed(4)} · ` +
-      `curve ${r.ms.curve.toFixed(0)} ms, evaluation ${r.ms.evaluation.toFixed(0)} ms, grid ${r.ms.grid.toFixed(0)} ms (${r.device})`);
+    console.log(
+      `connect: ${seconds.toFixed(1)} s · line barrier ${r.lineBarrier.toFixed(3)} · curve ${r.curveBarrier.toFixed(4)} · ` +
+        `curve ${r.ms.curve.toFixed(0)} ms, evaluation ${r.ms.evaluation.toFixed(0)} ms, grid ${r.ms.grid.toFixed(0)} ms (${r.device})`,
+    );
     expect(r.device).toBe('webgpu');
     expect(r.t).toHaveLength(61);
     expect(r.lineLoss).toHaveLength(61);
@@ -56,7 +66,12 @@ describe('mode connectivity in headless Chromium', () => {
     expect(r.lineBarrier).toBeGreaterThan(0.3);
     expect(r.curveBarrier).toBeLessThan(r.lineBarrier / 4);
     expect(r.ids.every((id) => typeof id === 'number')).toBe(true);
-    const marked = await page.evaluate(() => window.landscape.minima().filter((m) => m.endpoint).map((m) => m.id));
+    const marked = await page.evaluate(() =>
+      window.landscape
+        .minima()
+        .filter((m) => m.endpoint)
+        .map((m) => m.id),
+    );
     expect(marked).toEqual(r.ids);
 
     // The chart: a visible canvas with both paths drawn in their colours.
@@ -85,7 +100,7 @@ describe('mode connectivity in headless Chromium', () => {
       const at = (alpha: number, beta: number): number => {
         const ix = surface.alphas.findIndex((v) => Math.abs(v - alpha) < 1e-4);
         const iy = surface.betas.findIndex((v) => Math.abs(v - beta) < 1e-4);
-        return ix < 0 || iy < 0 ? Number.NaN : surface.loss[iy * surface.gridSize + ix] ?? Number.NaN;
+        return ix < 0 || iy < 0 ? Number.NaN : (surface.loss[iy * surface.gridSize + ix] ?? Number.NaN);
       };
       return { gridSize: surface.gridSize, lossA: at(0, 0), lossB: at(1, 0), min: surface.min, max: surface.max };
     });
@@ -150,7 +165,10 @@ describe('mode connectivity in headless Chromium', () => {
     expect(e1 + e2).toBeGreaterThan(0.5);
     expect(e1 + e2).toBeLessThanOrEqual(1 + 1e-9);
     // The plane's centre cell is the end point: its grid loss is the end's loss.
-    const s = await page.evaluate(() => { const x = window.landscape.surface(); return { n: x.gridSize, span: x.span, centre: x.loss[(x.gridSize * x.gridSize - 1) / 2] ?? NaN }; });
+    const s = await page.evaluate(() => {
+      const x = window.landscape.surface();
+      return { n: x.gridSize, span: x.span, centre: x.loss[(x.gridSize * x.gridSize - 1) / 2] ?? NaN };
+    });
     expect(s.n).toBe(17);
     expect(Math.abs(s.centre - (r.loss.at(-1) ?? NaN))).toBeLessThan(1e-4 * Math.max(1, r.loss.at(-1) ?? 1));
     expect(s.span).toBeGreaterThanOrEqual(Math.max(...r.coords.map((p) => Math.max(Math.abs(p.x), Math.abs(p.y)))));
@@ -167,11 +185,15 @@ describe('mode connectivity in headless Chromium', () => {
     expect(await page.evaluate(() => window.landscape.state.flow)).toBe('');
     await expect(page.evaluate(() => window.landscape.trajectory({ id: 9999 }))).rejects.toThrow(/no kept network with id 9999/);
     // The kept list offers "path" for networks with snapshots.
-    const pathButtons = await page.locator('.training-list-row button', { hasText: 'path' }).evaluateAll((bs) => bs.map((b) => (b as HTMLButtonElement).disabled));
+    const pathButtons = await page
+      .locator('.training-list-row button', { hasText: 'path' })
+      .evaluateAll((bs) => bs.map((b) => (b as HTMLButtonElement).disabled));
     expect(pathButtons.filter((d) => !d).length).toBeGreaterThanOrEqual(2);
     // The card's button runs it with the defaults.
     await page.getByRole('button', { name: 'training path' }).click();
-    await page.waitForFunction(() => document.querySelector('#statusline')?.textContent?.includes('trajectory plane'), null, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('#statusline')?.textContent.includes('trajectory plane'), null, {
+      timeout: 60_000,
+    });
     expect(log.errors).toEqual([]);
     log.dispose();
     await page.close();
@@ -206,7 +228,10 @@ describe('mode connectivity in headless Chromium', () => {
     expect(tHash).toMatch(/flow=trajectory:[^&]*snapshots=10/);
     const again = await browser.open(tHash);
     expect(await again.evaluate(() => window.landscape.pathOverlayCount())).toBe(2);
-    const centre = await again.evaluate(() => { const x = window.landscape.surface(); return x.loss[(x.gridSize * x.gridSize - 1) / 2] ?? NaN; });
+    const centre = await again.evaluate(() => {
+      const x = window.landscape.surface();
+      return x.loss[(x.gridSize * x.gridSize - 1) / 2] ?? NaN;
+    });
     expect(Math.abs(centre - (t.loss.at(-1) ?? NaN))).toBeLessThan(1e-4 * Math.max(1, t.loss.at(-1) ?? 1));
     await again.close();
     // A malformed flow in a link is a notice, and the page still draws.
@@ -224,7 +249,11 @@ describe('mode connectivity in headless Chromium', () => {
   it('a video travels along the connected curve (and a training path), and is refused with a message before there is one', async () => {
     const page = await browser.open(SMALL_MOONS);
     const early = await page.evaluate(() =>
-      window.landscape.exportVideo({ kind: 'curve', width: 160, height: 120, fps: 5, durationS: 1, download: false }).then(() => 'exported', (e: unknown) => String(e)));
+      window.landscape.exportVideo({ kind: 'curve', width: 160, height: 120, fps: 5, durationS: 1, download: false }).then(
+        () => 'exported',
+        (e: unknown) => String(e),
+      ),
+    );
     expect(early).toMatch(/needs a curve on screen/);
     await page.evaluate(() => window.landscape.connect({ kind: 'bezier', steps: 60, minimaSteps: 300, gridSize: 17 }));
     const video = await page.evaluate(async () => {
@@ -247,14 +276,22 @@ describe('mode connectivity in headless Chromium', () => {
     const page = await browser.open(SMALL_MOONS);
     const run = await page.evaluate(() => window.landscape.train({ seeds: 2, firstSeed: 3, steps: 400, lr: 0.03 }));
     const [a, b] = run.ids;
-    const r = await page.evaluate(([ia, ib]) => window.landscape.connect({ a: ia, b: ib, kind: 'chain', bends: 2, steps: 60, gridSize: 15 }), [a, b] as const);
+    const r = await page.evaluate(
+      ([ia, ib]) => window.landscape.connect({ a: ia, b: ib, kind: 'chain', bends: 2, steps: 60, gridSize: 15 }),
+      [a, b] as const,
+    );
     expect(r.ids).toEqual([a, b]);
     expect(r.plane.bends).toHaveLength(2);
     expect(r.plane.bends[0]?.offPlane ?? 1).toBeLessThan(1e-3);
     expect(Number.isFinite(r.plane.bends[1]?.offPlane ?? Number.NaN)).toBe(true);
     expect(r.curveBarrier).toBeLessThan(r.lineBarrier + 1e-6);
     // Bad options: clamped, with notices; an unknown id is an error.
-    const bad = await page.evaluate(() => window.landscape.connect({ a: 999, kind: 'spline' }).then(() => 'resolved', (e: unknown) => String(e)));
+    const bad = await page.evaluate(() =>
+      window.landscape.connect({ a: 999, kind: 'spline' }).then(
+        () => 'resolved',
+        (e: unknown) => String(e),
+      ),
+    );
     expect(bad).toMatch(/no kept network with id 999/);
     await page.close();
   });

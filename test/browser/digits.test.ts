@@ -33,9 +33,23 @@ describe('the digits data in headless Chromium', () => {
       const s = window.landscape.surface();
       const m = window.landscape.model();
       return {
-        surface: { device: s.device, n: s.loss.length, gridSize: s.gridSize, centerLoss: s.centerLoss, min: s.min, max: s.max, nonFinite: s.nonFinite },
-        spec: m.spec, theta: Array.from(m.theta), x: Array.from(m.data.x), y: Array.from(m.data.y), m: m.data.m, inputs: m.data.inputs,
-        notices: window.landscape.notices(), job: document.querySelector('.status-job')?.textContent ?? '',
+        surface: {
+          device: s.device,
+          n: s.loss.length,
+          gridSize: s.gridSize,
+          centerLoss: s.centerLoss,
+          min: s.min,
+          max: s.max,
+          nonFinite: s.nonFinite,
+        },
+        spec: m.spec,
+        theta: Array.from(m.theta),
+        x: Array.from(m.data.x),
+        y: Array.from(m.data.y),
+        m: m.data.m,
+        inputs: m.data.inputs,
+        notices: window.landscape.notices(),
+        job: document.querySelector('.status-job')?.textContent ?? '',
       };
     });
     expect(out.notices).toEqual([]);
@@ -77,15 +91,26 @@ describe('the digits data in headless Chromium', () => {
     const page = await browser.open({ hash: '#seed=2&data=moons&m=64&hidden=8&steps=40&grid=9', ready: false, beforeLoad: block404 });
     const log = collectConsole(page);
     await page.evaluate(() => window.landscape.ready());
-    const before = await page.evaluate(() => ({ inputs: window.landscape.model().spec.inputs, loss: Array.from(window.landscape.surface().loss) }));
+    const before = await page.evaluate(() => ({
+      inputs: window.landscape.model().spec.inputs,
+      loss: Array.from(window.landscape.surface().loss),
+    }));
     expect(before.inputs).toBe(2);
 
-    const failure = await page.evaluate(() => window.landscape.set({ data: { kind: 'digits' } }).then(() => 'resolved', (e: unknown) => String(e)));
+    const failure = await page.evaluate(() =>
+      window.landscape.set({ data: { kind: 'digits' } }).then(
+        () => 'resolved',
+        (e: unknown) => String(e),
+      ),
+    );
     expect(failure).toMatch(/could not load the digits data \(data\/digits-8x8\.bin\): the server answered 404/);
     expect(await page.locator('.notice').textContent()).toMatch(/could not load the digits data .*404/);
     expect(await page.locator('.notice').getAttribute('class')).toMatch(/error/);
     expect(await page.locator('.status-job').textContent()).toMatch(/stopped: the view shows the last good surface/);
-    const kept = await page.evaluate(() => ({ inputs: window.landscape.model().spec.inputs, loss: Array.from(window.landscape.surface().loss) }));
+    const kept = await page.evaluate(() => ({
+      inputs: window.landscape.model().spec.inputs,
+      loss: Array.from(window.landscape.surface().loss),
+    }));
     expect(kept).toEqual(before);
 
     // The file is back: asking again loads it, and the status line says so meanwhile (the file is
@@ -99,12 +124,18 @@ describe('the digits data in headless Chromium', () => {
     });
     const retry = page.evaluate(() => window.landscape.set({ data: { samples: 32 }, plane: { gridSize: 5 } }));
     try {
-      await page.waitForFunction(() => /loading the digits data…/.test(document.querySelector('.status-job')?.textContent ?? ''), null, { timeout: 10_000 });
+      await page.waitForFunction(() => /loading the digits data…/.test(document.querySelector('.status-job')?.textContent ?? ''), null, {
+        timeout: 10_000,
+      });
     } finally {
       release();
     }
     await retry;
-    const after = await page.evaluate(() => ({ inputs: window.landscape.model().spec.inputs, m: window.landscape.model().data.m, notices: window.landscape.notices() }));
+    const after = await page.evaluate(() => ({
+      inputs: window.landscape.model().spec.inputs,
+      m: window.landscape.model().data.m,
+      notices: window.landscape.notices(),
+    }));
     expect(after).toEqual({ inputs: 64, m: 32, notices: [] });
     expect(realErrors(log.errors)).toEqual([]);
     await page.close();
@@ -120,7 +151,12 @@ describe('the digits data in headless Chromium', () => {
         await block404(p);
       },
     });
-    const ready = await page.evaluate(() => window.landscape.ready().then(() => 'resolved', (e: unknown) => String(e)));
+    const ready = await page.evaluate(() =>
+      window.landscape.ready().then(
+        () => 'resolved',
+        (e: unknown) => String(e),
+      ),
+    );
     expect(ready).toMatch(/could not load the digits data/);
     expect(await page.locator('.notice').textContent()).toMatch(/could not load the digits data .*404/);
     expect(await page.evaluate(() => window.landscape.state.data.kind)).toBe('digits');

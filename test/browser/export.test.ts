@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Download, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { readPngSize } from '../../src/io/png';
 import { decodeState } from '../../src/state/urlCodec';
 import { decodePng } from '../io/pngDecode';
@@ -18,12 +18,11 @@ import { ARTIFACTS, useAppBrowser } from './appBrowser';
 const browser = useAppBrowser();
 const SMALL = 'grid=33&steps=60&m=64&hidden=8';
 
-
 /** Runs `action` in the page and returns the bytes of the download it starts. */
 async function downloadOf(page: Page, action: () => Promise<unknown>): Promise<{ bytes: Uint8Array; name: string; result: unknown }> {
   const [download, result] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), action()]);
-  const path = await (download as Download).path();
-  return { bytes: new Uint8Array(readFileSync(path)), name: (download as Download).suggestedFilename(), result };
+  const path = await download.path();
+  return { bytes: new Uint8Array(readFileSync(path)), name: download.suggestedFilename(), result };
 }
 
 /** Pixels unlike the page background, and distinct colours (5 bits per channel). */
@@ -32,7 +31,10 @@ function pixelStats(rgba: Uint8Array): { foreground: number; colours: number; tr
   let transparent = 0;
   const colours = new Set<number>();
   for (let i = 0; i < rgba.length; i += 4) {
-    const r = rgba[i] ?? 0, g = rgba[i + 1] ?? 0, b = rgba[i + 2] ?? 0, a = rgba[i + 3] ?? 0;
+    const r = rgba[i] ?? 0,
+      g = rgba[i + 1] ?? 0,
+      b = rgba[i + 2] ?? 0,
+      a = rgba[i + 3] ?? 0;
     if (a === 0) {
       transparent++;
       continue;
@@ -73,7 +75,9 @@ describe('pictures', () => {
 
   it('saves a PNG with a transparent background at 1×', async () => {
     const page = await browser.open(`#${SMALL}`);
-    const { bytes } = await downloadOf(page, () => page.evaluate(() => window.landscape.exportPng({ scale: 1, transparent: true, caption: false })));
+    const { bytes } = await downloadOf(page, () =>
+      page.evaluate(() => window.landscape.exportPng({ scale: 1, transparent: true, caption: false })),
+    );
     const size = readPngSize(bytes);
     const css = await page.evaluate(() => {
       const c = document.querySelector<HTMLCanvasElement>('#view canvas');
@@ -112,15 +116,31 @@ describe('videos', () => {
   it('renders a water-level sweep and a camera path; 720p reaches the file; cancel stops an export', async () => {
     const page = await browser.open(`#${SMALL}`);
     const levelBefore = await page.evaluate(() => window.landscape.sublevel().level);
-    const water = await downloadOf(page, () => page.evaluate(() => window.landscape.exportVideo({ kind: 'water', width: 160, height: 120, fps: 5, durationS: 1 })));
+    const water = await downloadOf(page, () =>
+      page.evaluate(() => window.landscape.exportVideo({ kind: 'water', width: 160, height: 120, fps: 5, durationS: 1 })),
+    );
     expect(parseWebm(water.bytes).blockTimes).toHaveLength(5);
     // The sweep moved the level on screen while recording and put it back.
     expect(await page.evaluate(() => window.landscape.sublevel().level)).toBe(levelBefore);
     const path = await downloadOf(page, () =>
-      page.evaluate(() => window.landscape.exportVideo({ kind: 'path', width: 160, height: 120, fps: 4, durationS: 1, path: [{ azimuth: 0, elevation: 20, distance: 6 }, { azimuth: 90, elevation: 60, distance: 4 }] })),
+      page.evaluate(() =>
+        window.landscape.exportVideo({
+          kind: 'path',
+          width: 160,
+          height: 120,
+          fps: 4,
+          durationS: 1,
+          path: [
+            { azimuth: 0, elevation: 20, distance: 6 },
+            { azimuth: 90, elevation: 60, distance: 4 },
+          ],
+        }),
+      ),
     );
     expect(parseWebm(path.bytes).blockTimes).toHaveLength(4);
-    const hd = await downloadOf(page, () => page.evaluate(() => window.landscape.exportVideo({ resolution: '720p', fps: 10, durationS: 0.2, codec: 'vp8' })));
+    const hd = await downloadOf(page, () =>
+      page.evaluate(() => window.landscape.exportVideo({ resolution: '720p', fps: 10, durationS: 0.2, codec: 'vp8' })),
+    );
     const hdWebm = parseWebm(hd.bytes);
     expect([hdWebm.width, hdWebm.height, hdWebm.blockTimes.length, hdWebm.codecId]).toEqual([1280, 720, 2, 'V_VP8']);
 
@@ -135,13 +155,21 @@ describe('videos', () => {
 
     // A 60 s video runs until cancelled: cancel it once the export panel shows frames encoded.
     const running = page.evaluate(() =>
-      window.landscape.exportVideo({ width: 160, height: 120, fps: 30, durationS: 60, download: false })
-        .then(() => 'none', (err: unknown) => (err instanceof Error ? err.name : String(err))),
+      window.landscape.exportVideo({ width: 160, height: 120, fps: 30, durationS: 60, download: false }).then(
+        () => 'none',
+        (err: unknown) => (err instanceof Error ? err.name : String(err)),
+      ),
     );
-    await page.waitForFunction(() => {
-      const progress = [...document.querySelectorAll('.lil-controller')].find((c) => c.querySelector('.lil-name')?.textContent === 'progress');
-      return /^frame [1-9]\d*\/1800\b/.test(progress?.querySelector('input')?.value ?? '');
-    }, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const progress = [...document.querySelectorAll('.lil-controller')].find(
+          (c) => c.querySelector('.lil-name')?.textContent === 'progress',
+        );
+        return /^frame [1-9]\d*\/1800\b/.test(progress?.querySelector('input')?.value ?? '');
+      },
+      null,
+      { timeout: 60_000 },
+    );
     const accepted = await page.evaluate(() => window.landscape.cancelExport());
     const cancelled = { accepted, error: await running };
     expect(cancelled).toEqual({ accepted: true, error: 'AbortError' });
@@ -176,7 +204,8 @@ describe('links', () => {
       // OrbitControls captures the pointer, so only the starting point has to be on the canvas.
       for (let fy = 0.5; fy > 0.05; fy -= 0.05) {
         for (let fx = 0.5; fx > 0.05; fx -= 0.05) {
-          const x = r.left + r.width * fx, y = r.top + r.height * fy;
+          const x = r.left + r.width * fx,
+            y = r.top + r.height * fy;
           if (document.elementFromPoint(x, y) === canvas) return { x, y };
         }
       }
@@ -207,7 +236,10 @@ describe('links', () => {
     expect(camera2.azimuth).toBeCloseTo(written.state.camera.azimuth, 6);
     expect(camera2.elevation).toBeCloseTo(written.state.camera.elevation, 6);
     expect(camera2.distance).toBeCloseTo(written.state.camera.distance, 6);
-    const surface2 = await again.evaluate(() => ({ centerLoss: window.landscape.surface().centerLoss, max: window.landscape.surface().max }));
+    const surface2 = await again.evaluate(() => ({
+      centerLoss: window.landscape.surface().centerLoss,
+      max: window.landscape.surface().max,
+    }));
     expect(surface2).toEqual(surface);
     await again.screenshot({ path: join(ARTIFACTS, 'link-camera.png') });
     await again.close();
@@ -233,13 +265,18 @@ describe('links', () => {
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: browser.url.replace(/\/$/, '') });
     const page = await browser.open(`#${SMALL}&cam=10,20,4`);
     await page.getByText('copy link to this view').click();
-    await page.waitForFunction(() => document.querySelector('.notice')?.textContent?.includes('link copied') === true, null, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('.notice')?.textContent.includes('link copied') === true, null, {
+      timeout: 5000,
+    });
     const link = await page.evaluate(() => window.landscape.link());
     expect(link).toContain('cam=10,20,4');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
     await page.close();
 
-    const refused = await browser.open({ hash: `#${SMALL}`, init: 'navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError"));' });
+    const refused = await browser.open({
+      hash: `#${SMALL}`,
+      init: 'navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError"));',
+    });
     const outcome = await refused.evaluate(() => window.landscape.copyLink());
     expect(['copied', 'selected']).toContain(outcome);
     const field = await refused.evaluate(() => {

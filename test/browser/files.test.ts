@@ -13,9 +13,12 @@ import { useAppBrowser } from './appBrowser';
 
 const browser = useAppBrowser();
 
-
 /** A surface file in loss-landscape's own layout: (nx, ny) datasets filled in meshgrid order. */
-async function lossLandscapeFile(nx: number, ny: number, unfilled: number): Promise<{ bytes: Uint8Array; truth: (ix: number, iy: number) => number }> {
+async function lossLandscapeFile(
+  nx: number,
+  ny: number,
+  unfilled: number,
+): Promise<{ bytes: Uint8Array; truth: (ix: number, iy: number) => number }> {
   const { FS } = await h5wasm.ready;
   const xs = Float64Array.from({ length: nx }, (_, i) => -1 + (2 * i) / (nx - 1));
   const ys = Float64Array.from({ length: ny }, (_, i) => -0.6 + (1.2 * i) / (ny - 1));
@@ -79,11 +82,20 @@ describe('files in the page', () => {
     const nx = 41;
     const ny = 23;
     const { bytes, truth } = await lossLandscapeFile(nx, ny, 5);
-    await page.locator('#file-import').setInputFiles({ name: 'resnet56_surface.h5', mimeType: 'application/x-hdf5', buffer: Buffer.from(bytes) });
+    await page
+      .locator('#file-import')
+      .setInputFiles({ name: 'resnet56_surface.h5', mimeType: 'application/x-hdf5', buffer: Buffer.from(bytes) });
     await page.waitForFunction(() => window.landscape.surface().imported !== undefined, null, { timeout: 30_000 });
     const s = await page.evaluate(() => {
       const s = window.landscape.surface();
-      return { gridSize: s.gridSize, ny: s.ny, imported: s.imported, loss: Array.from(s.loss, (v) => (Number.isNaN(v) ? null : v)), acc: s.accuracy?.[0], nonFinite: s.nonFinite };
+      return {
+        gridSize: s.gridSize,
+        ny: s.ny,
+        imported: s.imported,
+        loss: Array.from(s.loss, (v) => (Number.isNaN(v) ? null : v)),
+        acc: s.accuracy?.[0],
+        nonFinite: s.nonFinite,
+      };
     });
     expect(s.gridSize).toBe(nx);
     expect(s.ny).toBe(ny);
@@ -127,15 +139,26 @@ describe('files in the page', () => {
     const page = await browser.open('#grid=17&steps=50&m=64&hidden=8');
     const before = await page.evaluate(() => Array.from(window.landscape.surface().loss));
     const { bytes } = await lossLandscapeFile(5, 4, 0);
-    await page.locator('#file-import').setInputFiles({ name: 'broken.h5', mimeType: 'application/x-hdf5', buffer: Buffer.from(bytes.subarray(0, 900)) });
-    await page.waitForFunction(() => /Could not open broken\.h5/.test(document.querySelector('.notice')?.textContent ?? ''), null, { timeout: 30_000 });
+    await page
+      .locator('#file-import')
+      .setInputFiles({ name: 'broken.h5', mimeType: 'application/x-hdf5', buffer: Buffer.from(bytes.subarray(0, 900)) });
+    await page.waitForFunction(() => /Could not open broken\.h5/.test(document.querySelector('.notice')?.textContent ?? ''), null, {
+      timeout: 30_000,
+    });
     const notice = await page.locator('.notice').textContent();
     expect(notice).toMatch(/h5: .*(truncated|corrupt|could not open)/);
     expect(notice).toMatch(/view is unchanged/);
-    await page.locator('#file-import').setInputFiles({ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "loss-landscape-explorer/model-bundle", "version": 1, "spec": {"inputs": 0}}') });
+    await page.locator('#file-import').setInputFiles({
+      name: 'model.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"format": "loss-landscape-explorer/model-bundle", "version": 1, "spec": {"inputs": 0}}'),
+    });
     await page.waitForFunction(() => /model\.json/.test(document.querySelector('.notice')?.textContent ?? ''), null, { timeout: 30_000 });
     expect(await page.locator('.notice').textContent()).toMatch(/inputs should be an integer in 1\.\.4096/);
-    const after = await page.evaluate(() => ({ loss: Array.from(window.landscape.surface().loss), imported: window.landscape.surface().imported }));
+    const after = await page.evaluate(() => ({
+      loss: Array.from(window.landscape.surface().loss),
+      imported: window.landscape.surface().imported,
+    }));
     expect(after.imported).toBeUndefined();
     expect(after.loss).toEqual(before);
     await page.screenshot({ path: join(REPO_ROOT, 'artifacts', 'files-bad-file.png') });
@@ -161,7 +184,14 @@ describe('files in the page', () => {
     await page.waitForFunction(() => window.landscape.surface().imported !== undefined, null, { timeout: 20_000 });
     const shown = await page.evaluate(() => {
       const s = window.landscape.surface();
-      return { imported: s.imported, gridSize: s.gridSize, ny: s.ny, loss: Array.from(s.loss), alphas: Array.from(s.alphas), dropClass: document.body.classList.contains('file-drop') };
+      return {
+        imported: s.imported,
+        gridSize: s.gridSize,
+        ny: s.ny,
+        loss: Array.from(s.loss),
+        alphas: Array.from(s.alphas),
+        dropClass: document.body.classList.contains('file-drop'),
+      };
     });
     expect(shown.imported).toEqual({ name: 'grid.npy', format: 'npy' });
     expect([shown.gridSize, shown.ny]).toEqual([4, 3]);
@@ -177,10 +207,21 @@ describe('files in the page', () => {
       const before = Array.from(window.landscape.surface().loss);
       const m = window.landscape.model();
       const p = window.landscape.plane();
-      const spec = { inputs: m.spec.inputs, hidden: m.spec.hidden, outputs: m.spec.outputs, activation: m.spec.activation, loss: m.spec.loss, bias: m.spec.bias };
+      const spec = {
+        inputs: m.spec.inputs,
+        hidden: m.spec.hidden,
+        outputs: m.spec.outputs,
+        activation: m.spec.activation,
+        loss: m.spec.loss,
+        bias: m.spec.bias,
+      };
       const bundle = {
-        format: 'loss-landscape-explorer/model-bundle', version: 1, spec, theta: Array.from(p.center),
-        data: { x: Array.from(m.data.x), y: Array.from(m.data.y) }, directions: { x: Array.from(p.directionX), y: Array.from(p.directionY) },
+        format: 'loss-landscape-explorer/model-bundle',
+        version: 1,
+        spec,
+        theta: Array.from(p.center),
+        data: { x: Array.from(m.data.x), y: Array.from(m.data.y) },
+        directions: { x: Array.from(p.directionX), y: Array.from(p.directionY) },
       };
       const r = await window.landscape.importFile(new TextEncoder().encode(JSON.stringify(bundle)), 'model.json');
       const s = window.landscape.surface();

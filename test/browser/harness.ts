@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { preview } from 'vite';
 
@@ -66,7 +65,7 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewSe
     await server.close();
     throw new Error(`vite preview did not listen on a TCP port (address: ${String(address)})`);
   }
-  const port = (address as AddressInfo).port;
+  const port = address.port;
   return {
     url: `http://127.0.0.1:${port}/`,
     close: () => server.close(),

@@ -16,7 +16,6 @@ import { ARTIFACTS, useAppBrowser } from './appBrowser';
 
 const browser = useAppBrowser();
 
-
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.landscape.redraw());
   await page.screenshot({ path: join(ARTIFACTS, `preset-${name}.png`) });
@@ -59,7 +58,10 @@ describe('presets in headless Chromium', () => {
     }
     // The preset's water level sits just below the saddle: two components (the two branches of uv = 1);
     // just above the saddle they are one.
-    const parts = await page.evaluate((c) => [window.landscape.sublevel().components, window.landscape.sublevel(c * 1.05).components], g.centerLoss);
+    const parts = await page.evaluate(
+      (c) => [window.landscape.sublevel().components, window.landscape.sublevel(c * 1.05).components],
+      g.centerLoss,
+    );
     expect(parts).toEqual([2, 1]);
     // The thumbnail was cached from the real view: reopening the gallery shows it as an image.
     await page.locator('#gallery-button').click();
@@ -79,19 +81,22 @@ describe('presets in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'preset-gallery-previews.png') });
     const stats = await page.evaluate(async () => {
       const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('.gallery-card img.gallery-thumb'));
-      return Promise.all(imgs.map(async (img) => {
-        await img.decode();
-        const c = document.createElement('canvas');
-        c.width = img.naturalWidth;
-        c.height = img.naturalHeight;
-        const ctx = c.getContext('2d');
-        if (!ctx) return { w: 0, h: 0, distinct: 0 };
-        ctx.drawImage(img, 0, 0);
-        const d = ctx.getImageData(0, 0, c.width, c.height).data;
-        const seen = new Set<number>();
-        for (let i = 0; i < d.length; i += 4 * 97) seen.add(((d[i] ?? 0) >> 4) * 256 + ((d[i + 1] ?? 0) >> 4) * 16 + ((d[i + 2] ?? 0) >> 4));
-        return { w: c.width, h: c.height, distinct: seen.size, id: img.closest<HTMLElement>('.gallery-card')?.dataset.preset };
-      }));
+      return Promise.all(
+        imgs.map(async (img) => {
+          await img.decode();
+          const c = document.createElement('canvas');
+          c.width = img.naturalWidth;
+          c.height = img.naturalHeight;
+          const ctx = c.getContext('2d');
+          if (!ctx) return { w: 0, h: 0, distinct: 0 };
+          ctx.drawImage(img, 0, 0);
+          const d = ctx.getImageData(0, 0, c.width, c.height).data;
+          const seen = new Set<number>();
+          for (let i = 0; i < d.length; i += 4 * 97)
+            seen.add(((d[i] ?? 0) >> 4) * 256 + ((d[i + 1] ?? 0) >> 4) * 16 + ((d[i + 2] ?? 0) >> 4));
+          return { w: c.width, h: c.height, distinct: seen.size, id: img.closest<HTMLElement>('.gallery-card')?.dataset.preset };
+        }),
+      );
     });
     console.log('previews', stats);
     for (const s of stats) {
@@ -162,7 +167,11 @@ describe('presets in headless Chromium', () => {
     expect(await page.evaluate(() => window.landscape.model().spec.hidden)).toEqual([10]);
     const sweep = await page.evaluate(() => window.landscape.widthSweep({ widths: [2, 10], seeds: 8 }));
     const [narrowWidth, wideWidth] = sweep.points;
-    console.log('sweep', sweep.points.map((p) => [p.width, p.successes, p.medianFinal]), sweep.totalMs);
+    console.log(
+      'sweep',
+      sweep.points.map((p) => [p.width, p.successes, p.medianFinal]),
+      sweep.totalMs,
+    );
     // n₁ = 10 ≥ m = 8: every seed below ε. n₁ = 2: at least one seed stays above.
     expect(wideWidth?.width).toBe(10);
     expect(wideWidth?.successes).toBe(8);
@@ -199,15 +208,28 @@ describe('presets in headless Chromium', () => {
     const model = await page.evaluate(async () => {
       await window.landscape.set({ model: { activation: 'relu' } });
       const m = window.landscape.model();
-      return { spec: m.spec, theta: Array.from(m.theta), x: Array.from(m.data.x), y: Array.from(m.data.y), m: m.data.m, inputs: m.data.inputs };
+      return {
+        spec: m.spec,
+        theta: Array.from(m.theta),
+        x: Array.from(m.data.x),
+        y: Array.from(m.data.y),
+        m: m.data.m,
+        inputs: m.data.inputs,
+      };
     });
-    const spec: MlpSpec = { ...model.spec, activation: model.spec.activation as MlpSpec['activation'], loss: model.spec.loss as MlpSpec['loss'] };
+    const spec: MlpSpec = {
+      ...model.spec,
+      activation: model.spec.activation as MlpSpec['activation'],
+      loss: model.spec.loss as MlpSpec['loss'],
+    };
     expect(spec.activation).toBe('relu');
     const data = { m: model.m, inputs: model.inputs, x: Float32Array.from(model.x), y: Float32Array.from(model.y) };
     const n1 = spec.hidden[0] ?? 0;
     const theta = Float32Array.from(model.theta);
     const pre = (j: number, s: number): number => (theta[j] ?? 0) * (data.x[s] ?? 0) + (theta[n1 + j] ?? 0);
-    const dead = Array.from({ length: n1 }, (_, j) => j).filter((j) => Array.from({ length: data.m }, (_, s) => pre(j, s)).every((z) => z < 0));
+    const dead = Array.from({ length: n1 }, (_, j) => j).filter((j) =>
+      Array.from({ length: data.m }, (_, s) => pre(j, s)).every((z) => z < 0),
+    );
     console.log('relu dead units at θ₀', dead);
     expect(dead.length).toBeGreaterThanOrEqual(1);
     const base = evaluate(spec, theta, data).loss;
@@ -228,14 +250,23 @@ describe('presets in headless Chromium', () => {
 
   it('width m and m + 1 (grid 33; two seeds × 2000 steps and a Bezier curve of 600 steps each): components are counted, and at m + 1 a curve joins two minima at no barrier', async () => {
     const results: Record<string, { line: number; curve: number; ends: number }> = {};
-    for (const [id, extra] of [['width-m', 0], ['width-m1', 1]] as const) {
+    for (const [id, extra] of [
+      ['width-m', 0],
+      ['width-m1', 1],
+    ] as const) {
       const page = await browser.open(`#preset=${id}&grid=33`);
       await shot(page, id);
-      const info = await page.evaluate(() => ({ hidden: window.landscape.model().spec.hidden, m: window.landscape.model().data.m, count: window.landscape.sublevel().components }));
+      const info = await page.evaluate(() => ({
+        hidden: window.landscape.model().spec.hidden,
+        m: window.landscape.model().data.m,
+        count: window.landscape.sublevel().components,
+      }));
       console.log(id, info);
       expect(info.hidden).toEqual([info.m + extra]);
       expect(info.count).toBeGreaterThanOrEqual(1);
-      const c = await page.evaluate(() => window.landscape.connect({ kind: 'bezier', steps: 600, firstSeed: 1, minimaSteps: 2000, minimaLr: 0.05 }));
+      const c = await page.evaluate(() =>
+        window.landscape.connect({ kind: 'bezier', steps: 600, firstSeed: 1, minimaSteps: 2000, minimaLr: 0.05 }),
+      );
       const ends = Math.max(c.curveLoss[0] ?? NaN, c.curveLoss.at(-1) ?? NaN);
       results[id] = { line: c.lineBarrier, curve: c.curveBarrier, ends };
       await shot(page, `${id}-connect`);
@@ -263,12 +294,32 @@ describe('presets in headless Chromium', () => {
     await shot(page, 'ce-ray');
     const model = await page.evaluate(() => {
       const m = window.landscape.model();
-      return { spec: m.spec, theta: Array.from(m.theta), x: Array.from(m.data.x), y: Array.from(m.data.y), m: m.data.m, inputs: m.data.inputs };
+      return {
+        spec: m.spec,
+        theta: Array.from(m.theta),
+        x: Array.from(m.data.x),
+        y: Array.from(m.data.y),
+        m: m.data.m,
+        inputs: m.data.inputs,
+      };
     });
-    const spec: MlpSpec = { ...model.spec, activation: model.spec.activation as MlpSpec['activation'], loss: model.spec.loss as MlpSpec['loss'] };
+    const spec: MlpSpec = {
+      ...model.spec,
+      activation: model.spec.activation as MlpSpec['activation'],
+      loss: model.spec.loss as MlpSpec['loss'],
+    };
     const data = { m: model.m, inputs: model.inputs, x: Float32Array.from(model.x), y: Float32Array.from(model.y) };
-    const along = [0.5, 1, 1.5, 2, 2.5, 3].map((t) => evaluate(spec, Float32Array.from(model.theta, (v) => v * t), data));
-    console.log('ce', along.map((a) => a.loss));
+    const along = [0.5, 1, 1.5, 2, 2.5, 3].map((t) =>
+      evaluate(
+        spec,
+        Float32Array.from(model.theta, (v) => v * t),
+        data,
+      ),
+    );
+    console.log(
+      'ce',
+      along.map((a) => a.loss),
+    );
     expect(along[1]?.accuracy).toBe(1);
     for (let i = 1; i < along.length; i++) {
       expect(along[i]?.loss ?? NaN).toBeLessThan(along[i - 1]?.loss ?? NaN);
@@ -294,7 +345,12 @@ describe('presets in headless Chromium', () => {
     const rise = (g: typeof a): number => {
       const c = (g.n - 1) / 2;
       const k = (g.n - 1) / 16;
-      const cells = [[c + k, c], [c - k, c], [c, c + k], [c, c - k]];
+      const cells = [
+        [c + k, c],
+        [c - k, c],
+        [c, c + k],
+        [c, c - k],
+      ];
       return cells.reduce((sum, [ix = 0, iy = 0]) => sum + (g.loss[iy * g.n + ix] ?? NaN) - g.centerLoss, 0) / cells.length;
     };
     console.log('fnorm', a.centerLoss, rise(a), rise(b), normOn, normOff);
@@ -314,7 +370,7 @@ describe('presets in headless Chromium', () => {
       await shot(page, id);
       // Minima whose persistence is at least 1 % of their own depth: real pits, not float noise.
       const minima = await page.evaluate(() => window.landscape.sliceMinima(8).filter((m) => m.persistence > 0.01 * m.birth).length);
-      const residual = await page.evaluate(() => window.landscape.model().spec.residual === true);
+      const residual = await page.evaluate(() => window.landscape.model().spec.residual);
       const run = await page.evaluate(() => window.landscape.train({ seeds: 8, steps: 1000, lr: 0.01 }));
       result[id] = { minima, residual, losses: [...run.finalLosses].sort((a, b) => a - b) };
       await page.close();
@@ -336,10 +392,21 @@ describe('presets in headless Chromium', () => {
     await shot(page, 'digits');
     const model = await page.evaluate(() => {
       const m = window.landscape.model();
-      return { spec: m.spec, theta: Array.from(m.theta), x: Array.from(m.data.x), y: Array.from(m.data.y), m: m.data.m, inputs: m.data.inputs };
+      return {
+        spec: m.spec,
+        theta: Array.from(m.theta),
+        x: Array.from(m.data.x),
+        y: Array.from(m.data.y),
+        m: m.data.m,
+        inputs: m.data.inputs,
+      };
     });
     expect([model.spec.inputs, model.spec.outputs, model.m]).toEqual([64, 10, 1797]);
-    const spec: MlpSpec = { ...model.spec, activation: model.spec.activation as MlpSpec['activation'], loss: model.spec.loss as MlpSpec['loss'] };
+    const spec: MlpSpec = {
+      ...model.spec,
+      activation: model.spec.activation as MlpSpec['activation'],
+      loss: model.spec.loss as MlpSpec['loss'],
+    };
     const data = { m: model.m, inputs: model.inputs, x: Float32Array.from(model.x), y: Float32Array.from(model.y) };
     const cpu = evaluate(spec, Float32Array.from(model.theta), data);
     const g = await gridLoss(page);
@@ -349,7 +416,10 @@ describe('presets in headless Chromium', () => {
     // θ₀ is the lowest point of the slice, and {L < E} is one component at every level up to the edge.
     const c = (g.n - 1) / 2;
     expect(g.loss[c * g.n + c]).toBeCloseTo(g.min, 6);
-    const counts = await page.evaluate((levels) => levels.map((e) => window.landscape.sublevel(e).components), [0.25, 0.5, 0.75].map((f) => g.min + f * (g.max - g.min)));
+    const counts = await page.evaluate(
+      (levels) => levels.map((e) => window.landscape.sublevel(e).components),
+      [0.25, 0.5, 0.75].map((f) => g.min + f * (g.max - g.min)),
+    );
     expect(counts).toEqual([1, 1, 1]);
     await page.close();
   });
@@ -358,7 +428,7 @@ describe('presets in headless Chromium', () => {
     const page = await browser.open('#preset=mode-connectivity&grid=17');
     await page.locator('#preset-info[data-flow="done"], #preset-info[data-flow="failed"]').waitFor({ timeout: 100_000 });
     await shot(page, 'mode-connectivity');
-    const barriers = await page.locator('#preset-info').evaluate((el) => ({ ...el.dataset }));
+    const barriers = await page.locator('#preset-info').evaluate((el) => Object.fromEntries(Object.entries(el.dataset)));
     console.log('connect', barriers);
     expect(barriers.flow).toBe('done');
     const line = Number(barriers.lineBarrier);

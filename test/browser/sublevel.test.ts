@@ -13,7 +13,6 @@ import { ARTIFACTS, useAppBrowser } from './appBrowser';
 
 const browser = useAppBrowser();
 
-
 /** Sum of all RGB values of the #view canvas, read back through a 2-D canvas. */
 async function pixelSum(page: Page): Promise<number> {
   return page.evaluate(() => {
@@ -45,7 +44,9 @@ async function setLevel(page: Page, level: number): Promise<{ shown: number; api
 
 /** Least grid value E with a and b in one component of {v ≤ E}: binary search over sorted values. */
 function bruteMergeLevel(values: Float32Array, n: number, a: number, b: number, connectivity: 4 | 8): number {
-  const sorted = Array.from(values).filter(Number.isFinite).sort((x, y) => x - y);
+  const sorted = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((x, y) => x - y);
   const joined = (e: number): boolean => {
     // Just above e in float64, below the next float32 value: {v < level} = {v ≤ e}.
     const { labels } = labelSublevel(values, n, n, e + Math.abs(e) * 2 ** -40 + Number.MIN_VALUE, connectivity);
@@ -130,7 +131,9 @@ describe('sublevel sets in the app', () => {
     const shownMerge = await page.locator('.sublevel-merge').first().getAttribute('data-level');
     const expected4 = bruteMergeLevel(loss, 33, 16 * 33 + 16, minCell, 4);
     if (Number.isFinite(expected4) && 16 * 33 + 16 !== minCell) expect(Number(shownMerge)).toBe(expected4);
-    await expect(page.locator('#sublevel-caveat').textContent()).resolves.toMatch(/disconnected in this 2-D slice can be connected in the full weight space/);
+    await expect(page.locator('#sublevel-caveat').textContent()).resolves.toMatch(
+      /disconnected in this 2-D slice can be connected in the full weight space/,
+    );
     expect(log.errors).toEqual([]);
     await page.close();
   });

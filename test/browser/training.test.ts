@@ -13,24 +13,32 @@ const browser = useAppBrowser();
 
 const SMALL = '#grid=17&steps=60&m=64&hidden=8';
 
-
 /** Pixels unlike the chart background, and how many are close to a colour. */
-async function chartPixels(page: Page, selector: string, rgb: [number, number, number]): Promise<{ foreground: number; matching: number; total: number }> {
-  return page.evaluate(([sel, [r0, g0, b0]]) => {
-    const canvas = document.querySelector<HTMLCanvasElement>(sel);
-    if (!canvas) throw new Error(`no ${sel}`);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('no 2d context');
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    let foreground = 0;
-    let matching = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const r = data[i] ?? 0, g = data[i + 1] ?? 0, b = data[i + 2] ?? 0;
-      if (Math.abs(r - 0x12) + Math.abs(g - 0x16) + Math.abs(b - 0x1d) > 30) foreground++;
-      if (Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0) < 30) matching++;
-    }
-    return { foreground, matching, total: data.length / 4 };
-  }, [selector, rgb] as const);
+async function chartPixels(
+  page: Page,
+  selector: string,
+  rgb: [number, number, number],
+): Promise<{ foreground: number; matching: number; total: number }> {
+  return page.evaluate(
+    ([sel, [r0, g0, b0]]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(sel);
+      if (!canvas) throw new Error(`no ${sel}`);
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new Error('no 2d context');
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      let foreground = 0;
+      let matching = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const r = data[i] ?? 0,
+          g = data[i + 1] ?? 0,
+          b = data[i + 2] ?? 0;
+        if (Math.abs(r - 0x12) + Math.abs(g - 0x16) + Math.abs(b - 0x1d) > 30) foreground++;
+        if (Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0) < 30) matching++;
+      }
+      return { foreground, matching, total: data.length / 4 };
+    },
+    [selector, rgb] as const,
+  );
 }
 
 describe('training in headless Chromium', () => {
@@ -49,7 +57,11 @@ describe('training in headless Chromium', () => {
     a.finalLosses.forEach((f, k) => expect(f).toBeLessThan(a.initialLosses[k] ?? 0));
     // Same seeds, same adapter: bitwise the same final losses.
     expect(b.finalLosses).toEqual(a.finalLosses);
-    const minima = await page.evaluate(() => window.landscape.minima().map((m) => ({ id: m.id, seed: m.seed, loss: m.finalLoss, n: m.theta.length, snaps: m.snapshots.length, matches: m.matchesPage })));
+    const minima = await page.evaluate(() =>
+      window.landscape
+        .minima()
+        .map((m) => ({ id: m.id, seed: m.seed, loss: m.finalLoss, n: m.theta.length, snaps: m.snapshots.length, matches: m.matchesPage })),
+    );
     expect(minima).toHaveLength(12);
     expect(minima[0]?.seed).toBe(1);
     expect(minima[0]?.n).toBe(2 * 8 + 8 + 8 + 1);
@@ -67,7 +79,10 @@ describe('training in headless Chromium', () => {
     const pick = minima[2];
     if (!pick) throw new Error('no kept network');
     await page.evaluate((id) => window.landscape.useMinimum(id), pick.id);
-    const centre = await page.evaluate(() => ({ c: window.landscape.surface().centerLoss, status: document.querySelector('.status-job')?.textContent ?? '' }));
+    const centre = await page.evaluate(() => ({
+      c: window.landscape.surface().centerLoss,
+      status: document.querySelector('.status-job')?.textContent ?? '',
+    }));
     expect(Math.abs(centre.c - pick.loss) / pick.loss).toBeLessThan(1e-3);
     expect(centre.status).toMatch(/kept "run 1 · seed 3"/);
     // Diverging seeds (SGD at a huge rate) are marked, never successes, and the others still finish.
@@ -89,7 +104,10 @@ describe('training in headless Chromium', () => {
     // Back to the trained θ₀: set aside, not retrained.
     await page.evaluate(() => window.landscape.useMinimum(null));
     expect(await page.locator('.status-job').textContent()).not.toMatch(/kept/);
-    const back = await page.evaluate(() => ({ c: window.landscape.surface().centerLoss, trainMs: window.landscape.surface().timings.trainMs }));
+    const back = await page.evaluate(() => ({
+      c: window.landscape.surface().centerLoss,
+      trainMs: window.landscape.surface().timings.trainMs,
+    }));
     expect(back.c).toBe(trainedCentre);
     expect(back.trainMs).toBe(0);
     expect(log.errors).toEqual([]);
@@ -140,7 +158,11 @@ describe('training in headless Chromium', () => {
       };
     })();`;
     const page = await browser.open({ hash: SMALL, init: breakShader });
-    const s = await page.evaluate(() => ({ centre: window.landscape.surface().centerLoss, device: window.landscape.surface().device, notices: window.landscape.notices() }));
+    const s = await page.evaluate(() => ({
+      centre: window.landscape.surface().centerLoss,
+      device: window.landscape.surface().device,
+      notices: window.landscape.notices(),
+    }));
     expect(s.device).toBe('webgpu');
     expect(Number.isFinite(s.centre)).toBe(true);
     expect(s.notices.join(' ')).toMatch(/GPU training failed/);

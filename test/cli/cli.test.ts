@@ -95,7 +95,18 @@ describe('command line', () => {
   });
 
   it('reads the digits file itself, and passes on what the link decoder clamped', async () => {
-    const ok = await run('--preset', 'digits', '--link', 'm=100&steps=5&hidden=4', '--grid', '5', '--out', join(dir, 'digits.csv'), '--cpu', '--json');
+    const ok = await run(
+      '--preset',
+      'digits',
+      '--link',
+      'm=100&steps=5&hidden=4',
+      '--grid',
+      '5',
+      '--out',
+      join(dir, 'digits.csv'),
+      '--cpu',
+      '--json',
+    );
     expect(ok.code, ok.err.join('\n')).toBe(0);
     expect((JSON.parse(ok.out[0] ?? '{}') as { network: string }).network).toMatch(/^64-4-10 /);
     const csv = readFileSync(join(dir, 'digits.csv'), 'utf8').trim().split('\n');

@@ -12,8 +12,8 @@ import { digitsBytes, installShippedDigits } from './digitsFile';
 
 /** The first line of sklearn's digits.csv.gz: 64 pixels, then the label 0. */
 const FIRST_ROW = [
-  0, 0, 5, 13, 9, 1, 0, 0, 0, 0, 13, 15, 10, 15, 5, 0, 0, 3, 15, 2, 0, 11, 8, 0, 0, 4, 12, 0, 0, 8, 8, 0, 0, 5, 8, 0, 0, 9, 8, 0, 0, 4,
-  11, 0, 1, 12, 7, 0, 0, 2, 14, 5, 10, 12, 0, 0, 0, 0, 6, 13, 10, 0, 0, 0,
+  0, 0, 5, 13, 9, 1, 0, 0, 0, 0, 13, 15, 10, 15, 5, 0, 0, 3, 15, 2, 0, 11, 8, 0, 0, 4, 12, 0, 0, 8, 8, 0, 0, 5, 8, 0, 0, 9, 8, 0, 0, 4, 11,
+  0, 1, 12, 7, 0, 0, 2, 14, 5, 10, 12, 0, 0, 0, 0, 6, 13, 10, 0, 0, 0,
 ];
 const CLASS_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180];
 const PREFIX = 'not a usable digits file: ';
@@ -42,9 +42,15 @@ function smallFile(rows: number, pixel = 3): Uint8Array {
 
 function consistent(t: DigitsTable): boolean {
   return (
-    t.rows >= 1 && t.inputs === 64 && t.side === 8 && t.classes === 10 && t.maxPixel === 16 &&
-    t.pixels.length === t.rows * 64 && t.labels.length === t.rows &&
-    t.pixels.every((v) => v <= 16) && t.labels.every((v) => v <= 9)
+    t.rows >= 1 &&
+    t.inputs === 64 &&
+    t.side === 8 &&
+    t.classes === 10 &&
+    t.maxPixel === 16 &&
+    t.pixels.length === t.rows * 64 &&
+    t.labels.length === t.rows &&
+    t.pixels.every((v) => v <= 16) &&
+    t.labels.every((v) => v <= 9)
   );
 }
 
@@ -85,19 +91,19 @@ describe('parseDigits on malformed input', () => {
     const cases: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
       ['empty', () => new Uint8Array(0), /0 bytes, shorter than the 16-byte header/],
       ['short header', (b) => b.slice(0, 15), /shorter than the 16-byte header/],
-      ['magic', (b) => (b[1] = 0x45, b), /magic/],
+      ['magic', (b) => ((b[1] = 0x45), b), /magic/],
       ['text file', () => new TextEncoder().encode('0,0,5,13,9,1,0,0,0,0,13,15,10,15,5,0'), /magic/],
-      ['version', (b) => (b[8] = 2, b), /version 2, this reader knows version 1/],
-      ['side', (b) => (b[9] = 7, b), /image side 7, expected 8/],
-      ['classes', (b) => (b[10] = 9, b), /9 classes, expected 10/],
-      ['max pixel', (b) => (b[11] = 15, b), /largest pixel value 15, expected 16/],
+      ['version', (b) => ((b[8] = 2), b), /version 2, this reader knows version 1/],
+      ['side', (b) => ((b[9] = 7), b), /image side 7, expected 8/],
+      ['classes', (b) => ((b[10] = 9), b), /9 classes, expected 10/],
+      ['max pixel', (b) => ((b[11] = 15), b), /largest pixel value 15, expected 16/],
       ['no rows', (b) => (b.set([0, 0, 0, 0], 12), b), /0 rows, expected 1 to/],
       ['huge count', (b) => (b.set([0xff, 0xff, 0xff, 0xff], 12), b), /4294967295 rows/],
       ['truncated', (b) => b.slice(0, b.length - 1), /truncated: 210 bytes, 3 rows need 211/],
       ['extra byte', (b) => Uint8Array.from([...b, 0]), /1 unexpected bytes after the 3 labels/],
-      ['pixel 17', (b) => (b[16 + 64 + 5] = 17, b), /image 1, pixel 5 is 17, above 16/],
-      ['pixel 255', (b) => (b[16] = 255, b), /image 0, pixel 0 is 255/],
-      ['label 10', (b) => (b[16 + 3 * 64 + 2] = 10, b), /image 2 has label 10, expected 0 to 9/],
+      ['pixel 17', (b) => ((b[16 + 64 + 5] = 17), b), /image 1, pixel 5 is 17, above 16/],
+      ['pixel 255', (b) => ((b[16] = 255), b), /image 0, pixel 0 is 255/],
+      ['label 10', (b) => ((b[16 + 3 * 64 + 2] = 10), b), /image 2 has label 10, expected 0 to 9/],
     ];
     for (const [name, corrupt, message] of cases) {
       let caught: unknown = null;
@@ -201,7 +207,9 @@ describe('loadDigits', () => {
     };
     await expect(loadDigits(failing)).rejects.toThrow(/could not load the digits data \(data\/digits-8x8\.bin\): the server answered 404/);
     expect(digitsLoaded()).toBe(false);
-    await expect(loadDigits(() => Promise.resolve(new Uint8Array(10)))).rejects.toThrow(/could not load the digits data.*shorter than the 16-byte header/);
+    await expect(loadDigits(() => Promise.resolve(new Uint8Array(10)))).rejects.toThrow(
+      /could not load the digits data.*shorter than the 16-byte header/,
+    );
     expect(digitsLoaded()).toBe(false);
     await loadDigits(() => Promise.resolve(digitsBytes()));
     expect(digitsLoaded()).toBe(true);
@@ -264,11 +272,15 @@ describe("makeDataset('digits')", () => {
       const key = Array.from(d.x.subarray(i * 64, (i + 1) * 64), (v) => Math.round(v * 16)).join(',');
       expect(byImage.get(key)).toBe(d.y[i]);
     }
-    expect(makeDataset('digits', { ...opts, samples: 10 }, 'cross_entropy').y.slice().sort()).toEqual(Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    expect(
+      makeDataset('digits', { ...opts, samples: 10 }, 'cross_entropy')
+        .y.slice()
+        .sort(),
+    ).toEqual(Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
     expect(makeDataset('digits', { ...opts, classes: 7 }, 'cross_entropy').x).toEqual(d.x);
   });
 
-  it('clamps m to the 1,797 images; all of them keep the file\'s class counts', () => {
+  it("clamps m to the 1,797 images; all of them keep the file's class counts", () => {
     for (const samples of [1797, 1798, 20000]) {
       const d = makeDataset('digits', { ...opts, samples }, 'cross_entropy');
       expect(d.m).toBe(1797);

@@ -86,8 +86,7 @@ describe('makeDataset', () => {
   });
 
   it('classes: spiral clamps to 2..3, blobs to 2..10, the rest have 2', () => {
-    const count = (kind: DatasetKind, classes: number): number =>
-      makeDataset(kind, { ...opts, classes }, 'cross_entropy').classes;
+    const count = (kind: DatasetKind, classes: number): number => makeDataset(kind, { ...opts, classes }, 'cross_entropy').classes;
     expect(count('spiral', 1)).toBe(2);
     expect(count('spiral', 3)).toBe(3);
     expect(count('spiral', 9)).toBe(3);

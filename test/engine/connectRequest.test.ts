@@ -30,7 +30,12 @@ describe('clampConnectRequest', () => {
 
 describe('curveGridFrame', () => {
   it('puts grid points exactly on A = 0 and B = 1 and covers the extent', () => {
-    for (const [extent, size] of [[1.2, 17], [1.2, 31], [1.05, 21], [1.45, 40]] as const) {
+    for (const [extent, size] of [
+      [1.2, 17],
+      [1.2, 31],
+      [1.05, 21],
+      [1.45, 40],
+    ] as const) {
       const { gridSize, span } = curveGridFrame(extent, size);
       expect(gridSize % 2).toBe(1);
       expect(span).toBeGreaterThanOrEqual(extent);

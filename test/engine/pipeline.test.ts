@@ -40,7 +40,10 @@ function counting(inner: Backend, as?: { kind: 'webgpu'; label: string; failGrid
 }
 
 function small(partial: unknown = {}): AppState {
-  const base = clampState({ data: { kind: 'moons', samples: 32 }, model: { hidden: [6] }, train: { steps: 30 }, plane: { gridSize: 9 } }, defaultState()).state;
+  const base = clampState(
+    { data: { kind: 'moons', samples: 32 }, model: { hidden: [6] }, train: { steps: 30 }, plane: { gridSize: 9 } },
+    defaultState(),
+  ).state;
   return clampState(partial, base).state;
 }
 
@@ -188,7 +191,9 @@ describe('engine on the GPU', async () => {
     expect(broken.calls.lossGrid).toBeGreaterThan(0);
     expect(r.surface.device).toBe('cpu');
     expect(r.surface.adapter).toBe('CPU reference');
-    expect(r.warnings.join(' ')).toMatch(/The GPU kernel failed \(shader module failed to compile\); this surface was computed by the CPU reference instead/);
+    expect(r.warnings.join(' ')).toMatch(
+      /The GPU kernel failed \(shader module failed to compile\); this surface was computed by the CPU reference instead/,
+    );
     expect(r.surface.max).toBeGreaterThan(r.surface.min);
     // θ₀ was still trained on the GPU (only the grid failed), so no training notice.
     expect(r.warnings.join(' ')).not.toMatch(/training failed/);

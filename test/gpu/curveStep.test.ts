@@ -57,7 +57,11 @@ function randomConfig(rng: Rng, index: number): Config {
   }
   const values = (length: number, scale: number): Float32Array => new Float32Array(length).map(() => rng.range(-scale, scale));
   return {
-    P, K, n, steps, historyLength,
+    P,
+    K,
+    n,
+    steps,
+    historyLength,
     coeffs: values(offset, 1.5),
     endpoints: values(2 * P, 2),
     bends: values(n * P, 2),
@@ -105,7 +109,11 @@ async function runGpu(device: GPUDevice, c: Config): Promise<{ steps: StepOutput
     device.queue.submit([encoder.finish()]);
     kernel.submitted();
     const read = async (src: GPUBuffer, bytes: number): Promise<Float32Array> => {
-      const rb = device.createBuffer({ label: 'test.curveStep.readback', size: Math.max(16, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const rb = device.createBuffer({
+        label: 'test.curveStep.readback',
+        size: Math.max(16, bytes),
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
       made.push(rb);
       const enc = device.createCommandEncoder({ label: 'test.curveStep.readback' });
       enc.copyBufferToBuffer(src, 0, rb, 0, bytes);

@@ -23,7 +23,11 @@ function randomSamples(rng: Rng, spec: MlpSpec, m: number): Samples {
 function stackedInits(spec: MlpSpec, count: number, seed: number, scale = 1): Float32Array {
   const P = paramLayout(spec).size;
   const out = new Float32Array(count * P);
-  for (let k = 0; k < count; k++) out.set(initParams(spec, seed + k).map((v) => v * scale), k * P);
+  for (let k = 0; k < count; k++)
+    out.set(
+      initParams(spec, seed + k).map((v) => v * scale),
+      k * P,
+    );
   return out;
 }
 
@@ -67,8 +71,10 @@ describe('gradient kernel', () => {
       const m = 1 + rng.int(40);
       const samples = randomSamples(rng, spec, m);
       const batch: SampleBatch | undefined =
-        c % 3 === 0 ? undefined
-          : c % 3 === 1 ? { start: rng.int(m), count: 1 }
+        c % 3 === 0
+          ? undefined
+          : c % 3 === 1
+            ? { start: rng.int(m), count: 1 }
             : { indices: Uint32Array.from({ length: 1 + rng.int(2 * m) }, () => rng.int(m)) };
       const rangeBatch = batch && 'start' in batch ? { start: batch.start, count: 1 + rng.int(m - batch.start) } : batch;
       const P = paramLayout(spec).size;
@@ -105,7 +111,8 @@ describe('gradient kernel', () => {
       const count = 1 + rng.int(12);
       const m = 1 + rng.int(40);
       const samples = randomSamples(rng, spec, m);
-      const batch: SampleBatch | undefined = c % 3 === 2 ? { indices: Uint32Array.from({ length: 1 + rng.int(2 * m) }, () => rng.int(m)) } : undefined;
+      const batch: SampleBatch | undefined =
+        c % 3 === 2 ? { indices: Uint32Array.from({ length: 1 + rng.int(2 * m) }, () => rng.int(m)) } : undefined;
       const P = paramLayout(spec).size;
       const thetas = stackedInits(spec, count, 2000 + c, 1.5);
       const kernel = new GradientKernel(device, spec, samples);
@@ -147,7 +154,14 @@ describe('gradient kernel', () => {
   it('handles 6 hidden layers of width 256 (the largest network) like the CPU twin', async () => {
     const { device } = await nodeGpu();
     const rng = new Rng(5);
-    const spec: MlpSpec = { inputs: 3, hidden: [256, 7, 256, 5, 256, 256], outputs: 4, activation: 'gelu', loss: 'cross_entropy', bias: true };
+    const spec: MlpSpec = {
+      inputs: 3,
+      hidden: [256, 7, 256, 5, 256, 256],
+      outputs: 4,
+      activation: 'gelu',
+      loss: 'cross_entropy',
+      bias: true,
+    };
     const samples = randomSamples(rng, spec, 5);
     const thetas = stackedInits(spec, 2, 77);
     // Residual too: the last two hidden layers give one skip of width 256.
@@ -246,7 +260,9 @@ describe('gradientCpu', () => {
         plus[p] = (theta[p] ?? 0) + h;
         minus[p] = (theta[p] ?? 0) - h;
         const step = (plus[p] ?? 0) - (minus[p] ?? 0);
-        const fd = ((gradientCpu(spec, samples, plus, 1, batch).losses[0] ?? 0) - (gradientCpu(spec, samples, minus, 1, batch).losses[0] ?? 0)) / step;
+        const fd =
+          ((gradientCpu(spec, samples, plus, 1, batch).losses[0] ?? 0) - (gradientCpu(spec, samples, minus, 1, batch).losses[0] ?? 0)) /
+          step;
         expect(Math.abs(fd - (grads[p] ?? 0)), `${activation}/${loss} p=${p}`).toBeLessThanOrEqual(2e-3 * Math.max(1, Math.abs(fd)));
       }
     });

@@ -70,8 +70,10 @@ describe('lossGrid kernel against its CPU twin', () => {
     const residual: MlpSpec = { ...plain, residual: true };
     const size = paramLayout(plain).size;
     const base = {
-      samples: randomSamples(rng, plain, 21), center: initParams(plain, 5),
-      directionX: new Float32Array(size).map(() => rng.normal() * 0.3), directionY: new Float32Array(size).map(() => rng.normal() * 0.3),
+      samples: randomSamples(rng, plain, 21),
+      center: initParams(plain, 5),
+      directionX: new Float32Array(size).map(() => rng.normal() * 0.3),
+      directionY: new Float32Array(size).map(() => rng.normal() * 0.3),
     };
     const plainReq = squareGrid({ ...base, spec: plain }, 5, 1);
     const residualReq = squareGrid({ ...base, spec: residual }, 5, 1);
@@ -83,7 +85,9 @@ describe('lossGrid kernel against its CPU twin', () => {
     for (let p = 0; p < 25; p++) {
       const want = cpuResidual.loss[p] ?? Number.NaN;
       expect(Math.abs((gpuResidual.loss[p] ?? Number.NaN) - want) / Math.max(Math.abs(want), 1e-6)).toBeLessThanOrEqual(1e-4);
-      expect(Math.abs((gpuPlain.loss[p] ?? Number.NaN) - (cpuPlain.loss[p] ?? Number.NaN))).toBeLessThanOrEqual(1e-4 * Math.abs(cpuPlain.loss[p] ?? 1));
+      expect(Math.abs((gpuPlain.loss[p] ?? Number.NaN) - (cpuPlain.loss[p] ?? Number.NaN))).toBeLessThanOrEqual(
+        1e-4 * Math.abs(cpuPlain.loss[p] ?? 1),
+      );
       if (Math.abs((gpuResidual.loss[p] ?? 0) - (gpuPlain.loss[p] ?? 0)) > 1e-2 * Math.abs(gpuPlain.loss[p] ?? 1)) differs++;
     }
     expect(differs).toBe(25);
@@ -109,7 +113,9 @@ describe('lossGrid kernel against its CPU twin', () => {
         const want = cpu.loss[p] ?? Number.NaN;
         const got = gpu.loss[p] ?? Number.NaN;
         expect(Number.isFinite(got), `${label} point ${p}`).toBe(true);
-        expect(Math.abs(got - want) / Math.max(Math.abs(want), 1e-6), `${label} point ${p}: gpu ${got} cpu ${want}`).toBeLessThanOrEqual(1e-4);
+        expect(Math.abs(got - want) / Math.max(Math.abs(want), 1e-6), `${label} point ${p}: gpu ${got} cpu ${want}`).toBeLessThanOrEqual(
+          1e-4,
+        );
       }
       if (cpu.accuracy) {
         expect(gpu.accuracy, label).toBeDefined();
@@ -132,10 +138,17 @@ describe('lossGrid kernel against its CPU twin', () => {
     const rng = new Rng(7);
     const spec: MlpSpec = { inputs: 3, hidden: [9, 5], outputs: 3, activation: 'gelu', loss: 'cross_entropy', bias: true };
     const size = paramLayout(spec).size;
-    const req = squareGrid({
-      spec, samples: randomSamples(rng, spec, 203), center: initParams(spec, 3),
-      directionX: new Float32Array(size).map(() => rng.normal()), directionY: new Float32Array(size).map(() => rng.normal()),
-    }, 67, 0.8);
+    const req = squareGrid(
+      {
+        spec,
+        samples: randomSamples(rng, spec, 203),
+        center: initParams(spec, 3),
+        directionX: new Float32Array(size).map(() => rng.normal()),
+        directionY: new Float32Array(size).map(() => rng.normal()),
+      },
+      67,
+      0.8,
+    );
     const fractions: number[] = [];
     const tiny = await withErrorScopes(device, () => kernel.run(req, { targetDispatchMs: 1, onProgress: (f) => fractions.push(f) }));
     const big = await withErrorScopes(device, () => kernel.run(req, { targetDispatchMs: 10_000 }));
@@ -154,13 +167,26 @@ describe('lossGrid kernel against its CPU twin', () => {
     const rng = new Rng(9);
     const spec: MlpSpec = { inputs: 2, hidden: [16], outputs: 1, activation: 'tanh', loss: 'mse', bias: true };
     const size = paramLayout(spec).size;
-    const req = squareGrid({
-      spec, samples: randomSamples(rng, spec, 64), center: initParams(spec, 1),
-      directionX: new Float32Array(size).fill(0.1), directionY: new Float32Array(size).fill(-0.1),
-    }, 65, 1);
+    const req = squareGrid(
+      {
+        spec,
+        samples: randomSamples(rng, spec, 64),
+        center: initParams(spec, 1),
+        directionX: new Float32Array(size).fill(0.1),
+        directionY: new Float32Array(size).fill(-0.1),
+      },
+      65,
+      1,
+    );
     const controller = new AbortController();
     let calls = 0;
-    const run = kernel.run(req, { targetDispatchMs: 0.01, signal: controller.signal, onProgress: () => { if (++calls === 2) controller.abort(); } });
+    const run = kernel.run(req, {
+      targetDispatchMs: 0.01,
+      signal: controller.signal,
+      onProgress: () => {
+        if (++calls === 2) controller.abort();
+      },
+    });
     await expect(run).rejects.toThrow(/cancelled/);
     expect(calls).toBe(2);
     kernel.dispose();
@@ -170,10 +196,17 @@ describe('lossGrid kernel against its CPU twin', () => {
     const { device } = await nodeGpu();
     const kernel = new LossGridKernel(device);
     const spec: MlpSpec = { inputs: 1, hidden: [], outputs: 1, activation: 'identity', loss: 'mse', bias: false };
-    const req = squareGrid({
-      spec, samples: { m: 4, inputs: 1, x: new Float32Array([1, 2, 3, 4]), y: new Float32Array([0, 0, 0, 0]) },
-      center: new Float32Array([0]), directionX: new Float32Array([1e30]), directionY: new Float32Array([0]),
-    }, 3, 1);
+    const req = squareGrid(
+      {
+        spec,
+        samples: { m: 4, inputs: 1, x: new Float32Array([1, 2, 3, 4]), y: new Float32Array([0, 0, 0, 0]) },
+        center: new Float32Array([0]),
+        directionX: new Float32Array([1e30]),
+        directionY: new Float32Array([0]),
+      },
+      3,
+      1,
+    );
     const out = await withErrorScopes(device, () => kernel.run(req));
     expect(Number.isFinite(out.loss[0] ?? 0)).toBe(false);
     expect(out.loss[1]).toBe(0);

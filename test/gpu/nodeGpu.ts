@@ -13,16 +13,16 @@ let cached: Promise<GpuContext> | null = null;
 let gpuInstance: GPU | null = null;
 
 const SETUP =
-  'The tests use SwiftShader from Debian\'s chromium package: install it (apt-get install -y chromium) and libvulkan1; ' +
+  "The tests use SwiftShader from Debian's chromium package: install it (apt-get install -y chromium) and libvulkan1; " +
   'vitest.config.ts points VK_ICD_FILENAMES at it.';
 
 export function nodeGpu(): Promise<GpuContext> {
   cached ??= (async () => {
     Object.assign(globalThis, globals);
     try {
-      gpuInstance = create([]) as unknown as GPU;
+      gpuInstance = create([]);
     } catch (err) {
-      throw new Error(`The webgpu package (Dawn for Node) did not start: ${errorMessage(err)}. ${SETUP}`);
+      throw new Error(`The webgpu package (Dawn for Node) did not start: ${errorMessage(err)}. ${SETUP}`, { cause: err });
     }
     return requireGpu(gpuInstance);
   })();
@@ -44,14 +44,17 @@ export async function requireGpu(gpu: GPU | undefined): Promise<GpuContext> {
 export async function withErrorScopes<T>(device: GPUDevice, body: () => Promise<T>): Promise<T> {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  let result: T;
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
   try {
-    result = await body();
-  } finally {
-    const validation = await device.popErrorScope();
-    const oom = await device.popErrorScope();
-    if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
-    if (oom) throw new Error(`WebGPU out-of-memory error: ${oom.message}`);
+    outcome = { ok: true, value: await body() };
+  } catch (error) {
+    outcome = { ok: false, error };
   }
-  return result;
+  // Pop both scopes whatever happened, so a failed body never leaves scopes on the device's stack.
+  const validation = await device.popErrorScope();
+  const oom = await device.popErrorScope();
+  if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
+  if (oom) throw new Error(`WebGPU out-of-memory error: ${oom.message}`);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }

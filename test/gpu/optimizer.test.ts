@@ -13,8 +13,13 @@ interface Run {
 
 /** `steps` optimiser steps on the GPU with the given per-step gradients and losses. */
 async function runGpu(
-  device: GPUDevice, thetas: Float32Array, count: number, config: OptimizerConfig,
-  grads: readonly Float32Array[], losses: readonly Float32Array[], stepsPerSubmit: number,
+  device: GPUDevice,
+  thetas: Float32Array,
+  count: number,
+  config: OptimizerConfig,
+  grads: readonly Float32Array[],
+  losses: readonly Float32Array[],
+  stepsPerSubmit: number,
 ): Promise<Run> {
   const P = thetas.length / count;
   const made: GPUBuffer[] = [];
@@ -35,7 +40,11 @@ async function runGpu(
     grads: buffer('grads', new Float32Array(thetas.length)),
     losses: buffer('losses', new Float32Array(count)),
   };
-  const perStep = grads.map((g, t) => ({ ...buffers, grads: buffer(`grads${t}`, g), losses: buffer(`losses${t}`, losses[t] ?? new Float32Array(count)) }));
+  const perStep = grads.map((g, t) => ({
+    ...buffers,
+    grads: buffer(`grads${t}`, g),
+    losses: buffer(`losses${t}`, losses[t] ?? new Float32Array(count)),
+  }));
   const kernel = new OptimizerKernel(device, P);
   for (let t = 0; t < perStep.length; t += stepsPerSubmit) {
     const encoder = device.createCommandEncoder({ label: 'test.optimizer' });
@@ -47,7 +56,11 @@ async function runGpu(
     kernel.submitted();
   }
   const read = async (src: GPUBuffer, bytes: number): Promise<ArrayBuffer> => {
-    const rb = device.createBuffer({ label: 'test.readback', size: Math.max(16, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const rb = device.createBuffer({
+      label: 'test.readback',
+      size: Math.max(16, bytes),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     made.push(rb);
     const encoder = device.createCommandEncoder();
     encoder.copyBufferToBuffer(src, 0, rb, 0, bytes);
@@ -68,7 +81,13 @@ async function runGpu(
   return out;
 }
 
-function runCpu(thetas: Float32Array, count: number, config: OptimizerConfig, grads: readonly Float32Array[], losses: readonly Float32Array[]): Run {
+function runCpu(
+  thetas: Float32Array,
+  count: number,
+  config: OptimizerConfig,
+  grads: readonly Float32Array[],
+  losses: readonly Float32Array[],
+): Run {
   const state = createOptimizerStateCpu(Float32Array.from(thetas), count);
   grads.forEach((g, t) => optimizerStepCpu(state, g, losses[t] ?? new Float32Array(count), config, t + 1));
   return state;
@@ -78,7 +97,9 @@ function maxRelative(a: Float32Array, b: Float32Array): number {
   let scale = 1e-6;
   for (const v of b) scale = Math.max(scale, Math.abs(v));
   let worst = 0;
-  a.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - (b[i] ?? Number.NaN)) / scale); });
+  a.forEach((v, i) => {
+    worst = Math.max(worst, Math.abs(v - (b[i] ?? Number.NaN)) / scale);
+  });
   return worst;
 }
 

@@ -10,13 +10,23 @@ import { makeDataset } from '../../src/data/generators';
 import { CURVE_GRADIENT_SHADER_SOURCE, CURVE_PARAMS_FIELDS, CURVE_POINTS_SHADER_SOURCE } from '../../src/gpu/curveStep.gpu';
 import { GRAD_LAYER_FIELDS, GRAD_PARAMS_FIELDS, GRADIENT_REDUCE_SHADER_SOURCE, GRADIENT_SHADER_SOURCE } from '../../src/gpu/gradient.gpu';
 import {
-  FIRST_LAYER_PARAMS_FIELDS, FIRST_LAYER_SHADER_SOURCE, GRID_LAYER_FIELDS, GRID_PARAMS_FIELDS, GRID_SHADER_SOURCE, LossGridKernel,
+  FIRST_LAYER_PARAMS_FIELDS,
+  FIRST_LAYER_SHADER_SOURCE,
+  GRID_LAYER_FIELDS,
+  GRID_PARAMS_FIELDS,
+  GRID_SHADER_SOURCE,
+  LossGridKernel,
 } from '../../src/gpu/lossGrid.gpu';
 import { squareGrid } from '../../src/gpu/lossGrid.types';
 import { DIVERGENCE_SHADER_SOURCE, OPTIMIZER_PARAMS_FIELDS, OPTIMIZER_SHADER_SOURCE } from '../../src/gpu/optimizer.gpu';
 import { packStruct, wgslStructLayout, type WgslStructLayout } from '../../src/gpu/structLayout';
 import { UNIFORM_SLOT_BYTES } from '../../src/gpu/uniformRing';
-import { VECTOR_LOSS_LAYER_FIELDS, VECTOR_LOSS_PARAMS_FIELDS, VECTOR_LOSS_SHADER_SOURCE, VectorLossKernel } from '../../src/gpu/vectorLoss.gpu';
+import {
+  VECTOR_LOSS_LAYER_FIELDS,
+  VECTOR_LOSS_PARAMS_FIELDS,
+  VECTOR_LOSS_SHADER_SOURCE,
+  VectorLossKernel,
+} from '../../src/gpu/vectorLoss.gpu';
 import { initParams } from '../../src/model/init';
 import { isResidualLayer, paramLayout, type MlpSpec } from '../../src/model/spec';
 import { trainCurve } from '../../src/train/curveTraining';
@@ -44,8 +54,7 @@ vi.mock('../../src/gpu/structLayout', async (importOriginal) => {
 
 /** A device whose queue.writeBuffer also records what went into which (labelled) buffer. */
 function recordingDevice(device: GPUDevice, writes: { label: string; bytes: Uint8Array }[]): GPUDevice {
-  const bindTo = <T extends object>(target: T, value: unknown): unknown =>
-    typeof value === 'function' ? value.bind(target) : value;
+  const bindTo = (target: object, value: unknown): unknown => (typeof value === 'function' ? value.bind(target) : value);
   const queue = new Proxy(device.queue, {
     get(target, prop) {
       if (prop === 'writeBuffer') {
@@ -68,7 +77,10 @@ function recordingDevice(device: GPUDevice, writes: { label: string; bytes: Uint
 
 /** The shader's struct matches the fields, float set and bytes of every call its packer made. */
 function expectPackerMatches(layout: WgslStructLayout, fields: readonly string[], label: string, maxBytes: number): void {
-  expect(layout.fields.map((f) => f.name), `${label}: field order`).toEqual([...fields]);
+  expect(
+    layout.fields.map((f) => f.name),
+    `${label}: field order`,
+  ).toEqual([...fields]);
   const calls = packed.filter((c) => c.fields.length === fields.length && c.fields.every((f, i) => f === fields[i]));
   expect(calls.length, `${label}: the kernel packed it`).toBeGreaterThan(0);
   for (const call of calls) {
@@ -80,7 +92,12 @@ function expectPackerMatches(layout: WgslStructLayout, fields: readonly string[]
       const value = call.values[field.name];
       expect(call.floatFields.has(field.name), `${label}.${field.name}: written as ${field.type}`).toBe(field.type === 'f32');
       if (value === undefined) throw new Error(`${label}: the packer gave no value for ${field.name}`);
-      const read = field.type === 'f32' ? view.getFloat32(field.offset, true) : field.type === 'i32' ? view.getInt32(field.offset, true) : view.getUint32(field.offset, true);
+      const read =
+        field.type === 'f32'
+          ? view.getFloat32(field.offset, true)
+          : field.type === 'i32'
+            ? view.getInt32(field.offset, true)
+            : view.getUint32(field.offset, true);
       const want = field.type === 'f32' ? Math.fround(value) : field.type === 'i32' ? value | 0 : value >>> 0;
       expect(Object.is(read, want) || read === want, `${label}.${field.name} at byte ${field.offset}`).toBe(true);
     }
@@ -88,8 +105,17 @@ function expectPackerMatches(layout: WgslStructLayout, fields: readonly string[]
 }
 
 /** Rows of a Layer table as the shader reads them (stride = the struct's size), checked against paramLayout. */
-function expectLayerTable(layout: WgslStructLayout, fields: readonly string[], bytes: Uint8Array | undefined, spec: MlpSpec, label: string): void {
-  expect(layout.fields.map((f) => f.name), `${label}: field order`).toEqual([...fields]);
+function expectLayerTable(
+  layout: WgslStructLayout,
+  fields: readonly string[],
+  bytes: Uint8Array | undefined,
+  spec: MlpSpec,
+  label: string,
+): void {
+  expect(
+    layout.fields.map((f) => f.name),
+    `${label}: field order`,
+  ).toEqual([...fields]);
   for (const f of layout.fields) expect(f.type, `${label}.${f.name}`).toBe('u32');
   if (!bytes) throw new Error(`${label}: the kernel wrote no layer table`);
   const layers = paramLayout(spec);
@@ -102,7 +128,8 @@ function expectLayerTable(layout: WgslStructLayout, fields: readonly string[], b
     expect(row('outputs'), `${label} row ${i}.outputs`).toBe(l.outputs);
     expect(row('addInput'), `${label} row ${i}.addInput`).toBe(isResidualLayer(spec, layers, i) ? 1 : 0);
     if (column('weightOffset') >= 0) expect(row('weightOffset'), `${label} row ${i}.weightOffset`).toBe(l.weightOffset);
-    if (column('biasOffset') >= 0) expect(row('biasOffset'), `${label} row ${i}.biasOffset`).toBe(l.biasOffset < 0 ? 0xffffffff : l.biasOffset);
+    if (column('biasOffset') >= 0)
+      expect(row('biasOffset'), `${label} row ${i}.biasOffset`).toBe(l.biasOffset < 0 ? 0xffffffff : l.biasOffset);
   });
 }
 
@@ -129,7 +156,13 @@ describe('WGSL structs against their TypeScript packers', () => {
     // Known values reach their fields: the packer was given the request, not something else.
     const grid = packed.find((c) => c.fields[0] === 'gridSize');
     expect([grid?.values.gridSize, grid?.values.alphaStart, grid?.values.betaStep]).toEqual([3, -0.5, 0.5]);
-    expectLayerTable(wgslStructLayout(GRID_SHADER_SOURCE, 'Layer'), GRID_LAYER_FIELDS, writes.find((w) => w.label === 'LossGridKernel.layers')?.bytes, spec, 'lossGrid Layer');
+    expectLayerTable(
+      wgslStructLayout(GRID_SHADER_SOURCE, 'Layer'),
+      GRID_LAYER_FIELDS,
+      writes.find((w) => w.label === 'LossGridKernel.layers')?.bytes,
+      spec,
+      'lossGrid Layer',
+    );
   });
 
   it('curve training: GradParams and its Layer table (both gradient shaders), OptimizerParams (both optimiser shaders), CurveParams (both curve shaders)', async () => {
@@ -138,13 +171,34 @@ describe('WGSL structs against their TypeScript packers', () => {
     packed.length = 0;
     const a = initParams(spec, 1);
     const b = initParams(spec, 2);
-    const result = await withErrorScopes(device, () => trainCurve({
-      spec, samples: data, a, b, steps: 2, tPerStep: 2, seed: 1, optimizer: 'adam', learningRate: 0.01, kind: 'bezier', weightDecay: 1e-3,
-    }, recordingDevice(device, writes)));
+    const result = await withErrorScopes(device, () =>
+      trainCurve(
+        {
+          spec,
+          samples: data,
+          a,
+          b,
+          steps: 2,
+          tPerStep: 2,
+          seed: 1,
+          optimizer: 'adam',
+          learningRate: 0.01,
+          kind: 'bezier',
+          weightDecay: 1e-3,
+        },
+        recordingDevice(device, writes),
+      ),
+    );
     expect(result.stepLosses).toHaveLength(2);
     for (const source of [GRADIENT_SHADER_SOURCE, GRADIENT_REDUCE_SHADER_SOURCE]) {
       expectPackerMatches(wgslStructLayout(source, 'GradParams'), GRAD_PARAMS_FIELDS, 'GradParams', UNIFORM_SLOT_BYTES);
-      expectLayerTable(wgslStructLayout(source, 'Layer'), GRAD_LAYER_FIELDS, writes.find((w) => w.label === 'GradientKernel.layers')?.bytes, spec, 'gradient Layer');
+      expectLayerTable(
+        wgslStructLayout(source, 'Layer'),
+        GRAD_LAYER_FIELDS,
+        writes.find((w) => w.label === 'GradientKernel.layers')?.bytes,
+        spec,
+        'gradient Layer',
+      );
     }
     for (const source of [OPTIMIZER_SHADER_SOURCE, DIVERGENCE_SHADER_SOURCE]) {
       expectPackerMatches(wgslStructLayout(source, 'OptimizerParams'), OPTIMIZER_PARAMS_FIELDS, 'OptimizerParams', UNIFORM_SLOT_BYTES);
@@ -174,13 +228,24 @@ describe('WGSL structs against their TypeScript packers', () => {
 
   it('fmaPeak (bench): Params is the trip count and padding, the 16 bytes bench/page/fmaPeak.ts writes as four u32', () => {
     const layout = wgslStructLayout(fmaPeakWgsl, 'Params');
-    expect(layout.fields.map((f) => [f.name, f.type])).toEqual([['iters', 'u32'], ['_pad0', 'u32'], ['_pad1', 'u32'], ['_pad2', 'u32']]);
+    expect(layout.fields.map((f) => [f.name, f.type])).toEqual([
+      ['iters', 'u32'],
+      ['_pad0', 'u32'],
+      ['_pad1', 'u32'],
+      ['_pad2', 'u32'],
+    ]);
     expect(layout.size).toBe(16);
   });
 
   it('the reader sees a drifted struct: a type, an order or a size change fails the comparison', () => {
     const source = 'struct S {\n  a: u32,\n  b: f32, // why\n}\nstruct T { b: f32, a: u32 }';
-    expect(wgslStructLayout(source, 'S')).toEqual({ fields: [{ name: 'a', type: 'u32', offset: 0 }, { name: 'b', type: 'f32', offset: 4 }], size: 8 });
+    expect(wgslStructLayout(source, 'S')).toEqual({
+      fields: [
+        { name: 'a', type: 'u32', offset: 0 },
+        { name: 'b', type: 'f32', offset: 4 },
+      ],
+      size: 8,
+    });
     expect(wgslStructLayout(source, 'T').fields.map((f) => f.name)).toEqual(['b', 'a']);
     expect(() => wgslStructLayout('struct V { m: vec4<f32> }', 'V')).toThrow(/unsupported field/);
     expect(() => wgslStructLayout(source, 'Missing')).toThrow(/not found/);

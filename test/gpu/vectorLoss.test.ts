@@ -34,7 +34,10 @@ describe('vectorLoss kernel against its CPU twin', () => {
       expect(residualLayers(spec).length, JSON.stringify(spec)).toBeGreaterThanOrEqual(1);
       const m = 1 + rng.int(90);
       const x = new Float32Array(m * spec.inputs).map(() => rng.range(-1.5, 1.5));
-      const y = loss === 'mse' ? new Float32Array(m * outputs).map(() => rng.range(-1, 1)) : new Float32Array(m).map(() => rng.int(loss === 'bce' ? 2 : outputs));
+      const y =
+        loss === 'mse'
+          ? new Float32Array(m * outputs).map(() => rng.range(-1, 1))
+          : new Float32Array(m).map(() => rng.int(loss === 'bce' ? 2 : outputs));
       const samples = { m, inputs: spec.inputs, x, y };
       const count = 1 + rng.int(5);
       const P = paramLayout(spec).size;
@@ -46,7 +49,10 @@ describe('vectorLoss kernel against its CPU twin', () => {
         const gpu = await withErrorScopes(device, () => kernel.evaluate(thetas, count));
         expect(relativeError(gpu.losses, vectorLossCpu(spec, samples, thetas, count).losses), label).toBeLessThanOrEqual(1e-4);
         const plain = await withErrorScopes(device, () => plainKernel.evaluate(thetas, count));
-        expect(relativeError(plain.losses, vectorLossCpu({ ...spec, residual: false }, samples, thetas, count).losses), label).toBeLessThanOrEqual(1e-4);
+        expect(
+          relativeError(plain.losses, vectorLossCpu({ ...spec, residual: false }, samples, thetas, count).losses),
+          label,
+        ).toBeLessThanOrEqual(1e-4);
         expect(relativeError(gpu.losses, plain.losses), label).toBeGreaterThan(1e-3);
       } finally {
         kernel.dispose();
@@ -54,17 +60,36 @@ describe('vectorLoss kernel against its CPU twin', () => {
       }
     }
   });
-
 });
 
 // Path evaluation (src/landscape/pathEval.ts) on the vectorLoss kernel against its CPU version.
 describe('path evaluation on the vectorLoss kernel', () => {
   const cases: { name: string; spec: MlpSpec; kind: 'moons' | 'spiral' }[] = [
-    { name: '2-12-3 tanh, cross-entropy, three paths', spec: { inputs: 2, hidden: [12], outputs: 3, activation: 'tanh', loss: 'cross_entropy', bias: true }, kind: 'spiral' },
-    { name: '2-8-5-1 relu, bce, no bias', spec: { inputs: 2, hidden: [8, 5], outputs: 1, activation: 'relu', loss: 'bce', bias: false }, kind: 'moons' },
-    { name: '2-6-2 sigmoid, mse (one-hot)', spec: { inputs: 2, hidden: [6], outputs: 2, activation: 'sigmoid', loss: 'mse', bias: true }, kind: 'moons' },
-    { name: '2-8-8-8-3 gelu, cross-entropy, residual', spec: { inputs: 2, hidden: [8, 8, 8], outputs: 3, activation: 'gelu', loss: 'cross_entropy', bias: true, residual: true }, kind: 'spiral' },
-    { name: '2-6-6-4-4-1 softplus, bce, residual, no bias', spec: { inputs: 2, hidden: [6, 6, 4, 4], outputs: 1, activation: 'softplus', loss: 'bce', bias: false, residual: true }, kind: 'moons' },
+    {
+      name: '2-12-3 tanh, cross-entropy, three paths',
+      spec: { inputs: 2, hidden: [12], outputs: 3, activation: 'tanh', loss: 'cross_entropy', bias: true },
+      kind: 'spiral',
+    },
+    {
+      name: '2-8-5-1 relu, bce, no bias',
+      spec: { inputs: 2, hidden: [8, 5], outputs: 1, activation: 'relu', loss: 'bce', bias: false },
+      kind: 'moons',
+    },
+    {
+      name: '2-6-2 sigmoid, mse (one-hot)',
+      spec: { inputs: 2, hidden: [6], outputs: 2, activation: 'sigmoid', loss: 'mse', bias: true },
+      kind: 'moons',
+    },
+    {
+      name: '2-8-8-8-3 gelu, cross-entropy, residual',
+      spec: { inputs: 2, hidden: [8, 8, 8], outputs: 3, activation: 'gelu', loss: 'cross_entropy', bias: true, residual: true },
+      kind: 'spiral',
+    },
+    {
+      name: '2-6-6-4-4-1 softplus, bce, residual, no bias',
+      spec: { inputs: 2, hidden: [6, 6, 4, 4], outputs: 1, activation: 'softplus', loss: 'bce', bias: false, residual: true },
+      kind: 'moons',
+    },
   ];
   for (const { name, spec, kind } of cases) {
     it(`${name}: losses within relative 1e-4, accuracy equal`, async () => {

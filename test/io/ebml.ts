@@ -19,9 +19,23 @@ export interface WebmSummary {
 }
 
 const ID = {
-  EBML: 0x1a45dfa3, DocType: 0x4282, Segment: 0x18538067, Info: 0x1549a966, TimestampScale: 0x2ad7b1,
-  Duration: 0x4489, Tracks: 0x1654ae6b, TrackEntry: 0xae, CodecID: 0x86, Video: 0xe0, PixelWidth: 0xb0,
-  PixelHeight: 0xba, Cluster: 0x1f43b675, Timestamp: 0xe7, SimpleBlock: 0xa3, BlockGroup: 0xa0, Block: 0xa1,
+  EBML: 0x1a45dfa3,
+  DocType: 0x4282,
+  Segment: 0x18538067,
+  Info: 0x1549a966,
+  TimestampScale: 0x2ad7b1,
+  Duration: 0x4489,
+  Tracks: 0x1654ae6b,
+  TrackEntry: 0xae,
+  CodecID: 0x86,
+  Video: 0xe0,
+  PixelWidth: 0xb0,
+  PixelHeight: 0xba,
+  Cluster: 0x1f43b675,
+  Timestamp: 0xe7,
+  SimpleBlock: 0xa3,
+  BlockGroup: 0xa0,
+  Block: 0xa1,
 } as const;
 const MASTERS = new Set<number>([ID.EBML, ID.Segment, ID.Info, ID.Tracks, ID.TrackEntry, ID.Video, ID.Cluster, ID.BlockGroup]);
 
@@ -31,7 +45,7 @@ function readVint(bytes: Uint8Array, offset: number, keepMarker: boolean): { val
   let length = 1;
   while (!(first & (0x80 >> (length - 1)))) length++;
   let value = keepMarker ? first : first & (0xff >> length);
-  let allOnes = value === (0xff >> length);
+  let allOnes = value === 0xff >> length;
   for (let i = 1; i < length; i++) {
     const b = bytes[offset + i];
     if (b === undefined) throw new Error('EBML integer runs past the end');
@@ -61,13 +75,27 @@ export function parseWebm(bytes: Uint8Array): WebmSummary {
       if (dataEnd > bytes.length) throw new Error(`element 0x${id.value.toString(16)} at ${offset} runs past the end of the file`);
       const n = dataEnd - dataStart;
       switch (id.value) {
-        case ID.DocType: out.docType = new TextDecoder().decode(bytes.subarray(dataStart, dataEnd)); break;
-        case ID.TimestampScale: out.timestampScale = uint(dataStart, n); break;
-        case ID.Duration: out.duration = n === 4 ? view.getFloat32(dataStart) : view.getFloat64(dataStart); break;
-        case ID.CodecID: out.codecId = new TextDecoder().decode(bytes.subarray(dataStart, dataEnd)); break;
-        case ID.PixelWidth: out.width = uint(dataStart, n); break;
-        case ID.PixelHeight: out.height = uint(dataStart, n); break;
-        case ID.Timestamp: clusterTime = uint(dataStart, n); break;
+        case ID.DocType:
+          out.docType = new TextDecoder().decode(bytes.subarray(dataStart, dataEnd));
+          break;
+        case ID.TimestampScale:
+          out.timestampScale = uint(dataStart, n);
+          break;
+        case ID.Duration:
+          out.duration = n === 4 ? view.getFloat32(dataStart) : view.getFloat64(dataStart);
+          break;
+        case ID.CodecID:
+          out.codecId = new TextDecoder().decode(bytes.subarray(dataStart, dataEnd));
+          break;
+        case ID.PixelWidth:
+          out.width = uint(dataStart, n);
+          break;
+        case ID.PixelHeight:
+          out.height = uint(dataStart, n);
+          break;
+        case ID.Timestamp:
+          clusterTime = uint(dataStart, n);
+          break;
         case ID.SimpleBlock:
         case ID.Block: {
           const track = readVint(bytes, dataStart, false);

@@ -19,7 +19,11 @@ export function makeSurface(nx: number, ny: number, opts: { accuracy?: boolean; 
   if (opts.holes === true) loss[1] = NaN;
   let min = Infinity;
   let max = -Infinity;
-  for (const v of loss) if (Number.isFinite(v)) { min = Math.min(min, v); max = Math.max(max, v); }
+  for (const v of loss)
+    if (Number.isFinite(v)) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
   return {
     gridSize: nx,
     ...(nx !== ny ? { ny } : {}),
@@ -45,10 +49,27 @@ export function makeBundle(): ModelBundle {
   const m = 5;
   const x = Float32Array.from({ length: m * 2 }, (_, i) => Math.cos(i) * 0.5);
   const y = Float32Array.from({ length: m }, (_, i) => i / m);
-  return { spec: { ...spec, hidden: [...spec.hidden] }, theta, m, x, y, directionX: theta.map((v) => v * 0.5), directionY: theta.map((v) => -v) };
+  return {
+    spec: { ...spec, hidden: [...spec.hidden] },
+    theta,
+    m,
+    x,
+    y,
+    directionX: theta.map((v) => v * 0.5),
+    directionY: theta.map((v) => -v),
+  };
 }
 
 export function makeRecipe(): SurfaceRecipe {
   const b = makeBundle();
-  return { spec: b.spec, theta: b.theta, directionX: b.directionX ?? b.theta, directionY: b.directionY ?? b.theta, x: b.x, y: b.y, seed: 7, stateHash: 'seed=7&grid=5' };
+  return {
+    spec: b.spec,
+    theta: b.theta,
+    directionX: b.directionX ?? b.theta,
+    directionY: b.directionY ?? b.theta,
+    x: b.x,
+    y: b.y,
+    seed: 7,
+    stateHash: 'seed=7&grid=5',
+  };
 }

@@ -102,17 +102,39 @@ describe('model bundle', () => {
     expect(Array.from(r.value.directionX ?? [])).toEqual(Array.from(bundle.directionX ?? []));
   });
 
-  it('reads what the README\'s PyTorch snippet writes (named_parameters of Linear layers, nested x)', () => {
+  it("reads what the README's PyTorch snippet writes (named_parameters of Linear layers, nested x)", () => {
     const json = {
-      format: 'loss-landscape-explorer/model-bundle', version: 1,
+      format: 'loss-landscape-explorer/model-bundle',
+      version: 1,
       spec: { inputs: 2, hidden: [2], outputs: 3, activation: 'relu', loss: 'cross_entropy', bias: true },
       parameters: [
-        { name: '0.weight', shape: [2, 2], data: [[1, 2], [3, 4]] },
+        {
+          name: '0.weight',
+          shape: [2, 2],
+          data: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
         { name: '0.bias', shape: [2], data: [0.5, -0.5] },
-        { name: '2.weight', shape: [3, 2], data: [[1, 0], [0, 1], [1, 1]] },
+        {
+          name: '2.weight',
+          shape: [3, 2],
+          data: [
+            [1, 0],
+            [0, 1],
+            [1, 1],
+          ],
+        },
         { name: '2.bias', shape: [3], data: [0, 0, 0] },
       ],
-      data: { x: [[0, 1], [1, 0]], y: [2, 0] },
+      data: {
+        x: [
+          [0, 1],
+          [1, 0],
+        ],
+        y: [2, 0],
+      },
     };
     const r = parseBundle(utf8(JSON.stringify(json)));
     if (!r.ok) throw new Error(r.error);
@@ -145,12 +167,20 @@ describe('model bundle', () => {
 
   it('reads what the README\'s residual PyTorch module writes (layers.i.* names, "residual": true)', () => {
     const json = {
-      format: 'loss-landscape-explorer/model-bundle', version: 1,
+      format: 'loss-landscape-explorer/model-bundle',
+      version: 1,
       spec: { inputs: 1, hidden: [2, 2], outputs: 1, activation: 'tanh', loss: 'mse', bias: true, residual: true },
       parameters: [
         { name: 'layers.0.weight', shape: [2, 1], data: [[1], [2]] },
         { name: 'layers.0.bias', shape: [2], data: [0, 0] },
-        { name: 'layers.1.weight', shape: [2, 2], data: [[0.5, 0], [0, -1]] },
+        {
+          name: 'layers.1.weight',
+          shape: [2, 2],
+          data: [
+            [0.5, 0],
+            [0, -1],
+          ],
+        },
         { name: 'layers.1.bias', shape: [2], data: [0.1, 0.2] },
         { name: 'layers.2.weight', shape: [1, 2], data: [[1, 1]] },
         { name: 'layers.2.bias', shape: [1], data: [0] },

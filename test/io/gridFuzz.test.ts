@@ -25,7 +25,9 @@ describe('npy parser on malformed input', () => {
       // Truncated anywhere before the end.
       fc.integer({ min: 0, max: valid.length - 1 }).map((cut) => valid.slice(0, cut)),
       // Header bytes overwritten (magic, version, length, dict).
-      fc.tuple(fc.integer({ min: 0, max: 127 }), fc.uint8Array({ minLength: 1, maxLength: 8 })).map(([at, patch]) => mutate(valid, at, patch, valid.length)),
+      fc
+        .tuple(fc.integer({ min: 0, max: 127 }), fc.uint8Array({ minLength: 1, maxLength: 8 }))
+        .map(([at, patch]) => mutate(valid, at, patch, valid.length)),
       // A header dict with hostile text.
       fc.string({ maxLength: 80 }).map((s) => {
         const header = `{'descr': ${s}, 'fortran_order': False, 'shape': (${s}), }`.padEnd(118, ' ') + '\n';
@@ -35,7 +37,10 @@ describe('npy parser on malformed input', () => {
         return out;
       }),
     );
-    fc.assert(fc.property(arb, (bytes) => checkResult(parseNpySurface(bytes), 'npy:', consistentGrid, tally)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(arb, (bytes) => checkResult(parseNpySurface(bytes), 'npy:', consistentGrid, tally)),
+      { numRuns: RUNS },
+    );
     expect(tally.errors).toBeGreaterThanOrEqual(1000);
   });
 });
@@ -51,11 +56,31 @@ describe('csv parser on malformed input', () => {
       // Drop one data line: the grid is then incomplete.
       fc.integer({ min: 1, max: lines.length - 1 }).map((k) => utf8(lines.filter((_, i) => i !== k).join('\n'))),
       // Replace one field of one data line with junk.
-      fc.tuple(fc.integer({ min: 1, max: lines.length - 1 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom('x', '-3', '1.5', '', '1e9', 'NaN', ',,')).map(([k, f, junk]) =>
-        utf8(lines.map((l, i) => (i === k ? l.split(',').map((c, j) => (j === f ? junk : c)).join(',') : l)).join('\n')),
-      ),
+      fc
+        .tuple(
+          fc.integer({ min: 1, max: lines.length - 1 }),
+          fc.integer({ min: 0, max: 3 }),
+          fc.constantFrom('x', '-3', '1.5', '', '1e9', 'NaN', ',,'),
+        )
+        .map(([k, f, junk]) =>
+          utf8(
+            lines
+              .map((l, i) =>
+                i === k
+                  ? l
+                      .split(',')
+                      .map((c, j) => (j === f ? junk : c))
+                      .join(',')
+                  : l,
+              )
+              .join('\n'),
+          ),
+        ),
     );
-    fc.assert(fc.property(arb, (bytes) => checkResult(parseCsvSurface(bytes), 'csv:', consistentGrid, tally)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(arb, (bytes) => checkResult(parseCsvSurface(bytes), 'csv:', consistentGrid, tally)),
+      { numRuns: RUNS },
+    );
     expect(tally.errors).toBeGreaterThanOrEqual(1000);
   });
 });
@@ -73,9 +98,9 @@ describe('bundle parser on malformed input', () => {
       // One top-level field replaced by any JSON value.
       fc.tuple(fc.constantFrom(...keys), fc.jsonValue()).map(([k, v]) => utf8(JSON.stringify({ ...good, [k]: v }))),
       // One spec field replaced.
-      fc.tuple(fc.constantFrom('inputs', 'hidden', 'outputs', 'activation', 'loss', 'bias'), fc.jsonValue()).map(([k, v]) =>
-        utf8(JSON.stringify({ ...good, spec: { ...(good['spec'] as object), [k]: v } })),
-      ),
+      fc
+        .tuple(fc.constantFrom('inputs', 'hidden', 'outputs', 'activation', 'loss', 'bias'), fc.jsonValue())
+        .map(([k, v]) => utf8(JSON.stringify({ ...good, spec: { ...(good['spec'] as object), [k]: v } }))),
     );
     fc.assert(
       fc.property(arb, (bytes) =>

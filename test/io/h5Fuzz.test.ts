@@ -45,9 +45,9 @@ describe('h5 parser on malformed input', () => {
       // A valid file cut short.
       fc.integer({ min: 0, max: valid.length - 1 }).map((cut) => valid.slice(0, cut)),
       // A valid file with bytes overwritten in its superblock and object headers.
-      fc.tuple(fc.integer({ min: 8, max: Math.min(valid.length - 1, 2048) }), fc.uint8Array({ minLength: 4, maxLength: 64 })).map(([at, patch]) =>
-        mutate(valid, at, patch, valid.length),
-      ),
+      fc
+        .tuple(fc.integer({ min: 8, max: Math.min(valid.length - 1, 2048) }), fc.uint8Array({ minLength: 4, maxLength: 64 }))
+        .map(([at, patch]) => mutate(valid, at, patch, valid.length)),
     );
     await fc.assert(
       fc.asyncProperty(arb, async (bytes) => checkResult(await io.parseH5Surface(bytes), 'h5:', consistentGrid, tally)),

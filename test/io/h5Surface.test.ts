@@ -29,7 +29,8 @@ describe('h5 surface export', () => {
     const x = f.get('xcoordinates');
     const loss = f.get('train_loss');
     const acc = f.get('train_acc');
-    if (!(x instanceof h5wasm.Dataset) || !(loss instanceof h5wasm.Dataset) || !(acc instanceof h5wasm.Dataset)) throw new Error('missing datasets');
+    if (!(x instanceof h5wasm.Dataset) || !(loss instanceof h5wasm.Dataset) || !(acc instanceof h5wasm.Dataset))
+      throw new Error('missing datasets');
     expect(x.dtype).toBe('<d');
     expect(x.shape).toEqual([7]);
     expect(loss.dtype).toBe('<d');
@@ -69,7 +70,7 @@ describe('h5 surface export', () => {
     expect(g.recipe?.stateHash).toBe('seed=7&grid=5');
   });
 
-  it('keeps residual in the recipe\'s spec', async () => {
+  it("keeps residual in the recipe's spec", async () => {
     const base = makeRecipe();
     const spec = { ...base.spec, hidden: [3, 3], residual: true };
     const theta = Float32Array.from({ length: 3 * 2 + 3 + 3 * 3 + 3 + 3 + 1 }, (_, i) => Math.sin(i));
@@ -80,7 +81,7 @@ describe('h5 surface export', () => {
   });
 });
 
-describe('h5 surface import in loss-landscape\'s exact layout', () => {
+describe("h5 surface import in loss-landscape's exact layout", () => {
   it('reads a non-square grid with −1 cells and test_loss in the right orientation', async () => {
     const nx = 5;
     const ny = 3;
@@ -142,21 +143,40 @@ describe('h5 surface import in loss-landscape\'s exact layout', () => {
   it('names what is wrong: missing datasets, inconsistent shapes, wrong type, 1-D files', async () => {
     const cases: [string, (f: InstanceType<typeof h5wasm.File>) => void, RegExp][] = [
       ['no x', (f) => f.create_dataset({ name: 'other', data: new Float64Array([1]) }), /xcoordinates/],
-      ['1-D', (f) => { f.create_dataset({ name: 'xcoordinates', data: new Float64Array([0, 1]) }); f.create_dataset({ name: 'train_loss', data: new Float64Array([0, 1]) }); }, /1-D/],
-      ['shape', (f) => {
-        f.create_dataset({ name: 'xcoordinates', data: new Float64Array([0, 1, 2]) });
-        f.create_dataset({ name: 'ycoordinates', data: new Float64Array([0, 1]) });
-        f.create_dataset({ name: 'train_loss', data: new Float64Array(4), shape: [2, 2] });
-      }, /shape \(2, 2\).*3 × 2/],
-      ['type', (f) => {
-        f.create_dataset({ name: 'xcoordinates', data: ['a', 'b'] });
-        f.create_dataset({ name: 'ycoordinates', data: new Float64Array([0, 1]) });
-      }, /numbers/],
-      ['all unfilled', (f) => {
-        f.create_dataset({ name: 'xcoordinates', data: new Float64Array([0, 1]) });
-        f.create_dataset({ name: 'ycoordinates', data: new Float64Array([0, 1]) });
-        f.create_dataset({ name: 'train_loss', data: new Float64Array([-1, -1, -1, -1]), shape: [2, 2] });
-      }, /unfilled/],
+      [
+        '1-D',
+        (f) => {
+          f.create_dataset({ name: 'xcoordinates', data: new Float64Array([0, 1]) });
+          f.create_dataset({ name: 'train_loss', data: new Float64Array([0, 1]) });
+        },
+        /1-D/,
+      ],
+      [
+        'shape',
+        (f) => {
+          f.create_dataset({ name: 'xcoordinates', data: new Float64Array([0, 1, 2]) });
+          f.create_dataset({ name: 'ycoordinates', data: new Float64Array([0, 1]) });
+          f.create_dataset({ name: 'train_loss', data: new Float64Array(4), shape: [2, 2] });
+        },
+        /shape \(2, 2\).*3 × 2/,
+      ],
+      [
+        'type',
+        (f) => {
+          f.create_dataset({ name: 'xcoordinates', data: ['a', 'b'] });
+          f.create_dataset({ name: 'ycoordinates', data: new Float64Array([0, 1]) });
+        },
+        /numbers/,
+      ],
+      [
+        'all unfilled',
+        (f) => {
+          f.create_dataset({ name: 'xcoordinates', data: new Float64Array([0, 1]) });
+          f.create_dataset({ name: 'ycoordinates', data: new Float64Array([0, 1]) });
+          f.create_dataset({ name: 'train_loss', data: new Float64Array([-1, -1, -1, -1]), shape: [2, 2] });
+        },
+        /unfilled/,
+      ],
     ];
     for (const [, build, pattern] of cases) {
       const r = await parseH5Surface(await writeH5(build));

@@ -144,14 +144,22 @@ describe('glb (binary glTF 2.0)', () => {
     const indexAccessor = json.accessors[primitive.indices];
     expect(indexAccessor?.count).toBe((nx - 1) * (ny - 1) * 6);
     const indexView = json.bufferViews[indexAccessor?.bufferView ?? -1];
-    const indices = new Uint32Array(glb.slice(binHeader + 8 + (indexView?.byteOffset ?? 0), binHeader + 8 + (indexView?.byteOffset ?? 0) + (indexView?.byteLength ?? 0)).buffer);
+    const indices = new Uint32Array(
+      glb.slice(binHeader + 8 + (indexView?.byteOffset ?? 0), binHeader + 8 + (indexView?.byteOffset ?? 0) + (indexView?.byteLength ?? 0))
+        .buffer,
+    );
     expect(Math.max(...indices)).toBe(nx * ny - 1);
     const position = json.accessors[primitive.attributes['POSITION'] ?? -1];
     expect(position?.min?.[1]).toBeCloseTo(0, 6);
     expect(position?.max?.[1]).toBeCloseTo(0.8, 6);
     // Normals are unit length and point up on this bowl.
     const normalView = json.bufferViews[json.accessors[primitive.attributes['NORMAL'] ?? -1]?.bufferView ?? -1];
-    const normals = new Float32Array(glb.slice(binHeader + 8 + (normalView?.byteOffset ?? 0), binHeader + 8 + (normalView?.byteOffset ?? 0) + (normalView?.byteLength ?? 0)).buffer);
+    const normals = new Float32Array(
+      glb.slice(
+        binHeader + 8 + (normalView?.byteOffset ?? 0),
+        binHeader + 8 + (normalView?.byteOffset ?? 0) + (normalView?.byteLength ?? 0),
+      ).buffer,
+    );
     for (let i = 0; i < normals.length; i += 3) {
       expect(Math.hypot(normals[i] ?? 0, normals[i + 1] ?? 0, normals[i + 2] ?? 0)).toBeCloseTo(1, 5);
       expect(normals[i + 1] ?? 0).toBeGreaterThan(0);
@@ -170,7 +178,12 @@ describe('glb read back by an independent glTF reader (three.js GLTFLoader)', ()
     const colors = Float32Array.from({ length: nx * ny * 3 }, (_, i) => ((i * 37) % 100) / 100);
     const glb = meshToGlb({ nx, ny, alphas: surface.alphas, betas: surface.betas, span, heights, colors, heightScale: 0.8 });
     const gltf = await new GLTFLoader().parseAsync(glb.buffer.slice(glb.byteOffset, glb.byteOffset + glb.byteLength) as ArrayBuffer, '');
-    const meshes: { geometry: { attributes: Record<string, { count: number; getX(i: number): number; getY(i: number): number; getZ(i: number): number }>; index: { count: number } | null } }[] = [];
+    const meshes: {
+      geometry: {
+        attributes: Record<string, { count: number; getX(i: number): number; getY(i: number): number; getZ(i: number): number }>;
+        index: { count: number } | null;
+      };
+    }[] = [];
     gltf.scene.traverse((o) => {
       if ((o as { isMesh?: boolean }).isMesh) meshes.push(o as unknown as (typeof meshes)[number]);
     });

@@ -9,7 +9,10 @@ describe('path evaluations', () => {
   const curve = summarizePath(t, Float32Array.from([0.1, 0.15, Number.NaN, 0.18, 0.2]));
 
   it('CSV: a header and one row per point and path, names quoted when needed', () => {
-    const text = pathEvaluationsToCsv([{ name: 'line', evaluation: line }, { name: 'bezier, trained', evaluation: curve }]);
+    const text = pathEvaluationsToCsv([
+      { name: 'line', evaluation: line },
+      { name: 'bezier, trained', evaluation: curve },
+    ]);
     const rows = text.trim().split('\n');
     expect(rows[0]).toBe('path,index,t,loss,accuracy');
     expect(rows).toHaveLength(11);
@@ -18,8 +21,14 @@ describe('path evaluations', () => {
   });
 
   it('JSON: t, loss, accuracy and the barrier per path', () => {
-    const parsed = JSON.parse(pathEvaluationsToJson([{ name: 'line', evaluation: line }, { name: 'curve', evaluation: curve }])) as {
-      format: string; paths: { name: string; t: number[]; loss: (number | null)[]; accuracy?: number[]; barrier: number | null }[];
+    const parsed = JSON.parse(
+      pathEvaluationsToJson([
+        { name: 'line', evaluation: line },
+        { name: 'curve', evaluation: curve },
+      ]),
+    ) as {
+      format: string;
+      paths: { name: string; t: number[]; loss: (number | null)[]; accuracy?: number[]; barrier: number | null }[];
     };
     expect(parsed.format).toBe(PATHS_FORMAT);
     expect(parsed.paths[0]?.barrier).toBeCloseTo(1.2 - 0.2, 6);

@@ -28,7 +28,8 @@ function makePng(width: number, height: number, rgba: Uint8Array, filters: numbe
       const b = y > 0 ? (rgba[(y - 1) * stride + x] ?? 0) : 0;
       const c = x >= 4 && y > 0 ? (rgba[(y - 1) * stride + x - 4] ?? 0) : 0;
       const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
       const predictor = [0, a, b, (a + b) >> 1, paeth][filter] ?? 0;
       raw[y * (stride + 1) + 1 + x] = (v - predictor) & 0xff;
     }
@@ -40,14 +41,19 @@ function makePng(width: number, height: number, rgba: Uint8Array, filters: numbe
 describe('PNG helpers', () => {
   it('the test decoder undoes all five filters', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 5 }), (w, h, filters) => {
-        const rgba = Uint8Array.from({ length: w * h * 4 }, (_, i) => (i * 37 + w * 11 + h) & 0xff);
-        const png = makePng(w, h, rgba, filters);
-        expect(readPngSize(png)).toEqual({ width: w, height: h });
-        const decoded = decodePng(png);
-        expect([decoded.width, decoded.height]).toEqual([w, h]);
-        expect(Array.from(decoded.rgba)).toEqual(Array.from(rgba));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 5 }),
+        (w, h, filters) => {
+          const rgba = Uint8Array.from({ length: w * h * 4 }, (_, i) => (i * 37 + w * 11 + h) & 0xff);
+          const png = makePng(w, h, rgba, filters);
+          expect(readPngSize(png)).toEqual({ width: w, height: h });
+          const decoded = decodePng(png);
+          expect([decoded.width, decoded.height]).toEqual([w, h]);
+          expect(Array.from(decoded.rgba)).toEqual(Array.from(rgba));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -66,11 +72,20 @@ describe('PNG helpers', () => {
 
   it('options: defaults, accepted values, reported junk, never throws', () => {
     expect(checkPngOptions(undefined)).toEqual({ options: defaultPngOptions(), ignored: [] });
-    expect(checkPngOptions({ scale: 4, transparent: true, colorBar: false, caption: false, download: false }).options).toEqual({ scale: 4, transparent: true, colorBar: false, caption: false });
+    expect(checkPngOptions({ scale: 4, transparent: true, colorBar: false, caption: false, download: false }).options).toEqual({
+      scale: 4,
+      transparent: true,
+      colorBar: false,
+      caption: false,
+    });
     expect(checkPngOptions({ scale: '1' }).options.scale).toBe(1);
     const bad = checkPngOptions({ scale: 3, transparent: 'yes', size: 9 });
     expect(bad.options).toEqual(defaultPngOptions());
-    expect(bad.ignored).toEqual(['PNG scale 3 is not 1, 2 or 4; kept 2', 'PNG transparent must be true or false; kept false', 'unknown PNG option "size"']);
+    expect(bad.ignored).toEqual([
+      'PNG scale 3 is not 1, 2 or 4; kept 2',
+      'PNG transparent must be true or false; kept false',
+      'unknown PNG option "size"',
+    ]);
     fc.assert(
       fc.property(fc.anything(), (input) => {
         const { options } = checkPngOptions(input);

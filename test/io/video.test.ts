@@ -6,7 +6,13 @@ import { parseWebm } from './ebml';
 describe('video options', () => {
   it('720p and 1080p reach the plan as pixel sizes; explicit sizes override, rounded to even', () => {
     expect(checkVideoOptions({ resolution: '720p' }).plan).toMatchObject({ width: 1280, height: 720 });
-    expect(checkVideoOptions({ resolution: '1080p', fps: 60, durationS: 2 }).plan).toMatchObject({ width: 1920, height: 1080, fps: 60, frames: 120, durationS: 2 });
+    expect(checkVideoOptions({ resolution: '1080p', fps: 60, durationS: 2 }).plan).toMatchObject({
+      width: 1920,
+      height: 1080,
+      fps: 60,
+      frames: 120,
+      durationS: 2,
+    });
     expect(checkVideoOptions({ resolution: '1080p', width: 320, height: 240 }).plan).toMatchObject({ width: 320, height: 240 });
     const odd = checkVideoOptions({ width: 321, height: 241 });
     expect(odd.plan).toMatchObject({ width: 322, height: 242 });
@@ -59,14 +65,37 @@ describe('the test EBML reader', () => {
     const bytes = [
       ...el([0x1a, 0x45, 0xdf, 0xa3], el([0x42, 0x82], [...Buffer.from('webm')])),
       // Segment of unknown size (as streaming muxers write it).
-      0x18, 0x53, 0x80, 0x67, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+      0x18,
+      0x53,
+      0x80,
+      0x67,
+      0x01,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
       ...el([0x15, 0x49, 0xa9, 0x66], [...el([0x2a, 0xd7, 0xb1], [0x0f, 0x42, 0x40]), ...el([0x44, 0x89], f64(300))]),
-      ...el([0x16, 0x54, 0xae, 0x6b], el([0xae], [...el([0x86], [...Buffer.from('V_VP9')]), ...el([0xe0], [...el([0xb0], [0x01, 0x40]), ...el([0xba], [0xf0])])])),
+      ...el(
+        [0x16, 0x54, 0xae, 0x6b],
+        el([0xae], [...el([0x86], [...Buffer.from('V_VP9')]), ...el([0xe0], [...el([0xb0], [0x01, 0x40]), ...el([0xba], [0xf0])])]),
+      ),
       ...el([0x1f, 0x43, 0xb6, 0x75], [...el([0xe7], [0]), ...block(0, true), ...block(100, false)]),
       ...el([0x1f, 0x43, 0xb6, 0x75], [...el([0xe7], [200]), ...block(0, false)]),
     ];
     const w = parseWebm(Uint8Array.from(bytes));
-    expect(w).toEqual({ docType: 'webm', timestampScale: 1e6, durationS: 0.3, codecId: 'V_VP9', width: 320, height: 240, blockTimes: [0, 0.1, 0.2], keyFrames: 1 });
+    expect(w).toEqual({
+      docType: 'webm',
+      timestampScale: 1e6,
+      durationS: 0.3,
+      codecId: 'V_VP9',
+      width: 320,
+      height: 240,
+      blockTimes: [0, 0.1, 0.2],
+      keyFrames: 1,
+    });
     expect(() => parseWebm(Uint8Array.from(bytes.slice(0, 60)))).toThrow();
   });
 });

@@ -27,7 +27,15 @@ describe("Garipov's plane through A, θ_b and B", () => {
   const s = plane.scale;
 
   it('has an orthonormal basis u, v (directions are ‖B − A‖·u and ‖B − A‖·v)', () => {
-    expect(s).toBeCloseTo(Math.sqrt(dot(Array.from(a, (v, i) => (b[i] ?? 0) - v), Array.from(a, (v, i) => (b[i] ?? 0) - v))), 5);
+    expect(s).toBeCloseTo(
+      Math.sqrt(
+        dot(
+          Array.from(a, (v, i) => (b[i] ?? 0) - v),
+          Array.from(a, (v, i) => (b[i] ?? 0) - v),
+        ),
+      ),
+      5,
+    );
     expect(dot(plane.directionX, plane.directionX) / (s * s)).toBeCloseTo(1, 5);
     expect(dot(plane.directionY, plane.directionY) / (s * s)).toBeCloseTo(1, 5);
     expect(dot(plane.directionX, plane.directionY) / (s * s)).toBeCloseTo(0, 5);
@@ -43,7 +51,11 @@ describe("Garipov's plane through A, θ_b and B", () => {
     expect(pb?.x).toBeCloseTo(x / s, 5);
     expect(pb?.y).toBeCloseTo(y / s, 5);
     expect(pb?.offPlane).toBeCloseTo(0, 3);
-    for (const [theta, want] of [[a, [0, 0]], [b, [1, 0]], [bend, [x / s, y / s]]] as const) {
+    for (const [theta, want] of [
+      [a, [0, 0]],
+      [b, [1, 0]],
+      [bend, [x / s, y / s]],
+    ] as const) {
       const p = planeCoordinates(plane, theta);
       expect(p.x).toBeCloseTo(want[0], 5);
       expect(p.y).toBeCloseTo(want[1], 5);

@@ -179,7 +179,12 @@ describe('randomDirection', () => {
     expect(Math.abs(variance - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
     expect(Math.abs(beyond2 / n - 0.0455)).toBeLessThan(0.006);
     // θ₀ plays no part without normalisation.
-    const other = randomDirection(big, Float32Array.from(t, (v) => 10 * v + 1), 9, { filterNormalize: false, keepBias: false });
+    const other = randomDirection(
+      big,
+      Float32Array.from(t, (v) => 10 * v + 1),
+      9,
+      { filterNormalize: false, keepBias: false },
+    );
     expect(Array.from(other)).toEqual(Array.from(d));
   });
 });

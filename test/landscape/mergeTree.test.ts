@@ -115,13 +115,16 @@ describe('mergeLevel', () => {
 
   it('matches the brute force for every pair of a small grid', () => {
     fc.assert(
-      fc.property(continuousGrid.filter((g) => g.nx * g.ny <= 30), (grid) => {
-        const tree = buildMergeTree(grid.values, grid.nx, grid.ny, grid.connectivity);
-        const n = grid.nx * grid.ny;
-        for (let a = 0; a < n; a++) {
-          for (let b = a; b < n; b++) expect(tree.mergeLevel(a, b) + 0).toBe(bruteMergeLevel(grid, a, b) + 0);
-        }
-      }),
+      fc.property(
+        continuousGrid.filter((g) => g.nx * g.ny <= 30),
+        (grid) => {
+          const tree = buildMergeTree(grid.values, grid.nx, grid.ny, grid.connectivity);
+          const n = grid.nx * grid.ny;
+          for (let a = 0; a < n; a++) {
+            for (let b = a; b < n; b++) expect(tree.mergeLevel(a, b) + 0).toBe(bruteMergeLevel(grid, a, b) + 0);
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });

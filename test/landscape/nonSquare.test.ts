@@ -16,7 +16,12 @@ function floodFill(values: Float32Array, nx: number, ny: number, level: number):
       const c = queue.pop() ?? 0;
       const x = c % nx;
       const y = Math.floor(c / nx);
-      for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]] as const) {
+      for (const [dx, dy] of [
+        [1, 0],
+        [-1, 0],
+        [0, 1],
+        [0, -1],
+      ] as const) {
         const xx = x + dx;
         const yy = y + dy;
         if (xx < 0 || yy < 0 || xx >= nx || yy >= ny) continue;

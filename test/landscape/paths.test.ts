@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/model/rng';
 import {
-  bendDerivatives, evenTs, initialCurve, pathCoefficients, pathLength, pointOnPath, pointsOnPath, straightLine, type Path,
+  bendDerivatives,
+  evenTs,
+  initialCurve,
+  pathCoefficients,
+  pathLength,
+  pointOnPath,
+  pointsOnPath,
+  straightLine,
+  type Path,
 } from '../../src/landscape/paths';
 
 function randomVector(rng: Rng, n: number): Float32Array {
@@ -41,12 +49,21 @@ describe('paths between two minima', () => {
       const n = chain.bends.length;
       chain.bends.forEach((bend, j) => close(pointOnPath(chain, (j + 1) / (n + 1)), bend, 1e-5));
       const mid = pointOnPath(chain, 0.5 / (n + 1));
-      close(mid, Array.from(a, (v, i) => 0.5 * v + 0.5 * (chain.bends[0]?.[i] ?? 0)), 1e-5);
+      close(
+        mid,
+        Array.from(a, (v, i) => 0.5 * v + 0.5 * (chain.bends[0]?.[i] ?? 0)),
+        1e-5,
+      );
     }
   });
 
   it('coefficients sum to one (the path is an affine combination of its points)', () => {
-    for (const [kind, n] of [['line', 0], ['bezier', 1], ['chain', 1], ['chain', 3]] as const) {
+    for (const [kind, n] of [
+      ['line', 0],
+      ['bezier', 1],
+      ['chain', 1],
+      ['chain', 3],
+    ] as const) {
       for (const t of [0, 0.2, 0.5, 0.77, 1]) expect(pathCoefficients(kind, n, t).reduce((s, c) => s + c, 0)).toBeCloseTo(1, 12);
     }
   });
@@ -58,8 +75,14 @@ describe('paths between two minima', () => {
         const analytic = bendDerivatives(path, t);
         path.bends.forEach((_, j) => {
           for (const p of [0, 3, P - 1]) {
-            const plus = { ...path, bends: path.bends.map((x, k) => (k === j ? Float32Array.from(x, (v, i) => (i === p ? v + h : v)) : x)) };
-            const minus = { ...path, bends: path.bends.map((x, k) => (k === j ? Float32Array.from(x, (v, i) => (i === p ? v - h : v)) : x)) };
+            const plus = {
+              ...path,
+              bends: path.bends.map((x, k) => (k === j ? Float32Array.from(x, (v, i) => (i === p ? v + h : v)) : x)),
+            };
+            const minus = {
+              ...path,
+              bends: path.bends.map((x, k) => (k === j ? Float32Array.from(x, (v, i) => (i === p ? v - h : v)) : x)),
+            };
             const fd = ((pointOnPath(plus, t)[p] ?? 0) - (pointOnPath(minus, t)[p] ?? 0)) / (2 * h);
             expect(fd).toBeCloseTo(analytic[j] ?? Number.NaN, 2);
             // Other coordinates do not move: ∂φ/∂bend is a multiple of the identity.

@@ -15,18 +15,16 @@ const cellValue = fc.oneof(
   { arbitrary: fc.constantFrom(NaN, Infinity, -Infinity), weight: 1 },
 );
 
-const gridCase: fc.Arbitrary<Case> = fc
-  .tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 20 }))
-  .chain(([nx, ny]) =>
-    fc.record({
-      nx: fc.constant(nx),
-      ny: fc.constant(ny),
-      values: fc.array(cellValue, { minLength: nx * ny, maxLength: nx * ny }).map((a) => Float32Array.from(a)),
-      // Integer levels probe the strict inequality against the integer values.
-      level: fc.oneof(fc.integer({ min: -1, max: 11 }), fc.double({ min: -1, max: 11, noNaN: true })),
-      connectivity: fc.constantFrom<Connectivity>(4, 8),
-    }),
-  );
+const gridCase: fc.Arbitrary<Case> = fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 20 })).chain(([nx, ny]) =>
+  fc.record({
+    nx: fc.constant(nx),
+    ny: fc.constant(ny),
+    values: fc.array(cellValue, { minLength: nx * ny, maxLength: nx * ny }).map((a) => Float32Array.from(a)),
+    // Integer levels probe the strict inequality against the integer values.
+    level: fc.oneof(fc.integer({ min: -1, max: 11 }), fc.double({ min: -1, max: 11, noNaN: true })),
+    connectivity: fc.constantFrom<Connectivity>(4, 8),
+  }),
+);
 
 /** Breadth-first flood fill from each unlabelled cell in scan order. */
 function floodFill({ nx, ny, values, level, connectivity }: Case): { labels: Int32Array; sizes: number[] } {
@@ -38,8 +36,22 @@ function floodFill({ nx, ny, values, level, connectivity }: Case): { labels: Int
   const sizes: number[] = [];
   const offsets =
     connectivity === 4
-      ? [[1, 0], [-1, 0], [0, 1], [0, -1]]
-      : [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [1, -1], [-1, 1], [-1, -1]];
+      ? [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+        ]
+      : [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+          [1, 1],
+          [1, -1],
+          [-1, 1],
+          [-1, -1],
+        ];
   for (let start = 0; start < nx * ny; start++) {
     if (!inSet(start) || labels[start] !== -1) continue;
     const label = sizes.length;

@@ -5,7 +5,10 @@ import { buildMergeTree } from '../../src/landscape/mergeTree';
 import { labelSublevel, type Connectivity } from '../../src/landscape/sublevel';
 import { SublevelAnalysis, componentsAlive, mostPersistent, nearestIndex, resolveGridPoint } from '../../src/landscape/sublevelAnalysis';
 
-function grid(n: number, f: (x: number, y: number) => number): { gridSize: number; alphas: Float32Array; betas: Float32Array; loss: Float32Array } {
+function grid(
+  n: number,
+  f: (x: number, y: number) => number,
+): { gridSize: number; alphas: Float32Array; betas: Float32Array; loss: Float32Array } {
   const alphas = gridCoordinates(n, 1);
   const betas = gridCoordinates(n, 1);
   const loss = new Float32Array(n * n);
@@ -15,7 +18,13 @@ function grid(n: number, f: (x: number, y: number) => number): { gridSize: numbe
 
 /** Random small grids with some repeated values and some non-finite cells. */
 const randomGrid = fc
-  .record({ n: fc.integer({ min: 1, max: 9 }), seed: fc.array(fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(Number.NaN), fc.constant(Infinity)), { minLength: 81, maxLength: 81 }) })
+  .record({
+    n: fc.integer({ min: 1, max: 9 }),
+    seed: fc.array(fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(Number.NaN), fc.constant(Infinity)), {
+      minLength: 81,
+      maxLength: 81,
+    }),
+  })
   .map(({ n, seed }) => ({ n, values: Float32Array.from(seed.slice(0, n * n)) }));
 
 describe('resolveGridPoint', () => {
@@ -46,27 +55,32 @@ describe('resolveGridPoint', () => {
 describe('SublevelAnalysis', () => {
   it('labels like labelSublevel and names each component by its deepest minimum (property)', () => {
     fc.assert(
-      fc.property(randomGrid, fc.double({ min: -1, max: 8, noNaN: true }), fc.constantFrom<Connectivity>(4, 8), ({ n, values }, level, conn) => {
-        const g = { gridSize: n, alphas: gridCoordinates(n, 1), betas: gridCoordinates(n, 1), loss: values };
-        const analysis = new SublevelAnalysis(g);
-        const got = analysis.label(level, conn);
-        const want = labelSublevel(values, n, n, level, conn);
-        expect(got.components).toBe(want.components);
-        expect(Array.from(got.labels)).toEqual(Array.from(want.labels));
-        const minima = analysis.tree(conn).minima;
-        for (let c = 0; c < got.components; c++) {
-          const m = minima[got.elder[c] ?? -1];
-          expect(m).toBeDefined();
-          if (m === undefined) continue;
-          expect(got.labels[m.cell]).toBe(c);
-          // It is the lowest value of its component.
-          let lowest = Infinity;
-          for (let i = 0; i < n * n; i++) if (got.labels[i] === c) lowest = Math.min(lowest, values[i] ?? Infinity);
-          expect(m.birth).toBe(lowest);
-        }
-        // The persistence pairs count the same components.
-        expect(componentsAlive(minima, level)).toBe(want.components);
-      }),
+      fc.property(
+        randomGrid,
+        fc.double({ min: -1, max: 8, noNaN: true }),
+        fc.constantFrom<Connectivity>(4, 8),
+        ({ n, values }, level, conn) => {
+          const g = { gridSize: n, alphas: gridCoordinates(n, 1), betas: gridCoordinates(n, 1), loss: values };
+          const analysis = new SublevelAnalysis(g);
+          const got = analysis.label(level, conn);
+          const want = labelSublevel(values, n, n, level, conn);
+          expect(got.components).toBe(want.components);
+          expect(Array.from(got.labels)).toEqual(Array.from(want.labels));
+          const minima = analysis.tree(conn).minima;
+          for (let c = 0; c < got.components; c++) {
+            const m = minima[got.elder[c] ?? -1];
+            expect(m).toBeDefined();
+            if (m === undefined) continue;
+            expect(got.labels[m.cell]).toBe(c);
+            // It is the lowest value of its component.
+            let lowest = Infinity;
+            for (let i = 0; i < n * n; i++) if (got.labels[i] === c) lowest = Math.min(lowest, values[i] ?? Infinity);
+            expect(m.birth).toBe(lowest);
+          }
+          // The persistence pairs count the same components.
+          expect(componentsAlive(minima, level)).toBe(want.components);
+        },
+      ),
       { numRuns: 400 },
     );
   });

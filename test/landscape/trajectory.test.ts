@@ -11,25 +11,33 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 
 describe('symmetric eigen-decomposition (Jacobi)', () => {
   it('A·v = λ·v for random symmetric matrices, eigenvalues descending, vectors orthonormal', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 1e6 }), (n, seed) => {
-      const rng = new Rng(seed);
-      const m = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) { const v = rng.range(-1, 1); m[i * n + j] = v; m[j * n + i] = v; }
-      const { values, vectors } = symmetricEigen(m, n);
-      for (let k = 0; k < n; k++) {
-        if (k > 0) expect(values[k]).toBeLessThanOrEqual((values[k - 1] ?? 0) + 1e-12);
-        for (let r = 0; r < n; r++) {
-          let av = 0;
-          for (let c = 0; c < n; c++) av += (m[r * n + c] ?? 0) * (vectors[c * n + k] ?? 0);
-          expect(Math.abs(av - (values[k] ?? 0) * (vectors[r * n + k] ?? 0))).toBeLessThan(1e-9);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 1e6 }), (n, seed) => {
+        const rng = new Rng(seed);
+        const m = new Float64Array(n * n);
+        for (let i = 0; i < n; i++)
+          for (let j = i; j < n; j++) {
+            const v = rng.range(-1, 1);
+            m[i * n + j] = v;
+            m[j * n + i] = v;
+          }
+        const { values, vectors } = symmetricEigen(m, n);
+        for (let k = 0; k < n; k++) {
+          if (k > 0) expect(values[k]).toBeLessThanOrEqual((values[k - 1] ?? 0) + 1e-12);
+          for (let r = 0; r < n; r++) {
+            let av = 0;
+            for (let c = 0; c < n; c++) av += (m[r * n + c] ?? 0) * (vectors[c * n + k] ?? 0);
+            expect(Math.abs(av - (values[k] ?? 0) * (vectors[r * n + k] ?? 0))).toBeLessThan(1e-9);
+          }
+          for (let l = 0; l < n; l++) {
+            let s = 0;
+            for (let r = 0; r < n; r++) s += (vectors[r * n + k] ?? 0) * (vectors[r * n + l] ?? 0);
+            expect(Math.abs(s - (k === l ? 1 : 0))).toBeLessThan(1e-9);
+          }
         }
-        for (let l = 0; l < n; l++) {
-          let s = 0;
-          for (let r = 0; r < n; r++) s += (vectors[r * n + k] ?? 0) * (vectors[r * n + l] ?? 0);
-          expect(Math.abs(s - (k === l ? 1 : 0))).toBeLessThan(1e-9);
-        }
-      }
-    }), { numRuns: 60 });
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
@@ -47,7 +55,10 @@ describe('trajectory plane (PCA of θ_t − θ_T)', () => {
     const nv = Math.sqrt(dot(v, v));
     for (let i = 0; i < P; i++) v[i] = (v[i] ?? 0) / nv;
     const c = Float64Array.from({ length: P }, () => rng.normal());
-    const ab = Array.from({ length: 30 }, (_, t) => [3 * Math.exp(-t / 8) * Math.cos(t / 4), 2 * Math.exp(-t / 8) * Math.sin(t / 3)] as const);
+    const ab = Array.from(
+      { length: 30 },
+      (_, t) => [3 * Math.exp(-t / 8) * Math.cos(t / 4), 2 * Math.exp(-t / 8) * Math.sin(t / 3)] as const,
+    );
     const thetas = ab.map(([a, b]) => Float32Array.from(c, (ci, i) => ci + a * (u[i] ?? 0) + b * (v[i] ?? 0)));
     const plane = trajectoryPlane(thetas);
     expect(dot(plane.directionX, plane.directionX)).toBeCloseTo(1, 5);
@@ -72,7 +83,9 @@ describe('trajectory plane (PCA of θ_t − θ_T)', () => {
   it('the first direction carries the most variance of a noisy path', () => {
     const rng = new Rng(3);
     const P = 40;
-    const thetas = Array.from({ length: 25 }, (_, t) => Float32Array.from({ length: P }, (_, i) => (i === 0 ? 10 - t : 0) + (i === 1 ? Math.sin(t) : 0) + 0.01 * rng.normal()));
+    const thetas = Array.from({ length: 25 }, (_, t) =>
+      Float32Array.from({ length: P }, (_, i) => (i === 0 ? 10 - t : 0) + (i === 1 ? Math.sin(t) : 0) + 0.01 * rng.normal()),
+    );
     const plane = trajectoryPlane(thetas);
     expect(Math.abs(plane.directionX[0] ?? 0)).toBeGreaterThan(0.99);
     expect(Math.abs(plane.directionY[1] ?? 0)).toBeGreaterThan(0.9);

@@ -253,7 +253,10 @@ function randomProblem(spec: MlpSpec, seed: number): { theta: Float64Array; data
   else y = Array.from({ length: m }, () => rng.int(spec.outputs));
   const n = paramLayout(spec).size;
   const theta = Float64Array.from({ length: n }, () => 0.9 * rng.normal());
-  return { theta, data: dataset(spec.inputs, x, y, spec.loss === 'mse' ? spec.outputs : 1, spec.loss === 'mse' ? 0 : Math.max(2, spec.outputs)) };
+  return {
+    theta,
+    data: dataset(spec.inputs, x, y, spec.loss === 'mse' ? spec.outputs : 1, spec.loss === 'mse' ? 0 : Math.max(2, spec.outputs)),
+  };
 }
 
 const KINKED = new Set<Activation>(['relu', 'leaky_relu']);
@@ -435,7 +438,12 @@ describe('residual (skip) connections', () => {
     }
   });
 
-  const hiddenBy = [[3, 3], [3, 3, 3], [4, 3, 3], [3, 3, 2, 2]];
+  const hiddenBy = [
+    [3, 3],
+    [3, 3, 3],
+    [4, 3, 3],
+    [3, 3, 2, 2],
+  ];
   for (const activation of ACTIVATIONS) {
     it(`${activation}: gradient vs central finite differences, every loss, bias on/off`, () => {
       let seed = 3;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_HIDDEN_LAYERS, assertValidSpec, describeSpec, isResidualLayer, layerWidths, paramLayout, residualLayers } from '../../src/model/spec';
+import {
+  MAX_HIDDEN_LAYERS,
+  assertValidSpec,
+  describeSpec,
+  isResidualLayer,
+  layerWidths,
+  paramLayout,
+  residualLayers,
+} from '../../src/model/spec';
 import type { MlpSpec, Segment } from '../../src/model/spec';
 
 function spec(inputs: number, hidden: number[], outputs: number, bias: boolean): MlpSpec {

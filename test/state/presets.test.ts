@@ -15,12 +15,31 @@ describe('presets as data', () => {
       expect(p.title.length).toBeGreaterThan(0);
       expect(p.oneLine.length).toBeGreaterThan(0);
       expect(p.tryThis.length).toBeGreaterThan(0);
-      const sentences = p.explanation.replaceAll("et al.", "et al").split(/(?<=[.!?])\s+/).filter((s) => s.length > 0).length;
+      const sentences = p.explanation
+        .replaceAll('et al.', 'et al')
+        .split(/(?<=[.!?])\s+/)
+        .filter((s) => s.length > 0).length;
       expect(sentences, p.id).toBeGreaterThanOrEqual(2);
       expect(sentences, p.id).toBeLessThanOrEqual(4);
     }
     // Every preset the issue asks for is there.
-    for (const id of ['uvx', 'deep-linear', 'wide-tanh', 'narrow-tanh', 'relu', 'width-m', 'width-m1', 'xor-3-sigmoid', 'mode-connectivity', 'ce-ray', 'fnorm-on', 'fnorm-off', 'plain-deep', 'residual', 'digits']) {
+    for (const id of [
+      'uvx',
+      'deep-linear',
+      'wide-tanh',
+      'narrow-tanh',
+      'relu',
+      'width-m',
+      'width-m1',
+      'xor-3-sigmoid',
+      'mode-connectivity',
+      'ce-ray',
+      'fnorm-on',
+      'fnorm-off',
+      'plain-deep',
+      'residual',
+      'digits',
+    ]) {
       expect(presetById(id), id).toBeDefined();
     }
   });

@@ -8,7 +8,36 @@ import { ACTIVATIONS, LOSSES } from '../../src/model/spec';
 import { CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose } from '../../src/view/camera';
 import { REGRESSION_KINDS } from '../../src/data/generators';
 
-const URL_KEYS = ['seed', 'data', 'm', 'classes', 'noise', 'hidden', 'act', 'loss', 'bias', 'res', 'steps', 'lr', 'grid', 'span', 'fnorm', 'kbias', 'log', 'zclip', 'cmap', 'lvl', 'lvlog', 'water', 'conn', 'comps', 'iso', 'map', 'cam', 'flow'];
+const URL_KEYS = [
+  'seed',
+  'data',
+  'm',
+  'classes',
+  'noise',
+  'hidden',
+  'act',
+  'loss',
+  'bias',
+  'res',
+  'steps',
+  'lr',
+  'grid',
+  'span',
+  'fnorm',
+  'kbias',
+  'log',
+  'zclip',
+  'cmap',
+  'lvl',
+  'lvlog',
+  'water',
+  'conn',
+  'comps',
+  'iso',
+  'map',
+  'cam',
+  'flow',
+];
 
 function sameKeys(o: object, keys: string[]): boolean {
   return Object.keys(o).sort().join() === [...keys].sort().join();
@@ -66,13 +95,18 @@ function isValidState(s: AppState): boolean {
     oneOf(s.view.colormap, COLORMAPS) &&
     (!REGRESSION_DATASETS.includes(s.data.kind) || s.model.loss === 'mse') &&
     (s.data.kind !== 'digits' || s.data.samples <= DIGITS_SAMPLES) &&
-    typeof s.flow === 'string' && parseFlow(s.flow).error === null && formatFlow(parseFlow(s.flow).flow) === s.flow
+    typeof s.flow === 'string' &&
+    parseFlow(s.flow).error === null &&
+    formatFlow(parseFlow(s.flow).flow) === s.flow
   );
 }
 
 const int = ([min, max]: readonly [number, number]): fc.Arbitrary<number> => fc.integer({ min, max });
 const float = ([min, max]: readonly [number, number]): fc.Arbitrary<number> =>
-  fc.oneof(fc.constantFrom(min, max), fc.double({ min, max, noNaN: true }).map((v) => v + 0));
+  fc.oneof(
+    fc.constantFrom(min, max),
+    fc.double({ min, max, noNaN: true }).map((v) => v + 0),
+  );
 
 const validState: fc.Arbitrary<AppState> = fc
   .record({
@@ -117,15 +151,57 @@ const validState: fc.Arbitrary<AppState> = fc
   });
 
 /** Values that are wrong for every key (hidden accepts "", so "" is not in here). */
-const BAD_FOR_ALL = ['NaN', 'abc', '%', '%zz', '1e400', '-1e400', 'Infinity', '-1', '1e13', '0x10', '1_000', '３２', '½', '∞', '💥', 'true1', '1 1', '1.2.3', '++1'];
+const BAD_FOR_ALL = [
+  'NaN',
+  'abc',
+  '%',
+  '%zz',
+  '1e400',
+  '-1e400',
+  'Infinity',
+  '-1',
+  '1e13',
+  '0x10',
+  '1_000',
+  '３２',
+  '½',
+  '∞',
+  '💥',
+  'true1',
+  '1 1',
+  '1.2.3',
+  '++1',
+];
 
 const junkValue = fc.oneof(
-  fc.constantFrom(...BAD_FOR_ALL, '', '1.5', '0', '1', 'tanh', 'spiral', '32,32', ',,', '1e-400', '-0', '%E2%82%AC', '1,2', '1,2,3,4', '10,20,x', '200,100,0', '35,30,5.6'),
+  fc.constantFrom(
+    ...BAD_FOR_ALL,
+    '',
+    '1.5',
+    '0',
+    '1',
+    'tanh',
+    'spiral',
+    '32,32',
+    ',,',
+    '1e-400',
+    '-0',
+    '%E2%82%AC',
+    '1,2',
+    '1,2,3,4',
+    '10,20,x',
+    '200,100,0',
+    '35,30,5.6',
+  ),
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.double().map(String),
   fc.integer().map(String),
 );
-const junkKey = fc.oneof(fc.constantFrom(...URL_KEYS), fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('foo', '__proto__', 'constructor', '%', 'SEED'));
+const junkKey = fc.oneof(
+  fc.constantFrom(...URL_KEYS),
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  fc.constantFrom('foo', '__proto__', 'constructor', '%', 'SEED'),
+);
 
 describe('encodeState / decodeState', () => {
   it('the default state encodes every field, in a readable form', () => {
@@ -358,7 +434,15 @@ describe('clampState', () => {
 describe('sublevel fields', () => {
   it('decode, clamp and report like every other field', () => {
     const { state, ignored } = decodeState('lvl=0.25&lvlog=0&water=0&conn=8&comps=0&iso=99&map=0');
-    expect(state.sublevel).toEqual({ level: 0.25, logSlider: false, water: false, connectivity: 8, colourComponents: false, contours: 64, heatmap: false });
+    expect(state.sublevel).toEqual({
+      level: 0.25,
+      logSlider: false,
+      water: false,
+      connectivity: 8,
+      colourComponents: false,
+      contours: 64,
+      heatmap: false,
+    });
     expect(ignored).toEqual(['contours "99" clamped to 64']);
     const bad = decodeState('conn=6&lvl=-1&iso=2.5');
     expect(bad.state.sublevel.connectivity).toBe(4);
@@ -379,11 +463,14 @@ describe('sublevel fields', () => {
 });
 
 describe('camera field', () => {
-  it('keeps the default equal to the view\'s default pose and the bounds equal to the view\'s', () => {
+  it("keeps the default equal to the view's default pose and the bounds equal to the view's", () => {
     expect(defaultState().camera).toEqual(CAMERA_PRESETS.default);
     expect(LIMITS.distance).toEqual([MIN_DISTANCE, MAX_DISTANCE]);
     // A pose the view clamps to is a pose the codec accepts unchanged.
-    for (const pose of [{ azimuth: 500, elevation: 95, distance: 100 }, { azimuth: -181, elevation: -95, distance: 0 }]) {
+    for (const pose of [
+      { azimuth: 500, elevation: 95, distance: 100 },
+      { azimuth: -181, elevation: -95, distance: 0 },
+    ]) {
       const c = clampPose(pose);
       expect(clampState({ camera: c }, defaultState()).ignored).toEqual([]);
     }
@@ -393,7 +480,9 @@ describe('camera field', () => {
     expect(decodeState('cam=120,45,7').state.camera).toEqual({ azimuth: 120, elevation: 45, distance: 7 });
     const clamped = decodeState('cam=200, -95 ,0.5');
     expect(clamped.state.camera).toEqual({ azimuth: 180, elevation: -89.9, distance: 1.2 });
-    expect(clamped.ignored).toEqual(['camera "200, -95 ,0.5": azimuth "200" clamped to 180; elevation "-95" clamped to -89.9; distance "0.5" clamped to 1.2']);
+    expect(clamped.ignored).toEqual([
+      'camera "200, -95 ,0.5": azimuth "200" clamped to 180; elevation "-95" clamped to -89.9; distance "0.5" clamped to 1.2',
+    ]);
     for (const bad of ['cam=1,2', 'cam=1,2,3,4', 'cam=10,x,3', 'cam=', 'cam=NaN,1,2']) {
       const r = decodeState(bad);
       expect(r.state.camera).toEqual(defaultState().camera);
@@ -498,7 +587,15 @@ describe('flow in the link', () => {
 
   it('a malformed flow keeps the base value with a readable notice', () => {
     const base = { ...defaultState(), flow: 'trajectory:seed=3' };
-    for (const bad of ['neb:steps=3', 'connect:steps', 'connect:steps=1e400', 'connect:1x=2', 'connect:a=1,a=2', 'connect:kind=<b>', 'x'.repeat(500)]) {
+    for (const bad of [
+      'neb:steps=3',
+      'connect:steps',
+      'connect:steps=1e400',
+      'connect:1x=2',
+      'connect:a=1,a=2',
+      'connect:kind=<b>',
+      'x'.repeat(500),
+    ]) {
       const r = decodeState(`flow=${encodeURIComponent(bad)}`, base);
       expect(r.state.flow, bad).toBe('trajectory:seed=3');
       expect(r.ignored.join(' '), bad).toMatch(/flow/);

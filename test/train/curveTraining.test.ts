@@ -49,13 +49,31 @@ describe('curve training (Garipov et al.)', () => {
   });
 
   const cases: { name: string; opts: Partial<CurveTrainOptions> }[] = [
-    { name: 'Bezier, SGD with momentum and weight decay', opts: { kind: 'bezier', optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, weightDecay: 1e-3 } },
-    { name: 'chain of 2 bends, Adam, minibatches', opts: { kind: 'chain', bendCount: 2, optimizer: 'adam', learningRate: 0.01, batchSize: 16, batchSeed: 2 } },
+    {
+      name: 'Bezier, SGD with momentum and weight decay',
+      opts: { kind: 'bezier', optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, weightDecay: 1e-3 },
+    },
+    {
+      name: 'chain of 2 bends, Adam, minibatches',
+      opts: { kind: 'chain', bendCount: 2, optimizer: 'adam', learningRate: 0.01, batchSize: 16, batchSeed: 2 },
+    },
   ];
   for (const { name, opts } of cases) {
     it(`${name}: GPU and CPU agree over 6 steps (relative 1e-3)`, async () => {
       const { device } = await nodeGpu();
-      const options = { spec, samples: data, a, b, steps: 6, tPerStep: 8, seed: 1, optimizer: 'adam', learningRate: 0.01, kind: 'bezier', ...opts } as CurveTrainOptions;
+      const options = {
+        spec,
+        samples: data,
+        a,
+        b,
+        steps: 6,
+        tPerStep: 8,
+        seed: 1,
+        optimizer: 'adam',
+        learningRate: 0.01,
+        kind: 'bezier',
+        ...opts,
+      } as CurveTrainOptions;
       const gpu = await withErrorScopes(device, () => trainCurve(options, device));
       const cpu = await trainCurveCpu(options);
       expect(gpu.diverged).toBe(false);
@@ -63,7 +81,9 @@ describe('curve training (Garipov et al.)', () => {
       gpu.path.bends.forEach((bend, j) => expect(relativeError(bend, cpu.path.bends[j] ?? [])).toBeLessThanOrEqual(1e-3));
       // The endpoints never move and the bends did.
       expect(gpu.path.a).toBe(a);
-      expect(relativeError(gpu.path.bends[0] ?? [], initialCurve('chain', a, b, gpu.path.bends.length).bends[0] ?? [])).toBeGreaterThan(1e-4);
+      expect(relativeError(gpu.path.bends[0] ?? [], initialCurve('chain', a, b, gpu.path.bends.length).bends[0] ?? [])).toBeGreaterThan(
+        1e-4,
+      );
     });
   }
 
@@ -72,7 +92,18 @@ describe('curve training (Garipov et al.)', () => {
     const residual: MlpSpec = { ...spec, hidden: [6, 6], residual: true };
     const ra = initParams(residual, 1).map((v) => 3 * v);
     const rb = initParams(residual, 2).map((v) => 3 * v);
-    const options: CurveTrainOptions = { spec: residual, samples: data, a: ra, b: rb, steps: 6, tPerStep: 8, seed: 1, optimizer: 'adam', learningRate: 0.01, kind: 'bezier' };
+    const options: CurveTrainOptions = {
+      spec: residual,
+      samples: data,
+      a: ra,
+      b: rb,
+      steps: 6,
+      tPerStep: 8,
+      seed: 1,
+      optimizer: 'adam',
+      learningRate: 0.01,
+      kind: 'bezier',
+    };
     const gpu = await withErrorScopes(device, () => trainCurve(options, device));
     const cpu = await trainCurveCpu(options);
     expect(gpu.diverged).toBe(false);
@@ -82,7 +113,19 @@ describe('curve training (Garipov et al.)', () => {
 
   it('is deterministic however the steps are split into submissions', async () => {
     const { device } = await nodeGpu();
-    const options: CurveTrainOptions = { spec, samples: data, a, b, kind: 'chain', bendCount: 3, steps: 12, tPerStep: 4, optimizer: 'adam', learningRate: 0.02, batchSize: 10 };
+    const options: CurveTrainOptions = {
+      spec,
+      samples: data,
+      a,
+      b,
+      kind: 'chain',
+      bendCount: 3,
+      steps: 12,
+      tPerStep: 4,
+      optimizer: 'adam',
+      learningRate: 0.02,
+      batchSize: 10,
+    };
     const one = await withErrorScopes(device, () => trainCurve(options, device, { targetSubmitMs: 0.001 }));
     const many = await withErrorScopes(device, () => trainCurve(options, device, { targetSubmitMs: 1000 }));
     expect(Array.from(many.stepLosses)).toEqual(Array.from(one.stepLosses));
@@ -91,9 +134,21 @@ describe('curve training (Garipov et al.)', () => {
 
   it('lowers the mean loss along the curve (61 points, GPU)', async () => {
     const { device } = await nodeGpu();
-    const options: CurveTrainOptions = { spec, samples: data, a, b, kind: 'bezier', steps: 60, tPerStep: 8, optimizer: 'adam', learningRate: 0.05 };
+    const options: CurveTrainOptions = {
+      spec,
+      samples: data,
+      a,
+      b,
+      kind: 'bezier',
+      steps: 60,
+      tPerStep: 8,
+      optimizer: 'adam',
+      learningRate: 0.05,
+    };
     const progress: number[] = [];
-    const trained = await withErrorScopes(device, () => trainCurve({ ...options, progressEvery: 20, onProgress: (step) => progress.push(step) }, device));
+    const trained = await withErrorScopes(device, () =>
+      trainCurve({ ...options, progressEvery: 20, onProgress: (step) => progress.push(step) }, device),
+    );
     expect(progress).toEqual([20, 40, 60]);
     const kernel = new VectorLossKernel(device, spec, data);
     try {
@@ -109,11 +164,28 @@ describe('curve training (Garipov et al.)', () => {
     const controller = new AbortController();
     controller.abort();
     const { device } = await nodeGpu();
-    await expect(trainCurve({ spec, samples: data, a, b, kind: 'bezier', steps: 5, optimizer: 'sgd', learningRate: 0.1, signal: controller.signal }, device))
-      .rejects.toThrow(/cancel/);
-    await expect(trainCurveCpu({ spec, samples: data, a, b, kind: 'bezier', steps: 5, optimizer: 'sgd', learningRate: 0.1, signal: controller.signal }))
-      .rejects.toThrow(/cancel/);
-    await expect(trainCurveCpu({ spec, samples: data, a, b, kind: 'chain', bendCount: 4, steps: 5, optimizer: 'sgd', learningRate: 0.1 })).rejects.toThrow(/1\.\.3/);
+    await expect(
+      trainCurve(
+        { spec, samples: data, a, b, kind: 'bezier', steps: 5, optimizer: 'sgd', learningRate: 0.1, signal: controller.signal },
+        device,
+      ),
+    ).rejects.toThrow(/cancel/);
+    await expect(
+      trainCurveCpu({
+        spec,
+        samples: data,
+        a,
+        b,
+        kind: 'bezier',
+        steps: 5,
+        optimizer: 'sgd',
+        learningRate: 0.1,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow(/cancel/);
+    await expect(
+      trainCurveCpu({ spec, samples: data, a, b, kind: 'chain', bendCount: 4, steps: 5, optimizer: 'sgd', learningRate: 0.1 }),
+    ).rejects.toThrow(/1\.\.3/);
   });
 
   // The preset at half size (64 samples, 500 steps for the minima, 100 curve steps) to keep SwiftShader fast.

@@ -30,7 +30,15 @@ describe('trainMultiSeed on the GPU against its CPU twin', () => {
   for (const { name, opts } of cases) {
     it(`${name}: same final losses and parameters (relative 1e-3 after 30 steps)`, async () => {
       const { device } = await nodeGpu();
-      const options = { spec, samples: data, seeds: [1, 2, 3, 4, 5], steps: 30, optimizer: 'adam', learningRate: 0.01, ...opts } as MultiSeedOptions;
+      const options = {
+        spec,
+        samples: data,
+        seeds: [1, 2, 3, 4, 5],
+        steps: 30,
+        optimizer: 'adam',
+        learningRate: 0.01,
+        ...opts,
+      } as MultiSeedOptions;
       const gpu = await withErrorScopes(device, () => trainMultiSeed(options, device));
       const cpu = await trainMultiSeedCpu(options);
       // f32 sums on the GPU against f64 on the CPU, compounded over 30 steps.
@@ -47,7 +55,15 @@ describe('trainMultiSeed on the GPU against its CPU twin', () => {
   it('a residual network (2-6-6-6-1, two skips): same final losses and parameters (relative 1e-3 after 30 steps)', async () => {
     const { device } = await nodeGpu();
     const residual: MlpSpec = { ...spec, hidden: [6, 6, 6], residual: true };
-    const options: MultiSeedOptions = { spec: residual, samples: data, seeds: [1, 2, 3], steps: 30, optimizer: 'adam', learningRate: 0.02, batchSize: 12 };
+    const options: MultiSeedOptions = {
+      spec: residual,
+      samples: data,
+      seeds: [1, 2, 3],
+      steps: 30,
+      optimizer: 'adam',
+      learningRate: 0.02,
+      batchSize: 12,
+    };
     const gpu = await withErrorScopes(device, () => trainMultiSeed(options, device));
     const cpu = await trainMultiSeedCpu(options);
     expect(relativeError(gpu.initialLosses, cpu.initialLosses)).toBeLessThanOrEqual(1e-5);
@@ -61,7 +77,15 @@ describe('trainMultiSeed on the GPU against its CPU twin', () => {
 
   it('is deterministic: the same inputs give bitwise identical final losses and parameters', async () => {
     const { device } = await nodeGpu();
-    const options: MultiSeedOptions = { spec, samples: data, seeds: [7, 8, 9], steps: 40, optimizer: 'adam', learningRate: 0.03, batchSize: 16 };
+    const options: MultiSeedOptions = {
+      spec,
+      samples: data,
+      seeds: [7, 8, 9],
+      steps: 40,
+      optimizer: 'adam',
+      learningRate: 0.03,
+      batchSize: 16,
+    };
     const a = await withErrorScopes(device, () => trainMultiSeed(options, device, { targetSubmitMs: 1 }));
     const b = await withErrorScopes(device, () => trainMultiSeed(options, device, { targetSubmitMs: 1000 }));
     expect(Array.from(b.finalLosses)).toEqual(Array.from(a.finalLosses));
@@ -76,7 +100,15 @@ describe('trainMultiSeed on the GPU against its CPU twin', () => {
     // Vector 1 starts at 1e25 × its init: its squared error overflows float32 at once.
     const huge = (starts[1] ?? new Float32Array(0)).map((v) => v * 1e25);
     starts[1] = huge;
-    const options: MultiSeedOptions = { spec: mseSpec, samples: mseData, thetas: starts, steps: 25, optimizer: 'sgd', learningRate: 0.2, momentum: 0.5 };
+    const options: MultiSeedOptions = {
+      spec: mseSpec,
+      samples: mseData,
+      thetas: starts,
+      steps: 25,
+      optimizer: 'sgd',
+      learningRate: 0.2,
+      momentum: 0.5,
+    };
     for (const run of [await withErrorScopes(device, () => trainMultiSeed(options, device)), await trainMultiSeedCpu(options)]) {
       expect(Array.from(run.diverged)).toEqual([0, 1, 0, 0]);
       expect(run.divergedAtStep[1]).toBe(1);
@@ -97,7 +129,14 @@ describe('trainMultiSeed on the GPU against its CPU twin', () => {
     const { device } = await nodeGpu();
     const seen: { step: number; losses: Float32Array }[] = [];
     const options: MultiSeedOptions = {
-      spec, samples: data, seeds: [1, 2], steps: 23, optimizer: 'adam', learningRate: 0.02, progressEvery: 5, snapshotEvery: 10,
+      spec,
+      samples: data,
+      seeds: [1, 2],
+      steps: 23,
+      optimizer: 'adam',
+      learningRate: 0.02,
+      progressEvery: 5,
+      snapshotEvery: 10,
       onProgress: (step, losses) => seen.push({ step, losses }),
     };
     const r = await withErrorScopes(device, () => trainMultiSeed(options, device));
@@ -118,9 +157,15 @@ describe('trainMultiSeed on the GPU against its CPU twin', () => {
   });
 
   it('rejects bad options with a message', async () => {
-    await expect(trainMultiSeedCpu({ spec, samples: data, seeds: [], steps: 5, optimizer: 'adam', learningRate: 0.1 })).rejects.toThrow(/at least one/);
-    await expect(trainMultiSeedCpu({ spec, samples: data, seeds: [1], steps: -1, optimizer: 'adam', learningRate: 0.1 })).rejects.toThrow(/steps/);
-    await expect(trainMultiSeedCpu({ spec, samples: data, thetas: [new Float32Array(3)], steps: 5, optimizer: 'sgd', learningRate: 0.1 })).rejects.toThrow(/parameters/);
+    await expect(trainMultiSeedCpu({ spec, samples: data, seeds: [], steps: 5, optimizer: 'adam', learningRate: 0.1 })).rejects.toThrow(
+      /at least one/,
+    );
+    await expect(trainMultiSeedCpu({ spec, samples: data, seeds: [1], steps: -1, optimizer: 'adam', learningRate: 0.1 })).rejects.toThrow(
+      /steps/,
+    );
+    await expect(
+      trainMultiSeedCpu({ spec, samples: data, thetas: [new Float32Array(3)], steps: 5, optimizer: 'sgd', learningRate: 0.1 }),
+    ).rejects.toThrow(/parameters/);
   });
 });
 

@@ -40,7 +40,16 @@ describe('nudged elastic band', () => {
     const { device } = await nodeGpu();
     const spec: MlpSpec = { inputs: 2, hidden: [6], outputs: 1, activation: 'tanh', loss: 'bce', bias: true };
     const data = makeDataset('moons', { samples: 30, classes: 2, noise: 0.1, seed: 4 }, 'bce');
-    const opts: NebOptions = { spec, samples: data, a: initParams(spec, 1), b: initParams(spec, 2), images: 4, steps: 5, optimizer: 'sgd', learningRate: 0.1 };
+    const opts: NebOptions = {
+      spec,
+      samples: data,
+      a: initParams(spec, 1),
+      b: initParams(spec, 2),
+      images: 4,
+      steps: 5,
+      optimizer: 'sgd',
+      learningRate: 0.1,
+    };
     const gpu = await withErrorScopes(device, () => nebTrain(opts, device));
     const cpu = await nebTrainCpu(opts);
     expect(relativeError(gpu.maxImageLosses, cpu.maxImageLosses)).toBeLessThanOrEqual(1e-4);
@@ -54,7 +63,9 @@ describe('nudged elastic band', () => {
     const preset = { ...MODE_CONNECTIVITY_PRESET, samples: 64, minimaSteps: 500 };
     const data = presetData(preset);
     const { a, b } = await withErrorScopes(device, () => presetMinima(device, preset, data));
-    const neb = await withErrorScopes(device, () => nebTrain({ spec: preset.spec, samples: data, a, b, images: 8, steps: 150, optimizer: 'sgd', learningRate: 0.1 }, device));
+    const neb = await withErrorScopes(device, () =>
+      nebTrain({ spec: preset.spec, samples: data, a, b, images: 8, steps: 150, optimizer: 'sgd', learningRate: 0.1 }, device),
+    );
     expect(neb.diverged).toBe(false);
     const kernel = new VectorLossKernel(device, preset.spec, data);
     try {

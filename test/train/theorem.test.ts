@@ -32,9 +32,20 @@ function data(): Samples {
 async function train(width: number): Promise<MultiSeedResult> {
   const { device } = await nodeGpu();
   const spec: MlpSpec = { inputs: 2, hidden: [width], outputs: 1, activation: 'tanh', loss: 'mse', bias: true };
-  return withErrorScopes(device, () => trainMultiSeed({
-    spec, samples: data(), seeds: SEEDS, steps: STEPS, optimizer: 'adam', learningRate: 0.1, schedule: 'cosine',
-  }, device));
+  return withErrorScopes(device, () =>
+    trainMultiSeed(
+      {
+        spec,
+        samples: data(),
+        seeds: SEEDS,
+        steps: STEPS,
+        optimizer: 'adam',
+        learningRate: 0.1,
+        schedule: 'cosine',
+      },
+      device,
+    ),
+  );
 }
 
 function ratios(r: MultiSeedResult): number[] {
@@ -52,7 +63,10 @@ describe('the theorem at small scale (m = 8 distinct 2-D points, tanh, mse, 16 s
     const r = await train(8);
     expect(Array.from(r.diverged)).toEqual(SEEDS.map(() => 0));
     const q = ratios(r);
-    expect(q.filter((v) => v < SUCCESS_RATIO), `ratios ${q.map((v) => v.toExponential(1)).join(' ')}`).toHaveLength(SEEDS.length);
+    expect(
+      q.filter((v) => v < SUCCESS_RATIO),
+      `ratios ${q.map((v) => v.toExponential(1)).join(' ')}`,
+    ).toHaveLength(SEEDS.length);
   });
 
   it('n₁ = 1 on the same data: not every seed does', async () => {

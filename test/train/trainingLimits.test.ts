@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { clampSweepRequest, clampTrainRequest, defaultSweepRequest, defaultTrainRequest, sweepWidths, TRAIN_LIMITS, widthsOf } from '../../src/train/trainingLimits';
+import {
+  clampSweepRequest,
+  clampTrainRequest,
+  defaultSweepRequest,
+  defaultTrainRequest,
+  sweepWidths,
+  TRAIN_LIMITS,
+  widthsOf,
+} from '../../src/train/trainingLimits';
 
 describe('sweepWidths', () => {
   it('is 1 … m + 2 for small m', () => {

@@ -8,11 +8,23 @@ describe('runWidthSweep on the CPU twin', () => {
   it('trains each width with every seed and summarises it; n₁ ≥ m fits, n₁ = 1 does not always', async () => {
     const data = makeTheoremData({ m: 8, loss: 'mse', duplicated: false, seed: 2 });
     const progress: number[] = [];
-    const r = await runWidthSweep({
-      samples: data, outputs: 1, widths: [1, 8], seeds: [1, 2, 3, 4], steps: 1500, optimizer: 'adam', learningRate: 0.1,
-      activation: 'tanh', loss: 'mse', epsilonRatio: 1e-4, floorLoss: floorLoss(data, 'mse'),
-      onProgress: (i) => progress.push(i),
-    }, trainMultiSeedCpu);
+    const r = await runWidthSweep(
+      {
+        samples: data,
+        outputs: 1,
+        widths: [1, 8],
+        seeds: [1, 2, 3, 4],
+        steps: 1500,
+        optimizer: 'adam',
+        learningRate: 0.1,
+        activation: 'tanh',
+        loss: 'mse',
+        epsilonRatio: 1e-4,
+        floorLoss: floorLoss(data, 'mse'),
+        onProgress: (i) => progress.push(i),
+      },
+      trainMultiSeedCpu,
+    );
     expect(r.m).toBe(8);
     expect(r.points.map((p) => p.width)).toEqual([1, 8]);
     expect(r.points.map((p) => p.spec.hidden)).toEqual([[1], [8]]);
@@ -25,7 +37,15 @@ describe('runWidthSweep on the CPU twin', () => {
   it('the kept list holds every network of a run with its snapshots, and drops by id', async () => {
     const data = makeTheoremData({ m: 4, loss: 'bce', duplicated: false, seed: 3 });
     const spec = { inputs: 2, hidden: [3], outputs: 1, activation: 'tanh', loss: 'bce', bias: true } as const;
-    const result = await trainMultiSeedCpu({ spec, samples: data, seeds: [5, 6], steps: 20, optimizer: 'adam', learningRate: 0.05, snapshotEvery: 10 });
+    const result = await trainMultiSeedCpu({
+      spec,
+      samples: data,
+      seeds: [5, 6],
+      steps: 20,
+      optimizer: 'adam',
+      learningRate: 0.05,
+      snapshotEvery: 10,
+    });
     const list = new MinimaList();
     const { ids } = list.addRun(result, { spec, samples: data, dataKey: 'k', source: 'train', label: 'run 1', seeds: [5, 6] });
     expect(ids).toHaveLength(2);

@@ -5,11 +5,26 @@ import { colormap, colormapCss, nonFiniteColor } from '../../src/view/colormaps'
 
 /** Published endpoints: matplotlib's _cm_listed tables, Google's turbo, ColorBrewer Greys (reversed). */
 const ENDPOINTS: Record<ColormapName, [[number, number, number], [number, number, number]]> = {
-  viridis: [[0.267004, 0.004874, 0.329415], [0.993248, 0.906157, 0.143936]],
-  magma: [[0.001462, 0.000466, 0.013866], [0.987053, 0.991438, 0.749504]],
-  inferno: [[0.001462, 0.000466, 0.013866], [0.988362, 0.998364, 0.644924]],
-  turbo: [[0.18995, 0.07176, 0.23217], [0.4796, 0.01583, 0.01055]],
-  greys: [[0, 0, 0], [1, 1, 1]],
+  viridis: [
+    [0.267004, 0.004874, 0.329415],
+    [0.993248, 0.906157, 0.143936],
+  ],
+  magma: [
+    [0.001462, 0.000466, 0.013866],
+    [0.987053, 0.991438, 0.749504],
+  ],
+  inferno: [
+    [0.001462, 0.000466, 0.013866],
+    [0.988362, 0.998364, 0.644924],
+  ],
+  turbo: [
+    [0.18995, 0.07176, 0.23217],
+    [0.4796, 0.01583, 0.01055],
+  ],
+  greys: [
+    [0, 0, 0],
+    [1, 1, 1],
+  ],
 };
 
 function luminance([r, g, b]: readonly [number, number, number]): number {

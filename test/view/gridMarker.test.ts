@@ -32,8 +32,12 @@ describe('GridMarker', () => {
   it('takes its size, tessellation and glow from the options, with the old defaults', () => {
     const plain = parts(new GridMarker({ color: 0x5ce1ff })).sphere;
     const centre = parts(new GridMarker({ color: 0xff4f6a, radius: 0.036, sphereSegments: [24, 16], emissiveIntensity: 0.35 })).sphere;
-    for (const [sphere, radius, w, h, glow] of [[plain, 0.03, 20, 14, 0.4], [centre, 0.036, 24, 16, 0.35]] as const) {
-      if (!(sphere.geometry instanceof SphereGeometry) || !(sphere.material instanceof MeshStandardMaterial)) throw new Error('not a lit sphere');
+    for (const [sphere, radius, w, h, glow] of [
+      [plain, 0.03, 20, 14, 0.4],
+      [centre, 0.036, 24, 16, 0.35],
+    ] as const) {
+      if (!(sphere.geometry instanceof SphereGeometry) || !(sphere.material instanceof MeshStandardMaterial))
+        throw new Error('not a lit sphere');
       expect(sphere.geometry.parameters).toMatchObject({ radius, widthSegments: w, heightSegments: h });
       expect(sphere.material.emissiveIntensity).toBe(glow);
     }

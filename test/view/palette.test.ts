@@ -4,7 +4,8 @@ import { colormap } from '../../src/view/colormaps';
 import { componentColor, hslToRgb } from '../../src/view/palette';
 import { componentVertexColors } from '../../src/view/sublevelLayer';
 
-const distance = (a: readonly number[], b: readonly number[]): number => Math.hypot((a[0] ?? 0) - (b[0] ?? 0), (a[1] ?? 0) - (b[1] ?? 0), (a[2] ?? 0) - (b[2] ?? 0));
+const distance = (a: readonly number[], b: readonly number[]): number =>
+  Math.hypot((a[0] ?? 0) - (b[0] ?? 0), (a[1] ?? 0) - (b[1] ?? 0), (a[2] ?? 0) - (b[2] ?? 0));
 
 describe('component palette', () => {
   it('gives valid, pairwise distinct colours for the first 40 components', () => {

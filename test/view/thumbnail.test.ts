@@ -21,10 +21,11 @@ describe('gallery thumbnail from a loss grid', () => {
     for (let i = 3; i < px.length; i += 4) expect(px[i]).toBe(255);
     // greys: low loss is dark. The darkest pixel lies in the upper-left quadrant.
     let best = { x: -1, y: -1, v: Infinity };
-    for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) {
-      const v = brightness(px, 64, x, y);
-      if (v < best.v) best = { x, y, v };
-    }
+    for (let y = 0; y < 64; y++)
+      for (let x = 0; x < 64; x++) {
+        const v = brightness(px, 64, x, y);
+        if (v < best.v) best = { x, y, v };
+      }
     expect(best.x).toBeLessThan(24);
     expect(best.y).toBeLessThan(24);
     expect(Math.abs(best.x - 16)).toBeLessThanOrEqual(3);
@@ -53,7 +54,9 @@ describe('gallery thumbnail from a loss grid', () => {
   });
 
   it('rejects a grid that is not gridSize² and a bad size', () => {
-    expect(() => thumbnailPixels({ loss: new Float32Array(10), gridSize: 4, logScale: false, colormap: 'viridis' }, 8, 8)).toThrow(/gridSize/);
+    expect(() => thumbnailPixels({ loss: new Float32Array(10), gridSize: 4, logScale: false, colormap: 'viridis' }, 8, 8)).toThrow(
+      /gridSize/,
+    );
     expect(() => thumbnailPixels({ loss: new Float32Array(16), gridSize: 4, logScale: false, colormap: 'viridis' }, 0, 8)).toThrow(/size/);
   });
 });

@@ -31,7 +31,10 @@ describe('water-level slider', () => {
           const level = positionToLevel(p, range);
           expect(level).toBeGreaterThanOrEqual(range.min);
           expect(level).toBeLessThanOrEqual(range.max);
-          expect(positionToLevel(levelToPosition(level, range), range)).toBeCloseTo(level, 6 - Math.max(0, Math.ceil(Math.log10(range.max))));
+          expect(positionToLevel(levelToPosition(level, range), range)).toBeCloseTo(
+            level,
+            6 - Math.max(0, Math.ceil(Math.log10(range.max))),
+          );
         },
       ),
       { numRuns: 500 },
