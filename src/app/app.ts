@@ -112,7 +112,14 @@ export class App {
       () => void this.runner.connect({}).catch(() => undefined),
     );
     this.connector.pathsChanged = (paths) => this.sublevel.heatmap.setPaths(paths);
-    this.display = new Display(this.view, this.sublevel, this.connector, this.panel, root.querySelector<HTMLElement>('#hover'));
+    this.display = new Display(
+      this.view,
+      this.sublevel,
+      this.connector,
+      this.panel,
+      root.querySelector<HTMLElement>('#hover'),
+      el('#view'),
+    );
     this.display.installHover(el('#view'));
     this.runner = new Runner(this.engine, this.store, this.display, this.status, this.panel, this.connector, this.training);
     this.connector.addButton(

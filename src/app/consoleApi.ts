@@ -1,4 +1,5 @@
 import type { PipelineResult } from '../engine/pipeline';
+import type { TimelineEntry } from '../engine/progressive';
 import type { Surface } from '../landscape/surface';
 import { layerWidths, paramLayout } from '../model/spec';
 import type { ExportFormat } from '../ui/filesPanel';
@@ -156,6 +157,11 @@ export interface LandscapeApi {
    * fraction of the path's variance the plane holds. A newer job cancels it (it rejects with an AbortError).
    */
   trajectory(options?: unknown): Promise<TrajectoryApiResult>;
+  /**
+   * The pictures drawn by the last surface job, coarse to fine: `[{ gridSize, samples, ms }]` with ms from
+   * the job's start, training excluded; the array's `trainMs` is the time spent training θ₀ (0 when cached).
+   */
+  timeline(): TimelineEntry[] & { trainMs: number };
   /** Put the marker that travels along the curve at t ∈ [0, 1] (NaN hides it); for videos and screenshots. */
   travelAlongCurve(t: number): void;
   /** Polylines of the paths drawn on the surface now (2 after connect(), 0 on another surface). */
@@ -270,5 +276,10 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
     trajectory: (options?: unknown) => p.runner.trajectory(options ?? {}),
     travelAlongCurve: (t: number) => p.connector.travelTo(t),
     pathOverlayCount: () => p.connector.overlay.polylineCount,
+    timeline: () =>
+      Object.assign(
+        p.runner.timeline.map((e) => ({ ...e })),
+        { trainMs: p.runner.trainMs },
+      ),
   };
 }

@@ -26,13 +26,22 @@ export class Display {
   private result: PipelineResult | null = null;
   private shown: ShownPlane | null = null;
 
+  /** Says which level of a coarse-to-fine surface is on screen while a finer one is coming. */
+  private readonly badge: HTMLElement;
+
   constructor(
     private readonly view: SurfaceView,
     private readonly sublevel: SublevelController,
     private readonly connector: ConnectController,
     private readonly panel: Panel,
     private readonly hoverEl: HTMLElement | null,
-  ) {}
+    viewEl: HTMLElement,
+  ) {
+    this.badge = viewEl.ownerDocument.createElement('div');
+    this.badge.className = 'level-badge';
+    this.badge.hidden = true;
+    viewEl.append(this.badge);
+  }
 
   /** The engine's last result (null before the first surface). */
   get engineResult(): PipelineResult | null {
@@ -129,6 +138,13 @@ export class Display {
   }
 
   private draw(surface: Surface, state: AppState): void {
+    const refining = surface.refining;
+    this.badge.hidden = refining === undefined;
+    this.badge.textContent =
+      refining === undefined
+        ? ''
+        : `${surface.gridSize}² of ${refining.finalSize}²${refining.approximate ? ' · approximate (a subsample of the data)' : ''} · ` +
+          'sublevel sets and exports use this level until the finer one is drawn';
     this.view.setSurface(surface, { ...state.view, showMarker: true });
     this.sublevel.setSurface(surface, state);
     this.connector.onSurface(surface);

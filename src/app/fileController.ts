@@ -99,6 +99,10 @@ export class FileController {
     try {
       const file = await this.build(format);
       if (download) saveData(file.data, file.fileName, file.mime);
+      const refining = this.host.current()?.surface.refining;
+      if (refining !== undefined) {
+        this.host.notify([`${file.fileName} holds the level on screen; the ${refining.finalSize}² grid is still being computed`], 'info');
+      }
       return file;
     } catch (err) {
       this.host.notify([`Export ${format} failed: ${errorMessage(err)}`], 'error');

@@ -6,10 +6,11 @@
 import { bundleSurface } from '../engine/imported';
 import { clampConnectRequest, connectFlowOptions } from '../engine/connectRequest';
 import type { Engine, PipelineResult } from '../engine/pipeline';
+import type { TimelineEntry } from '../engine/progressive';
 import { JobScheduler } from '../engine/scheduler';
 import { surfaceFromGrid } from '../engine/surface';
 import { clampTrajectoryRequest, computeTrajectory, trajectoryFlowOptions, type TrajectoryApiResult } from '../engine/trajectory';
-import { AbortError } from '../gpu/lossGrid.types';
+import { AbortError, isAborted } from '../gpu/lossGrid.types';
 import type { ImportedFile } from '../io/importFile';
 import type { Plane } from '../landscape/directions';
 import { gridRows, type Surface } from '../landscape/surface';
@@ -28,6 +29,9 @@ export class Runner {
   private readonly scheduler = new JobScheduler();
   /** A job is running; state changes then go through it, even sublevel-only ones. */
   busy = false;
+  /** The pictures the last pipeline job drew (grid size, samples, ms from its start) and its training time. */
+  timeline: readonly TimelineEntry[] = [];
+  trainMs = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -51,15 +55,27 @@ export class Runner {
     this.store.writeHash();
     return this.job(true, async (signal) => {
       try {
-        const result = await this.engine.compute(state, signal, (stage, fraction, detail) => {
-          if (stage === 'data') {
-            this.status.progress(detail ?? 'loading data…', fraction);
-            return;
-          }
-          const label = stage === 'train' ? 'training θ₀' : `loss grid ${state.plane.gridSize}²`;
-          this.status.progress(`${label} ${Math.round(fraction * 100)}%${detail ? ` · ${detail}` : ''}`, fraction);
-        });
+        const result = await this.engine.compute(
+          state,
+          signal,
+          (stage, fraction, detail) => {
+            if (stage === 'data') {
+              this.status.progress(detail ?? 'loading data…', fraction);
+              return;
+            }
+            const label = stage === 'train' ? 'training θ₀' : `loss grid ${state.plane.gridSize}²`;
+            this.status.progress(`${label} ${Math.round(fraction * 100)}%${detail ? ` · ${detail}` : ''}`, fraction);
+          },
+          (coarse) => {
+            // A coarse level: drawn at once, replaced by the finer ones as they come.
+            if (isAborted(signal)) return;
+            this.timeline = coarse.timeline;
+            this.display.showResult(coarse, this.store.state);
+          },
+        );
         if (signal.aborted) return;
+        this.timeline = result.timeline;
+        this.trainMs = result.trainMs;
         if (result.warnings.length > 0) this.store.addNotices(result.warnings, 'error');
         this.display.showResult(result, this.store.state);
         this.training.refreshList();

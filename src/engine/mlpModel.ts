@@ -6,7 +6,7 @@ import { vectorLossCpu } from '../gpu/vectorLoss.cpu';
 import { evaluatePaths, evaluatePathsCpu } from '../landscape/pathEval';
 import { initParams } from '../model/init';
 import { evaluate, isClassifier } from '../model/network';
-import { deriveSeed } from '../model/rng';
+import { Rng, deriveSeed } from '../model/rng';
 import type { Samples } from '../model/samples';
 import { describeSpec, paramLayout, type MlpSpec } from '../model/spec';
 import type { LandscapeModel, ModelRecipe } from './model';
@@ -44,8 +44,28 @@ export function mlpModel(spec: MlpSpec, samples: Samples): LandscapeModel {
       }
     },
     pathsCpu: (paths, points) => evaluatePathsCpu(spec, plain, paths, points),
+    subsample: (count, seed) => (count >= plain.m ? mlpModel(spec, plain) : mlpModel(spec, sampleRows(plain, count, seed))),
     gradients: { spec, samples: plain },
   };
+}
+
+/** `count` rows of the samples, drawn without replacement (a seeded partial Fisher–Yates shuffle), in their order. */
+function sampleRows(samples: Samples, count: number, seed: number): Samples {
+  const rng = new Rng(seed);
+  const order = Array.from({ length: samples.m }, (_, i) => i);
+  for (let i = 0; i < count; i++) {
+    const j = i + rng.int(samples.m - i);
+    [order[i], order[j]] = [order[j] ?? j, order[i] ?? i];
+  }
+  const rows = order.slice(0, count).sort((a, b) => a - b);
+  const yWidth = samples.y.length / samples.m;
+  const x = new Float32Array(count * samples.inputs);
+  const y = new Float32Array(count * yWidth);
+  rows.forEach((r, k) => {
+    x.set(samples.x.subarray(r * samples.inputs, (r + 1) * samples.inputs), k * samples.inputs);
+    y.set(samples.y.subarray(r * yWidth, (r + 1) * yWidth), k * yWidth);
+  });
+  return { m: count, inputs: samples.inputs, x, y };
 }
 
 /** A model from its recipe (the worker's side of `LandscapeModel.recipe`). */

@@ -24,6 +24,8 @@ export interface PlanePoints {
   readonly directionX: Float32Array;
   readonly directionY: Float32Array;
   readonly gridSize: number;
+  /** Rows along β; absent: gridSize (a square grid). */
+  readonly rows?: number;
   readonly alphaStart: number;
   readonly alphaStep: number;
   readonly betaStart: number;
@@ -63,6 +65,8 @@ export interface LandscapeModel {
   /** Loss and accuracy at `points` evenly spaced values of t along each path. */
   pathsGpu(gpu: GpuSession, paths: readonly Path[], points: number): Promise<PathEvaluation[]>;
   pathsCpu(paths: readonly Path[], points: number): PathEvaluation[];
+  /** The same model on `count` of its samples drawn without replacement by a seeded RNG (itself when it has no more). */
+  subsample(count: number, seed: number): LandscapeModel;
   /** Gradients (training, curves) where the model has them: the MLP kernels read this spec and data. */
   readonly gradients: { readonly spec: MlpSpec; readonly samples: Samples } | null;
 }

@@ -19,6 +19,10 @@ import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types
 import { withFallback, type Backend, type CurveJob, type CurveResult, type FallbackWording, type MultiSeedJob } from './backend';
 import { mlpModel } from './mlpModel';
 import type { LandscapeModel, PlanePoints, ThetaOrigin } from './model';
+import { squarePoints } from './levels';
+import { Refinement, SUBSAMPLE, type TimelineEntry } from './progressive';
+
+export { squarePoints };
 import { computedSurface } from './surface';
 
 export interface PipelineResult {
@@ -33,6 +37,10 @@ export interface PipelineResult {
   readonly diverged: boolean;
   /** Things the user should know about this result (e.g. the GPU failed and the CPU took over). */
   readonly warnings: readonly string[];
+  /** The pictures this job drew so far: grid size, samples, ms from the job's start (training excluded). */
+  readonly timeline: readonly TimelineEntry[];
+  /** Time this job spent training θ₀ (0 when θ₀ was cached), ms. */
+  readonly trainMs: number;
 }
 
 /** 'data': a data file is being fetched (detail says which); 'train': θ₀ is trained; 'grid': the surface. */
@@ -101,7 +109,7 @@ export class Engine {
   /** The trained θ₀ set aside while a kept network is the centre, so going back never retrains. */
   private trainedAside: TrainStage | null = null;
   private planeCache: { key: string; plane: Plane } | null = null;
-  private surfaceCache: { key: string; surface: Surface; warnings: readonly string[] } | null = null;
+  private surfaceCache: { key: string; refinement: Refinement; warnings: string[] } | null = null;
   /** How often each stage ran (tests check what a change recomputes). */
   readonly runs = { data: 0, train: 0, plane: 0, surface: 0 };
 
@@ -121,7 +129,16 @@ export class Engine {
     return this.gpu?.label ?? this.cpu.label;
   }
 
-  async compute(state: AppState, signal: AbortSignal, report: StatusReporter): Promise<PipelineResult> {
+  /**
+   * The surface of a state: only the stages the state's change touched run. Coarse levels are handed to
+   * `onPicture` as they are done; the promise resolves with the final grid.
+   */
+  async compute(
+    state: AppState,
+    signal: AbortSignal,
+    report: StatusReporter,
+    onPicture?: (coarse: PipelineResult) => void,
+  ): Promise<PipelineResult> {
     if (needsLoading(state.data.kind)) report('data', 0, `loading the ${state.data.kind} data…`);
     await this.dataReady(state);
     if (signal.aborted) throw new AbortError();
@@ -157,21 +174,17 @@ export class Engine {
 
     if (this.surfaceCache?.key !== keys.surface) {
       this.runs.surface++;
-      const warnings: string[] = [];
-      const surface = await this.planeSurface(
-        model,
-        plane,
-        state.plane.gridSize,
-        state.plane.span,
-        signal,
-        (f) => report('grid', f),
-        warnings,
-        trainMs,
-      );
-      this.surfaceCache = { key: keys.surface, surface, warnings };
+      this.surfaceCache = {
+        key: keys.surface,
+        refinement: new Refinement(model, plane, state.plane.gridSize, state.plane.span),
+        warnings: [],
+      };
     }
-    return {
-      surface: this.surfaceCache.surface,
+    const entry = this.surfaceCache;
+    const jobStart = performance.now();
+    const timeline: TimelineEntry[] = [];
+    const result = (surface: Surface): PipelineResult => ({
+      surface,
       model,
       spec,
       data,
@@ -180,8 +193,42 @@ export class Engine {
       plane,
       trainLoss: trained.loss,
       diverged: trained.diverged,
-      warnings: [...centerWarnings, ...trained.warnings, ...this.surfaceCache.warnings],
+      warnings: [...centerWarnings, ...trained.warnings, ...entry.warnings],
+      timeline,
+      trainMs,
+    });
+    const drawn = (surface: Surface, samples: number): void => {
+      timeline.push({ gridSize: surface.gridSize, samples, ms: performance.now() - jobStart });
+      onPicture?.(result(surface));
     };
+    const refinement = entry.refinement;
+    // A job that resumes a refinement shows the level it had reached at once.
+    if (!refinement.finished && refinement.picture !== null) drawn(refinement.picture, model.sampleCount);
+    if (!refinement.finished) {
+      // Once the GPU has failed for this surface, its remaining levels stay on the CPU (one notice).
+      let gpu = this.gpu;
+      await refinement.refine(
+        async (m, points, onProgress) => {
+          const ran = await withFallback(
+            { gpu, cpu: this.cpu },
+            { failed: 'kernel', instead: 'this surface was computed' },
+            signal,
+            entry.warnings,
+            (b) => b.lossGrid(m, points, { signal, onProgress }),
+          );
+          if (ran.backend !== gpu) gpu = null;
+          return ran;
+        },
+        signal,
+        (fraction, level) => report('grid', fraction, level.size === state.plane.gridSize ? undefined : `${level.size}² drawn first`),
+        (picture, level) => drawn(picture, level.approximate ? SUBSAMPLE : model.sampleCount),
+        trainMs,
+      );
+    }
+    const final = refinement.picture;
+    if (final === null) throw new Error('the surface stage finished without a surface');
+    timeline.push({ gridSize: final.gridSize, samples: model.sampleCount, ms: performance.now() - jobStart });
+    return result(final);
   }
 
   /** θ₀: a kept network, the saddle of u·v·x, or full-batch Adam from the seed's initialisation. */
@@ -403,20 +450,4 @@ export class Engine {
 export function planeOf(state: AppState, model: LandscapeModel, theta: Float32Array): Plane {
   const { filterNormalize, keepBiasDirections: keepBias } = state.plane;
   return planeThrough(model.layout, theta, state.seed, { filterNormalize, keepBias, wholeSpace: state.data.kind === 'uvx' });
-}
-
-/** The points of a square grid over [−span, span]² on a plane (one point at the centre for gridSize 1). */
-export function squarePoints(plane: Plane, gridSize: number, span: number): PlanePoints {
-  const step = gridSize > 1 ? (2 * span) / (gridSize - 1) : 0;
-  const start = gridSize > 1 ? -span : 0;
-  return {
-    center: plane.center,
-    directionX: plane.directionX,
-    directionY: plane.directionY,
-    gridSize,
-    alphaStart: start,
-    alphaStep: step,
-    betaStart: start,
-    betaStep: step,
-  };
 }

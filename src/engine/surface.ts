@@ -20,6 +20,8 @@ export interface ComputedSurface {
   readonly trainMs: number;
   /** Set when the model behind it came from a file (a bundle), not from the page's state. */
   readonly imported?: { readonly name: string; readonly format: string };
+  /** Set on a coarse level while a finer one is coming. */
+  readonly refining?: { readonly finalSize: number; readonly approximate: boolean };
 }
 
 /** A computed square grid as a Surface. */
@@ -38,6 +40,7 @@ export function computedSurface(c: ComputedSurface): Surface {
     device: c.backend.kind,
     adapter: c.backend.label,
     timings: { gridMs: c.gridMs, trainMs: c.trainMs },
+    ...(c.refining ? { refining: c.refining } : {}),
   };
 }
 

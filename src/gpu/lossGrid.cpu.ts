@@ -12,7 +12,7 @@ import { AbortError, type GridRequest, type GridResult, type GridRunOptions } fr
 export function lossGridCpu(req: GridRequest, opts: GridRunOptions = {}): GridResult {
   const { spec, samples, gridSize } = req;
   const layout = paramLayout(spec);
-  const points = gridSize * gridSize;
+  const points = gridSize * (req.rows ?? gridSize);
   const loss = new Float32Array(points);
   const classifier = isClassifier(spec.loss);
   const accuracy = classifier ? new Float32Array(points) : undefined;

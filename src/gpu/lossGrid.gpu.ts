@@ -74,7 +74,7 @@ export class LossGridKernel {
     const { device } = this;
     const { spec, samples } = req;
     const layout = paramLayout(spec);
-    const points = req.gridSize * req.gridSize;
+    const points = req.gridSize * (req.rows ?? req.gridSize);
     const firstWidth = layout.layers[0]?.outputs ?? 0;
     const limits = device.limits;
     const need = (label: string, bytes: number): void => {

@@ -5,8 +5,8 @@ import type { MlpSpec } from '../model/spec';
 export type GridSamples = Samples;
 
 /**
- * Points α_ix = alphaStart + ix·alphaStep, β_iy = betaStart + iy·betaStep for ix, iy < gridSize,
- * result index iy·gridSize + ix.
+ * Points α_ix = alphaStart + ix·alphaStep for ix < gridSize, β_iy = betaStart + iy·betaStep for
+ * iy < rows (default gridSize: a square grid), result index iy·gridSize + ix.
  */
 export interface GridRequest {
   readonly spec: MlpSpec;
@@ -15,6 +15,8 @@ export interface GridRequest {
   readonly directionX: Float32Array;
   readonly directionY: Float32Array;
   readonly gridSize: number;
+  /** Rows along β; absent: gridSize (square). Coarse-to-fine passes evaluate strips of a grid. */
+  readonly rows?: number;
   readonly alphaStart: number;
   readonly alphaStep: number;
   readonly betaStart: number;

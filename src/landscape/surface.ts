@@ -31,6 +31,11 @@ export interface Surface {
   readonly device: 'webgpu' | 'cpu';
   readonly adapter: string;
   readonly timings: SurfaceTimings;
+  /**
+   * Set on a coarse picture while a finer level of the same surface is being computed: the size the
+   * final grid will have, and whether this picture used a subsample of the data (approximate).
+   */
+  readonly refining?: { readonly finalSize: number; readonly approximate: boolean };
 }
 
 /** Rows of a surface's grid (along β): `ny` for non-square grids, else `gridSize`. */
