@@ -18,6 +18,7 @@ import { ConnectController } from './connectController';
 import { Display } from './display';
 import { ExportController } from './exportController';
 import { FileController } from './fileController';
+import { PlaneMover } from './planeMover';
 import { PresetController } from './presetController';
 import { Runner } from './runner';
 import { sameExceptSublevel, sameEngineInputs, Store } from './store';
@@ -37,6 +38,7 @@ export class App {
   private readonly connector: ConnectController;
   private readonly exporter: ExportController;
   private readonly files: FileController;
+  private readonly mover: PlaneMover;
   /** The gallery and the note beside the view for the preset on screen. */
   readonly presets: PresetController;
 
@@ -44,6 +46,7 @@ export class App {
     const el = (selector: string): HTMLElement => root.querySelector<HTMLElement>(selector) ?? root;
     const decoded = decodeLink(hash);
     this.status = new StatusBar(el('#statusline'));
+    this.status.onCancel(() => this.cancel());
     this.store = new Store(decoded.state, {
       notices: (lines, kind) => this.status.showNotice(lines, kind),
       hash: (text) => history.replaceState(null, '', `#${text}`),
@@ -121,6 +124,30 @@ export class App {
       el('#view'),
     );
     this.display.installHover(el('#view'));
+    this.mover = new PlaneMover(
+      {
+        state: () => this.store.state,
+        ownSurface: () => {
+          const result = this.display.engineResult;
+          return this.display.showingOther || result === null
+            ? null
+            : { surface: this.display.surface() ?? result.surface, center: result.planeCenter };
+        },
+        apply: (partial) => this.apply(partial),
+      },
+      [
+        {
+          element: this.view.canvas,
+          cellAt: (x, y) => {
+            const pick = this.view.pickAt(x, y);
+            return pick === null ? null : pick.iy * (this.display.surface()?.gridSize ?? 0) + pick.ix;
+          },
+        },
+        { element: this.sublevel.heatmap.element, cellAt: (x, y) => this.sublevel.heatmap.cellAt(x, y) },
+      ],
+    );
+    this.mover.addButton(el('#view'));
+    this.mover.sync(state);
     this.runner = new Runner(this.engine, this.store, this.display, this.status, this.panel, this.connector, this.training);
     this.connector.addButton(
       'training path',
@@ -155,27 +182,37 @@ export class App {
     );
   }
 
-  /** Merge, validate, recompute what changed, draw. */
+  /**
+   * Merge, validate, recompute what changed, draw. A change that does not alter the engine's result (the
+   * view, the camera, the water level, isolines, a refused value) never touches a running job: it is drawn
+   * on what is on screen, and the job draws its surface with it when it is done.
+   */
   apply(partial: unknown): Promise<void> {
     const { before, state, ignored } = this.store.update(partial, { writeHash: false });
     this.store.notify(ignored);
     if (JSON.stringify(state.camera) !== JSON.stringify(before.camera)) this.view.setCamera(state.camera);
     this.panel.sync(state);
-    if (this.display.engineResult !== null && !this.runner.busy && sameExceptSublevel(before, state)) {
-      // The water level and its drawing never need the engine: no retraining, no new grid.
-      this.sublevel.stopSweep();
-      this.store.writeHash();
-      this.sublevel.setSettings(state.sublevel);
-      this.display.syncWaterControls();
-      return Promise.resolve();
+    this.mover.sync(state);
+    if (!sameEngineInputs(before, state)) return this.runner.run();
+    this.store.writeHash();
+    if (this.display.surface() !== null) {
+      if (sameExceptSublevel(before, state)) {
+        // The water level and its drawing never need the engine: no retraining, no new grid.
+        this.sublevel.stopSweep();
+        this.sublevel.setSettings(state.sublevel);
+        this.display.syncWaterControls();
+      } else {
+        this.display.redraw(state);
+      }
     }
-    if (this.display.showingOther && sameEngineInputs(before, state)) {
-      // A plane shown in place of the state's own stays until a data, model, training or plane field changes.
-      this.store.writeHash();
-      this.display.redraw(state);
-      return Promise.resolve();
-    }
-    return this.runner.run();
+    return this.runner.busy ? this.runner.settled() : Promise.resolve();
+  }
+
+  /** Stop the running job (the pipeline or a path view) and any training run; the view keeps what it shows. */
+  cancel(): boolean {
+    const stopped = this.runner.cancel();
+    this.training.stop();
+    return stopped;
   }
 
   private rerun(stage: 'train' | 'surface'): Promise<void> {
@@ -233,6 +270,7 @@ export class App {
       files,
       connector,
       apply: (partial) => this.apply(partial),
+      cancel: () => this.cancel(),
     });
   }
 }

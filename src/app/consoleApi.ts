@@ -23,6 +23,8 @@ import type { TrajectoryApiResult } from '../engine/trajectory';
 
 /** What `window.landscape` offers power users and tests (documented in docs/console-api.md). */
 export interface LandscapeApi {
+  /** Stop the running job (surface, path view or training); the view keeps what it shows. False when none ran. */
+  cancel(): boolean;
   /** Resolves when the current surface is drawn; rejects if the newest job failed. */
   ready(): Promise<void>;
   /** A read-only copy of the state. */
@@ -187,6 +189,8 @@ export interface ApiParts {
   readonly connector: ConnectController;
   /** Merge a partial state, recompute what changed, draw. */
   apply(partial: unknown): Promise<void>;
+  /** Stop the running job and any training run. */
+  cancel(): boolean;
 }
 
 /** `window.landscape`: every call is validated like the panel's input and answers plain data. */
@@ -202,6 +206,7 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
   };
   return {
     ready: () => p.runner.settled(),
+    cancel: () => p.cancel(),
     get state(): AppState {
       return p.store.state;
     },

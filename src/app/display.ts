@@ -80,6 +80,13 @@ export class Display {
     this.shown = null;
   }
 
+  /** The job computing a finer level was cancelled: the badge says the coarse level stays. */
+  stopped(): void {
+    const refining = this.surface()?.refining;
+    if (refining === undefined) return;
+    this.badge.textContent = `stopped at ${this.surface()?.gridSize ?? 0}² of ${refining.finalSize}²: sublevel sets and exports use this level`;
+  }
+
   /** Redraw what is on screen with the state's view options. */
   redraw(state: AppState): void {
     const surface = this.surface();

@@ -43,6 +43,18 @@ export class Runner {
     private readonly training: TrainingController,
   ) {}
 
+  /**
+   * Stop the running job; the view keeps the surface (or the coarse level) it shows and says so.
+   * False when no job runs.
+   */
+  cancel(): boolean {
+    if (!this.busy || !this.scheduler.cancel()) return false;
+    this.busy = false;
+    this.display.stopped();
+    this.status.done('cancelled: the view keeps the surface it shows', '');
+    return true;
+  }
+
   /** Resolves when the newest job is done; rejects if it failed. */
   settled(): Promise<void> {
     return this.scheduler.settled();
@@ -59,6 +71,8 @@ export class Runner {
           state,
           signal,
           (stage, fraction, detail) => {
+            // A cancelled job may still report until its next check: the status line says it stopped.
+            if (isAborted(signal)) return;
             if (stage === 'data') {
               this.status.progress(detail ?? 'loading data…', fraction);
               return;

@@ -41,6 +41,8 @@ export interface PipelineResult {
   readonly timeline: readonly TimelineEntry[];
   /** Time this job spent training θ₀ (0 when θ₀ was cached), ms. */
   readonly trainMs: number;
+  /** Where the plane's centre is, in the directions' units from θ₀ (the state's centerAlpha, centerBeta). */
+  readonly planeCenter: { readonly alpha: number; readonly beta: number };
 }
 
 /** 'data': a data file is being fetched (detail says which); 'train': θ₀ is trained; 'grid': the surface. */
@@ -76,7 +78,13 @@ export function stageKeys(
 ): { data: string; train: string; plane: string; surface: string } {
   const data = dataKeyOf(state);
   const train = JSON.stringify([data, center ? { center: center.id } : state.train]);
-  const plane = JSON.stringify([train, state.plane.filterNormalize, state.plane.keepBiasDirections]);
+  const plane = JSON.stringify([
+    train,
+    state.plane.filterNormalize,
+    state.plane.keepBiasDirections,
+    state.plane.centerAlpha,
+    state.plane.centerBeta,
+  ]);
   const surface = JSON.stringify([plane, state.plane.gridSize, state.plane.span]);
   return { data, train, plane, surface };
 }
@@ -196,6 +204,7 @@ export class Engine {
       warnings: [...centerWarnings, ...trained.warnings, ...entry.warnings],
       timeline,
       trainMs,
+      planeCenter: { alpha: state.plane.centerAlpha, beta: state.plane.centerBeta },
     });
     const drawn = (surface: Surface, samples: number): void => {
       timeline.push({ gridSize: surface.gridSize, samples, ms: performance.now() - jobStart });
@@ -446,8 +455,14 @@ export class Engine {
   }
 }
 
-/** The page's plane through θ₀ for a state (seeded directions; u·v·x: the whole weight space). */
+/**
+ * The page's plane for a state: seeded directions through θ₀ (u·v·x: the whole weight space), centred at
+ * θ₀ + centerAlpha·d₁ + centerBeta·d₂ when the centre was moved (the directions stay those of θ₀).
+ */
 export function planeOf(state: AppState, model: LandscapeModel, theta: Float32Array): Plane {
-  const { filterNormalize, keepBiasDirections: keepBias } = state.plane;
-  return planeThrough(model.layout, theta, state.seed, { filterNormalize, keepBias, wholeSpace: state.data.kind === 'uvx' });
+  const { filterNormalize, keepBiasDirections: keepBias, centerAlpha: a, centerBeta: b } = state.plane;
+  const plane = planeThrough(model.layout, theta, state.seed, { filterNormalize, keepBias, wholeSpace: state.data.kind === 'uvx' });
+  if (a === 0 && b === 0) return plane;
+  const { directionX: dx, directionY: dy } = plane;
+  return { ...plane, center: Float32Array.from(theta, (v, i) => v + a * (dx[i] ?? 0) + b * (dy[i] ?? 0)) };
 }

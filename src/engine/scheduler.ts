@@ -20,6 +20,14 @@ export class JobScheduler {
     return run;
   }
 
+  /** Abort the running job (its promise settles as cancelled); false when none runs. */
+  cancel(): boolean {
+    const controller = this.controller;
+    if (controller === null || controller.signal.aborted) return false;
+    controller.abort();
+    return true;
+  }
+
   async settled(): Promise<void> {
     for (;;) {
       const current = this.latest;

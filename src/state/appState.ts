@@ -41,6 +41,12 @@ export interface AppState {
     span: number;
     filterNormalize: boolean;
     keepBiasDirections: boolean;
+    /**
+     * The plane's centre moved off θ₀ to θ₀ + centerAlpha·d₁ + centerBeta·d₂ (directions kept, in their
+     * units); 0, 0 is θ₀. Moved by a shift-drag on the surface or the top view.
+     */
+    centerAlpha: number;
+    centerBeta: number;
   };
   view: {
     logScale: boolean;
@@ -103,6 +109,7 @@ export const LIMITS = {
   learningRate: [1e-6, 10],
   gridSize: [3, 1024],
   span: [1e-4, 100],
+  center: [-1e4, 1e4],
   zClip: [0, 1e12],
   level: [0, 1e12],
   contours: [0, 64],
@@ -117,7 +124,7 @@ export function defaultState(): AppState {
     data: { kind: 'spiral', samples: 256, classes: 2, noise: 0.1 },
     model: { hidden: [32, 32], activation: 'tanh', loss: 'mse', bias: true, residual: false },
     train: { steps: 600, learningRate: 0.02 },
-    plane: { gridSize: 129, span: 1, filterNormalize: true, keepBiasDirections: false },
+    plane: { gridSize: 129, span: 1, filterNormalize: true, keepBiasDirections: false, centerAlpha: 0, centerBeta: 0 },
     view: { logScale: true, zClip: 0, colormap: 'viridis' },
     sublevel: { level: 0, logSlider: true, water: true, connectivity: 4, colourComponents: true, contours: 10, heatmap: true },
     camera: { azimuth: 35, elevation: 30, distance: 5.6 },

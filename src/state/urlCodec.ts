@@ -148,6 +148,22 @@ const FIELDS: readonly Field[] = [
     (s) => s.plane.span,
     (s, v) => (s.plane.span = v),
   ),
+  floatField(
+    'ca',
+    'plane',
+    'centerAlpha',
+    LIMITS.center,
+    (s) => s.plane.centerAlpha,
+    (s, v) => (s.plane.centerAlpha = v),
+  ),
+  floatField(
+    'cb',
+    'plane',
+    'centerBeta',
+    LIMITS.center,
+    (s) => s.plane.centerBeta,
+    (s, v) => (s.plane.centerBeta = v),
+  ),
   boolField(
     'fnorm',
     'plane',

@@ -30,6 +30,17 @@ export class StatusBar {
     container.append(this.root, this.notice);
   }
 
+  /** A Cancel button, shown while a job runs. */
+  onCancel(handler: () => void): void {
+    const button = this.root.ownerDocument.createElement('button');
+    button.type = 'button';
+    button.className = 'status-cancel';
+    button.textContent = 'Cancel';
+    button.title = 'Stop the running job; the view keeps what it shows';
+    button.addEventListener('click', handler);
+    this.root.insertBefore(button, this.timings);
+  }
+
   setAdapter(text: string, warning: boolean): void {
     this.adapter.textContent = text;
     this.adapter.classList.toggle('warning', warning);

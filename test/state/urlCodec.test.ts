@@ -70,7 +70,7 @@ function isValidState(s: AppState): boolean {
     sameKeys(s.data, ['kind', 'samples', 'classes', 'noise']) &&
     sameKeys(s.model, ['hidden', 'activation', 'loss', 'bias', 'residual']) &&
     sameKeys(s.train, ['steps', 'learningRate']) &&
-    sameKeys(s.plane, ['gridSize', 'span', 'filterNormalize', 'keepBiasDirections']) &&
+    sameKeys(s.plane, ['gridSize', 'span', 'filterNormalize', 'keepBiasDirections', 'centerAlpha', 'centerBeta']) &&
     sameKeys(s.view, ['logScale', 'zClip', 'colormap']) &&
     inRange(s.seed, LIMITS.seed, true) &&
     oneOf(s.data.kind, DATASETS) &&
@@ -90,6 +90,8 @@ function isValidState(s: AppState): boolean {
     typeof s.model.residual === 'boolean' &&
     typeof s.plane.filterNormalize === 'boolean' &&
     typeof s.plane.keepBiasDirections === 'boolean' &&
+    inRange(s.plane.centerAlpha, LIMITS.center, false) &&
+    inRange(s.plane.centerBeta, LIMITS.center, false) &&
     typeof s.view.logScale === 'boolean' &&
     inRange(s.view.zClip, LIMITS.zClip, false) &&
     oneOf(s.view.colormap, COLORMAPS) &&
@@ -130,6 +132,8 @@ const validState: fc.Arbitrary<AppState> = fc
       span: float(LIMITS.span),
       filterNormalize: fc.boolean(),
       keepBiasDirections: fc.boolean(),
+      centerAlpha: float(LIMITS.center),
+      centerBeta: float(LIMITS.center),
     }),
     view: fc.record({ logScale: fc.boolean(), zClip: float(LIMITS.zClip), colormap: fc.constantFrom(...COLORMAPS) }),
     sublevel: fc.record({
@@ -206,7 +210,7 @@ const junkKey = fc.oneof(
 describe('encodeState / decodeState', () => {
   it('the default state encodes every field, in a readable form', () => {
     expect(encodeState(defaultState())).toBe(
-      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&res=0&steps=600&lr=0.02&grid=129&span=1&fnorm=1&kbias=0&log=1&zclip=0&cmap=viridis' +
+      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&res=0&steps=600&lr=0.02&grid=129&span=1&ca=0&cb=0&fnorm=1&kbias=0&log=1&zclip=0&cmap=viridis' +
         '&lvl=0&lvlog=1&water=1&conn=4&comps=1&iso=10&map=1&cam=35,30,5.6&flow=',
     );
     expect(isValidState(defaultState())).toBe(true);
