@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { REGRESSION_DATASETS, clampState, decodeState, encodeState } from '../../src/state/urlCodec';
 import { formatFlow, parseFlow } from '../../src/state/flow';
-import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, defaultState } from '../../src/state/appState';
+import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, PLANE_DIRECTIONS, defaultState } from '../../src/state/appState';
 import type { AppState } from '../../src/state/appState';
 import { ACTIVATIONS, LOSSES } from '../../src/model/spec';
 import { CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose } from '../../src/view/camera';
@@ -70,7 +70,8 @@ function isValidState(s: AppState): boolean {
     sameKeys(s.data, ['kind', 'samples', 'classes', 'noise']) &&
     sameKeys(s.model, ['hidden', 'activation', 'loss', 'bias', 'residual']) &&
     sameKeys(s.train, ['steps', 'learningRate']) &&
-    sameKeys(s.plane, ['gridSize', 'span', 'filterNormalize', 'keepBiasDirections']) &&
+    sameKeys(s.plane, ['gridSize', 'span', 'filterNormalize', 'keepBiasDirections', 'directions']) &&
+    oneOf(s.plane.directions, PLANE_DIRECTIONS) &&
     sameKeys(s.view, ['logScale', 'zClip', 'colormap']) &&
     inRange(s.seed, LIMITS.seed, true) &&
     oneOf(s.data.kind, DATASETS) &&
@@ -130,6 +131,7 @@ const validState: fc.Arbitrary<AppState> = fc
       span: float(LIMITS.span),
       filterNormalize: fc.boolean(),
       keepBiasDirections: fc.boolean(),
+      directions: fc.constantFrom(...PLANE_DIRECTIONS),
     }),
     view: fc.record({ logScale: fc.boolean(), zClip: float(LIMITS.zClip), colormap: fc.constantFrom(...COLORMAPS) }),
     sublevel: fc.record({
@@ -403,7 +405,7 @@ describe('clampState', () => {
         data: loose(['kind', 'samples', 'classes', 'noise']),
         model: loose(['hidden', 'activation', 'loss', 'bias']),
         train: loose(['steps', 'learningRate']),
-        plane: loose(['gridSize', 'span', 'filterNormalize', 'keepBiasDirections']),
+        plane: loose(['gridSize', 'span', 'filterNormalize', 'keepBiasDirections', 'directions']),
         view: loose(['logScale', 'zClip', 'colormap']),
         sublevel: loose(['level', 'logSlider', 'water', 'connectivity', 'colourComponents', 'contours', 'heatmap']),
         camera: fc.oneof(loose(['azimuth', 'elevation', 'distance']), fc.anything({ maxDepth: 1 })),
