@@ -20,6 +20,7 @@ import { ExportController } from './exportController';
 import { FileController } from './fileController';
 import { PresetController } from './presetController';
 import { Runner } from './runner';
+import { SpectrumController } from './spectrumController';
 import { sameExceptSublevel, sameEngineInputs, Store } from './store';
 import { SublevelController } from './sublevelController';
 import { TrainingController } from './trainingController';
@@ -37,6 +38,7 @@ export class App {
   private readonly connector: ConnectController;
   private readonly exporter: ExportController;
   private readonly files: FileController;
+  private readonly spectrum: SpectrumController;
   /** The gallery and the note beside the view for the preset on screen. */
   readonly presets: PresetController;
 
@@ -112,6 +114,18 @@ export class App {
       () => void this.runner.connect({}).catch(() => undefined),
     );
     this.connector.pathsChanged = (paths) => this.sublevel.heatmap.setPaths(paths);
+    this.spectrum = new SpectrumController(column, {
+      engine: this.engine,
+      result: () => (this.display.showingOther ? null : this.display.engineResult),
+      apply: (partial) => this.apply(partial),
+      state: () => this.store.state,
+    });
+    // Every drawn surface passes through the connector's onSurface: the spectrum card follows it there.
+    const drawPaths = this.connector.pathsChanged;
+    this.connector.pathsChanged = (paths) => {
+      drawPaths(paths);
+      this.spectrum.onSurface();
+    };
     this.display = new Display(this.view, this.sublevel, this.connector, this.panel, root.querySelector<HTMLElement>('#hover'));
     this.display.installHover(el('#view'));
     this.runner = new Runner(this.engine, this.store, this.display, this.status, this.panel, this.connector, this.training);
@@ -214,7 +228,7 @@ export class App {
   }
 
   api(): LandscapeApi {
-    const { store, runner, display, view, sublevel, training, exporter, files, connector } = this;
+    const { store, runner, display, view, sublevel, training, exporter, files, connector, spectrum } = this;
     return landscapeApi({
       store,
       runner,
@@ -225,6 +239,7 @@ export class App {
       exporter,
       files,
       connector,
+      spectrum,
       apply: (partial) => this.apply(partial),
     });
   }

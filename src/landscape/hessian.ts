@@ -9,7 +9,7 @@
 import { throwIfAborted } from '../gpu/lossGrid.types';
 import type { HvpResult } from '../gpu/hessianVector.types';
 import { Rng, deriveSeed } from '../model/rng';
-import { lanczos, quadrature, ritzPairs, type Quadrature } from './lanczos';
+import { lanczos, quadrature, ritzPairs, slqDensity, type Quadrature } from './lanczos';
 
 export interface CurvatureOracle {
   /** n, the number of parameters. */
@@ -229,4 +229,18 @@ async function planeCurvature(
 /** Every eigenvalue found, largest first (top, then bottom from the largest down). */
 export function allEigenpairs(result: HessianResult): Eigenpair[] {
   return [...result.top, ...[...result.bottom].reverse()];
+}
+
+/**
+ * The SLQ density of a result on `points` values: Gaussians of width 1% of the spectrum's range (all
+ * probes' nodes and the extreme eigenvalues), over that range widened by 5σ on each side, so the
+ * drawn curve holds all but ~1e-6 of its mass. Null without probes.
+ */
+export function densityOf(result: HessianResult, points = 240): { x: Float64Array; density: Float64Array; sigma: number } | null {
+  if (result.quadrature.length === 0) return null;
+  const values = [...result.quadrature.flatMap((q) => q.nodes), ...allEigenpairs(result).map((p) => p.value)];
+  const a = Math.min(...values);
+  const b = Math.max(...values);
+  const sigma = Math.max(0.01 * (b - a), 1e-12 * Math.max(1, Math.abs(a), Math.abs(b)));
+  return { ...slqDensity(result.quadrature, sigma, a - 5 * sigma, b + 5 * sigma, points), sigma };
 }
