@@ -184,7 +184,7 @@ export class SpectrumController {
       );
     this.values.replaceChildren(...rows);
     const n = h.size;
-    const mean = h.trace !== null ? h.trace.value / n : h.traceFromPlanes !== null ? h.traceFromPlanes.value / n : Number.NaN;
+    const mean = h.traceFromPlanes !== null ? h.traceFromPlanes.value / n : h.trace !== null ? h.trace.value / n : Number.NaN;
     const density = densityOf(h);
     this.chart.element.hidden = false;
     this.chart.draw({
@@ -197,7 +197,12 @@ export class SpectrumController {
     const t = h.trace;
     const p = h.traceFromPlanes;
     const lines: HTMLElement[] = [];
-    if (t !== null) lines.push(line(`Hutchinson trace: ${fmt(t.value)} ± ${fmt(t.stderr)} (${t.samples} probes)`));
+    if (t !== null)
+      lines.push(
+        line(
+          `Hutchinson trace: ${fmt(t.value)} ± ${fmt(t.stderr)} (${t.samples} probes, the ${h.top.length + h.bottom.length} eigenvalues above counted exactly)`,
+        ),
+      );
     if (p !== null) {
       lines.push(
         line(`from random directions: ${fmt(p.value)} ± ${fmt(p.stderr)} (second differences of the loss along ${p.samples} directions)`),
@@ -252,7 +257,10 @@ export function saddleVerdict(h: HessianResult): { saddle: boolean; text: string
   if (min < -1e-3 * scale) {
     return { saddle: true, text: `λ_min = ${fmt(min)} < 0: θ₀ is a saddle — the loss curves down along v_min and up along v_max.` };
   }
-  return { saddle: false, text: `λ_min = ${fmt(min)} ≥ 0 to 1e-3 of λ_max: no direction of negative curvature at θ₀.` };
+  return {
+    saddle: false,
+    text: `λ_min = ${fmt(min)} is within 1e-3·max|λ| of 0 (the products' accuracy): no clear direction of negative curvature at θ₀.`,
+  };
 }
 
 function fmt(v: number): string {

@@ -9,7 +9,7 @@
 import { throwIfAborted } from '../gpu/lossGrid.types';
 import type { HvpResult } from '../gpu/hessianVector.types';
 import { Rng, deriveSeed } from '../model/rng';
-import { lanczos, quadrature, ritzPairs, slqDensity, type Quadrature } from './lanczos';
+import { dot, lanczos, quadrature, ritzPairs, slqDensity, type Quadrature } from './lanczos';
 
 export interface CurvatureOracle {
   /** n, the number of parameters. */
@@ -42,7 +42,7 @@ export const HESSIAN_DEFAULTS: HessianOptions = {
   iterations: 40,
   probes: 6,
   probeIterations: 24,
-  directions: 32,
+  directions: 64,
   seed: 1,
 };
 
@@ -109,7 +109,7 @@ export interface HessianResult {
   /** The central-difference step of the Hessian-vector products. */
   readonly step: number;
   readonly gradientNorm: number;
-  /** Hutchinson: mean of zᵀHz over Rademacher probes z (null without probes). */
+  /** Hutchinson over Rademacher probes z, deflated by the eigenpairs found (null without probes). */
   readonly trace: TraceEstimate | null;
   /** n × the mean curvature of random unit directions by second differences of the loss (null without directions). */
   readonly traceFromPlanes: (TraceEstimate & { readonly negative: number; readonly spacing: number }) | null;
@@ -156,8 +156,21 @@ export async function computeHessian(
   const topCount = Math.min(opts.top, pairs.length);
   const top = pairs.slice(pairs.length - topCount).reverse();
   const bottom = pairs.slice(0, Math.min(opts.bottom, pairs.length - topCount));
-  // zᵀHz = n·α₁ for the unit start q = z/√n of a Rademacher probe.
-  const trace = probeRuns.length > 0 ? meanEstimate(probeRuns.map((run) => n * (run.alphas[0] ?? 0))) : null;
+  // Deflated Hutchinson: tr H = Σλᵢ (the pairs found) + E[z'ᵀHz'] with z' = (I − VVᵀ)z, and
+  // z'ᵀHz' = zᵀHz − Σλᵢ(vᵢᵀz)² when H·vᵢ = λᵢ·vᵢ. The outliers, which dominate the plain estimator's
+  // variance, are counted exactly. zᵀHz = n·α₁ for the unit start q = z/√n of a Rademacher probe.
+  const found = [...top, ...bottom];
+  const foundSum = found.reduce((s, p) => s + p.value, 0);
+  const trace =
+    probeRuns.length > 0
+      ? meanEstimate(
+          probeRuns.map((run, k) => {
+            const z = probes[k] ?? new Float64Array(n);
+            const zHz = n * (run.alphas[0] ?? 0);
+            return foundSum + zHz - found.reduce((s, p) => s + p.value * dot(p.vector, z, n) ** 2, 0);
+          }),
+        )
+      : null;
   let traceFromPlanes: HessianResult['traceFromPlanes'] = null;
   if (opts.directions > 0) {
     throwIfAborted(signal);

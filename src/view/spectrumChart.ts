@@ -12,7 +12,7 @@ export interface SpectrumChartData {
   readonly density: ArrayLike<number>;
   readonly top: readonly number[];
   readonly bottom: readonly number[];
-  /** Mean curvature of a random unit direction, tr/n (NaN when unknown). */
+  /** Mean curvature of a random unit direction, tr/n as random directions measure it (NaN when unknown). */
   readonly meanCurvature: number;
 }
 
