@@ -115,6 +115,25 @@ function printReport(r: BenchReport): void {
       '',
     );
   }
+  const h = r.hessian;
+  if (h) {
+    out.push(
+      mdTable(
+        ['Hessian top-5 of the default preset', 'GPU s', 'CPU twin s', 'GPU / CPU', 'top eigenvalues (GPU)', 'max rel. diff vs CPU'],
+        [
+          [
+            h.description,
+            fmt(h.gpuSeconds, 2),
+            fmt(h.cpuSeconds, 2),
+            `${fmt(h.cpuSeconds / h.gpuSeconds, 1)}×`,
+            h.eigenvalues.map((v) => fmt(v, 4)).join(', '),
+            h.maxRelativeDifference.toExponential(1),
+          ],
+        ],
+      ),
+      '',
+    );
+  }
   const c = r.curve;
   if (c) {
     out.push(

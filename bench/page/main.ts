@@ -9,6 +9,7 @@ import { lossGridCpu } from '../../src/gpu/lossGrid.cpu';
 import { kernelMacsPerSample, LossGridKernel, naiveMacsPerSample } from '../../src/gpu/lossGrid.gpu';
 import { measureFmaPeak } from './fmaPeak';
 import { renderReport } from './render';
+import { benchHessian } from './hessianBench';
 import { benchTraining } from './training';
 import { benchCurve } from './curveBench';
 import type { BenchReport, CpuTwinResult, GridWorkloadResult, TargetCheck } from './types';
@@ -187,6 +188,7 @@ export async function runBench(): Promise<BenchReport> {
       };
       log(`mode connectivity: ${c.curveStepsPerSecond.toFixed(0)} curve steps/s, 61-point evaluation ${c.evaluationMs.toFixed(1)} ms`);
     }
+    const hessian = new URLSearchParams(location.search).get('only') === 'grid' ? undefined : await benchHessian(device, log);
     const targets: TargetCheck[] = [
       {
         name: 'default: kernel GFLOP/s ≥ 25 % of FMA peak',
@@ -215,6 +217,7 @@ export async function runBench(): Promise<BenchReport> {
       totalSeconds: (performance.now() - start) / 1000,
       ...(training ? { training } : {}),
       ...(curve ? { curve } : {}),
+      ...(hessian ? { hessian } : {}),
     };
     return report;
   } finally {

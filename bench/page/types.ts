@@ -60,6 +60,19 @@ export interface TargetCheck {
 }
 
 /** Training throughput: (parameter vectors × samples) gradient evaluations per second. */
+/** Hessian top-5 of the default preset: GPU products against the float64 CPU twin (bench/page/hessianBench.ts). */
+export interface HessianBenchResult {
+  readonly description: string;
+  readonly parameters: number;
+  readonly iterations: number;
+  readonly gpuSeconds: number;
+  readonly cpuSeconds: number;
+  /** The GPU's top eigenvalues, largest first. */
+  readonly eigenvalues: readonly number[];
+  /** Largest |λ_gpu − λ_cpu| / |λ_cpu| over the five. */
+  readonly maxRelativeDifference: number;
+}
+
 export interface TrainingBenchResult {
   readonly description: string;
   readonly seeds: number;
@@ -106,6 +119,8 @@ export interface BenchReport {
   readonly training?: TrainingBenchResult;
   /** Mode connectivity (benchCurve on MODE_CONNECTIVITY_PRESET); absent with `only=grid`. */
   readonly curve?: CurveBenchSummary;
+  /** Hessian top-5 of the default preset; absent with `only=grid`. */
+  readonly hessian?: HessianBenchResult;
 }
 
 declare global {

@@ -21,6 +21,7 @@ import { FileController } from './fileController';
 import { PlaneMover } from './planeMover';
 import { PresetController } from './presetController';
 import { Runner } from './runner';
+import { SpectrumController } from './spectrumController';
 import { sameExceptSublevel, sameEngineInputs, Store } from './store';
 import { SublevelController } from './sublevelController';
 import { TrainingController } from './trainingController';
@@ -39,6 +40,7 @@ export class App {
   private readonly exporter: ExportController;
   private readonly files: FileController;
   private readonly mover: PlaneMover;
+  private readonly spectrum: SpectrumController;
   /** The gallery and the note beside the view for the preset on screen. */
   readonly presets: PresetController;
 
@@ -115,6 +117,18 @@ export class App {
       () => void this.runner.connect({}).catch(() => undefined),
     );
     this.connector.pathsChanged = (paths) => this.sublevel.heatmap.setPaths(paths);
+    this.spectrum = new SpectrumController(column, {
+      engine: this.engine,
+      result: () => (this.display.showingOther ? null : this.display.engineResult),
+      apply: (partial) => this.apply(partial),
+      state: () => this.store.state,
+    });
+    // Every drawn surface passes through the connector's onSurface: the spectrum card follows it there.
+    const drawPaths = this.connector.pathsChanged;
+    this.connector.pathsChanged = (paths) => {
+      drawPaths(paths);
+      this.spectrum.onSurface();
+    };
     this.display = new Display(
       this.view,
       this.sublevel,
@@ -258,7 +272,7 @@ export class App {
   }
 
   api(): LandscapeApi {
-    const { store, runner, display, view, sublevel, training, exporter, files, connector } = this;
+    const { store, runner, display, view, sublevel, training, exporter, files, connector, spectrum } = this;
     return landscapeApi({
       store,
       runner,
@@ -269,6 +283,7 @@ export class App {
       exporter,
       files,
       connector,
+      spectrum,
       apply: (partial) => this.apply(partial),
       cancel: () => this.cancel(),
     });

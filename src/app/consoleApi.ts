@@ -18,6 +18,7 @@ import type { GridPoint } from '../landscape/sublevelAnalysis';
 import type { SublevelResult } from './sublevelController';
 import type { MinimumApiEntry, SweepApiResult, TrainApiResult } from './trainingController';
 import type { ConnectApiResult } from './connectController';
+import type { HessianApiResult, SpectrumController } from './spectrumController';
 import type { CameraPose } from '../view/camera';
 import type { TrajectoryApiResult } from '../engine/trajectory';
 
@@ -168,6 +169,14 @@ export interface LandscapeApi {
   travelAlongCurve(t: number): void;
   /** Polylines of the paths drawn on the surface now (2 after connect(), 0 on another surface). */
   pathOverlayCount(): number;
+  /**
+   * The Hessian at θ₀ of the state's surface (docs/curvature.md): `{ top, bottom, iterations, probes, probeIterations,
+   * directions, seed }` (defaults 5, 5, 40, 6, 24, 32, the state's seed). Lanczos over GPU Hessian-vector products (else the
+   * CPU twin); resolves with the eigenvalues (largest first), their unit vectors, Hutchinson's trace, the trace from the
+   * loss's second differences along random directions, the SLQ density and the time. Draws the spectrum card.
+   * `set({ plane: { directions: 'hessian' } })` slices along v_max and v_min.
+   */
+  hessian(options?: unknown): Promise<HessianApiResult>;
 }
 
 declare global {
@@ -187,6 +196,7 @@ export interface ApiParts {
   readonly exporter: ExportController;
   readonly files: FileController;
   readonly connector: ConnectController;
+  readonly spectrum: SpectrumController;
   /** Merge a partial state, recompute what changed, draw. */
   apply(partial: unknown): Promise<void>;
   /** Stop the running job and any training run. */
@@ -286,5 +296,6 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
         p.runner.timeline.map((e) => ({ ...e })),
         { trainMs: p.runner.trainMs },
       ),
+    hessian: (options?: unknown) => p.spectrum.compute(options ?? {}),
   };
 }

@@ -5,6 +5,7 @@
  * on the GPU and hands it to the CPU twin when the GPU fails, with a notice.
  */
 import { AbortError, type GridResult } from '../gpu/lossGrid.types';
+import type { HvpResult } from '../gpu/hessianVector.types';
 import type { VectorLossResult } from '../gpu/vectorLoss.types';
 import type { PathEvaluation } from '../landscape/pathEval';
 import type { Path } from '../landscape/paths';
@@ -65,6 +66,17 @@ export interface Backend {
     ctl: JobControl & { readonly onStep?: (step: number, losses: Float32Array) => void },
   ): Promise<MultiSeedResult>;
   trainCurve(job: CurveJob, ctl: JobControl & { readonly onStep?: (step: number, loss: number) => void }): Promise<CurveResult>;
+  /**
+   * Hessian-vector products H·v at θ for `count` vectors laid end to end (count × size), by central
+   * differences of the model's gradients (src/gpu/hessianVector.types.ts); needs `model.gradients`.
+   */
+  hessianVectorProducts(
+    model: LandscapeModel,
+    theta: Float32Array,
+    vectors: Float64Array,
+    count: number,
+    ctl: JobControl,
+  ): Promise<HvpResult>;
   dispose(): void;
 }
 
@@ -95,4 +107,10 @@ export async function withFallback<T>(
   }
   if (signal.aborted) throw new AbortError();
   return { value: await job(backends.cpu), backend: backends.cpu };
+}
+
+/** The spec and data of a model's gradients, or an error saying the model has none. */
+export function needGradients(model: LandscapeModel): NonNullable<LandscapeModel['gradients']> {
+  if (model.gradients === null) throw new Error(`${model.label} has no gradients: no Hessian here`);
+  return model.gradients;
 }

@@ -2,12 +2,13 @@
  * The CPU reference in this thread: the command line and tests in Node, and the engine worker (which
  * is this backend behind a message port). Never used on the page's main thread.
  */
+import { hessianVectorProductsCpu } from '../gpu/hessianVector.cpu';
 import { AbortError } from '../gpu/lossGrid.types';
 import { trainCurveCpu } from '../train/curveTraining';
 import { trainMultiSeedCpu } from '../train/multiSeedCpu';
 import { nebTrainCpu } from '../train/neb';
 import { trainAdamCpu } from '../train/trainCpu';
-import type { Backend } from './backend';
+import { needGradients, type Backend } from './backend';
 
 export function cpuBackend(label = 'CPU reference'): Backend {
   const check = (signal: AbortSignal): void => {
@@ -63,6 +64,11 @@ export function cpuBackend(label = 'CPU reference'): Backend {
       const { method: _curve, ...opts } = job;
       const r = await trainCurveCpu({ ...opts, signal: ctl.signal, onProgress });
       return { path: r.path, diverged: r.diverged };
+    },
+    hessianVectorProducts: (model, theta, vectors, count, ctl) => {
+      check(ctl.signal);
+      const { spec, samples } = needGradients(model);
+      return Promise.resolve(hessianVectorProductsCpu(spec, samples, theta, vectors, count));
     },
     dispose: () => undefined,
   };

@@ -38,6 +38,8 @@ function run(msg: WorkerRequest): Promise<WorkerResults[keyof WorkerResults]> {
         signal,
         onStep: (step, loss) => post({ type: 'progress', id, fraction: step / Math.max(1, msg.job.steps), step, loss }),
       });
+    case 'hvp':
+      return backend.hessianVectorProducts(modelFromRecipe(msg.recipe), msg.theta, msg.vectors, msg.count, { signal });
   }
 }
 

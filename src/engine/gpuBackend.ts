@@ -4,10 +4,11 @@
  * throws instead of yielding silent zeros. Kernels made for a job are cached until `dispose()`.
  */
 import type { GpuContext } from '../gpu/device';
+import { HessianVectorKernel } from '../gpu/hessianVector.gpu';
 import { trainCurve } from '../train/curveTraining';
 import { trainMultiSeed } from '../train/multiSeed';
 import { nebTrain } from '../train/neb';
-import type { Backend } from './backend';
+import { needGradients, type Backend } from './backend';
 import type { GpuSession } from './model';
 
 export interface GpuBackend extends Backend {
@@ -29,6 +30,15 @@ export function gpuBackend(gpu: GpuContext): GpuBackend {
       kernels.set(key, made);
       return made;
     },
+  };
+  // One Hessian-vector kernel, for the model whose gradients it was made for (Lanczos calls it many times).
+  let hvp: { readonly key: object; readonly kernel: HessianVectorKernel } | null = null;
+  const hvpKernel = (gradients: ReturnType<typeof needGradients>): HessianVectorKernel => {
+    if (hvp?.key !== gradients) {
+      hvp?.kernel.dispose();
+      hvp = { key: gradients, kernel: new HessianVectorKernel(device, gradients.spec, gradients.samples) };
+    }
+    return hvp.kernel;
   };
   let queue: Promise<unknown> = Promise.resolve();
   const run = <T>(body: (device: GPUDevice) => Promise<T>): Promise<T> => {
@@ -95,7 +105,11 @@ export function gpuBackend(gpu: GpuContext): GpuBackend {
         const r = await trainCurve({ ...opts, signal: ctl.signal, onProgress }, dev);
         return { path: r.path, diverged: r.diverged };
       }),
+    hessianVectorProducts: (model, theta, vectors, count, ctl) =>
+      run(() => hvpKernel(needGradients(model)).products(theta, vectors, count, ctl.signal)),
     dispose: () => {
+      hvp?.kernel.dispose();
+      hvp = null;
       for (const kernel of kernels.values()) kernel.dispose();
       kernels.clear();
     },

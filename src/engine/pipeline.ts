@@ -10,6 +10,7 @@ import { buildData } from '../data/recipe';
 import { AbortError, throwIfAborted, type GridResult } from '../gpu/lossGrid.types';
 import type { VectorLossResult } from '../gpu/vectorLoss.types';
 import { planeThrough, type Plane } from '../landscape/directions';
+import { computeHessian, EIGEN_ONLY, type HessianOptions, type HessianResult } from '../landscape/hessian';
 import type { PathEvaluation } from '../landscape/pathEval';
 import type { Path } from '../landscape/paths';
 import type { Surface } from '../landscape/surface';
@@ -17,6 +18,7 @@ import type { MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
 import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types';
 import { withFallback, type Backend, type CurveJob, type CurveResult, type FallbackWording, type MultiSeedJob } from './backend';
+import { backendOracle, curvaturePlane, type CurvatureAxes } from './curvaturePlane';
 import { mlpModel } from './mlpModel';
 import type { LandscapeModel, PlanePoints, ThetaOrigin } from './model';
 import { squarePoints } from './levels';
@@ -82,6 +84,7 @@ export function stageKeys(
     train,
     state.plane.filterNormalize,
     state.plane.keepBiasDirections,
+    state.plane.directions,
     state.plane.centerAlpha,
     state.plane.centerBeta,
   ]);
@@ -118,6 +121,8 @@ export class Engine {
   private trainedAside: TrainStage | null = null;
   private planeCache: { key: string; plane: Plane } | null = null;
   private surfaceCache: { key: string; refinement: Refinement; warnings: string[] } | null = null;
+  private readonly hessians = new WeakMap<Float32Array, Map<string, Ran<HessianResult>>>();
+  private readonly curvatures = new WeakMap<Plane, CurvatureAxes>();
   /** How often each stage ran (tests check what a change recomputes). */
   readonly runs = { data: 0, train: 0, plane: 0, surface: 0 };
 
@@ -175,7 +180,11 @@ export class Engine {
 
     if (this.planeCache?.key !== keys.plane) {
       this.runs.plane++;
-      this.planeCache = { key: keys.plane, plane: planeOf(state, model, trained.theta) };
+      const plane =
+        state.plane.directions === 'random'
+          ? planeOf(state, model, trained.theta)
+          : await this.curvaturePlaneOf(state, model, trained.theta, signal, report);
+      this.planeCache = { key: keys.plane, plane };
       this.surfaceCache = null;
     }
     const { plane } = this.planeCache;
@@ -428,6 +437,54 @@ export class Engine {
     });
   }
 
+  /**
+   * The Hessian at θ: top and bottom eigenpairs by Lanczos, SLQ, Hutchinson's trace and the trace seen by
+   * random planes (src/landscape/hessian.ts), over Hessian-vector products on the GPU, else the CPU twin.
+   * Results are kept per θ array and options, so a curvature plane and the spectrum card share them.
+   */
+  async hessian(
+    model: LandscapeModel,
+    theta: Float32Array,
+    opts: HessianOptions,
+    signal: AbortSignal,
+    onProgress?: (fraction: number) => void,
+  ): Promise<Ran<HessianResult>> {
+    const key = JSON.stringify([model.label, opts]);
+    const kept = this.hessians.get(theta)?.get(key);
+    if (kept !== undefined) return { ...kept, warnings: [] };
+    const ran = await this.run(this.cpu, { failed: 'Hessian job', instead: 'the Hessian was computed' }, signal, (b) =>
+      computeHessian(backendOracle(b, model, theta, signal), theta, opts, signal, onProgress),
+    );
+    const perTheta = this.hessians.get(theta) ?? new Map<string, Ran<HessianResult>>();
+    perTheta.set(key, ran);
+    this.hessians.set(theta, perTheta);
+    return ran;
+  }
+
+  /** The eigenpairs behind a curvature plane made by `compute` (null for a random plane). */
+  curvatureOf(plane: Plane): CurvatureAxes | null {
+    return this.curvatures.get(plane) ?? null;
+  }
+
+  /** The plane stage for Hessian directions: the eigenpairs at θ₀ (progress shown as the data stage's text). */
+  private async curvaturePlaneOf(
+    state: AppState,
+    model: LandscapeModel,
+    theta: Float32Array,
+    signal: AbortSignal,
+    report: StatusReporter,
+  ): Promise<Plane> {
+    const directions = state.plane.directions === 'hessian-top' ? 'hessian-top' : 'hessian';
+    const onProgress = (f: number): void => report('data', f, `Hessian at θ₀: Lanczos ${Math.round(f * 100)}%`);
+    const { value, warnings } = await this.hessian(model, theta, { ...EIGEN_ONLY, seed: state.seed }, signal, onProgress);
+    if (warnings.length > 0) report('data', 1, warnings.join(' '));
+    const { plane: atTheta, axes } = curvaturePlane(value, directions, theta);
+    // The read-out names the eigenpairs of the plane drawn, whether its centre was moved or not.
+    const plane = shiftCenter(atTheta, state);
+    this.curvatures.set(plane, axes);
+    return plane;
+  }
+
   /** Forget a stage and everything after it, so the next compute redoes it. */
   invalidate(stage: 'train' | 'surface'): void {
     if (stage === 'train') {
@@ -460,9 +517,17 @@ export class Engine {
  * θ₀ + centerAlpha·d₁ + centerBeta·d₂ when the centre was moved (the directions stay those of θ₀).
  */
 export function planeOf(state: AppState, model: LandscapeModel, theta: Float32Array): Plane {
-  const { filterNormalize, keepBiasDirections: keepBias, centerAlpha: a, centerBeta: b } = state.plane;
-  const plane = planeThrough(model.layout, theta, state.seed, { filterNormalize, keepBias, wholeSpace: state.data.kind === 'uvx' });
+  const { filterNormalize, keepBiasDirections: keepBias } = state.plane;
+  return shiftCenter(
+    planeThrough(model.layout, theta, state.seed, { filterNormalize, keepBias, wholeSpace: state.data.kind === 'uvx' }),
+    state,
+  );
+}
+
+/** A plane through θ₀ moved to θ₀ + centerAlpha·d₁ + centerBeta·d₂ (the state's centre; directions kept). */
+export function shiftCenter(plane: Plane, state: AppState): Plane {
+  const { centerAlpha: a, centerBeta: b } = state.plane;
   if (a === 0 && b === 0) return plane;
-  const { directionX: dx, directionY: dy } = plane;
-  return { ...plane, center: Float32Array.from(theta, (v, i) => v + a * (dx[i] ?? 0) + b * (dy[i] ?? 0)) };
+  const { center, directionX: dx, directionY: dy } = plane;
+  return { ...plane, center: Float32Array.from(center, (v, i) => v + a * (dx[i] ?? 0) + b * (dy[i] ?? 0)) };
 }

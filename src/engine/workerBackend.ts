@@ -106,6 +106,8 @@ export function workerBackend(): Backend {
         ctl.onProgress?.(r.fraction);
         if (r.step !== undefined && r.loss !== undefined) ctl.onStep?.(r.step, r.loss);
       }),
+    hessianVectorProducts: (model, theta, vectors, count, ctl) =>
+      call({ type: 'hvp', recipe: model.recipe, theta, vectors, count }, ctl.signal),
     dispose: restart,
   };
 }

@@ -1,4 +1,5 @@
 /** Messages between the page's worker backend and the engine worker: plain, structured-cloneable data. */
+import type { HvpResult } from '../gpu/hessianVector.types';
 import type { GridResult } from '../gpu/lossGrid.types';
 import type { VectorLossResult } from '../gpu/vectorLoss.types';
 import type { PathEvaluation } from '../landscape/pathEval';
@@ -13,7 +14,15 @@ export type WorkerRequest =
   | { readonly type: 'paths'; readonly id: number; readonly recipe: ModelRecipe; readonly paths: readonly Path[]; readonly points: number }
   | { readonly type: 'center'; readonly id: number; readonly job: CenterJob }
   | { readonly type: 'seeds'; readonly id: number; readonly job: MultiSeedJob }
-  | { readonly type: 'curve'; readonly id: number; readonly job: CurveJob };
+  | { readonly type: 'curve'; readonly id: number; readonly job: CurveJob }
+  | {
+      readonly type: 'hvp';
+      readonly id: number;
+      readonly recipe: ModelRecipe;
+      readonly theta: Float32Array;
+      readonly vectors: Float64Array;
+      readonly count: number;
+    };
 
 /** What each request type resolves with. */
 export interface WorkerResults {
@@ -23,6 +32,7 @@ export interface WorkerResults {
   center: CenterResult;
   seeds: MultiSeedResult;
   curve: CurveResult;
+  hvp: HvpResult;
 }
 
 export type WorkerReply =

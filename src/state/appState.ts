@@ -47,6 +47,8 @@ export interface AppState {
      */
     centerAlpha: number;
     centerBeta: number;
+    /** 'hessian': the plane of v_max and v_min at θ₀ (unit vectors); 'hessian-top': v₁ and v₂ (docs/curvature.md). */
+    directions: PlaneDirections;
   };
   view: {
     logScale: boolean;
@@ -94,6 +96,10 @@ export interface CameraState {
   distance: number;
 }
 
+/** The plane's directions: seeded random ones, or Hessian eigenvectors at θ₀ ((v_max, v_min) or (v₁, v₂)). */
+export const PLANE_DIRECTIONS = ['random', 'hessian', 'hessian-top'] as const;
+export type PlaneDirections = (typeof PLANE_DIRECTIONS)[number];
+
 export const CONNECTIVITIES = [4, 8] as const;
 export type Connectivity = (typeof CONNECTIVITIES)[number];
 
@@ -124,7 +130,15 @@ export function defaultState(): AppState {
     data: { kind: 'spiral', samples: 256, classes: 2, noise: 0.1 },
     model: { hidden: [32, 32], activation: 'tanh', loss: 'mse', bias: true, residual: false },
     train: { steps: 600, learningRate: 0.02 },
-    plane: { gridSize: 129, span: 1, filterNormalize: true, keepBiasDirections: false, centerAlpha: 0, centerBeta: 0 },
+    plane: {
+      gridSize: 129,
+      span: 1,
+      filterNormalize: true,
+      keepBiasDirections: false,
+      directions: 'random',
+      centerAlpha: 0,
+      centerBeta: 0,
+    },
     view: { logScale: true, zClip: 0, colormap: 'viridis' },
     sublevel: { level: 0, logSlider: true, water: true, connectivity: 4, colourComponents: true, contours: 10, heatmap: true },
     camera: { azimuth: 35, elevation: 30, distance: 5.6 },

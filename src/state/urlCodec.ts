@@ -18,7 +18,7 @@
  * −0 is stored as 0 without comment.
  */
 import { ACTIVATIONS, LOSSES, MAX_HIDDEN_LAYERS } from '../model/spec';
-import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, cloneState, defaultState } from './appState';
+import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, PLANE_DIRECTIONS, cloneState, defaultState } from './appState';
 import type { AppState, DatasetKind } from './appState';
 import { formatFlow, parseFlow } from './flow';
 
@@ -177,6 +177,14 @@ const FIELDS: readonly Field[] = [
     'keepBiasDirections',
     (s) => s.plane.keepBiasDirections,
     (s, v) => (s.plane.keepBiasDirections = v),
+  ),
+  enumField(
+    'dirs',
+    'plane',
+    'directions',
+    PLANE_DIRECTIONS,
+    (s) => s.plane.directions,
+    (s, v) => (s.plane.directions = v),
   ),
   boolField(
     'log',

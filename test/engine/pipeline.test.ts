@@ -35,6 +35,7 @@ function counting(inner: Backend, as?: { kind: 'webgpu'; label: string; failGrid
     trainCenter: (...args) => (count('trainCenter'), inner.trainCenter(...args)),
     trainSeeds: (...args) => (count('trainSeeds'), inner.trainSeeds(...args)),
     trainCurve: (...args) => (count('trainCurve'), inner.trainCurve(...args)),
+    hessianVectorProducts: (...args) => (count('hessianVectorProducts'), inner.hessianVectorProducts(...args)),
     dispose: () => inner.dispose(),
   };
 }

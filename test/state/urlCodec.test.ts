@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { REGRESSION_DATASETS, clampState, decodeState, encodeState } from '../../src/state/urlCodec';
 import { formatFlow, parseFlow } from '../../src/state/flow';
-import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, defaultState } from '../../src/state/appState';
+import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, PLANE_DIRECTIONS, defaultState } from '../../src/state/appState';
 import type { AppState } from '../../src/state/appState';
 import { ACTIVATIONS, LOSSES } from '../../src/model/spec';
 import { CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose } from '../../src/view/camera';
@@ -70,7 +70,8 @@ function isValidState(s: AppState): boolean {
     sameKeys(s.data, ['kind', 'samples', 'classes', 'noise']) &&
     sameKeys(s.model, ['hidden', 'activation', 'loss', 'bias', 'residual']) &&
     sameKeys(s.train, ['steps', 'learningRate']) &&
-    sameKeys(s.plane, ['gridSize', 'span', 'filterNormalize', 'keepBiasDirections', 'centerAlpha', 'centerBeta']) &&
+    sameKeys(s.plane, ['gridSize', 'span', 'filterNormalize', 'keepBiasDirections', 'directions', 'centerAlpha', 'centerBeta']) &&
+    oneOf(s.plane.directions, PLANE_DIRECTIONS) &&
     sameKeys(s.view, ['logScale', 'zClip', 'colormap']) &&
     inRange(s.seed, LIMITS.seed, true) &&
     oneOf(s.data.kind, DATASETS) &&
@@ -134,6 +135,7 @@ const validState: fc.Arbitrary<AppState> = fc
       keepBiasDirections: fc.boolean(),
       centerAlpha: float(LIMITS.center),
       centerBeta: float(LIMITS.center),
+      directions: fc.constantFrom(...PLANE_DIRECTIONS),
     }),
     view: fc.record({ logScale: fc.boolean(), zClip: float(LIMITS.zClip), colormap: fc.constantFrom(...COLORMAPS) }),
     sublevel: fc.record({
@@ -210,7 +212,7 @@ const junkKey = fc.oneof(
 describe('encodeState / decodeState', () => {
   it('the default state encodes every field, in a readable form', () => {
     expect(encodeState(defaultState())).toBe(
-      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&res=0&steps=600&lr=0.02&grid=129&span=1&ca=0&cb=0&fnorm=1&kbias=0&log=1&zclip=0&cmap=viridis' +
+      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&res=0&steps=600&lr=0.02&grid=129&span=1&ca=0&cb=0&fnorm=1&kbias=0&dirs=random&log=1&zclip=0&cmap=viridis' +
         '&lvl=0&lvlog=1&water=1&conn=4&comps=1&iso=10&map=1&cam=35,30,5.6&flow=',
     );
     expect(isValidState(defaultState())).toBe(true);
@@ -407,7 +409,7 @@ describe('clampState', () => {
         data: loose(['kind', 'samples', 'classes', 'noise']),
         model: loose(['hidden', 'activation', 'loss', 'bias']),
         train: loose(['steps', 'learningRate']),
-        plane: loose(['gridSize', 'span', 'filterNormalize', 'keepBiasDirections']),
+        plane: loose(['gridSize', 'span', 'filterNormalize', 'keepBiasDirections', 'directions']),
         view: loose(['logScale', 'zClip', 'colormap']),
         sublevel: loose(['level', 'logSlider', 'water', 'connectivity', 'colourComponents', 'contours', 'heatmap']),
         camera: fc.oneof(loose(['azimuth', 'elevation', 'distance']), fc.anything({ maxDepth: 1 })),
