@@ -215,7 +215,20 @@ describe('links', () => {
     await page.mouse.down();
     await page.mouse.move(from.x + 160, from.y + 40, { steps: 8 });
     await page.mouse.up();
-    await page.waitForFunction(() => !location.hash.includes('cam=-60,55,7.5'), null, { timeout: 10_000 });
+    // The hash is rewritten once orbiting stops; damping may still turn the camera a little after the
+    // first rewrite on a loaded machine, so wait until the link holds the camera the view settled at.
+    await page.waitForFunction(
+      () => {
+        const cam = /(?:^|[#&])cam=([^&]*)/.exec(location.hash)?.[1]?.split(',').map(Number) ?? [];
+        const live = window.landscape.camera();
+        const [azimuth = NaN, elevation = NaN] = cam;
+        return (
+          !location.hash.includes('cam=-60,55,7.5') && Math.abs(azimuth - live.azimuth) < 0.2 && Math.abs(elevation - live.elevation) < 0.2
+        );
+      },
+      null,
+      { timeout: 20_000 },
+    );
     const moved = await page.evaluate(() => ({
       hash: location.hash,
       camera: window.landscape.camera(),
