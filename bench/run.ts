@@ -9,6 +9,7 @@ import { launchChromium, collectConsole, startPreview } from '../test/browser/ha
 import type { BenchReport } from './page/types';
 import { cpus, loadavg } from 'node:os';
 import { runSublevelBench } from './sublevel';
+import { firstPictureTable, runFirstPictureBench } from './firstPicture';
 
 const TIMEOUT_MS = 15 * 60_000;
 
@@ -239,4 +240,5 @@ try {
 }
 console.log(`${loadBefore}  \n${loadLine('after the page')}\n`);
 sublevelBench();
+console.log(firstPictureTable(await runFirstPictureBench()));
 process.exitCode = ok ? 0 : 1;

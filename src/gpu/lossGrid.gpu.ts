@@ -65,6 +65,8 @@ interface TimedOptions extends GridRunOptions {
 export class LossGridKernel {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly live = new Set<GPUBuffer>();
+  /** The dispatch size each network reached, so consecutive runs keep the tuned size. */
+  private readonly budgets = new Map<string, number>();
   private disposed = false;
 
   constructor(private readonly device: GPUDevice) {}
@@ -175,7 +177,10 @@ export class LossGridKernel {
       // Chunks of (points × samples), grown or shrunk to meet the time budget per dispatch.
       const target = opts.targetDispatchMs ?? 40;
       const maxPointsPerDispatch = limits.maxComputeWorkgroupsPerDimension * WORKGROUP_SIZE;
-      let budget = WORKGROUP_SIZE * 64; // (point × sample) pairs per dispatch, adapted below
+      // (point × sample) pairs per dispatch, adapted below; a later run of the same network (the next strip
+      // of a coarse-to-fine surface) starts from the size this one found, not from scratch.
+      const budgetKey = `${maxWidthFor(spec)}:${spec.hidden.join(',')}:${spec.inputs}:${spec.outputs}:${spec.activation}`;
+      let budget = this.budgets.get(budgetKey) ?? WORKGROUP_SIZE * 64;
       const totalWork = points * samples.m;
       let doneWork = 0;
       for (let pointStart = 0; pointStart < points;) {
@@ -229,6 +234,7 @@ export class LossGridKernel {
         }
         pointStart += pointCount;
       }
+      this.budgets.set(budgetKey, budget);
 
       const enc = device.createCommandEncoder({ label: 'LossGridKernel.readback' });
       enc.copyBufferToBuffer(sums, 0, readback, 0, points * 8);
