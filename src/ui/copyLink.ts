@@ -48,7 +48,8 @@ export function showLinkField(url: string, doc: Document): HTMLInputElement {
     close.title = 'close';
     close.addEventListener('click', () => hideLinkField(doc));
     box.append(label, input, close);
-    doc.body.append(box);
+    // Above the view in the page's layout (its notices row), never over it.
+    (doc.getElementById('notices') ?? doc.body).append(box);
   }
   const input = box.querySelector('input');
   if (input === null) throw new Error('link field without an input');

@@ -27,7 +27,9 @@ export class StatusBar {
     this.notice = doc.createElement('div');
     this.notice.className = 'notice';
     this.notice.hidden = true;
-    container.append(this.root, this.notice);
+    container.append(this.root);
+    // Notices go to the row above the view (#notices in index.html) where the page has one.
+    (doc.getElementById('notices') ?? container).append(this.notice);
   }
 
   setAdapter(text: string, warning: boolean): void {
