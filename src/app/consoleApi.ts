@@ -18,6 +18,7 @@ import type { SublevelResult } from './sublevelController';
 import type { MinimumApiEntry, SweepApiResult, TrainApiResult } from './trainingController';
 import type { ConnectApiResult } from './connectController';
 import type { CameraPose } from '../view/camera';
+import type { ViewLayout } from '../view/surfaceView';
 import type { TrajectoryApiResult } from '../engine/trajectory';
 
 /** What `window.landscape` offers power users and tests (documented in docs/console-api.md). */
@@ -160,6 +161,11 @@ export interface LandscapeApi {
   travelAlongCurve(t: number): void;
   /** Polylines of the paths drawn on the surface now (2 after connect(), 0 on another surface). */
   pathOverlayCount(): number;
+  /**
+   * Where the 3-D view draws on the page now (client CSS pixels): the canvas, the bounding rectangle of the
+   * loss box's projected corners, every visible 3-D label's text box with its size on screen, and the hover marker.
+   */
+  viewLayout(): ViewLayout;
 }
 
 declare global {
@@ -270,5 +276,6 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
     trajectory: (options?: unknown) => p.runner.trajectory(options ?? {}),
     travelAlongCurve: (t: number) => p.connector.travelTo(t),
     pathOverlayCount: () => p.connector.overlay.polylineCount,
+    viewLayout: () => p.view.layout(),
   };
 }

@@ -34,6 +34,7 @@ export class StatusBar {
 
   setAdapter(text: string, warning: boolean): void {
     this.adapter.textContent = text;
+    this.adapter.title = text;
     this.adapter.classList.toggle('warning', warning);
   }
 
@@ -47,6 +48,7 @@ export class StatusBar {
     this.job.textContent = label;
     this.bar.style.width = '0%';
     this.timings.textContent = timings;
+    this.timings.title = timings;
     this.root.classList.remove('busy');
   }
 

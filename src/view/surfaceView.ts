@@ -114,11 +114,11 @@ const TARGET = new Vector3(0, BOX_HEIGHT * 0.3, 0);
  * What the camera frames (offsets from TARGET): the box widened by the room its axis labels take, which
  * stand outside the floor's edges and above the loss axis.
  */
-const FRAME_POINTS: readonly (readonly [number, number, number])[] = [-1.22, 1.22].flatMap((x) =>
-  [-0.06, BOX_HEIGHT + 0.1].flatMap((y) => [-1.22, 1.22].map((z) => [x * BOX_HALF_WIDTH, y - TARGET.y, z * BOX_HALF_WIDTH] as const)),
+const FRAME_POINTS: readonly (readonly [number, number, number])[] = [-1.15, 1.15].flatMap((x) =>
+  [-0.06, BOX_HEIGHT + 0.1].flatMap((y) => [-1.15, 1.15].map((z) => [x * BOX_HALF_WIDTH, y - TARGET.y, z * BOX_HALF_WIDTH] as const)),
 );
 /** How far the framed points may reach toward the view's edges (1 = the edge). */
-const FRAME_MARGIN = 0.9;
+const FRAME_MARGIN = 0.92;
 const LUT_SIZE = 256;
 
 /**
@@ -281,7 +281,8 @@ export class SurfaceView {
     const bar = this.colorBar.element.getBoundingClientRect();
     const canvas = this.canvas.getBoundingClientRect();
     const area = frameArea(pose, width, height, bar.width > 0 ? { left: bar.left - canvas.left, bottom: bar.bottom - canvas.top } : null);
-    const same = (a: FrameArea, b: FrameArea): boolean => a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height;
+    const same = (a: FrameArea, b: FrameArea): boolean =>
+      a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height;
     if (width === this.width && height === this.height && same(area, this.area)) return;
     this.width = width;
     this.height = height;
@@ -307,7 +308,8 @@ export class SurfaceView {
     const xs = corners.map(([x]) => x);
     const ys = corners.map(([, y]) => y);
     const sphere = this.hoverMarker.group.children[0];
-    const hover = this.hoverMarker.group.visible && sphere !== undefined ? project(sphere.position.x, sphere.position.y, sphere.position.z) : null;
+    const hover =
+      this.hoverMarker.group.visible && sphere !== undefined ? project(sphere.position.x, sphere.position.y, sphere.position.z) : null;
     return {
       canvas: { left, top, right: rect.right, bottom: rect.bottom },
       box: { left: Math.min(...xs), top: Math.min(...ys), right: Math.max(...xs), bottom: Math.max(...ys) },
