@@ -48,7 +48,7 @@ export function showLinkField(url: string, doc: Document): HTMLInputElement {
     close.title = 'close';
     close.addEventListener('click', () => hideLinkField(doc));
     box.append(label, input, close);
-    // Above the view in the page's layout (its notices row), never over it.
+    // With the notices at the top of the right column (index.html), never over the view.
     (doc.getElementById('notices') ?? doc.body).append(box);
   }
   const input = box.querySelector('input');

@@ -28,7 +28,7 @@ export class StatusBar {
     this.notice.className = 'notice';
     this.notice.hidden = true;
     container.append(this.root);
-    // Notices go to the row above the view (#notices in index.html) where the page has one.
+    // Notices go to the top of the right column (#notices in index.html) where the page has one: they never resize the view.
     (doc.getElementById('notices') ?? container).append(this.notice);
   }
 
