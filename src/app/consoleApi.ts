@@ -20,6 +20,7 @@ import type { MinimumApiEntry, SweepApiResult, TrainApiResult } from './training
 import type { ConnectApiResult } from './connectController';
 import type { HessianApiResult, SpectrumController } from './spectrumController';
 import type { CameraPose } from '../view/camera';
+import type { ViewLayout } from '../view/surfaceView';
 import type { TrajectoryApiResult } from '../engine/trajectory';
 
 /** What `window.landscape` offers power users and tests (documented in docs/console-api.md). */
@@ -177,6 +178,11 @@ export interface LandscapeApi {
    * `set({ plane: { directions: 'hessian' } })` slices along v_max and v_min.
    */
   hessian(options?: unknown): Promise<HessianApiResult>;
+  /**
+   * Where the 3-D view draws on the page now (client CSS pixels): the canvas, the bounding rectangle of the
+   * loss box's projected corners, every visible 3-D label's text box with its size on screen, and the hover marker.
+   */
+  viewLayout(): ViewLayout;
 }
 
 declare global {
@@ -297,5 +303,6 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
         { trainMs: p.runner.trainMs },
       ),
     hessian: (options?: unknown) => p.spectrum.compute(options ?? {}),
+    viewLayout: () => p.view.layout(),
   };
 }

@@ -25,6 +25,8 @@ export interface ShownPlane {
 export class Display {
   private result: PipelineResult | null = null;
   private shown: ShownPlane | null = null;
+  /** The pointer's last position on the page (client pixels), where the hover tooltip goes. */
+  private pointer = { x: 0, y: 0 };
 
   /** Says which level of a coarse-to-fine surface is on screen while a finer one is coming. */
   private readonly badge: HTMLElement;
@@ -123,6 +125,14 @@ export class Display {
 
   /** Hover over the 3-D view marks the grid point in both views and fills the read-out. */
   installHover(viewEl: HTMLElement): void {
+    // Captured before the views' own listeners, so the tooltip they fill appears at this very position.
+    viewEl.ownerDocument.addEventListener(
+      'pointermove',
+      (e) => {
+        this.pointer = { x: e.clientX, y: e.clientY };
+      },
+      { capture: true },
+    );
     viewEl.addEventListener('pointermove', (e) => {
       if (e.target !== this.view.canvas) return;
       const pick = this.view.pickAt(e.clientX, e.clientY);
@@ -131,7 +141,7 @@ export class Display {
     viewEl.addEventListener('pointerleave', () => this.sublevel.hover(null, 'surface'));
   }
 
-  /** The read-out line of a hovered cell (hidden for none). */
+  /** The read-out of a hovered cell as a tooltip beside the pointer (hidden for none). */
   showHover(cell: number | null): void {
     const hoverEl = this.hoverEl;
     const surface = this.surface();
@@ -142,6 +152,17 @@ export class Display {
     }
     hoverEl.hidden = false;
     hoverEl.textContent = hoverLine(surface, cell, this.sublevel.componentOf(cell));
+    // Below right of the pointer, flipped to the other side where the window ends.
+    const gap = 14;
+    const win = hoverEl.ownerDocument.defaultView;
+    const width = hoverEl.offsetWidth;
+    const height = hoverEl.offsetHeight;
+    const maxX = (win?.innerWidth ?? Infinity) - 4;
+    const maxY = (win?.innerHeight ?? Infinity) - 4;
+    const { x, y } = this.pointer;
+    const left = x + gap + width <= maxX ? x + gap : Math.max(4, x - gap - width);
+    const top = y + gap + height <= maxY ? y + gap : Math.max(4, y - gap - height);
+    hoverEl.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
   }
 
   private draw(surface: Surface, state: AppState): void {

@@ -38,7 +38,7 @@ export class SublevelController {
   private readonly chart: PersistenceChart;
   private readonly readout: SublevelReadout;
   private points: SurfacePoints = { minimum: null, highlight: null, hover: null };
-  private hoverFromMap = false;
+  private hoverFrom: 'surface' | 'map' | null = null;
   private pending = 0;
   private sweepFrame = 0;
   private readonly stopSweepOnInput = (): void => this.stopSweep();
@@ -156,6 +156,11 @@ export class SublevelController {
     }));
   }
 
+  /** Which view the hovered point came from (null: none hovered). */
+  get hoverSource(): 'surface' | 'map' | null {
+    return this.hoverFrom;
+  }
+
   /** The component of a grid cell at the current level (−1: above the level). */
   componentOf(cell: number): number {
     const analysis = this.analysis;
@@ -167,14 +172,14 @@ export class SublevelController {
   hover(cell: number | null, from: 'surface' | 'map'): void {
     this.hoverText(cell);
     this.points = { ...this.points, hover: cell };
-    this.hoverFromMap = from === 'map';
+    this.hoverFrom = cell === null ? null : from;
     this.showPoints();
   }
 
-  /** The 2-D map always draws the crosshair; the 3-D view marks the point only when it came from the map. */
+  /** Both views mark the hovered grid point, wherever the pointer is: a crosshair on the map, a white dot on the surface. */
   private showPoints(): void {
     this.heatmap.setPoints(this.points);
-    this.view.setPoints(this.hoverFromMap ? this.points : { ...this.points, hover: null });
+    this.view.setPoints(this.points);
   }
 
   toggleSweep(): void {

@@ -48,7 +48,8 @@ export function showLinkField(url: string, doc: Document): HTMLInputElement {
     close.title = 'close';
     close.addEventListener('click', () => hideLinkField(doc));
     box.append(label, input, close);
-    doc.body.append(box);
+    // With the notices at the top of the right column (index.html), never over the view.
+    (doc.getElementById('notices') ?? doc.body).append(box);
   }
   const input = box.querySelector('input');
   if (input === null) throw new Error('link field without an input');

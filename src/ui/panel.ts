@@ -5,6 +5,7 @@
 import GUI from 'lil-gui';
 import { ACTIVATIONS, LOSSES } from '../model/spec';
 import { COLORMAPS, CONNECTIVITIES, DATASETS, LIMITS, type AppState } from '../state/appState';
+import { formatLoss } from '../view/formatLoss';
 
 export type PartialState = { [K in keyof AppState]?: Partial<AppState[K]> } & { seed?: number };
 
@@ -24,8 +25,11 @@ export class Panel {
   private readonly gui: GUI;
   private readonly model: { hidden: string; activation: string; loss: string; bias: boolean; residual: boolean };
   private readonly working: AppState;
-  /** The slider position and the level it stands for (set by the app, which knows the surface). */
-  private readonly water = { position: 0, level: 0 };
+  /**
+   * The slider position and the level it stands for, as the loss the field shows (set by the app, which
+   * knows the surface). The row shows the level in loss units only, never the slider's 0..1 position.
+   */
+  private readonly water = { position: 0, level: '' };
 
   constructor(
     container: HTMLElement,
@@ -39,16 +43,17 @@ export class Panel {
 
     const sub = this.gui.addFolder('Sublevel sets {L < E}');
     const sw = w.sublevel;
-    sub
+    const slider = sub
       .add(this.water, 'position', 0, 1, 0.001)
       .name('water level')
-      .decimals(3)
       .onChange(() => actions.previewLevel(this.water.position))
       .onFinishChange(() => actions.commitLevel(this.water.position));
+    slider.domElement.classList.add('water-slider');
     sub
       .add(this.water, 'level')
-      .name('E (exact)')
-      .onFinishChange(() => this.emit({ sublevel: { level: this.water.level } }));
+      .name('E (loss)')
+      // The text as typed: the state's validator parses, clamps and reports.
+      .onFinishChange(() => this.emit({ sublevel: { level: Number(this.water.level.trim()) } }));
     sub.add(actions, 'sweep').name('▶ sweep E (min → max)');
     sub
       .add(sw, 'logSlider')
@@ -150,7 +155,7 @@ export class Panel {
   /** Show where the water level stands (the app resolves "auto" and knows the slider's range). */
   syncWater(position: number, level: number): void {
     this.water.position = position;
-    this.water.level = level;
+    this.water.level = formatLoss(level).replace('\u2212', '-');
     this.gui.controllersRecursive().forEach((c) => {
       if (c.object === this.water) c.updateDisplay();
     });

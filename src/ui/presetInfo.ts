@@ -51,7 +51,10 @@ export class PresetInfo {
     this.link = document.createElement('a');
     this.link.className = 'preset-info-link';
     this.el.append(head, this.explanation, tryBox, this.note, this.link);
-    root.append(this.el);
+    // Its place is the top of the right column, above the panel (index.html); a page without one gets it at the end.
+    const column = root.querySelector('#right-column');
+    if (column !== null) column.prepend(this.el);
+    else root.append(this.el);
   }
 
   get preset(): Preset | null {

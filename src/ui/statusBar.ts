@@ -27,7 +27,9 @@ export class StatusBar {
     this.notice = doc.createElement('div');
     this.notice.className = 'notice';
     this.notice.hidden = true;
-    container.append(this.root, this.notice);
+    container.append(this.root);
+    // Notices go to the top of the right column (#notices in index.html) where the page has one: they never resize the view.
+    (doc.getElementById('notices') ?? container).append(this.notice);
   }
 
   /** A Cancel button, shown while a job runs. */
@@ -43,6 +45,7 @@ export class StatusBar {
 
   setAdapter(text: string, warning: boolean): void {
     this.adapter.textContent = text;
+    this.adapter.title = text;
     this.adapter.classList.toggle('warning', warning);
   }
 
@@ -56,6 +59,7 @@ export class StatusBar {
     this.job.textContent = label;
     this.bar.style.width = '0%';
     this.timings.textContent = timings;
+    this.timings.title = timings;
     this.root.classList.remove('busy');
   }
 

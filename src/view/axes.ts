@@ -157,11 +157,13 @@ export class Axes {
     z: number,
     style: { bold?: boolean; title?: boolean; anchorX?: number },
   ): Sprite {
+    // CSS pixels at any view size; where two would overlap the tick gives way to the title (textSprite.ts).
     const sprite = makeTextSprite(text, {
       color: style.title === true ? TITLE_COLOR : '#c4cad6',
-      worldHeight: style.title === true ? 0.095 : 0.07,
+      fontPx: style.title === true ? 15 : 13,
       bold: style.bold === true,
       anchorX: style.anchorX ?? 0.5,
+      priority: style.title === true ? 1 : 0,
     });
     sprite.position.set(x, y, z);
     frame.add(sprite);

@@ -61,3 +61,66 @@ export function fovForAspect(aspect: number): number {
   const half = (BASE_FOV / 2) * (Math.PI / 180);
   return 2 * Math.atan(Math.tan(half) / aspect) * (180 / Math.PI);
 }
+
+/** A pose at this distance is framed so that the box fills the view; nearer or farther poses zoom in proportion. */
+export const FIT_DISTANCE = CAMERA_PRESETS.default.distance;
+
+type Vec3 = readonly [number, number, number];
+
+/** The NDC rectangle (−1..1, y up) that `points` (offsets from the orbit target) cover, seen from `direction` at `distance`. */
+export function projectedExtent(
+  points: readonly Vec3[],
+  direction: Vec3,
+  distance: number,
+  aspect: number,
+  fovDegrees: number,
+): { minX: number; maxX: number; minY: number; maxY: number } {
+  const [dx, dy, dz] = direction;
+  // Screen right is forward × up with forward = −direction and up = +y; straight down, any right will do.
+  const horizontal = Math.hypot(dx, dz);
+  const rx = horizontal > 1e-9 ? dz / horizontal : 1;
+  const rz = horizontal > 1e-9 ? -dx / horizontal : 0;
+  // Screen up = right × forward.
+  const ux = rz * dy;
+  const uy = rx * dz - rz * dx;
+  const uz = -rx * dy;
+  const tanV = Math.tan((fovDegrees * Math.PI) / 360);
+  const tanH = tanV * (aspect > 0 ? aspect : 1);
+  let minX = Infinity;
+  let maxX = -Infinity;
+  let minY = Infinity;
+  let maxY = -Infinity;
+  for (const [px, py, pz] of points) {
+    const depth = Math.max(1e-6, distance - (px * dx + py * dy + pz * dz));
+    const x = (px * rx + pz * rz) / (depth * tanH);
+    const y = (px * ux + py * uy + pz * uz) / (depth * tanV);
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  return { minX, maxX, minY, maxY };
+}
+
+/**
+ * The distance from the orbit target at which `points` (offsets from the target, world units) span
+ * `margin` of the view's width or height (1 = edge to edge) and no more, for a camera looking at the
+ * target from `direction` (a unit vector toward the camera) with this aspect and vertical FOV. The view
+ * is then shifted to centre them (`projectedExtent` gives the centre).
+ */
+export function fitDistance(points: readonly Vec3[], direction: Vec3, aspect: number, fovDegrees: number, margin: number): number {
+  const reach = Math.max(...points.map(([x, y, z]) => Math.hypot(x, y, z)));
+  const fits = (d: number): boolean => {
+    const e = projectedExtent(points, direction, d, aspect, fovDegrees);
+    return e.maxX - e.minX <= 2 * margin && e.maxY - e.minY <= 2 * margin;
+  };
+  let near = reach * 1.001;
+  let far = reach * 200;
+  if (fits(near)) return near;
+  for (let i = 0; i < 50; i++) {
+    const mid = (near + far) / 2;
+    if (fits(mid)) far = mid;
+    else near = mid;
+  }
+  return far;
+}

@@ -32,7 +32,8 @@ export class ColorBar {
       color: TEXT_COLOR,
       font: '13px/1.25 system-ui, -apple-system, "Segoe UI", sans-serif',
       fontVariantNumeric: 'tabular-nums',
-      pointerEvents: 'none',
+      // Its own place on the page (the box is framed clear of it), so it takes the pointer rather than passing it to the canvas.
+      pointerEvents: 'auto',
       userSelect: 'none',
       zIndex: '1',
     });

@@ -21,12 +21,12 @@ export interface GridMarkerOptions {
   readonly sphereSegments?: readonly [widthSegments: number, heightSegments: number];
   /** How much the sphere glows in its own colour (three.js emissiveIntensity); 0.4 if absent. */
   readonly emissiveIntensity?: number;
-  /** Text drawn above the stem; none if absent. */
+  /** Text drawn beside the sphere; none if absent. */
   readonly label?: string;
   /** CSS colour of the label; the marker's colour if absent. */
   readonly labelColor?: string;
-  /** Height of the label's text, world units; 0.075 if absent. */
-  readonly labelHeight?: number;
+  /** Size of the label's text, CSS pixels; 14 if absent. */
+  readonly labelPx?: number;
   /** How far the stem rises above the top of the box (world units); 0 = no stem. */
   readonly stemAbove?: number;
 }
@@ -64,7 +64,8 @@ export class GridMarker {
     this.label =
       options.label === undefined
         ? null
-        : makeTextSprite(options.label, { color: labelColor, worldHeight: options.labelHeight ?? 0.075, anchorY: 0 });
+        : // Just right of the sphere, so the label names the point itself, not the top of its stem.
+          makeTextSprite(options.label, { color: labelColor, fontPx: options.labelPx ?? 14, anchorX: -0.12, anchorY: 0.35, priority: 2 });
     if (this.label) this.group.add(this.label);
     this.group.visible = false;
   }
@@ -81,7 +82,7 @@ export class GridMarker {
     position.setXYZ(1, x, Math.max(top, y), z);
     position.needsUpdate = true;
     this.stemGeometry.computeBoundingSphere();
-    this.label?.position.set(x, Math.max(top, y) + 0.01, z);
+    this.label?.position.set(x, y, z);
   }
 
   hide(): void {

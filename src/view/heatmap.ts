@@ -219,7 +219,7 @@ export class Heatmap {
     };
     polyline(paths.line, PATH_COLOURS.line);
     polyline(paths.curve, PATH_COLOURS.curve);
-    ctx.font = 'bold 11px system-ui, -apple-system, "Segoe UI", sans-serif';
+    ctx.font = 'bold 12px system-ui, -apple-system, "Segoe UI", sans-serif';
     ctx.textAlign = 'left';
     ctx.textBaseline = 'bottom';
     for (const { at: p, label } of paths.points) {
@@ -238,7 +238,7 @@ export class Heatmap {
 
   private drawAxes(ctx: CanvasRenderingContext2D, surface: Surface): void {
     ctx.fillStyle = TEXT;
-    ctx.font = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
+    ctx.font = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
     // The plot spans the grid's own coordinates (±span for computed surfaces, any range for imports).
     const axisLabels = (coords: Float32Array): [number, string][] => {
       const lo = coords[0] ?? 0;

@@ -4,7 +4,7 @@
  * endpoint) are printed as numbers, and the merge level of A and B in the drawn plane (the lowest E
  * at which they share a component of {L ≤ E} on the grid) is a dashed horizontal line when known.
  */
-import { linearScale, makeChartCanvas } from './chartScale';
+import { linearScale, makeChartCanvas, type Scale } from './chartScale';
 import { formatTick, niceTicks } from './ticks';
 
 export interface PathChartData {
@@ -21,10 +21,11 @@ export interface PathChartData {
   readonly caption: string;
 }
 
-const WIDTH = 272;
-const HEIGHT = 196;
-const PAD = { left: 44, right: 8, top: 40, bottom: 24 };
-const FONT = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
+/** CSS pixels: as wide as the left column's cards hold without scaling (text stays at 12 px). */
+const WIDTH = 232;
+const HEIGHT = 214;
+const PAD = { left: 44, right: 8, top: 54, bottom: 24 };
+const FONT = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
 export const PATH_COLOURS = {
   line: '#ffb454',
   curve: '#5ce1ff',
@@ -72,9 +73,9 @@ export class PathChart {
     ctx.fillStyle = PATH_COLOURS.line;
     ctx.fillText(`line barrier ${short(d.lineBarrier)}`, 6, 4);
     ctx.fillStyle = PATH_COLOURS.curve;
-    ctx.fillText(`${d.curveLabel} ${short(d.curveBarrier)}`, 136, 4);
+    ctx.fillText(`${d.curveLabel} barrier ${short(d.curveBarrier)}`, 6, 19);
     ctx.fillStyle = PATH_COLOURS.muted;
-    ctx.fillText(d.caption, 6, 19);
+    ctx.fillText(d.caption, 6, 34);
 
     const values = [...Array.from(d.lineLoss), ...Array.from(d.curveLoss)].filter(Number.isFinite);
     if (Number.isFinite(d.mergeLevel)) values.push(d.mergeLevel);
@@ -113,10 +114,6 @@ export class PathChart {
       ctx.lineTo(right, py);
       ctx.stroke();
       ctx.setLineDash([]);
-      ctx.fillStyle = PATH_COLOURS.merge;
-      ctx.textAlign = 'right';
-      ctx.textBaseline = 'bottom';
-      ctx.fillText('A, B merge in plane', right, py - 1);
     }
     const polyline = (loss: ArrayLike<number>, colour: string): void => {
       ctx.strokeStyle = colour;
@@ -155,6 +152,7 @@ export class PathChart {
       ctx.fill();
       ctx.fillText(label, px + (i === 0 ? 8 : -8), y.at(v) - 3);
     }
+    if (Number.isFinite(d.mergeLevel)) this.mergeLabel(d, x, y, { left, right, top, bottom });
     if (Number.isFinite(this.cursor)) {
       const px = x.at(Math.min(1, Math.max(0, this.cursor)));
       ctx.strokeStyle = PATH_COLOURS.endpoint;
@@ -165,6 +163,56 @@ export class PathChart {
       ctx.stroke();
     }
   }
+
+  /**
+   * "A, B merge in plane" beside its dashed line: of the places above or below the line at its left, middle
+   * and right, the first that is clear of the A and B markers and their letters and crosses the fewest curve points.
+   */
+  private mergeLabel(d: PathChartData, x: Scale, y: Scale, plot: Box): void {
+    const ctx = this.ctx;
+    const text = 'A, B merge in plane';
+    const width = ctx.measureText(text).width;
+    const lineY = y.at(d.mergeLevel);
+    const endpoints: Box[] = [];
+    const n = d.curveLoss.length;
+    for (const i of [0, n - 1]) {
+      const v = d.curveLoss[i] ?? Number.NaN;
+      if (!Number.isFinite(v)) continue;
+      const px = x.at(d.t[i] ?? 0);
+      const py = y.at(v);
+      endpoints.push({ left: px - 18, right: px + 18, top: py - 18, bottom: py + 6 });
+    }
+    const points: [number, number][] = [];
+    for (const loss of [d.lineLoss, d.curveLoss])
+      for (let i = 0; i < loss.length; i++) {
+        const v = loss[i] ?? Number.NaN;
+        if (Number.isFinite(v)) points.push([x.at(d.t[i] ?? 0), y.at(v)]);
+      }
+    let best: Box | null = null;
+    let bestHits = Infinity;
+    for (const left of [plot.left + 4, (plot.left + plot.right - width) / 2, plot.right - width - 2])
+      for (const top of [lineY - 15, lineY + 2]) {
+        const box = { left, right: left + width, top, bottom: top + 13 };
+        if (box.top < plot.top - 12 || box.bottom > plot.bottom || endpoints.some((e) => overlaps(e, box))) continue;
+        const hits = points.filter(([px, py]) => px >= box.left && px <= box.right && py >= box.top && py <= box.bottom).length;
+        if (hits < bestHits) {
+          best = box;
+          bestHits = hits;
+        }
+      }
+    if (best === null) return;
+    ctx.fillStyle = PATH_COLOURS.merge;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    ctx.fillText(text, best.left, best.top);
+  }
+}
+
+type Box = { left: number; right: number; top: number; bottom: number };
+
+/** Whether two boxes overlap. */
+function overlaps(a: Box, b: Box): boolean {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 }
 
 /** Three significant digits: the chart's title has room for little more. */

@@ -131,7 +131,7 @@ export class PathOverlay {
       const [x, y, z] = surfacePoint(surface, unit, at, 0.01);
       const sphere = new Mesh(this.sphereGeometry, this.pointMaterial);
       sphere.position.set(x, y, z);
-      const sprite = makeTextSprite(label, { color: '#ffffff', worldHeight: 0.07, anchorY: 0 });
+      const sprite = makeTextSprite(label, { color: '#ffffff', fontPx: 13, anchorY: 0, priority: 2 });
       sprite.position.set(x, y + 0.04, z);
       this.owned.labels.push(sprite);
       this.group.add(sphere, sprite);

@@ -11,16 +11,19 @@ import type { LossScale } from './heights';
 import { componentColor } from './palette';
 import { formatTick, lossTicks } from './ticks';
 
-const WIDTH = 250;
-const HEIGHT = 178;
+/** CSS pixels: as wide as the left column's cards hold without scaling (text stays at 12 px). */
+const WIDTH = 232;
+const HEIGHT = 182;
 const LEFT = 44;
 const RIGHT = 10;
 const TOP = 22;
-const BOTTOM = 30;
+const BOTTOM = 32;
 /** Height of the "∞" band above the plot, CSS pixels. */
 const INFINITY_BAND = 14;
 const TEXT = '#c9d0dc';
-const FONT = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
+const FONT = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
+/** Closest two tick labels may come, CSS pixels between centres (vertically; horizontally their widths plus a gap). */
+const TICK_GAP = 14;
 
 /** How many minima the chart shows at most (the most persistent ones). */
 export const CHART_MINIMA = 16;
@@ -189,14 +192,26 @@ export class PersistenceChart {
     ctx.fillStyle = TEXT;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
+    // Ticks too close to a label already drawn (the ∞ line, a neighbour) are left out rather than overlapped.
     ctx.fillText('∞', x0 - 4, yInf);
+    const drawnY = [yInf];
     for (const tick of lossTicks(scale, 3)) {
-      ctx.fillText(tick.label, x0 - 4, this.plotY(tick.unit));
+      const y = this.plotY(tick.unit);
+      if (drawnY.some((d) => Math.abs(d - y) < TICK_GAP)) continue;
+      drawnY.push(y);
+      ctx.fillText(tick.label, x0 - 4, y);
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    for (const tick of lossTicks(scale, 3)) ctx.fillText(tick.label, this.plotX(tick.unit), y0 + 3);
-    ctx.fillText('birth: loss at the minimum', (x0 + x1) / 2, y0 + 16);
+    const drawnX: [number, number][] = [];
+    for (const tick of lossTicks(scale, 3)) {
+      const half = ctx.measureText(tick.label).width / 2;
+      const x = Math.min(WIDTH - half - 1, this.plotX(tick.unit));
+      if (drawnX.some(([a, b]) => x - half < b + 4 && a < x + half + 4)) continue;
+      drawnX.push([x - half, x + half]);
+      ctx.fillText(tick.label, x, y0 + 3);
+    }
+    ctx.fillText('birth: loss at the minimum', (x0 + x1) / 2, y0 + 17);
     ctx.save();
     ctx.translate(10, (y0 + y1) / 2);
     ctx.rotate(-Math.PI / 2);

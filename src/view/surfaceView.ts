@@ -20,7 +20,19 @@ import { gridRows, type Surface } from '../landscape/surface';
 import type { ColormapName } from '../state/appState';
 import { Axes, BOX_HALF_WIDTH, BOX_HEIGHT } from './axes';
 import type { CameraPose, CameraPresetName } from './camera';
-import { BASE_FOV, CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose, fovForAspect, offsetToPose, poseToOffset } from './camera';
+import {
+  BASE_FOV,
+  CAMERA_PRESETS,
+  FIT_DISTANCE,
+  MAX_DISTANCE,
+  MIN_DISTANCE,
+  clampPose,
+  fitDistance,
+  projectedExtent,
+  fovForAspect,
+  offsetToPose,
+  poseToOffset,
+} from './camera';
 import { ColorBar } from './colorBar';
 import { colormap, nonFiniteColor } from './colormaps';
 import type { LossScale } from './heights';
@@ -28,6 +40,7 @@ import { interpolateGrid, surfaceHeights } from './heights';
 import { GridMarker } from './gridMarker';
 import { toLinear } from './linearColor';
 import { SublevelLayer, componentVertexColors, gridHeight, gridToBox } from './sublevelLayer';
+import { declutterLabels, labelRects, sizeLabels, type LabelRect } from './textSprite';
 import { patchWaterMaterial, waterUniforms } from './waterMaterial';
 
 export interface SurfaceViewOptions {
@@ -62,6 +75,26 @@ export interface SurfacePoints {
   readonly hover: number | null;
 }
 
+/** A rectangle on the page, CSS pixels (client coordinates). */
+export interface ScreenRect {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+/** Where the view draws things on the page: for layout checks (`landscape.viewLayout()`). */
+export interface ViewLayout {
+  /** The 3-D canvas. */
+  readonly canvas: ScreenRect;
+  /** The bounding rectangle of the loss box's eight corners as projected now. */
+  readonly box: ScreenRect;
+  /** The visible 3-D labels' text boxes and their size on screen. */
+  readonly labels: readonly LabelRect[];
+  /** Where the hover marker is drawn (null: no point hovered). */
+  readonly hover: { readonly x: number; readonly y: number } | null;
+}
+
 /** Vertex `aUnit` of a non-finite loss: above every water level. */
 const NON_FINITE_UNIT = 1e6;
 
@@ -77,6 +110,15 @@ export interface SurfacePick {
 export const BACKGROUND_COLOR = '#101318';
 /** The orbit target: the middle of the loss box, a little low so the top has room for labels. */
 const TARGET = new Vector3(0, BOX_HEIGHT * 0.3, 0);
+/**
+ * What the camera frames (offsets from TARGET): the box widened by the room its axis labels take, which
+ * stand outside the floor's edges and above the loss axis.
+ */
+const FRAME_POINTS: readonly (readonly [number, number, number])[] = [-1.15, 1.15].flatMap((x) =>
+  [-0.06, BOX_HEIGHT + 0.1].flatMap((y) => [-1.15, 1.15].map((z) => [x * BOX_HALF_WIDTH, y - TARGET.y, z * BOX_HALF_WIDTH] as const)),
+);
+/** How far the framed points may reach toward the view's edges (1 = the edge). */
+const FRAME_MARGIN = 0.92;
 const LUT_SIZE = 256;
 
 /**
@@ -86,7 +128,6 @@ const LUT_SIZE = 256;
  */
 export class SurfaceView {
   readonly canvas: HTMLCanvasElement;
-  private readonly container: HTMLElement;
   private readonly renderer: WebGLRenderer;
   private readonly scene = new Scene();
   private readonly camera = new PerspectiveCamera(BASE_FOV, 1, 0.05, 100);
@@ -105,7 +146,7 @@ export class SurfaceView {
   private readonly sublevelLayer = new SublevelLayer();
   private readonly minimumMarker = new GridMarker({ color: 0x5ce1ff, label: 'min', stemAbove: 0.1 });
   private readonly highlightMarker = new GridMarker({ color: 0xffa94d, radius: 0.034, stemAbove: 0.06 });
-  private readonly hoverMarker = new GridMarker({ color: 0xffffff, radius: 0.022, stemAbove: 0 });
+  private readonly hoverMarker = new GridMarker({ color: 0xffffff, radius: 0.03, emissiveIntensity: 0.8, stemAbove: 0.04 });
   private heights: Float32Array = new Float32Array(0);
   private currentScale: LossScale | null = null;
   private sublevel: SublevelDisplay = { water: false, level: 0, colourComponents: false, labels: null, elder: null };
@@ -122,7 +163,7 @@ export class SurfaceView {
     emissiveIntensity: 0.35,
     label: 'θ₀',
     labelColor: '#ff8a9b',
-    labelHeight: 0.085,
+    labelPx: 15,
     stemAbove: 0.14,
   });
   private readonly colorBar: ColorBar;
@@ -133,9 +174,13 @@ export class SurfaceView {
   private options: SurfaceViewOptions = { logScale: false, zClip: 0, colormap: 'viridis' };
   private frameHandle = 0;
   private disposed = false;
+  /** The canvas's size in CSS pixels (0 before the first resize). */
+  private width = 0;
+  private height = 0;
+  /** The part of the canvas the box is framed in: all of it but the colour bar's corner. */
+  private area: FrameArea = { left: 0, top: 0, width: 1, height: 1 };
 
   constructor(container: HTMLElement, options: { preserveDrawingBuffer?: boolean } = {}) {
-    this.container = container;
     this.renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: options.preserveDrawingBuffer ?? false });
     this.renderer.setPixelRatio(Math.min(globalThis.devicePixelRatio || 1, 2));
     this.renderer.setClearColor(new Color(BACKGROUND_COLOR), 1);
@@ -161,10 +206,13 @@ export class SurfaceView {
     this.controls.maxDistance = MAX_DISTANCE;
     this.controls.target.copy(TARGET);
     this.controls.addEventListener('change', this.requestRender);
+    this.controls.addEventListener('change', this.frame);
     this.setCamera(CAMERA_PRESETS.default);
 
     this.resizeObserver = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.resize());
     this.resizeObserver?.observe(container);
+    // The box is framed beside or below the colour bar, so a change of the bar's size reframes it.
+    this.resizeObserver?.observe(this.colorBar.element);
     this.resize();
   }
 
@@ -217,19 +265,63 @@ export class SurfaceView {
     if (this.disposed) return;
     const offset = this.camera.position.clone().sub(this.controls.target);
     this.axes.orient(offset.x, offset.y, offset.z);
+    // Labels made since the last frame (a new surface's ticks, path labels) get their size here.
+    // The camera's picture is the frame area (the canvas is a window onto it): text is sized against its height.
+    sizeLabels(this.scene, this.area.height, Math.tan((this.camera.fov * Math.PI) / 360));
+    declutterLabels(this.scene, this.camera, this.width, this.height);
     this.renderer.render(this.scene, this.camera);
   }
 
-  /** Fit the drawing buffer to the container's current size. */
+  /** Fit the drawing buffer to the canvas's current size; the camera keeps its pose, framed for the new shape. */
   resize(): void {
     if (this.disposed) return;
-    const width = Math.max(1, this.container.clientWidth);
-    const height = Math.max(1, this.container.clientHeight);
+    const width = Math.max(1, this.canvas.clientWidth);
+    const height = Math.max(1, this.canvas.clientHeight);
+    const pose = this.getCamera();
+    const bar = this.colorBar.element.getBoundingClientRect();
+    const canvas = this.canvas.getBoundingClientRect();
+    const area = frameArea(pose, width, height, bar.width > 0 ? { left: bar.left - canvas.left, bottom: bar.bottom - canvas.top } : null);
+    const same = (a: FrameArea, b: FrameArea): boolean =>
+      a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height;
+    if (width === this.width && height === this.height && same(area, this.area)) return;
+    this.width = width;
+    this.height = height;
+    this.area = area;
     this.renderer.setSize(width, height, false);
-    this.camera.aspect = width / height;
+    this.camera.aspect = area.width / area.height;
     this.camera.fov = fovForAspect(this.camera.aspect);
     this.camera.updateProjectionMatrix();
+    this.setCamera(pose);
     this.render();
+  }
+
+  /** Where the canvas, the projected box, the 3-D labels and the hover marker are on the page now. */
+  layout(): ViewLayout {
+    const rect = this.canvas.getBoundingClientRect();
+    const { left, top } = rect;
+    this.camera.updateMatrixWorld();
+    const project = (x: number, y: number, z: number): [number, number] => {
+      const p = new Vector3(x, y, z).project(this.camera);
+      return [left + ((p.x + 1) / 2) * rect.width, top + ((1 - p.y) / 2) * rect.height];
+    };
+    const corners = [-1, 1].flatMap((x) => [0, BOX_HEIGHT].flatMap((y) => [-1, 1].map((z) => project(x * BOX_HALF_WIDTH, y, z))));
+    const xs = corners.map(([x]) => x);
+    const ys = corners.map(([, y]) => y);
+    const sphere = this.hoverMarker.group.children[0];
+    const hover =
+      this.hoverMarker.group.visible && sphere !== undefined ? project(sphere.position.x, sphere.position.y, sphere.position.z) : null;
+    return {
+      canvas: { left, top, right: rect.right, bottom: rect.bottom },
+      box: { left: Math.min(...xs), top: Math.min(...ys), right: Math.max(...xs), bottom: Math.max(...ys) },
+      labels: labelRects(this.scene, this.camera, rect.width, rect.height).map((l) => ({
+        ...l,
+        left: l.left + left,
+        right: l.right + left,
+        top: l.top + top,
+        bottom: l.bottom + top,
+      })),
+      hover: hover === null ? null : { x: hover[0], y: hover[1] },
+    };
   }
 
   /** The grid point under a client (page) position, or null where the surface is not. */
@@ -269,14 +361,16 @@ export class SurfaceView {
     this.setCamera(CAMERA_PRESETS[name]);
   }
 
+  /** The pose on screen; its distance is relative to the framing (FIT_DISTANCE frames the box to fill the view). */
   getCamera(): CameraPose {
     const offset = this.camera.position.clone().sub(this.controls.target);
-    return offsetToPose(offset.x, offset.y, offset.z);
+    const pose = offsetToPose(offset.x, offset.y, offset.z);
+    return { ...pose, distance: pose.distance / this.fitScale(pose, this.camera.aspect, this.camera.fov) };
   }
 
   setCamera(pose: CameraPose): void {
     if (this.disposed) return;
-    const [x, y, z] = poseToOffset(clampPose(pose));
+    const [x, y, z] = this.cameraOffset(clampPose(pose), this.camera.aspect, this.camera.fov);
     // Without damping, update() spends any leftover orbit momentum at once; the second placement
     // then lands exactly on the pose instead of drifting off it.
     this.controls.enableDamping = false;
@@ -286,8 +380,37 @@ export class SurfaceView {
       this.controls.update();
     }
     this.controls.enableDamping = true;
+    this.frame();
     this.requestRender();
   }
+
+  /**
+   * World distance per unit of pose distance for a camera looking from the pose's direction: the box
+   * (with its labels) just fills a view of this aspect and FOV at pose distance FIT_DISTANCE.
+   */
+  private fitScale(pose: CameraPose, aspect: number, fov: number): number {
+    const [x, y, z] = poseToOffset({ ...pose, distance: 1 });
+    const fit = fitDistance(FRAME_POINTS, [x, y, z], aspect, fov, FRAME_MARGIN);
+    return fit > 0 ? fit / FIT_DISTANCE : 1;
+  }
+
+  /** The camera's offset from the target for a pose, in a view of this aspect and FOV. */
+  private cameraOffset(pose: CameraPose, aspect: number, fov: number): [number, number, number] {
+    return poseToOffset({ ...pose, distance: pose.distance * this.fitScale(pose, aspect, fov) });
+  }
+
+  /**
+   * After the camera moved: the zoom limits in world units for its direction (the pose's limits are relative
+   * to the framing), and the view shifted so the framed box sits in the middle of the canvas.
+   */
+  private readonly frame = (): void => {
+    const offset = this.camera.position.clone().sub(this.controls.target);
+    const pose = offsetToPose(offset.x, offset.y, offset.z);
+    const scale = this.fitScale(pose, this.camera.aspect, this.camera.fov);
+    this.controls.minDistance = MIN_DISTANCE * scale;
+    this.controls.maxDistance = MAX_DISTANCE * scale;
+    centreFrame(this.camera, pose, this.area, this.width, this.height);
+  };
 
   /**
    * Calls `listener` with the pose once the user has stopped orbiting or zooming and damping has
@@ -329,14 +452,20 @@ export class SurfaceView {
     const camera = this.camera.clone();
     camera.aspect = width / Math.max(1, height);
     camera.fov = fovForAspect(camera.aspect);
-    const [x, y, z] = poseToOffset(clampPose(pose));
+    const [x, y, z] = this.cameraOffset(clampPose(pose), camera.aspect, camera.fov);
     camera.position.set(TARGET.x + x, TARGET.y + y, TARGET.z + z);
     camera.lookAt(TARGET);
-    camera.updateProjectionMatrix();
+    centreFrame(camera, offsetToPose(x, y, z), { left: 0, top: 0, width, height }, width, height);
+    camera.updateMatrixWorld();
     this.axes.orient(x, y, z);
+    // Labels keep their share of the picture's height: an export twice the view's size has text twice as large.
+    sizeLabels(this.scene, height, Math.tan((camera.fov * Math.PI) / 360), height / Math.max(1, this.height));
+    declutterLabels(this.scene, camera, width, height);
     renderer.render(this.scene, camera);
+    sizeLabels(this.scene, this.area.height, Math.tan((this.camera.fov * Math.PI) / 360));
     const offset = this.camera.position.clone().sub(this.controls.target);
     this.axes.orient(offset.x, offset.y, offset.z);
+    declutterLabels(this.scene, this.camera, this.width, this.height);
   }
 
   /** The colour bar's inputs (null before the first surface), for exports that draw their own. */
@@ -360,6 +489,7 @@ export class SurfaceView {
     this.frameHandle = 0;
     this.resizeObserver?.disconnect();
     this.controls.removeEventListener('change', this.requestRender);
+    this.controls.removeEventListener('change', this.frame);
     this.controls.dispose();
     this.mesh?.geometry.dispose();
     this.mesh = null;
@@ -507,6 +637,53 @@ export class SurfaceView {
     const centre = interpolateGrid(heights, surface.alphas, surface.betas, 0, 0);
     this.centerMarker.place(0, (Number.isFinite(centre) ? centre : 1) * BOX_HEIGHT, 0, this.options.showMarker !== false);
   }
+}
+
+/** A rectangle of the canvas, CSS pixels from its top left. */
+interface FrameArea {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Where to frame the box in a `width`×`height` canvas whose top right corner holds the colour bar (its
+ * left edge and bottom, canvas pixels; null: none): left of the bar or below it, whichever shows the box larger.
+ */
+function frameArea(pose: CameraPose, width: number, height: number, bar: { left: number; bottom: number } | null): FrameArea {
+  const whole = { left: 0, top: 0, width, height };
+  if (bar === null) return whole;
+  const gap = 6;
+  const candidates: FrameArea[] = [
+    { left: 0, top: 0, width: Math.max(1, bar.left - gap), height },
+    { left: 0, top: Math.min(height - 1, bar.bottom + gap), width, height: Math.max(1, height - bar.bottom - gap) },
+  ];
+  const [x, y, z] = poseToOffset({ ...pose, distance: 1 });
+  const pixelsPerUnit = (a: FrameArea): number => {
+    const fov = fovForAspect(a.width / a.height);
+    const d = fitDistance(FRAME_POINTS, [x, y, z], a.width / a.height, fov, FRAME_MARGIN);
+    return a.height / (2 * d * Math.tan((fov * Math.PI) / 360));
+  };
+  return candidates.reduce((best, a) => (pixelsPerUnit(a) > pixelsPerUnit(best) ? a : best));
+}
+
+/**
+ * Shift and widen the camera's view (an off-axis projection) so the framed box is centred in `area` of a
+ * `width`×`height` picture; the camera's aspect and FOV are the area's.
+ */
+function centreFrame(camera: PerspectiveCamera, pose: CameraPose, area: FrameArea, width: number, height: number): void {
+  const [x, y, z] = poseToOffset({ ...pose, distance: 1 });
+  const e = projectedExtent(FRAME_POINTS, [x, y, z], pose.distance, camera.aspect, camera.fov);
+  const centreX = (e.minX + e.maxX) / 2;
+  const centreY = (e.minY + e.maxY) / 2;
+  if (width > 0 && height > 0 && Number.isFinite(centreX) && Number.isFinite(centreY)) {
+    // The area is the camera's full picture; the canvas is a window onto it that reaches past its edges.
+    const offsetX = (centreX * area.width) / 2 - area.left;
+    const offsetY = (-centreY * area.height) / 2 - area.top;
+    camera.setViewOffset(area.width, area.height, offsetX, offsetY, width, height);
+  }
+  camera.updateProjectionMatrix();
 }
 
 /** The colormap as 256 linear-light RGB triples: three.js treats vertex colours as linear. */
