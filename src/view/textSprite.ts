@@ -94,7 +94,7 @@ export function makeTextSprite(text: string, options: TextSpriteOptions = {}): S
 
 function labelOf(object: Object3D): LabelData | null {
   const label: unknown = object.userData.label;
-  return object instanceof Sprite && typeof label === 'object' && label !== null ? (label as LabelData) : null;
+  return isSprite(object) && typeof label === 'object' && label !== null ? (label as LabelData) : null;
 }
 
 function sizeLabel(sprite: Sprite, label: LabelData, heightPx: number, tanHalfFov: number, zoom: number): void {
@@ -110,7 +110,7 @@ function sizeLabel(sprite: Sprite, label: LabelData, heightPx: number, tanHalfFo
 export function sizeLabels(root: Object3D, heightPx: number, tanHalfFov: number, zoom = 1): void {
   root.traverse((object) => {
     const label = labelOf(object);
-    if (label !== null && object instanceof Sprite) sizeLabel(object, label, heightPx, tanHalfFov, zoom);
+    if (label !== null && isSprite(object)) sizeLabel(object, label, heightPx, tanHalfFov, zoom);
   });
 }
 
@@ -130,7 +130,7 @@ function rectOf(sprite: Sprite, label: LabelData, camera: Camera, width: number,
   const x = ((scratch.x + 1) / 2) * width;
   const y = ((1 - scratch.y) / 2) * height;
   // Without size attenuation the sprite's height on screen is scale.y · P[1][1] half-heights of the view.
-  const hPx = ((sprite.scale.y * (camera.projectionMatrix.elements[5] ?? 1)) / 2) * height;
+  const hPx = ((sprite.scale.y * camera.projectionMatrix.elements[5]) / 2) * height;
   const wPx = hPx * label.aspect;
   const left = x - sprite.center.x * wPx;
   const bottom = y + sprite.center.y * hPx;
@@ -152,7 +152,7 @@ export function declutterLabels(root: Object3D, camera: Camera, width: number, h
   const labels: { sprite: Sprite; label: LabelData; order: number }[] = [];
   root.traverse((object) => {
     const label = labelOf(object);
-    if (label === null || !(object instanceof Sprite)) return;
+    if (label === null || !(isSprite(object))) return;
     object.visible = true;
     if (shown(object)) labels.push({ sprite: object, label, order: labels.length });
   });
@@ -174,7 +174,7 @@ export function labelRects(root: Object3D, camera: Camera, width: number, height
   const rects: LabelRect[] = [];
   root.traverse((object) => {
     const label = labelOf(object);
-    if (label === null || !(object instanceof Sprite) || !shown(object)) return;
+    if (label === null || !(isSprite(object)) || !shown(object)) return;
     const rect = rectOf(object, label, camera, width, height);
     if (rect !== null) rects.push(rect);
   });
@@ -184,4 +184,9 @@ export function labelRects(root: Object3D, camera: Camera, width: number, height
 export function disposeTextSprite(sprite: Sprite): void {
   sprite.material.map?.dispose();
   sprite.material.dispose();
+}
+
+/** A sprite, typed without three's `any` event map (instanceof narrows to Sprite<any>). */
+function isSprite(object: Object3D): object is Sprite {
+  return object instanceof Sprite;
 }
