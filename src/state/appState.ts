@@ -119,7 +119,7 @@ export function defaultState(): AppState {
     train: { steps: 600, learningRate: 0.02 },
     plane: { gridSize: 129, span: 1, filterNormalize: true, keepBiasDirections: false },
     view: { logScale: true, zClip: 0, colormap: 'viridis' },
-    sublevel: { level: 0, logSlider: true, water: true, connectivity: 4, colourComponents: true, contours: 10, heatmap: true },
+    sublevel: { level: 0, logSlider: true, water: false, connectivity: 4, colourComponents: true, contours: 10, heatmap: true },
     camera: { azimuth: 35, elevation: 30, distance: 5.6 },
     flow: '',
   };

@@ -53,7 +53,7 @@ export const PRESETS: readonly Preset[] = [
       'The global minima form the hyperbola uv = 1, two valleys that never meet in this picture.',
     tryThis:
       'The water level starts just below the saddle (loss ≈ 0.33): {L < E} has two components, one per branch of the hyperbola. Drag it above 0.33 and they merge at the origin.',
-    state: { data: { kind: 'uvx', samples: 16, noise: 0 }, plane: { span: 2 }, sublevel: { contours: 16 } },
+    state: { data: { kind: 'uvx', samples: 16, noise: 0 }, plane: { span: 2 }, sublevel: { contours: 16, water: true } },
     view: { camera: { azimuth: -20, elevation: 32, distance: 6.4 }, colormap: 'turbo', level: 0.3, logScale: false },
   },
   {
@@ -302,6 +302,7 @@ export const PRESETS: readonly Preset[] = [
       model: { hidden: [32], activation: 'tanh', loss: 'cross_entropy', bias: true },
       train: { steps: 300, learningRate: 0.01 },
       plane: { span: 1, gridSize: 65, filterNormalize: true },
+      sublevel: { water: true },
     },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
   },
