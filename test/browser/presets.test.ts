@@ -75,7 +75,7 @@ describe('presets in headless Chromium', () => {
     const page = await browser.open('');
     // The first test closed the gallery in this browser profile, so it does not greet again: open it.
     if (!(await page.locator('#gallery').isVisible())) await page.locator('#gallery-button').click();
-    expect(await page.locator('.gallery-thumb-note').first().textContent()).toContain('being made');
+    expect(await page.locator('.gallery-thumb-note').first().textContent()).toContain('computing the preview');
     // The cheap presets come first in the list; wait for three pictures.
     await page.waitForFunction(() => document.querySelectorAll('.gallery-card img.gallery-thumb').length >= 3, null, { timeout: 120_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'preset-gallery-previews.png') });
@@ -108,6 +108,51 @@ describe('presets in headless Chromium', () => {
     const cached = stats.length;
     await page.locator('#gallery-button').click();
     expect(await page.locator('.gallery-card img.gallery-thumb').count()).toBeGreaterThanOrEqual(cached);
+    await page.close();
+  });
+
+  it('without WebGPU the gallery cards get real previews, computed on the CPU in a worker (33² grids)', async () => {
+    // No WebGPU, and no thumbnails cached by the tests before this one.
+    const init =
+      'Object.defineProperty(navigator, "gpu", { value: undefined });' +
+      'for (const k of Object.keys(localStorage)) if (k.startsWith("landscape.thumb")) localStorage.removeItem(k);';
+    const page = await browser.open({ hash: '#grid=9&steps=10&m=16&hidden=4', init });
+    expect(await page.evaluate(() => window.landscape.surface().device)).toBe('cpu');
+    await page.locator('#gallery-button').click();
+    const wrap = page.locator('.gallery-card[data-preset="uvx"] .gallery-thumb-wrap');
+    if ((await wrap.count()) > 0) {
+      expect(await wrap.getAttribute('data-state')).toBe('loading');
+      expect(await wrap.locator('.gallery-thumb-note').textContent()).toContain('computing the preview');
+    }
+    await page.waitForFunction(() => document.querySelectorAll('.gallery-card img.gallery-thumb').length >= 2, null, { timeout: 120_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'preset-gallery-cpu-previews.png') });
+    const distinct = await page.evaluate(async () => {
+      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('.gallery-card img.gallery-thumb'));
+      return Promise.all(
+        imgs.map(async (img) => {
+          await img.decode();
+          const c = document.createElement('canvas');
+          c.width = img.naturalWidth;
+          c.height = img.naturalHeight;
+          const ctx = c.getContext('2d');
+          if (!ctx) return 0;
+          ctx.drawImage(img, 0, 0);
+          const d = ctx.getImageData(0, 0, c.width, c.height).data;
+          const seen = new Set<number>();
+          for (let i = 0; i < d.length; i += 4 * 97)
+            seen.add(((d[i] ?? 0) >> 4) * 256 + ((d[i + 1] ?? 0) >> 4) * 16 + ((d[i + 2] ?? 0) >> 4));
+          return seen.size;
+        }),
+      );
+    });
+    console.log('cpu previews', distinct);
+    for (const d of distinct) expect(d).toBeGreaterThan(12);
+    // The two pictures are two landscapes, not one placeholder twice.
+    const sources = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLImageElement>('.gallery-card img.gallery-thumb'), (i) => i.src),
+    );
+    expect(new Set(sources).size).toBe(sources.length);
+    await page.locator('.gallery-close').click();
     await page.close();
   });
 
