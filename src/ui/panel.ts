@@ -2,9 +2,10 @@
  * The control panel: lil-gui bound to a working copy of the state. Edits are collected and handed
  * to `onChange` as a partial state at `onFinishChange`; the app decides what to recompute.
  */
-import GUI from 'lil-gui';
+import GUI, { type Controller } from 'lil-gui';
 import { ACTIVATIONS, LOSSES } from '../model/spec';
 import { COLORMAPS, CONNECTIVITIES, DATASETS, LIMITS, type AppState } from '../state/appState';
+import { describeNetworkInUse, fixedByData } from '../state/fixedByData';
 
 export type PartialState = { [K in keyof AppState]?: Partial<AppState[K]> } & { seed?: number };
 
@@ -26,6 +27,11 @@ export class Panel {
   private readonly working: AppState;
   /** The slider position and the level it stands for (set by the app, which knows the surface). */
   private readonly water = { position: 0, level: 0 };
+  /** The network the engine builds, in one line (read-only). */
+  private readonly inUse = { network: '' };
+  private readonly modelControllers = new Map<keyof AppState['model'], Controller>();
+  private classesController: Controller | null = null;
+  private fixedNote: HTMLElement | null = null;
 
   constructor(
     container: HTMLElement,
@@ -84,7 +90,7 @@ export class Panel {
       .add(w.data, 'samples', LIMITS.samples[0], 4096, 1)
       .name('samples m')
       .onFinishChange(() => this.emit({ data: { samples: w.data.samples } }));
-    data
+    this.classesController = data
       .add(w.data, 'classes', LIMITS.classes[0], LIMITS.classes[1], 1)
       .name('classes / arms')
       .onFinishChange(() => this.emit({ data: { classes: w.data.classes } }));
@@ -92,24 +98,47 @@ export class Panel {
     data.add(w, 'seed', LIMITS.seed[0], 9999, 1).onFinishChange(() => this.emit({ seed: w.seed }));
 
     const model = this.gui.addFolder('Model');
-    model
-      .add(this.model, 'hidden')
-      .name('hidden widths')
-      .onFinishChange(() => this.emitHidden());
-    model
-      .add(this.model, 'activation', [...ACTIVATIONS])
-      .onFinishChange(() => this.emit({ model: { activation: this.model.activation as AppState['model']['activation'] } }));
-    model
-      .add(this.model, 'loss', [...LOSSES])
-      .onFinishChange(() => this.emit({ model: { loss: this.model.loss as AppState['model']['loss'] } }));
-    model
-      .add(this.model, 'bias')
-      .name('biases')
-      .onFinishChange(() => this.emit({ model: { bias: this.model.bias } }));
-    model
-      .add(this.model, 'residual')
-      .name('residual (skip) connections')
-      .onFinishChange(() => this.emit({ model: { residual: this.model.residual } }));
+    model.add(this.inUse, 'network').name('network in use').disable().domElement.classList.add('panel-network-in-use');
+    const fields = this.modelControllers;
+    fields.set(
+      'hidden',
+      model
+        .add(this.model, 'hidden')
+        .name('hidden widths')
+        .onFinishChange(() => this.emitHidden()),
+    );
+    fields.set(
+      'activation',
+      model
+        .add(this.model, 'activation', [...ACTIVATIONS])
+        .onFinishChange(() => this.emit({ model: { activation: this.model.activation as AppState['model']['activation'] } })),
+    );
+    fields.set(
+      'loss',
+      model
+        .add(this.model, 'loss', [...LOSSES])
+        .onFinishChange(() => this.emit({ model: { loss: this.model.loss as AppState['model']['loss'] } })),
+    );
+    fields.set(
+      'bias',
+      model
+        .add(this.model, 'bias')
+        .name('biases')
+        .onFinishChange(() => this.emit({ model: { bias: this.model.bias } })),
+    );
+    fields.set(
+      'residual',
+      model
+        .add(this.model, 'residual')
+        .name('residual (skip) connections')
+        .onFinishChange(() => this.emit({ model: { residual: this.model.residual } })),
+    );
+    const note = container.ownerDocument.createElement('p');
+    note.className = 'panel-fixed-note';
+    Object.assign(note.style, { margin: '4px 8px 6px', fontSize: '12px', lineHeight: '1.35', color: '#e6c46a' });
+    model.$children.append(note);
+    this.fixedNote = note;
+    this.showFixed(state);
 
     const train = this.gui.addFolder('Training θ₀ (Adam, full batch)');
     train.add(w.train, 'steps', 0, 5000, 1).onFinishChange(() => this.emit({ train: { steps: w.train.steps } }));
@@ -168,7 +197,41 @@ export class Panel {
     Object.assign(this.working.view, next.view);
     Object.assign(this.working.sublevel, next.sublevel);
     Object.assign(this.model, { ...state.model, hidden: state.model.hidden.join(', ') });
+    this.showFixed(state);
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+  }
+
+  /**
+   * The network in use: fields the data set decides show the values the engine uses and are
+   * disabled, with the reason under them; the others show the state and are enabled.
+   */
+  private showFixed(state: AppState): void {
+    const fixed = fixedByData(state);
+    const model = fixed?.model ?? {};
+    if (model.hidden !== undefined) this.model.hidden = model.hidden.join(', ');
+    if (model.activation !== undefined) this.model.activation = model.activation;
+    if (model.loss !== undefined) this.model.loss = model.loss;
+    if (model.bias !== undefined) this.model.bias = model.bias;
+    if (model.residual !== undefined) this.model.residual = model.residual;
+    for (const [key, controller] of this.modelControllers) {
+      const isFixed = key in model;
+      controller.enable(!isFixed);
+      controller.domElement.title = isFixed ? (fixed?.reason ?? '') : '';
+      controller.domElement.dataset.fixed = String(isFixed);
+    }
+    const classes = fixed?.classes;
+    if (this.classesController !== null) {
+      const isFixed = classes !== undefined;
+      if (classes !== undefined && classes !== null) this.working.data.classes = classes;
+      this.classesController.enable(!isFixed);
+      this.classesController.domElement.title = isFixed ? (classes === null ? 'regression data: no classes' : (fixed?.reason ?? '')) : '';
+      this.classesController.domElement.dataset.fixed = String(isFixed);
+    }
+    this.inUse.network = describeNetworkInUse(state);
+    if (this.fixedNote !== null) {
+      this.fixedNote.textContent = fixed === null || Object.keys(model).length === 0 ? '' : `Greyed fields: ${fixed.reason}.`;
+      this.fixedNote.hidden = this.fixedNote.textContent === '';
+    }
   }
 
   /** A folder at the end of the panel for another part of the UI (e.g. Export). */
