@@ -75,3 +75,11 @@ export function describeNetworkInUse(state: Pick<AppState, 'data' | 'model'>): s
     ` · ${model.bias ? 'biases' : 'no bias'}${model.residual ? ' · residual' : ''}`
   );
 }
+
+/**
+ * Titles of the plane's two axes for a state: u and v where the plane is the whole weight space
+ * (u·v·x: θ = (u, v), θ₀ = 0, d₁ = (1, 0), d₂ = (0, 1), so α ≡ u and β ≡ v); else α and β.
+ */
+export function axisNamesOf(state: Pick<AppState, 'data'>): readonly [string, string] {
+  return state.data.kind === 'uvx' ? ['u', 'v'] : ['α', 'β'];
+}

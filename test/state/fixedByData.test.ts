@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildData } from '../../src/data/recipe';
 import { LOSSES } from '../../src/model/spec';
 import { DATASETS, defaultState, type AppState } from '../../src/state/appState';
-import { describeNetworkInUse, fixedByData, widthsInUse } from '../../src/state/fixedByData';
+import { axisNamesOf, describeNetworkInUse, fixedByData, widthsInUse } from '../../src/state/fixedByData';
 import { REGRESSION_DATASETS } from '../../src/state/urlCodec';
 
 describe('the network in use, as the panel shows it', () => {
@@ -38,5 +38,14 @@ describe('the network in use, as the panel shows it', () => {
     expect(widthsInUse(s)).toEqual([64, 32, 10]);
     expect(fixedByData(s)?.classes).toBe(10);
     expect(fixedByData(defaultState())).toBeNull();
+  });
+});
+
+describe('axis titles', () => {
+  it('u and v where the plane is the whole weight space of u·v·x, α and β elsewhere', () => {
+    const s = defaultState();
+    expect(axisNamesOf(s)).toEqual(['α', 'β']);
+    s.data.kind = 'uvx';
+    expect(axisNamesOf(s)).toEqual(['u', 'v']);
   });
 });
