@@ -174,6 +174,8 @@ export class Panel {
       .name('z-clip (0 = max)')
       .onFinishChange(() => this.emit({ view: { zClip: w.view.zClip } }));
     view.add(w.view, 'colormap', [...COLORMAPS]).onFinishChange(() => this.emit({ view: { colormap: w.view.colormap } }));
+    // showFixed above changed values the controllers were built with.
+    this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }
 
   /** Show where the water level stands (the app resolves "auto" and knows the slider's range). */
