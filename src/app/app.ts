@@ -189,7 +189,7 @@ export class App {
         },
         notify: (lines) => this.store.notify(lines),
         previewGrid: (next, gridSize, signal) => this.engine.previewGrid(next, gridSize, signal),
-        canPreview: () => this.engine.deviceKind === 'webgpu',
+        canPreview: () => true, // without WebGPU, previewGrid runs on a CPU worker of its own
       },
       decoded.preset,
       hash,

@@ -21,9 +21,9 @@ export interface PresetHost {
   /** Draws the 3-D view now and returns its canvas. */
   drawnCanvas(): HTMLCanvasElement;
   notify(lines: string[]): void;
-  /** A small loss grid of a state, apart from the page (null: not offered, e.g. without a GPU). */
+  /** A small loss grid of a state, apart from the page (on the GPU, or on a CPU worker of its own). */
   previewGrid?(state: AppState, gridSize: number, signal: AbortSignal): Promise<Float32Array | null>;
-  /** Whether previewGrid can run here (a GPU). */
+  /** Whether previewGrid runs here (the page: always, on the GPU or the CPU). */
   canPreview?(): boolean;
 }
 
@@ -90,7 +90,7 @@ export class PresetController {
 
   /**
    * While the gallery is open: the presets without a thumbnail, one after another, each trained and
-   * computed on a PREVIEW_GRID² grid on the GPU after the page's own job is done, drawn as a lit top
+   * computed on a PREVIEW_GRID² grid (GPU or CPU worker) after the page's own job is done, drawn as a lit top
    * view and put into its card. Closing the gallery (or opening a preset) stops it at once.
    */
   private async makeThumbnails(): Promise<void> {

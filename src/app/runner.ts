@@ -288,9 +288,19 @@ export class Runner {
 function describeResult(result: PipelineResult): [string, string] {
   const s = result.surface;
   const origin = result.origin;
+  // θ₀ is trained where the grid runs unless its training fell back to the CPU (withFallback's notice).
+  // GPU training sums in float32, the CPU twin in float64, so one link can give two θ₀ (README).
+  const said = (text: string): boolean => result.warnings.some((w) => w.includes(text));
+  const trainedOnCpu = said('θ₀ was trained by the CPU') || (s.device === 'cpu' && !said('this surface was computed by the CPU'));
+  const where =
+    origin.kind === 'trained'
+      ? ` · trained on the ${trainedOnCpu ? 'CPU (float64)' : 'GPU (float32)'}`
+      : origin.kind === 'fixed'
+        ? ` · fixed: ${origin.why}`
+        : '';
   const train =
     (origin.kind === 'kept' ? `θ₀ = kept "${origin.name}" · ` : '') +
-    (result.diverged ? 'training diverged' : `θ₀ loss ${result.trainLoss.toPrecision(4)}`);
+    (result.diverged ? `training diverged${where}` : `θ₀ loss ${result.trainLoss.toPrecision(4)}${where}`);
   return [
     `${describeSpec(result.spec)} · ${paramLayout(result.spec).size} params · m=${result.data.m} · ${train}`,
     `train ${(s.timings.trainMs / 1000).toFixed(2)} s · grid ${(s.timings.gridMs / 1000).toFixed(2)} s (${s.device})` +

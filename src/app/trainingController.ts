@@ -10,7 +10,16 @@ import type { AppState } from '../state/appState';
 import { MinimaList, type KeptMinimum } from '../train/minimaList';
 import type { MultiSeedResult } from '../train/multiSeed.types';
 import { medianFinite, summarizeRun, type RunSummary } from '../train/runSummary';
-import { clampSweepRequest, clampTrainRequest, defaultSweepRequest, defaultTrainRequest, field, widthsOf } from '../train/trainingLimits';
+import {
+  TRAIN_LIMITS,
+  clampSweepRequest,
+  clampTrainRequest,
+  defaultSweepRequest,
+  defaultTrainRequest,
+  field,
+  widthsOf,
+  type TrainRequest,
+} from '../train/trainingLimits';
 import { runWidthSweep, type WidthSweepResult } from '../train/widthSweep';
 import { TrainingPanel } from '../ui/trainingPanel';
 import { describeSpec } from '../model/spec';
@@ -73,6 +82,8 @@ export class TrainingController {
   private readonly panel: TrainingPanel;
   private controller: AbortController | null = null;
   private runCount = 0;
+  /** The defaults the "Many seeds" fields were last given (they follow the page's training settings). */
+  private shownDefaults: TrainRequest;
 
   constructor(
     container: HTMLElement,
@@ -83,7 +94,8 @@ export class TrainingController {
     /** Show a kept network's training path (the trajectory plane of its snapshots). */
     showPath: (id: number) => void = () => undefined,
   ) {
-    this.panel = new TrainingPanel(container, defaultTrainRequest(), defaultSweepRequest(), {
+    this.shownDefaults = this.trainDefaults();
+    this.panel = new TrainingPanel(container, this.shownDefaults, defaultSweepRequest(), {
       train: (raw) => void this.train(raw).catch(() => undefined),
       sweep: (raw) => void this.widthSweep(raw).catch(() => undefined),
       stop: () => this.stop(),
@@ -115,7 +127,7 @@ export class TrainingController {
 
   /** K seeds of the page's network on the page's data. */
   async train(raw: unknown = {}, opts: { readonly openCard?: boolean } = {}): Promise<TrainApiResult> {
-    const { request, notices } = clampTrainRequest(raw, defaultTrainRequest());
+    const { request, notices } = clampTrainRequest(raw, this.trainDefaults());
     this.panel.showTrainRequest(request, notices, opts.openCard ?? true);
     const signal = this.begin();
     const state = this.getState();
@@ -301,6 +313,27 @@ export class TrainingController {
 
   refreshList(): void {
     this.panel.showList(this.minima.all(), this.engine.centerOverride?.id ?? null, this.dataKeyNow());
+    this.followDefaults();
+  }
+
+  /**
+   * Steps and learning rate of a run that names none: the page's own training settings (the open
+   * preset's), so "train 16 seeds" trains what θ₀ was trained with; the rest as defaultTrainRequest.
+   */
+  trainDefaults(): TrainRequest {
+    const { steps, learningRate } = this.getState().train;
+    const base = defaultTrainRequest();
+    const [lo, hi] = TRAIN_LIMITS.steps;
+    return { ...base, steps: Math.min(hi, Math.max(lo, Math.round(steps))), learningRate };
+  }
+
+  /** The page's training settings changed since the fields were filled: the untouched fields follow. */
+  private followDefaults(): void {
+    const next = this.trainDefaults();
+    const shown = this.shownDefaults;
+    if (next.steps === shown.steps && next.learningRate === shown.learningRate) return;
+    this.panel.followTrainDefaults(shown, next);
+    this.shownDefaults = next;
   }
 
   private dataKeyNow(): string {

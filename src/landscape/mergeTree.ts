@@ -10,9 +10,45 @@
  * which a and b lie in one component, and it is always one of the grid values. For the strict
  * sets {v < E} of `labelSublevel` it is the infimum: a and b share a component for every E
  * strictly above it, and never at it.
+ *
+ * Minima the grid cannot resolve (`mergeUnresolved`): a sampled surface has pits that are not in
+ * the function it samples. A flat valley floor crossed by grid lines at changing offsets gives a
+ * row of cells each a little lower than its neighbours along the floor (u·v·x sampled on 129² shows
+ * 64 of them along uv = 1, each shallower than 5·10⁻⁴), and a plateau of float ties or float
+ * noise gives minima of persistence 0 or a few ulps. Such a minimum's persistence is smaller than
+ * the change of the loss across one grid step beside it, so moving the grid by half a step can make
+ * or remove it. With `mergeUnresolved`, a minimum counts only when its persistence exceeds
+ * {@link UNRESOLVED_RULE}: half the largest rise from it to one of its 8 grid neighbours, and at
+ * least 10⁻⁶ of the slice's finite loss range (float ties). The others are merged into the
+ * minimum they would merge into (the elder rule), and `minima` lists only the resolved ones.
  */
 import { assertConnectivity, assertGrid, type Connectivity } from './sublevel';
 import { findRoot } from './unionFind';
+
+/** A minimum is resolved when its persistence exceeds both of these (see the file comment). */
+export const UNRESOLVED_RULE = {
+  /** Fraction of the largest rise from the minimum to one of its 8 grid neighbours. */
+  gridStepFraction: 0.5,
+  /** Fraction of the slice's finite loss range (max − min): float ties and float noise. */
+  rangeFraction: 1e-6,
+} as const;
+
+/** The rule in words, as the page and the docs state it. */
+export const UNRESOLVED_TEXT =
+  'minima shallower than half the loss step to a neighbouring grid point, or than 10⁻⁶ of the loss range, are not resolved by the grid: each is merged into the minimum it joins';
+
+export interface MergeTreeOptions {
+  /** Merge the minima the grid does not resolve (default false: every local minimum of the grid). */
+  readonly mergeUnresolved?: boolean;
+}
+
+/** A local minimum of the grid before merging: where it is and which listed minimum it counts as. */
+export interface GridMinimum {
+  readonly cell: number;
+  readonly birth: number;
+  /** Index in `MergeTree.minima` of the minimum it counts as (its own when it is resolved). */
+  readonly countsAs: number;
+}
 
 export interface LocalMinimum {
   /** Grid index `iy * nx + ix` of the minimum. */
@@ -43,6 +79,11 @@ export class MergeTree {
    * minimum, and the deepest minimum of each island walled off by non-finite cells.
    */
   readonly minima: readonly LocalMinimum[];
+  /**
+   * Every local minimum of the grid in birth order, resolved or not, each with the listed minimum
+   * it counts as; equal to `minima` (countsAs = own index) without `mergeUnresolved`.
+   */
+  readonly gridMinima: readonly GridMinimum[];
   private readonly values: Float32Array;
   /** Per cell, the node of its component when it joined; −1 for non-finite cells. */
   private readonly cellNode: Int32Array;
@@ -60,6 +101,7 @@ export class MergeTree {
     connectivity: Connectivity,
     values: Float32Array,
     minima: readonly LocalMinimum[],
+    gridMinima: readonly GridMinimum[],
     cellNode: Int32Array,
     nodeLevel: Float64Array,
     nodeParent: Int32Array,
@@ -69,6 +111,7 @@ export class MergeTree {
     this.connectivity = connectivity;
     this.values = values;
     this.minima = minima;
+    this.gridMinima = gridMinima;
     this.cellNode = cellNode;
     this.nodeLevel = nodeLevel;
     const nodeCount = nodeLevel.length;
@@ -159,7 +202,13 @@ export class MergeTree {
  * active neighbour is a birth (a local minimum); a merge of two components ends the younger
  * one (elder rule). Copies `values`, so the tree stays valid if the caller reuses the array.
  */
-export function buildMergeTree(values: Float32Array, nx: number, ny: number, connectivity: Connectivity): MergeTree {
+export function buildMergeTree(
+  values: Float32Array,
+  nx: number,
+  ny: number,
+  connectivity: Connectivity,
+  options: MergeTreeOptions = {},
+): MergeTree {
   assertGrid(values, nx, ny);
   assertConnectivity(connectivity);
   const n = nx * ny;
@@ -241,23 +290,85 @@ export function buildMergeTree(values: Float32Array, nx: number, ny: number, con
     }
   }
 
-  const minima: LocalMinimum[] = new Array<LocalMinimum>(minimaCount);
+  const all: LocalMinimum[] = new Array<LocalMinimum>(minimaCount);
   for (let i = 0; i < minimaCount; i++) {
     const cell = minCell[i] ?? 0;
     const birth = values[cell] ?? Infinity;
     const death = minDeath[i] ?? Infinity;
-    minima[i] = { cell, birth, death, persistence: death - birth, mergesInto: minInto[i] ?? -1 };
+    all[i] = { cell, birth, death, persistence: death - birth, mergesInto: minInto[i] ?? -1 };
   }
+  const { minima, gridMinima } = options.mergeUnresolved === true ? mergeUnresolved(all, values, nx, ny) : keepAll(all);
   return new MergeTree(
     nx,
     ny,
     connectivity,
     values.slice(),
     minima,
+    gridMinima,
     cellNode,
     nodeLevel.slice(0, nodeCount),
     nodeParent.slice(0, nodeCount),
   );
+}
+
+function keepAll(all: readonly LocalMinimum[]): { minima: readonly LocalMinimum[]; gridMinima: readonly GridMinimum[] } {
+  return { minima: all, gridMinima: all.map((m, i) => ({ cell: m.cell, birth: m.birth, countsAs: i })) };
+}
+
+/** Keeps the minima that {@link UNRESOLVED_RULE} resolves; each other one counts as the resolved minimum it merges into. */
+function mergeUnresolved(
+  all: readonly LocalMinimum[],
+  values: Float32Array,
+  nx: number,
+  ny: number,
+): { minima: readonly LocalMinimum[]; gridMinima: readonly GridMinimum[] } {
+  const { min, max } = finiteRange(values);
+  const floor = UNRESOLVED_RULE.rangeFraction * (max - min);
+  // Minima come in birth order and merge into earlier ones, so one forward pass resolves every chain.
+  const countsAs = new Int32Array(all.length);
+  const kept: number[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const m = all[i];
+    if (m === undefined) continue;
+    const tolerance = Math.max(floor, UNRESOLVED_RULE.gridStepFraction * largestRise(values, nx, ny, m.cell));
+    if (m.mergesInto < 0 || m.persistence > tolerance) {
+      countsAs[i] = kept.length;
+      kept.push(i);
+    } else {
+      countsAs[i] = countsAs[m.mergesInto] ?? 0;
+    }
+  }
+  const minima = kept.map((i): LocalMinimum => {
+    const m = all[i] ?? { cell: 0, birth: Infinity, death: Infinity, persistence: Infinity, mergesInto: -1 };
+    return { ...m, mergesInto: m.mergesInto < 0 ? -1 : (countsAs[m.mergesInto] ?? -1) };
+  });
+  return { minima, gridMinima: all.map((m, i) => ({ cell: m.cell, birth: m.birth, countsAs: countsAs[i] ?? 0 })) };
+}
+
+/** The largest rise from a cell to one of its 8 grid neighbours with a finite value (0 when none rises). */
+function largestRise(values: Float32Array, nx: number, ny: number, cell: number): number {
+  const ix = cell % nx;
+  const iy = (cell - ix) / nx;
+  const v = values[cell] ?? 0;
+  let rise = 0;
+  for (let jy = Math.max(0, iy - 1); jy <= Math.min(ny - 1, iy + 1); jy++) {
+    for (let jx = Math.max(0, ix - 1); jx <= Math.min(nx - 1, ix + 1); jx++) {
+      const w = values[jy * nx + jx] ?? NaN;
+      if (Number.isFinite(w) && w - v > rise) rise = w - v;
+    }
+  }
+  return rise;
+}
+
+function finiteRange(values: Float32Array): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min > max ? { min: 0, max: 0 } : { min, max };
 }
 
 /**

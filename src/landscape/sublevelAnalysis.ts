@@ -5,6 +5,11 @@
  * the level moves.
  *
  * Grid convention: `loss[iy * gridSize + ix]`, ix along α, iy along β (see surface.ts).
+ *
+ * By default the minima the grid does not resolve are merged (mergeTree.ts, UNRESOLVED_RULE): the
+ * tree lists only resolved minima, and components of {L < E} whose deepest minimum is unresolved
+ * count as one with the component of the minimum they merge into, so a flat valley sampled by the
+ * grid is one component, not a string of beads.
  */
 import { buildMergeTree, type LocalMinimum, type MergeTree } from './mergeTree';
 import { SublevelLabeler, type Connectivity, type SublevelComponents } from './sublevel';
@@ -42,8 +47,13 @@ export class SublevelAnalysis {
   private readonly trees = new Map<Connectivity, MergeTree>();
   private readonly elder: Int32Array;
 
-  constructor(grid: SurfaceGrid) {
+  /** Merge the minima (and their components) that the grid does not resolve. */
+  readonly mergeUnresolved: boolean;
+  private merged = new Int32Array(0);
+
+  constructor(grid: SurfaceGrid, options: { readonly mergeUnresolved?: boolean } = {}) {
     this.grid = grid;
+    this.mergeUnresolved = options.mergeUnresolved ?? true;
     this.gridSize = grid.gridSize;
     this.rows = grid.ny ?? grid.gridSize;
     this.labeler = new SublevelLabeler(grid.gridSize, this.rows);
@@ -54,7 +64,7 @@ export class SublevelAnalysis {
   tree(connectivity: Connectivity): MergeTree {
     let tree = this.trees.get(connectivity);
     if (tree === undefined) {
-      tree = buildMergeTree(this.grid.loss, this.gridSize, this.rows, connectivity);
+      tree = buildMergeTree(this.grid.loss, this.gridSize, this.rows, connectivity, { mergeUnresolved: this.mergeUnresolved });
       this.trees.set(connectivity, tree);
     }
     return tree;
@@ -65,18 +75,78 @@ export class SublevelAnalysis {
    * copy what must outlive it.
    */
   label(level: number, connectivity: Connectivity): LabelledLevel {
-    const result = this.labeler.label(this.grid.loss, level, connectivity);
+    const raw = this.labeler.label(this.grid.loss, level, connectivity);
+    const tree = this.tree(connectivity);
+    const gridMinima = tree.gridMinima;
+    // Per raw component, the listed minimum its deepest grid minimum counts as. Grid minima come
+    // in ascending birth order, so the first one met in a component is its deepest.
+    if (this.merged.length < raw.components) this.merged = new Int32Array(raw.components);
+    const countsAs = this.merged.subarray(0, raw.components);
+    countsAs.fill(-1);
+    for (const g of gridMinima) {
+      if (!(g.birth < level)) break;
+      const label = raw.labels[g.cell] ?? -1;
+      if (label >= 0 && countsAs[label] === -1) countsAs[label] = g.countsAs;
+    }
+    const result = this.mergeComponents(raw, countsAs, tree.minima);
     const elder = this.elder.subarray(0, result.components);
     elder.fill(-1);
-    const minima = this.tree(connectivity).minima;
-    // Minima come in ascending birth order, so the first one met in a component is its deepest.
-    for (let m = 0; m < minima.length; m++) {
-      const minimum = minima[m];
-      if (minimum === undefined || !(minimum.birth < level)) break;
-      const label = result.labels[minimum.cell] ?? -1;
-      if (label >= 0 && elder[label] === -1) elder[label] = m;
+    for (let c = 0; c < raw.components; c++) {
+      const to = result.relabel[c] ?? -1;
+      const m = countsAs[c] ?? -1;
+      if (to >= 0 && m >= 0 && (elder[to] === -1 || m < (elder[to] ?? 0))) elder[to] = m;
     }
-    return { ...result, level, connectivity, elder };
+    return { components: result.components, labels: raw.labels, sizes: result.sizes, level, connectivity, elder };
+  }
+
+  /**
+   * Joins each raw component whose deepest minimum counts as another listed minimum to the
+   * component holding that minimum (that one is born earlier, so it lies below the level too),
+   * then renumbers in scan order of each component's first cell, rewriting `raw.labels` in place.
+   */
+  private mergeComponents(
+    raw: SublevelComponents,
+    countsAs: Int32Array,
+    minima: readonly LocalMinimum[],
+  ): { components: number; sizes: Int32Array; relabel: Int32Array } {
+    const labels = raw.labels;
+    const target = new Int32Array(raw.components);
+    let moved = false;
+    for (let c = 0; c < raw.components; c++) {
+      const m = countsAs[c] ?? -1;
+      const cell = m >= 0 ? (minima[m]?.cell ?? -1) : -1;
+      const into = cell >= 0 ? (labels[cell] ?? -1) : -1;
+      target[c] = into >= 0 ? into : c;
+      if (target[c] !== c) moved = true;
+    }
+    if (!moved) return { components: raw.components, sizes: raw.sizes, relabel: target };
+    // A listed minimum's own component counts as itself, so these chains end.
+    const root = (c: number): number => {
+      let r = c;
+      for (let guard = 0; (target[r] ?? r) !== r && guard < raw.components; guard++) r = target[r] ?? r;
+      return r;
+    };
+    const relabel = new Int32Array(raw.components).fill(-1);
+    const rootLabel = new Int32Array(raw.components).fill(-1);
+    const sizes = new Int32Array(raw.components);
+    let components = 0;
+    for (let i = 0; i < labels.length; i++) {
+      const c = labels[i] ?? -1;
+      if (c < 0) continue;
+      let to = relabel[c] ?? -1;
+      if (to < 0) {
+        const r = root(c);
+        to = rootLabel[r] ?? -1;
+        if (to < 0) {
+          to = components++;
+          rootLabel[r] = to;
+        }
+        relabel[c] = to;
+      }
+      labels[i] = to;
+      sizes[to] = (sizes[to] ?? 0) + 1;
+    }
+    return { components, sizes: sizes.subarray(0, components), relabel };
   }
 
   /** The lowest E at which points a and b lie in one component of {L ≤ E} in this slice. */

@@ -140,7 +140,7 @@ export function defaultState(): AppState {
       centerBeta: 0,
     },
     view: { logScale: true, zClip: 0, colormap: 'viridis' },
-    sublevel: { level: 0, logSlider: true, water: true, connectivity: 4, colourComponents: true, contours: 10, heatmap: true },
+    sublevel: { level: 0, logSlider: true, water: false, connectivity: 4, colourComponents: true, contours: 10, heatmap: true },
     camera: { azimuth: 35, elevation: 30, distance: 5.6 },
     flow: '',
   };

@@ -48,12 +48,12 @@ export const PRESETS: readonly Preset[] = [
     title: 'f(x) = u·v·x: a saddle',
     oneLine: 'Two weights, the whole landscape: convex loss, non-convex in the weights.',
     explanation:
-      'The network f(x) = u·v·x has exactly two weights, so this plane is the entire weight space (axes u and v, centre at the origin). ' +
-      'The squared loss (uv − 1)²·mean(x²) is convex in the output uv but not in (u, v): the origin is a saddle with Hessian eigenvalues +x and −x. ' +
+      'The network f(x) = u·v·x has exactly two weights, so this plane is the entire weight space: α is u and β is v, centred at the origin. ' +
+      'The squared loss (uv − 1)²·mean(x²) is convex in the output uv but not in (u, v): the origin is a saddle, Hessian [[0, −2c], [−2c, 0]] with c = mean(x²) ≈ 0.33, eigenvalues ±2c ≈ ±0.66. ' +
       'The global minima form the hyperbola uv = 1, two valleys that never meet in this picture.',
     tryThis:
-      'The water level starts just below the saddle (loss ≈ 0.33): {L < E} has two components, one per branch of the hyperbola. Drag it above 0.33 and they merge at the origin.',
-    state: { data: { kind: 'uvx', samples: 16, noise: 0 }, plane: { span: 2 }, sublevel: { contours: 16 } },
+      'The water level starts just below the saddle (loss c ≈ 0.33): {L < E} has two components, one per branch of the hyperbola. Drag it above 0.33 and they merge at the origin.',
+    state: { data: { kind: 'uvx', samples: 16, noise: 0 }, plane: { span: 2 }, sublevel: { contours: 16, water: true } },
     view: { camera: { azimuth: -20, elevation: 32, distance: 6.4 }, colormap: 'turbo', level: 0.3, logScale: false },
   },
   {
@@ -95,10 +95,11 @@ export const PRESETS: readonly Preset[] = [
     title: 'Narrow tanh: bad local minima',
     oneLine: 'The same 8 points with n₁ = 2: seeds stop at different, non-zero losses.',
     explanation:
-      'Below n₁ = m the theorem says nothing, and in practice the seeds disagree: each ends in its own basin at its own non-zero loss. ' +
+      'Below n₁ = m the theorem says nothing, and in practice the seeds disagree: they end in different basins, at different losses well above zero. ' +
       'The surface around θ₀ has a floor well above zero. ' +
       'Compare the colour bar with the wide preset.',
-    tryThis: 'Train 16 seeds: the dots spread over a range of losses; then open “Are all minima global?” for the whole width sweep.',
+    tryThis:
+      'Train 16 seeds (the card starts at this preset’s 2000 steps at 0.05): the dots sit at two or more loss levels, none near zero; then open “Are all minima global?” for the whole width sweep.',
     state: {
       data: EIGHT_POINTS,
       model: { hidden: [2], activation: 'tanh', loss: 'mse', bias: true },
@@ -113,7 +114,7 @@ export const PRESETS: readonly Preset[] = [
     oneLine: 'Same data and width, but ReLU is not analytic: the theorem’s argument fails.',
     explanation:
       'The proof for wide tanh networks needs an analytic activation; ReLU is piecewise linear, and the surface shows it: flat pieces stitched along creases where a unit switches on or off. ' +
-      'A unit that is off for every input is dead: its incoming weights are exactly flat directions, and several units of θ₀ are dead here. ' +
+      'A unit that is off for every input is dead: its incoming weights are exactly flat directions, and θ₀ has dead units here. ' +
       'So although n₁ = 10 ≥ m, the seeds stall far above zero, where tanh at the same width reaches it.',
     tryThis: 'Train 16 seeds and compare the fraction below ε with the wide tanh preset (same data, same width).',
     state: {
@@ -130,10 +131,10 @@ export const PRESETS: readonly Preset[] = [
     oneLine: 'n₁ = m = 8: Nguyen shows one neuron less than m + 1 can give disconnected sublevel sets.',
     explanation:
       'Nguyen (“A note on connectivity of sublevel sets in deep learning”) proves that one hidden layer of width m + 1 makes every sublevel set connected, and that width m can fail. ' +
-      'The coloured regions are the components of {L < E} in this slice; count them as you move the water level. ' +
+      'The coloured regions are the components of {L < E} in this slice: at the preset’s level there are two, θ₀’s basin and a second basin that joins it only higher up; count them as you move the water level. ' +
       'A slice can show a split that the full weight space joins around it, so compare with the m + 1 preset rather than trust one picture: width m gives no guarantee, not a certain split.',
     tryThis:
-      'Press “sweep” and watch the component count and the merge level θ₀ ↔ min; then connect two seeds in the Mode connectivity card.',
+      'Press “sweep” and watch the component count (and the persistence diagram: the second basin’s point is where it merges); then connect two seeds in the Mode connectivity card.',
     state: {
       data: EIGHT_POINTS,
       model: { hidden: [8], activation: 'tanh', loss: 'mse', bias: true },
@@ -141,7 +142,7 @@ export const PRESETS: readonly Preset[] = [
       plane: { span: 1.5 },
       sublevel: { connectivity: 8, colourComponents: true, water: true },
     },
-    view: { camera: { azimuth: 0, elevation: 89.9, distance: 5.4 }, colormap: 'viridis', level: 0, logScale: true },
+    view: { camera: { azimuth: 0, elevation: 89.9, distance: 5.4 }, colormap: 'viridis', level: 2.5, logScale: true },
   },
   {
     id: 'width-m1',
@@ -149,8 +150,8 @@ export const PRESETS: readonly Preset[] = [
     oneLine: 'n₁ = m + 1 = 9: every sublevel set is connected in the full weight space.',
     explanation:
       'One more hidden unit than samples, and Nguyen’s theorem applies: {θ : L(θ) < E} is connected for every E. ' +
-      'From the top you see the components of this slice; the theorem speaks about the whole space, so a slice may still show several, but they are joined through other directions. ' +
-      'Compare the merge level θ₀ ↔ min with the width-m preset.',
+      'From the top you see the components of this slice; the theorem speaks about the whole space, so a slice may still show several (two at the preset’s level), but they are joined through other directions. ' +
+      'Compare the persistence diagram with the width-m preset.',
     tryThis:
       'Connect two seeds in the Mode connectivity card: the straight line between the minima climbs, a trained Bezier curve stays at their level, as the theorem promises.',
     state: {
@@ -160,7 +161,7 @@ export const PRESETS: readonly Preset[] = [
       plane: { span: 1.5 },
       sublevel: { connectivity: 8, colourComponents: true, water: true },
     },
-    view: { camera: { azimuth: 0, elevation: 89.9, distance: 5.4 }, colormap: 'viridis', level: 0, logScale: true },
+    view: { camera: { azimuth: 0, elevation: 89.9, distance: 5.4 }, colormap: 'viridis', level: 0.7, logScale: true },
   },
   {
     id: 'xor-3-sigmoid',
@@ -186,7 +187,8 @@ export const PRESETS: readonly Preset[] = [
     explanation:
       'On separable data a linear classifier with cross-entropy can always do better by scaling its weights up: L(t·θ₀) decreases towards 0 as t grows and is never 0. ' +
       'So there is no minimum at all, only a direction to run away in; gradient descent keeps growing ‖θ‖. ' +
-      'The large span shows the surface flattening into a valley that goes on to the edge of the plane.',
+      'The large span shows the surface flattening into a valley that goes on to the edge of the plane. ' +
+      'Far out in that valley the loss falls below what float32 can hold, and on the GPU it reads exactly 0 (the flat floor of the colour bar): a rounding, the exact loss there is tiny but positive.',
     tryThis: 'Double the training steps: θ₀ moves further out and its loss drops again, but never to 0.',
     state: {
       data: { kind: 'blobs', samples: 64, classes: 2, noise: 0 },
@@ -251,10 +253,10 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'plain-deep',
     title: 'Deep plain MLP: a rugged slice',
-    oneLine: 'Six tanh layers of 16 without skip connections: many small pits around θ₀ (Li et al. 2018).',
+    oneLine: 'Six tanh layers of 16 without skip connections: a rugged slice with several pits around θ₀ (Li et al. 2018).',
     explanation:
       'A 2-16-16-16-16-16-16-1 tanh network on the spiral, trained for 1,000 Adam steps, seen on a filter-normalised plane of span 2. ' +
-      'Without skip connections the slice is rugged: besides θ₀’s own basin its walls hold dozens of small local minima (the persistence diagram on the left counts them and plots the 16 most persistent). ' +
+      'Without skip connections the slice is rugged: besides θ₀’s own basin its walls hold several more local minima (the persistence diagram on the left counts the ones the grid resolves). ' +
       'Li et al. (2018) saw the same with deep convolutional networks: without skips the landscape turns chaotic as depth grows, and training gets harder.',
     tryThis:
       'Tick “residual (skip) connections” in the Model panel (or open the next preset): same network, same seed; read the count under the persistence diagram again.',
@@ -271,10 +273,10 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'residual',
     title: 'The same MLP with skip connections',
-    oneLine: 'h ← h + tanh(W·h + b) between equal-width layers: far fewer pits, and every seed trains.',
+    oneLine: 'h ← h + tanh(W·h + b) between equal-width layers: fewer pits, and every seed trains.',
     explanation:
       'The same six hidden layers, now residual: each layer between two of width 16 adds its output to its input. ' +
-      'The slice around θ₀ becomes a smoother bowl with a handful of minima where the plain network has dozens, as in Li et al.’s ResNet pictures. ' +
+      'The slice around θ₀ becomes a smoother bowl with fewer local minima than the plain network’s, as in Li et al.’s ResNet pictures. ' +
       'Skips also make training reliable: across seeds the worst final loss is far lower than without them.',
     tryThis: 'Open “Train many seeds”, train 8 seeds here and in the plain preset, and compare the spread of the dots.',
     state: {
@@ -302,6 +304,7 @@ export const PRESETS: readonly Preset[] = [
       model: { hidden: [32], activation: 'tanh', loss: 'cross_entropy', bias: true },
       train: { steps: 300, learningRate: 0.01 },
       plane: { span: 1, gridSize: 65, filterNormalize: true },
+      sublevel: { water: true },
     },
     view: { camera: { azimuth: 35, elevation: 30, distance: 5.6 }, colormap: 'viridis', level: 0, logScale: true },
   },

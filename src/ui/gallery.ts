@@ -4,10 +4,11 @@
  *
  * Thumbnails are the app's own rendering, cached in localStorage keyed by the preset's full state, so a
  * changed preset never shows a stale picture. While the gallery is open, the app computes the presets
- * that have none, one after another on the GPU at a small grid, and draws each as a lit top view with
- * isolines (src/view/thumbnail.ts); the first time a preset's surface is drawn from its link, the 3-D
- * view itself replaces that picture. Until then a card shows a placeholder drawn from its colormap
- * (a few contour rings) saying "preview being made" (or, without a GPU, "preview after first open").
+ * that have none, one after another at a small grid (on the GPU, or without one on a CPU worker of their
+ * own), and draws each as a lit top view with isolines (src/view/thumbnail.ts); the first time a preset's
+ * surface is drawn from its link, the 3-D view itself replaces that picture. Until then a card shows a
+ * placeholder drawn from its colormap in a loading state, "computing the preview…" (data-state="loading";
+ * "preview after first open" only where the host makes no previews).
  */
 import './gallery.css';
 import type { Preset } from '../state/presets';
@@ -126,7 +127,10 @@ export class Gallery {
       picture.className = 'gallery-thumb-wrap';
       const note = document.createElement('span');
       note.className = 'gallery-thumb-note';
-      note.textContent = this.callbacks.makesPreviews?.() === true ? 'preview being made…' : 'preview after first open';
+      const loading = this.callbacks.makesPreviews?.() === true;
+      note.textContent = loading ? 'computing the preview…' : 'preview after first open';
+      picture.dataset.state = loading ? 'loading' : 'none';
+      picture.setAttribute('aria-busy', String(loading));
       picture.append(canvas, note);
     }
     const title = document.createElement('h3');

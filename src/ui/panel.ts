@@ -2,10 +2,11 @@
  * The control panel: lil-gui bound to a working copy of the state. Edits are collected and handed
  * to `onChange` as a partial state at `onFinishChange`; the app decides what to recompute.
  */
-import GUI from 'lil-gui';
+import GUI, { type Controller } from 'lil-gui';
 import { ACTIVATIONS, LOSSES } from '../model/spec';
 import { COLORMAPS, CONNECTIVITIES, DATASETS, LIMITS, type AppState } from '../state/appState';
 import { formatLoss } from '../view/formatLoss';
+import { describeNetworkInUse, fixedByData } from '../state/fixedByData';
 
 export type PartialState = { [K in keyof AppState]?: Partial<AppState[K]> } & { seed?: number };
 
@@ -30,6 +31,11 @@ export class Panel {
    * knows the surface). The row shows the level in loss units only, never the slider's 0..1 position.
    */
   private readonly water = { position: 0, level: '' };
+  /** The network the engine builds, in one line (read-only). */
+  private readonly inUse = { network: '' };
+  private readonly modelControllers = new Map<keyof AppState['model'], Controller>();
+  private classesController: Controller | null = null;
+  private fixedNote: HTMLElement | null = null;
 
   constructor(
     container: HTMLElement,
@@ -89,7 +95,7 @@ export class Panel {
       .add(w.data, 'samples', LIMITS.samples[0], 4096, 1)
       .name('samples m')
       .onFinishChange(() => this.emit({ data: { samples: w.data.samples } }));
-    data
+    this.classesController = data
       .add(w.data, 'classes', LIMITS.classes[0], LIMITS.classes[1], 1)
       .name('classes / arms')
       .onFinishChange(() => this.emit({ data: { classes: w.data.classes } }));
@@ -97,24 +103,47 @@ export class Panel {
     data.add(w, 'seed', LIMITS.seed[0], 9999, 1).onFinishChange(() => this.emit({ seed: w.seed }));
 
     const model = this.gui.addFolder('Model');
-    model
-      .add(this.model, 'hidden')
-      .name('hidden widths')
-      .onFinishChange(() => this.emitHidden());
-    model
-      .add(this.model, 'activation', [...ACTIVATIONS])
-      .onFinishChange(() => this.emit({ model: { activation: this.model.activation as AppState['model']['activation'] } }));
-    model
-      .add(this.model, 'loss', [...LOSSES])
-      .onFinishChange(() => this.emit({ model: { loss: this.model.loss as AppState['model']['loss'] } }));
-    model
-      .add(this.model, 'bias')
-      .name('biases')
-      .onFinishChange(() => this.emit({ model: { bias: this.model.bias } }));
-    model
-      .add(this.model, 'residual')
-      .name('residual (skip) connections')
-      .onFinishChange(() => this.emit({ model: { residual: this.model.residual } }));
+    model.add(this.inUse, 'network').name('network in use').disable().domElement.classList.add('panel-network-in-use');
+    const fields = this.modelControllers;
+    fields.set(
+      'hidden',
+      model
+        .add(this.model, 'hidden')
+        .name('hidden widths')
+        .onFinishChange(() => this.emitHidden()),
+    );
+    fields.set(
+      'activation',
+      model
+        .add(this.model, 'activation', [...ACTIVATIONS])
+        .onFinishChange(() => this.emit({ model: { activation: this.model.activation as AppState['model']['activation'] } })),
+    );
+    fields.set(
+      'loss',
+      model
+        .add(this.model, 'loss', [...LOSSES])
+        .onFinishChange(() => this.emit({ model: { loss: this.model.loss as AppState['model']['loss'] } })),
+    );
+    fields.set(
+      'bias',
+      model
+        .add(this.model, 'bias')
+        .name('biases')
+        .onFinishChange(() => this.emit({ model: { bias: this.model.bias } })),
+    );
+    fields.set(
+      'residual',
+      model
+        .add(this.model, 'residual')
+        .name('residual (skip) connections')
+        .onFinishChange(() => this.emit({ model: { residual: this.model.residual } })),
+    );
+    const note = container.ownerDocument.createElement('p');
+    note.className = 'panel-fixed-note';
+    Object.assign(note.style, { margin: '4px 8px 6px', fontSize: '12px', lineHeight: '1.35', color: '#e6c46a' });
+    model.$children.append(note);
+    this.fixedNote = note;
+    this.showFixed(state);
 
     const train = this.gui.addFolder('Training θ₀ (Adam, full batch)');
     train.add(w.train, 'steps', 0, 5000, 1).onFinishChange(() => this.emit({ train: { steps: w.train.steps } }));
@@ -150,6 +179,8 @@ export class Panel {
       .name('z-clip (0 = max)')
       .onFinishChange(() => this.emit({ view: { zClip: w.view.zClip } }));
     view.add(w.view, 'colormap', [...COLORMAPS]).onFinishChange(() => this.emit({ view: { colormap: w.view.colormap } }));
+    // showFixed above changed values the controllers were built with.
+    this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }
 
   /** Show where the water level stands (the app resolves "auto" and knows the slider's range). */
@@ -173,7 +204,41 @@ export class Panel {
     Object.assign(this.working.view, next.view);
     Object.assign(this.working.sublevel, next.sublevel);
     Object.assign(this.model, { ...state.model, hidden: state.model.hidden.join(', ') });
+    this.showFixed(state);
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+  }
+
+  /**
+   * The network in use: fields the data set decides show the values the engine uses and are
+   * disabled, with the reason under them; the others show the state and are enabled.
+   */
+  private showFixed(state: AppState): void {
+    const fixed = fixedByData(state);
+    const model = fixed?.model ?? {};
+    if (model.hidden !== undefined) this.model.hidden = model.hidden.join(', ');
+    if (model.activation !== undefined) this.model.activation = model.activation;
+    if (model.loss !== undefined) this.model.loss = model.loss;
+    if (model.bias !== undefined) this.model.bias = model.bias;
+    if (model.residual !== undefined) this.model.residual = model.residual;
+    for (const [key, controller] of this.modelControllers) {
+      const isFixed = key in model;
+      controller.enable(!isFixed);
+      controller.domElement.title = isFixed ? (fixed?.reason ?? '') : '';
+      controller.domElement.dataset.fixed = String(isFixed);
+    }
+    const classes = fixed?.classes;
+    if (this.classesController !== null) {
+      const isFixed = classes !== undefined;
+      if (classes !== undefined && classes !== null) this.working.data.classes = classes;
+      this.classesController.enable(!isFixed);
+      this.classesController.domElement.title = isFixed ? (classes === null ? 'regression data: no classes' : (fixed?.reason ?? '')) : '';
+      this.classesController.domElement.dataset.fixed = String(isFixed);
+    }
+    this.inUse.network = describeNetworkInUse(state);
+    if (this.fixedNote !== null) {
+      this.fixedNote.textContent = fixed === null || Object.keys(model).length === 0 ? '' : `Greyed fields: ${fixed.reason}.`;
+      this.fixedNote.hidden = this.fixedNote.textContent === '';
+    }
   }
 
   /** A folder at the end of the panel for another part of the UI (e.g. Export). */

@@ -107,7 +107,8 @@ export class TrainingPanel {
     this.dots = new LossDotsChart(doc);
     const hint1 = this.el('p', 'training-hint');
     hint1.textContent =
-      'Trains K seeds of the network and data in the panel on the right, from different initialisations, all at once. ' +
+      'Trains K seeds of the network and data in the panel on the right, from different initialisations, all at once; ' +
+      'steps and learning rate start at the panel’s training settings (a preset’s own). ' +
       'Green: loss ≤ ε; orange: above; red ×: diverged (never a success).';
     seeds.append(form1, this.row(run1, stop1), this.trainStatus, this.trainNotice, this.dots.element, hint1);
 
@@ -176,6 +177,15 @@ export class TrainingPanel {
     this.set('t.epsilon', r.epsilonRatio);
     this.set('t.snapshotEvery', r.snapshotEvery);
     this.notice(this.trainNotice, notices);
+  }
+
+  /**
+   * The page's training settings changed (a preset opened, the panel's steps or learning rate): the
+   * "Many seeds" steps and learning rate follow them, unless someone typed other values since.
+   */
+  followTrainDefaults(previous: Pick<TrainRequest, 'steps' | 'learningRate'>, next: Pick<TrainRequest, 'steps' | 'learningRate'>): void {
+    if (Number(this.value('t.steps')) === previous.steps) this.set('t.steps', next.steps);
+    if (Number(this.value('t.lr')) === previous.learningRate) this.set('t.lr', next.learningRate);
   }
 
   showSweepRequest(r: SweepRequest, notices: readonly string[]): void {

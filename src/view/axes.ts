@@ -29,11 +29,18 @@ export class Axes {
   private labelsPointRight = false;
   private readonly lossLabels: Sprite[] = [];
   private readonly geometries: BufferGeometry[] = [];
+  /** Titles of the two plane axes: α, β for a plane through θ₀; the weights themselves where the plane is the whole weight space (u, v for u·v·x). */
+  private names: readonly [string, string] = ['α', 'β'];
   private readonly lineMaterial = new LineBasicMaterial({ color: AXIS_COLOR });
   private readonly gridMaterial = new LineBasicMaterial({ color: GRID_COLOR, transparent: true, opacity: 0.9 });
 
   constructor() {
     this.group.add(this.floor, this.alphaAxis, this.betaAxis, this.lossAxis);
+  }
+
+  /** The titles of the plane's two axes; takes effect at the next `update`. */
+  setNames(names: readonly [string, string]): void {
+    this.names = names;
   }
 
   /** Rebuild every line and label for a surface of half-width `span` and this loss scale. */
@@ -63,7 +70,7 @@ export class Axes {
       this.label(this.alphaAxis, formatTick(c, step), x, 0, LABEL_GAP + 0.03, {});
     }
     this.alphaAxis.add(this.lines(alphaTicks, this.lineMaterial));
-    this.label(this.alphaAxis, 'α', 0, 0, LABEL_GAP + 0.19, { bold: true, title: true });
+    this.label(this.alphaAxis, this.names[0], 0, 0, LABEL_GAP + 0.19, { bold: true, title: true });
 
     // β runs along −z (β grows away from the default camera) at x = 0 of its frame.
     const betaTicks: number[] = [];
@@ -73,7 +80,7 @@ export class Axes {
       this.label(this.betaAxis, formatTick(c, step), LABEL_GAP + 0.05, 0, z, {});
     }
     this.betaAxis.add(this.lines(betaTicks, this.lineMaterial));
-    this.label(this.betaAxis, 'β', LABEL_GAP + 0.24, 0, 0, { bold: true, title: true });
+    this.label(this.betaAxis, this.names[1], LABEL_GAP + 0.24, 0, 0, { bold: true, title: true });
 
     // Loss: a vertical edge with ticks pointing +x of its frame.
     const lossLines = [0, 0, 0, 0, BOX_HEIGHT, 0];

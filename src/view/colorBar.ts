@@ -16,6 +16,10 @@ export class ColorBar {
   private readonly bar: HTMLDivElement;
   private readonly ticks: HTMLDivElement;
   private readonly notes: HTMLDivElement;
+  /** The greyed part of the bar: the losses above the water level E, when the water level is shown. */
+  private readonly greyed: HTMLDivElement;
+  private scale: LossScale | null = null;
+  private waterLevel: number | null = null;
 
   constructor(container: HTMLElement) {
     const doc = container.ownerDocument;
@@ -51,14 +55,64 @@ export class ColorBar {
     });
     this.ticks = doc.createElement('div');
     Object.assign(this.ticks.style, { position: 'relative', width: '64px', height: '100%', marginLeft: '4px' });
-    body.append(this.bar, this.ticks);
+    this.greyed = doc.createElement('div');
+    this.greyed.className = 'surface-colorbar-greyed';
+    Object.assign(this.greyed.style, {
+      position: 'absolute',
+      left: '0',
+      top: '0',
+      width: '14px',
+      boxSizing: 'border-box',
+      borderRadius: '2px 2px 0 0',
+      // The mesh greys the surface above E; the bar shows the same range washed out, with the shore line at E.
+      background: 'repeating-linear-gradient(135deg, rgba(150, 150, 150, 0.82) 0 3px, rgba(110, 110, 110, 0.82) 3px 6px)',
+      borderBottom: '2px solid #ffffff',
+      display: 'none',
+    });
+    body.append(this.bar, this.ticks, this.greyed);
     this.notes = doc.createElement('div');
     Object.assign(this.notes.style, { marginTop: '10px', fontSize: '12px', color: '#b9c0cc' });
     this.element.append(this.title, body, this.notes);
     container.append(this.element);
   }
 
+  /**
+   * The water level as drawn on the surface: `null` when it is not shown, else E in loss units. The
+   * part of the bar above E is greyed like the surface, and a note says so.
+   */
+  setWater(level: number | null): void {
+    this.waterLevel = level !== null && Number.isFinite(level) ? level : null;
+    this.placeWater();
+  }
+
+  private placeWater(): void {
+    const scale = this.scale;
+    const level = this.waterLevel;
+    const note = this.notes.querySelector<HTMLElement>('.surface-colorbar-water');
+    if (scale === null || level === null) {
+      this.greyed.style.display = 'none';
+      this.element.dataset.greyedAbove = '';
+      note?.remove();
+      return;
+    }
+    const unit = scale.toUnit(level);
+    const below = Number.isFinite(unit) ? Math.min(1, Math.max(0, unit)) : level > scale.top ? 1 : 0;
+    this.greyed.style.display = below >= 1 ? 'none' : 'block';
+    this.greyed.style.height = `${((1 - below) * 100).toFixed(2)}%`;
+    this.element.dataset.greyedAbove = String(level);
+    const text = below >= 1 ? 'nothing greyed: E is above the top' : `grey: loss above E = ${formatTick(level)}`;
+    if (note) {
+      note.textContent = text;
+    } else {
+      const row = this.element.ownerDocument.createElement('div');
+      row.className = 'surface-colorbar-water';
+      row.textContent = text;
+      this.notes.prepend(row);
+    }
+  }
+
   update(colormapName: ColormapName, scale: LossScale, surfaceMax: number, nonFinite: number): void {
+    this.scale = scale;
     this.title.textContent = scale.logScale ? 'loss (log)' : 'loss';
     this.bar.style.background = colormapCss(colormapName, 24);
     this.ticks.replaceChildren();
@@ -102,6 +156,7 @@ export class ColorBar {
       row.append(swatch, text);
       this.notes.append(row);
     }
+    this.placeWater();
   }
 
   dispose(): void {

@@ -62,6 +62,15 @@ export class Heatmap {
     this.canvas.addEventListener('pointerleave', () => this.onHover(null));
   }
 
+  /** Titles of the plane's two axes (α, β; u, v where the plane is the whole weight space of u·v·x). */
+  private axisNames: readonly [string, string] = ['α', 'β'];
+
+  /** The titles of the plane's two axes; redraws. */
+  setAxisNames(names: readonly [string, string]): void {
+    this.axisNames = names;
+    this.request();
+  }
+
   setSurface(input: HeatmapInput, contourLevels: readonly number[], centerCell: number): void {
     this.input = input;
     this.centerCell = centerCell;
@@ -265,10 +274,10 @@ export class Heatmap {
     ctx.font = 'italic 12px system-ui, -apple-system, "Segoe UI", sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    ctx.fillText('α', MARGIN_LEFT + PLOT * 0.75, MARGIN_TOP + PLOT + 4);
+    ctx.fillText(this.axisNames[0], MARGIN_LEFT + PLOT * 0.75, MARGIN_TOP + PLOT + 4);
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    ctx.fillText('β', MARGIN_LEFT - 4, MARGIN_TOP + PLOT * 0.25);
+    ctx.fillText(this.axisNames[1], MARGIN_LEFT - 4, MARGIN_TOP + PLOT * 0.25);
   }
 
   /** One pixel per image texel: bilinear loss position, water shading, component colours. */

@@ -4,7 +4,7 @@
  * The shaded quadrant {birth < E ≤ death} holds exactly the minima whose basins are separate
  * components of {L < E}; minima that never merge sit on the "∞" line at the top.
  */
-import type { LocalMinimum } from '../landscape/mergeTree';
+import { UNRESOLVED_TEXT, type LocalMinimum } from '../landscape/mergeTree';
 import { mostPersistent } from '../landscape/sublevelAnalysis';
 import { rgbCss } from './colormaps';
 import type { LossScale } from './heights';
@@ -56,7 +56,11 @@ export class PersistenceChart {
     Object.assign(this.canvas.style, { width: `${WIDTH}px`, height: `${HEIGHT}px`, display: 'block', cursor: 'crosshair' });
     this.caption = doc.createElement('div');
     this.caption.className = 'persistence-caption';
-    this.element.append(this.canvas, this.caption);
+    // The tolerance behind every count in the column, said where the counts are read.
+    const rule = doc.createElement('div');
+    rule.className = 'persistence-caption persistence-rule';
+    rule.textContent = `Tolerance: ${UNRESOLVED_TEXT}, here and in the component count.`;
+    this.element.append(this.canvas, this.caption, rule);
     this.canvas.addEventListener('pointermove', (e) => this.hover(this.pointAt(e.clientX, e.clientY)));
     this.canvas.addEventListener('pointerleave', () => this.hover(-1));
     this.canvas.addEventListener('click', (e) => {
@@ -95,7 +99,7 @@ export class PersistenceChart {
     this.caption.textContent =
       active >= 0
         ? this.describe(active)
-        : `${this.minima.length} local minim${this.minima.length === 1 ? 'um' : 'a'} in this slice; ` +
+        : `${this.minima.length} resolved local minim${this.minima.length === 1 ? 'um' : 'a'} in this slice; ` +
           `${Math.min(this.shown.length, this.minima.length)} most persistent shown. Hover or click a point.`;
     this.request();
   }

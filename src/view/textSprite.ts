@@ -152,7 +152,7 @@ export function declutterLabels(root: Object3D, camera: Camera, width: number, h
   const labels: { sprite: Sprite; label: LabelData; order: number }[] = [];
   root.traverse((object) => {
     const label = labelOf(object);
-    if (label === null || !(isSprite(object))) return;
+    if (label === null || !isSprite(object)) return;
     object.visible = true;
     if (shown(object)) labels.push({ sprite: object, label, order: labels.length });
   });
@@ -174,7 +174,7 @@ export function labelRects(root: Object3D, camera: Camera, width: number, height
   const rects: LabelRect[] = [];
   root.traverse((object) => {
     const label = labelOf(object);
-    if (label === null || !(isSprite(object)) || !shown(object)) return;
+    if (label === null || !isSprite(object) || !shown(object)) return;
     const rect = rectOf(object, label, camera, width, height);
     if (rect !== null) rects.push(rect);
   });

@@ -65,7 +65,7 @@ function bruteMergeLevel(values: Float32Array, n: number, a: number, b: number, 
 
 describe('sublevel sets in the app', () => {
   it('follows the water level through the API without recomputing, and counts what it shows', async () => {
-    const page = await browser.open('#grid=33&steps=100&m=64&hidden=8');
+    const page = await browser.open('#grid=33&steps=100&m=64&hidden=8&water=1');
     const log = collectConsole(page);
     const surface = await page.evaluate(() => {
       const s = window.landscape.surface();
@@ -139,7 +139,7 @@ describe('sublevel sets in the app', () => {
   });
 
   it('draws the default-sized surface with water, components, isolines and both views', async () => {
-    const page = await browser.open('#grid=65&steps=300&m=128&hidden=6&lvl=0&conn=8');
+    const page = await browser.open('#grid=65&steps=300&m=128&hidden=6&lvl=0&conn=8&water=1');
     const before = await pixelSum(page);
     await page.evaluate(() => window.landscape.set({ sublevel: { colourComponents: false } }));
     expect(await pixelSum(page)).not.toBe(before);

@@ -45,7 +45,7 @@ describe('training in headless Chromium', () => {
   it('trains θ₀ on the GPU; train() gives K finite losses, the same twice, and keeps the networks', async () => {
     const page = await browser.open(SMALL);
     const log = collectConsole(page);
-    expect(await page.locator('.status-job').textContent()).toMatch(/θ₀ loss/);
+    expect(await page.locator('.status-job').textContent()).toMatch(/θ₀ loss \S+ · trained on the GPU \(float32\)/);
     const trainedCentre = await page.evaluate(() => window.landscape.surface().centerLoss);
     expect(await page.evaluate(() => window.landscape.notices())).toEqual([]);
     const run = () => page.evaluate(() => window.landscape.train({ seeds: 6, steps: 80, optimizer: 'adam', lr: 0.02 }));
@@ -141,8 +141,36 @@ describe('training in headless Chromium', () => {
     await page.close();
   });
 
+  it('the Many seeds card takes its steps and learning rate from the open preset, follows the panel, and keeps typed values (narrow tanh, grid 9)', async () => {
+    const page = await browser.open('#preset=narrow-tanh&grid=9');
+    const fields = (): Promise<{ steps: string; lr: string }> =>
+      page.evaluate(() => ({
+        steps: document.querySelector<HTMLInputElement>('#training input[name="t.steps"]')?.value ?? '',
+        lr: document.querySelector<HTMLInputElement>('#training input[name="t.lr"]')?.value ?? '',
+      }));
+    // The preset trains θ₀ with 2000 Adam steps at 0.05, not the card's old 600 at 0.02.
+    expect(await page.evaluate(() => window.landscape.state.train)).toEqual({ steps: 2000, learningRate: 0.05 });
+    expect(await fields()).toEqual({ steps: '2000', lr: '0.05' });
+    // A run that names no steps or rate uses them too: the card shows the request that ran, and its
+    // losses are bitwise those of a run that names 2000 steps at 0.05 (training is deterministic).
+    const run = await page.evaluate(() => window.landscape.train({ seeds: 2 }));
+    expect(await fields()).toEqual({ steps: '2000', lr: '0.05' });
+    const named = await page.evaluate(() => window.landscape.train({ seeds: 2, steps: 2000, lr: 0.05 }));
+    expect(run.finalLosses).toEqual(named.finalLosses);
+    // The page's training settings change: the untouched fields follow.
+    await page.evaluate(() => window.landscape.set({ train: { steps: 300, learningRate: 0.03 } }));
+    expect(await fields()).toEqual({ steps: '300', lr: '0.03' });
+    // A value typed into the card stays when the page's settings change again.
+    await page.locator('#training input[name="t.steps"]').fill('123');
+    await page.evaluate(() => window.landscape.set({ train: { steps: 400 } }));
+    expect(await fields()).toEqual({ steps: '123', lr: '0.03' });
+    await page.close();
+  });
+
   it('without WebGPU, θ₀ and train() run on the CPU twin in a worker', async () => {
     const page = await browser.open({ hash: SMALL, init: 'Object.defineProperty(navigator, "gpu", { value: undefined });' });
+    // The status line says where θ₀ was trained: the same link gives another θ₀ on a GPU (float32 sums).
+    expect(await page.locator('.status-job').textContent()).toMatch(/θ₀ loss \S+ · trained on the CPU \(float64\)/);
     const r = await page.evaluate(() => window.landscape.train({ seeds: 3, steps: 30 }));
     expect(r.device).toBe('cpu');
     expect(r.finalLosses.every((v) => Number.isFinite(v))).toBe(true);
@@ -166,6 +194,7 @@ describe('training in headless Chromium', () => {
     expect(s.device).toBe('webgpu');
     expect(Number.isFinite(s.centre)).toBe(true);
     expect(s.notices.join(' ')).toMatch(/GPU training failed/);
+    expect(await page.locator('.status-job').textContent()).toMatch(/trained on the CPU \(float64\)/);
     await page.close();
   });
 });

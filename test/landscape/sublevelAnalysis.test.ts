@@ -53,7 +53,7 @@ describe('resolveGridPoint', () => {
 });
 
 describe('SublevelAnalysis', () => {
-  it('labels like labelSublevel and names each component by its deepest minimum (property)', () => {
+  it('without merging: labels like labelSublevel and names each component by its deepest minimum (property)', () => {
     fc.assert(
       fc.property(
         randomGrid,
@@ -61,7 +61,7 @@ describe('SublevelAnalysis', () => {
         fc.constantFrom<Connectivity>(4, 8),
         ({ n, values }, level, conn) => {
           const g = { gridSize: n, alphas: gridCoordinates(n, 1), betas: gridCoordinates(n, 1), loss: values };
-          const analysis = new SublevelAnalysis(g);
+          const analysis = new SublevelAnalysis(g, { mergeUnresolved: false });
           const got = analysis.label(level, conn);
           const want = labelSublevel(values, n, n, level, conn);
           expect(got.components).toBe(want.components);
@@ -83,6 +83,92 @@ describe('SublevelAnalysis', () => {
       ),
       { numRuns: 400 },
     );
+  });
+
+  it('merging unresolved minima: each component is a union of labelSublevel’s, named by its deepest resolved minimum, counted by the merged persistence pairs (property)', () => {
+    fc.assert(
+      fc.property(
+        randomGrid,
+        fc.double({ min: -1, max: 8, noNaN: true }),
+        fc.constantFrom<Connectivity>(4, 8),
+        ({ n, values }, level, conn) => {
+          const g = { gridSize: n, alphas: gridCoordinates(n, 1), betas: gridCoordinates(n, 1), loss: values };
+          const analysis = new SublevelAnalysis(g);
+          const got = analysis.label(level, conn);
+          const want = labelSublevel(values, n, n, level, conn);
+          expect(got.components).toBeLessThanOrEqual(want.components);
+          const into = new Map<number, number>();
+          for (let i = 0; i < n * n; i++) {
+            const w = want.labels[i] ?? -1;
+            const c = got.labels[i] ?? -1;
+            expect(c < 0).toBe(w < 0);
+            if (w < 0) continue;
+            // Cells of one raw component stay together.
+            expect(into.get(w) ?? c).toBe(c);
+            into.set(w, c);
+          }
+          expect(Array.from(got.sizes).reduce((a, b) => a + b, 0)).toBe(Array.from(want.sizes).reduce((a, b) => a + b, 0));
+          const minima = analysis.tree(conn).minima;
+          for (let c = 0; c < got.components; c++) {
+            const m = minima[got.elder[c] ?? -1];
+            expect(m).toBeDefined();
+            if (m === undefined) continue;
+            expect(got.labels[m.cell]).toBe(c);
+            let lowest = Infinity;
+            for (let i = 0; i < n * n; i++) if (got.labels[i] === c) lowest = Math.min(lowest, values[i] ?? Infinity);
+            expect(m.birth).toBe(lowest);
+          }
+          expect(componentsAlive(minima, level)).toBe(got.components);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a plateau of float ties and float noise is one minimum and one component', () => {
+    // A bowl whose floor (a quarter of the grid) is flat: exact ties, and ties broken by one float ulp.
+    for (const noise of [0, 1]) {
+      const g = grid(33, (a, b) => Math.max(0, a * a + b * b - 0.3));
+      const ulp = (v: number): number => v + noise * Math.abs(v) * 2 ** -23;
+      g.loss.forEach((v, i) => (g.loss[i] = v === 0 && i % 3 === 0 ? ulp(1e-30) : v));
+      const raw = new SublevelAnalysis(g, { mergeUnresolved: false });
+      const merged = new SublevelAnalysis(g);
+      for (const conn of [4, 8] as const) {
+        expect(merged.tree(conn).minima.length).toBe(1);
+        expect(merged.label(1e-6, conn).components).toBe(1);
+        expect(merged.label(0.5, conn).components).toBe(1);
+      }
+      // Without merging the ties break the floor into many minima.
+      expect(raw.tree(4).minima.length).toBeGreaterThan(1);
+    }
+  });
+
+  it('the flat valley uv = 1 of u·v·x sampled by a grid is two minima and two components, at 17² to 129²', () => {
+    for (const n of [17, 33, 65, 129]) {
+      const alphas = gridCoordinates(n, 2);
+      const loss = new Float32Array(n * n);
+      for (let iy = 0; iy < n; iy++)
+        for (let ix = 0; ix < n; ix++) loss[iy * n + ix] = ((alphas[ix] ?? 0) * (alphas[iy] ?? 0) - 1) ** 2 * 0.3;
+      const g = { gridSize: n, alphas, betas: alphas, loss };
+      const raw = new SublevelAnalysis(g, { mergeUnresolved: false });
+      const merged = new SublevelAnalysis(g);
+      expect(raw.tree(4).minima.length).toBeGreaterThan(2);
+      for (const conn of [4, 8] as const) {
+        expect(merged.tree(conn).minima.length).toBe(2);
+        for (const level of [1e-4, 1e-3, 0.01, 0.2]) expect(merged.label(level, conn).components).toBe(2);
+        // Above the saddle (0.3 at the origin) the two valleys are one.
+        expect(merged.label(0.31, conn).components).toBe(1);
+      }
+    }
+  });
+
+  it('a shallow but resolved pit stays a minimum of its own', () => {
+    // A second basin beside the main one: persistence 0.05 (birth 0.2, barrier 0.25 at α = 0), while
+    // the loss changes by less than 0.01 across one grid step (1/16) at its floor.
+    const g = grid(33, (a, b) => Math.min((a + 0.5) ** 2 + b * b, (a - 0.5) ** 2 + b * b + 0.2));
+    const merged = new SublevelAnalysis(g);
+    expect(merged.tree(4).minima.length).toBe(2);
+    expect(merged.label(0.21, 4).components).toBe(2);
   });
 
   it('merge level between any two point forms equals the tree’s', () => {

@@ -213,7 +213,7 @@ describe('encodeState / decodeState', () => {
   it('the default state encodes every field, in a readable form', () => {
     expect(encodeState(defaultState())).toBe(
       'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&res=0&steps=600&lr=0.02&grid=129&span=1&ca=0&cb=0&fnorm=1&kbias=0&dirs=random&log=1&zclip=0&cmap=viridis' +
-        '&lvl=0&lvlog=1&water=1&conn=4&comps=1&iso=10&map=1&cam=35,30,5.6&flow=',
+        '&lvl=0&lvlog=1&water=0&conn=4&comps=1&iso=10&map=1&cam=35,30,5.6&flow=',
     );
     expect(isValidState(defaultState())).toBe(true);
   });
