@@ -9,6 +9,7 @@ import type { SurfaceRecipe } from '../io/gridData';
 import type { PipelineResult } from '../engine/pipeline';
 import type { Surface } from '../landscape/surface';
 import type { AppState } from '../state/appState';
+import { axisNamesOf } from '../state/fixedByData';
 import { encodeState } from '../state/urlCodec';
 import type { Panel } from '../ui/panel';
 import type { SurfaceView } from '../view/surfaceView';
@@ -24,6 +25,7 @@ export interface ShownPlane {
 
 export class Display {
   private result: PipelineResult | null = null;
+  private axisNames: readonly [string, string] = ['α', 'β'];
   private shown: ShownPlane | null = null;
   /** The pointer's last position on the page (client pixels), where the hover tooltip goes. */
   private pointer = { x: 0, y: 0 };
@@ -151,7 +153,7 @@ export class Display {
       return;
     }
     hoverEl.hidden = false;
-    hoverEl.textContent = hoverLine(surface, cell, this.sublevel.componentOf(cell));
+    hoverEl.textContent = hoverLine(surface, cell, this.sublevel.componentOf(cell), this.axisNames);
     // Below right of the pointer, flipped to the other side where the window ends.
     const gap = 14;
     const win = hoverEl.ownerDocument.defaultView;
@@ -173,6 +175,11 @@ export class Display {
         ? ''
         : `${surface.gridSize}² of ${refining.finalSize}²${refining.approximate ? ' · approximate (a subsample of the data)' : ''} · ` +
           'sublevel sets and exports use this level until the finer one is drawn';
+    // u, v where the state's own plane is the whole weight space and centred at θ₀ (u·v·x); else α, β.
+    const own = this.shown === null && state.plane.centerAlpha === 0 && state.plane.centerBeta === 0;
+    this.axisNames = own ? axisNamesOf(state) : ['α', 'β'];
+    this.view.setAxisNames(this.axisNames);
+    this.sublevel.heatmap.setAxisNames(this.axisNames);
     this.view.setSurface(surface, { ...state.view, showMarker: true });
     this.sublevel.setSurface(surface, state);
     this.connector.onSurface(surface);

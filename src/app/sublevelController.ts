@@ -314,11 +314,11 @@ export class SublevelController {
 }
 
 /** Text for the hover read-out: α, β, loss and the component at the water level. */
-export function hoverLine(surface: Surface, cell: number, component: number): string {
+export function hoverLine(surface: Surface, cell: number, component: number, names: readonly [string, string] = ['α', 'β']): string {
   const n = surface.gridSize;
   const loss = surface.loss[cell] ?? NaN;
   const alpha = surface.alphas[cell % n] ?? NaN;
   const beta = surface.betas[Math.floor(cell / n)] ?? NaN;
   const where = component >= 0 ? `component ${component}` : 'above E';
-  return `α ${alpha.toFixed(3)}  β ${beta.toFixed(3)}  loss ${Number.isFinite(loss) ? formatLoss(loss) : 'Inf/NaN'}  ·  ${where}`;
+  return `${names[0]} ${alpha.toFixed(3)}  ${names[1]} ${beta.toFixed(3)}  loss ${Number.isFinite(loss) ? formatLoss(loss) : 'Inf/NaN'}  ·  ${where}`;
 }

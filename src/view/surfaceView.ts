@@ -609,7 +609,13 @@ export class SurfaceView {
       comp.needsUpdate = true;
     }
     this.sublevelLayer.setWater(display.water, unit);
+    this.colorBar.setWater(display.water ? display.level : null);
     this.requestRender();
+  }
+
+  /** Titles of the plane's axes (u, v where the plane is the whole weight space); used from the next surface on. */
+  setAxisNames(names: readonly [string, string]): void {
+    this.axes.setNames(names);
   }
 
   private placeMarkers(): void {
