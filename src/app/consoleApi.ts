@@ -21,6 +21,8 @@ import type { ConnectApiResult } from './connectController';
 import type { HessianApiResult, SpectrumController } from './spectrumController';
 import type { CameraPose } from '../view/camera';
 import type { TrajectoryApiResult } from '../engine/trajectory';
+import type { BarrierMatrixResult } from '../engine/barrierMatrix';
+import type { BarrierController } from './barrierController';
 
 /** What `window.landscape` offers power users and tests (documented in docs/console-api.md). */
 export interface LandscapeApi {
@@ -177,6 +179,14 @@ export interface LandscapeApi {
    * `set({ plane: { directions: 'hessian' } })` slices along v_max and v_min.
    */
   hessian(options?: unknown): Promise<HessianApiResult>;
+  /**
+   * The barrier matrix of K minima (docs/mode-connectivity.md): `{ seeds (2..16, default 6) | ids: kept ids, kind, steps, lr, …
+   * (connect()'s curve options), firstSeed, minimaSteps, minimaLr }`. Trains the seeds (unless ids are given), connects every
+   * pair by the straight line and a trained curve, one pair after another, and resolves with `{ ids, line, curve, order, merge,
+   * lineMerge, … }`: K × K barriers (symmetric, 0 on the diagonal; each entry is that pair's own connect() barrier with the same
+   * options), the single-linkage order of the curve matrix (indices into ids) and each pair's merge level. Draws the card.
+   */
+  barrierMatrix(options?: unknown): Promise<BarrierMatrixResult>;
 }
 
 declare global {
@@ -197,6 +207,7 @@ export interface ApiParts {
   readonly files: FileController;
   readonly connector: ConnectController;
   readonly spectrum: SpectrumController;
+  readonly barriers: BarrierController;
   /** Merge a partial state, recompute what changed, draw. */
   apply(partial: unknown): Promise<void>;
   /** Stop the running job and any training run. */
@@ -297,5 +308,6 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
         { trainMs: p.runner.trainMs },
       ),
     hessian: (options?: unknown) => p.spectrum.compute(options ?? {}),
+    barrierMatrix: (options?: unknown) => p.barriers.compute(options ?? {}),
   };
 }

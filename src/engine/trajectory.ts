@@ -225,7 +225,7 @@ export async function computeTrajectory(
       lineBarrier: barrier(lineLoss),
       curveBarrier: barrier(pathLoss),
       curveLabel: 'path barrier',
-      caption: `${label} · ${totalSteps} steps · PCA plane ${(100 * (explained[0] + explained[1])).toFixed(1)} % of the path`,
+      caption: `${label} · ${totalSteps} steps · plane: ${(100 * (explained[0] + explained[1])).toFixed(1)} % of variance`,
       honest: { planeLoss, offPlane, what: 'path' },
     },
     api: {

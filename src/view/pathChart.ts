@@ -86,10 +86,12 @@ export class PathChart {
     const honest = d.honest;
     const maxOff = honest ? Math.max(0, ...Array.from(honest.offPlane).filter(Number.isFinite)) : 0;
     if (honest) {
+      ctx.fillStyle = PATH_COLOURS.curve;
+      ctx.fillText('— true', 6, 34);
       ctx.fillStyle = PATH_COLOURS.planeRead;
-      ctx.fillText(`- - ${honest.what} read off plane`, 6, 34);
+      ctx.fillText('- - read off plane', 48, 34);
       ctx.fillStyle = PATH_COLOURS.offPlane;
-      ctx.fillText(`··· off-plane, top = ${short(maxOff)}`, 150, 34);
+      ctx.fillText(`··· off-plane ≤ ${short(maxOff)}`, 152, 34);
     }
 
     const values = [...Array.from(d.lineLoss), ...Array.from(d.curveLoss), ...(honest ? Array.from(honest.planeLoss) : [])].filter(
