@@ -158,8 +158,9 @@ export interface LandscapeApi {
    * The training trajectory: `{ seed (default 1), steps (default the page's), lr, snapshots (3..200, default 40),
    * gridSize, margin }`. Trains that seed of the page's network with snapshots (GPU, else the CPU twin), shows the
    * plane of the path's two principal directions through its end point with the path drawn on it, and resolves with
-   * the snapshots' steps, plane coordinates and losses, the loss along the straight line start → end, and the
-   * fraction of the path's variance the plane holds. A newer job cancels it (it rejects with an AbortError).
+   * the snapshots' steps, plane coordinates and losses, the loss along the straight line start → end, the
+   * fraction of the path's variance the plane holds, and per snapshot `offPlane` (distance from the plane),
+   * `trueLoss` (its full-batch loss) and `planeLoss` (the loss read off the plane at its coordinates). A newer job cancels it (it rejects with an AbortError).
    */
   trajectory(options?: unknown): Promise<TrajectoryApiResult>;
   /**
