@@ -76,6 +76,13 @@ export class BarrierController {
       const cell = this.chart.cellAt(event.clientX - rect.left, event.clientY - rect.top);
       if (cell !== null) this.select(cell, true);
     });
+    // Hovering names a pair (its barriers and merge levels) without opening its plane.
+    this.chart.element.addEventListener('mousemove', (event) => {
+      const rect = this.chart.element.getBoundingClientRect();
+      const cell = this.chart.cellAt(event.clientX - rect.left, event.clientY - rect.top);
+      const now = this.shown?.selected;
+      if (cell !== null && (now?.[0] !== cell[0] || now[1] !== cell[1])) this.select(cell, false);
+    });
     this.sliderRow = el('label', 'barrier-slider', 'E ');
     this.slider = el('input', '');
     Object.assign(this.slider, { type: 'range', min: '0', max: '1', step: '0.001', value: '0' });
@@ -189,7 +196,7 @@ export class BarrierController {
     this.chart.draw({ ids: result.ids, line: result.line, curve: result.curve, order: result.order, curveLabel: label }, E, s.selected);
     const groups = `E = ${short(E)}: ${groupsAt(result.merge, E)} group(s) joined by curves, ${groupsAt(result.lineMerge, E)} by straight lines`;
     if (s.selected === null || s.selected[0] === s.selected[1]) {
-      this.pair.textContent = `${groups}. Click a cell to open that pair's curve plane.`;
+      this.pair.textContent = `${groups}. Point at a cell for its pair; click to open the pair's curve plane.`;
       return;
     }
     const [i, j] = s.selected;

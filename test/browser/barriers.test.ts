@@ -74,7 +74,12 @@ describe('barrier matrix in headless Chromium', () => {
     // Row 0, column 1 of the curve heat map (left 142, top 34, 112 px for 4 cells).
     await page.mouse.click(box.x + 142 + 28 * 1.5, box.y + 34 + 28 * 0.5);
     const picked = await page.evaluate(() => document.querySelector('.barrier-pair')?.textContent ?? '');
-    expect(picked).toMatch(/#\d+ – #\d+: line barrier/);
+    // The cell in row 0, column 1 is the pair (order[0], order[1]); its numbers are the matrix's.
+    const [o0, o1] = r.order;
+    if (o0 === undefined || o1 === undefined) throw new Error('no order');
+    const fmt = (v: number): string => Number(v.toPrecision(3)).toString();
+    expect(picked).toContain(`#${r.ids[o0] ?? '?'} – #${r.ids[o1] ?? '?'}: line barrier ${fmt(r.line[o0]?.[o1] ?? Number.NaN)}`);
+    expect(picked).toContain(`merge level ${fmt(r.merge[o0]?.[o1] ?? Number.NaN)} through curves`);
     await page.waitForFunction(() => window.landscape.pathOverlayCount() === 2 && window.landscape.surface().gridSize === 9);
     await page.evaluate(() => window.landscape.ready());
     if (SHOTS !== '') {
