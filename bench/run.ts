@@ -116,6 +116,26 @@ function printReport(r: BenchReport): void {
       '',
     );
   }
+  const bm = r.barriers;
+  if (bm) {
+    out.push(
+      mdTable(
+        ['barrier matrix of 8 minima', 'train s', 'matrix s', 's / pair', 'median line barrier', 'max curve barrier', 'device'],
+        [
+          [
+            bm.description,
+            fmt(bm.trainSeconds, 1),
+            fmt(bm.matrixSeconds, 1),
+            fmt(bm.secondsPerPair, 2),
+            fmt(bm.medianLineBarrier, 3),
+            fmt(bm.maxCurveBarrier, 3),
+            bm.device,
+          ],
+        ],
+      ),
+      '',
+    );
+  }
   const h = r.hessian;
   if (h) {
     out.push(

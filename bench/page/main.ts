@@ -12,6 +12,7 @@ import { renderReport } from './render';
 import { benchHessian } from './hessianBench';
 import { benchTraining } from './training';
 import { benchCurve } from './curveBench';
+import { benchBarriers } from './barrierBench';
 import type { BenchReport, CpuTwinResult, GridWorkloadResult, TargetCheck } from './types';
 import { defaultWorkload, gridRequest, wideWorkload, type Workload } from './workloads';
 
@@ -189,6 +190,7 @@ export async function runBench(): Promise<BenchReport> {
       log(`mode connectivity: ${c.curveStepsPerSecond.toFixed(0)} curve steps/s, 61-point evaluation ${c.evaluationMs.toFixed(1)} ms`);
     }
     const hessian = new URLSearchParams(location.search).get('only') === 'grid' ? undefined : await benchHessian(device, log);
+    const barriers = new URLSearchParams(location.search).get('only') === 'grid' ? undefined : await benchBarriers(gpu, log);
     const targets: TargetCheck[] = [
       {
         name: 'default: kernel GFLOP/s ≥ 25 % of FMA peak',
@@ -218,6 +220,7 @@ export async function runBench(): Promise<BenchReport> {
       ...(training ? { training } : {}),
       ...(curve ? { curve } : {}),
       ...(hessian ? { hessian } : {}),
+      ...(barriers ? { barriers } : {}),
     };
     return report;
   } finally {

@@ -60,6 +60,19 @@ export interface TargetCheck {
 }
 
 /** Training throughput: (parameter vectors × samples) gradient evaluations per second. */
+/** The barrier matrix of 8 minima on the width-m + 1 preset (bench/page/barrierBench.ts). */
+export interface BarrierBenchResult {
+  readonly description: string;
+  readonly minima: number;
+  readonly pairs: number;
+  readonly device: 'webgpu' | 'cpu';
+  readonly trainSeconds: number;
+  readonly matrixSeconds: number;
+  readonly secondsPerPair: number;
+  readonly medianLineBarrier: number;
+  readonly maxCurveBarrier: number;
+}
+
 /** Hessian top-5 of the default preset: GPU products against the float64 CPU twin (bench/page/hessianBench.ts). */
 export interface HessianBenchResult {
   readonly description: string;
@@ -121,6 +134,8 @@ export interface BenchReport {
   readonly curve?: CurveBenchSummary;
   /** Hessian top-5 of the default preset; absent with `only=grid`. */
   readonly hessian?: HessianBenchResult;
+  /** The barrier matrix of 8 minima; absent with `only=grid`. */
+  readonly barriers?: BarrierBenchResult;
 }
 
 declare global {

@@ -13,6 +13,7 @@ import { ExportPanel } from '../ui/exportPanel';
 import { Panel } from '../ui/panel';
 import { StatusBar } from '../ui/statusBar';
 import { SurfaceView } from '../view/surfaceView';
+import { BarrierController } from './barrierController';
 import { landscapeApi, type LandscapeApi } from './consoleApi';
 import { ConnectController } from './connectController';
 import { Display } from './display';
@@ -41,6 +42,7 @@ export class App {
   private readonly files: FileController;
   private readonly mover: PlaneMover;
   private readonly spectrum: SpectrumController;
+  private readonly barriers: BarrierController;
   /** The gallery and the note beside the view for the preset on screen. */
   readonly presets: PresetController;
 
@@ -168,6 +170,13 @@ export class App {
       'Train seed 1 with snapshots and show the plane of its trajectory (two principal directions through the end point)',
       () => void this.runner.trajectory({}).catch(() => undefined),
     );
+    this.barriers = new BarrierController(column, {
+      engine: this.engine,
+      training: this.training,
+      status: this.status,
+      state: () => this.store.state,
+      openPair: (options) => void this.runner.connect(options).catch(() => undefined),
+    });
     this.exporter = this.installExport();
     this.files = new FileController(this.panel.addFolder('Files'), root, {
       state: () => this.store.state,
@@ -226,6 +235,7 @@ export class App {
   cancel(): boolean {
     const stopped = this.runner.cancel();
     this.training.stop();
+    this.barriers.stop();
     return stopped;
   }
 
@@ -272,7 +282,7 @@ export class App {
   }
 
   api(): LandscapeApi {
-    const { store, runner, display, view, sublevel, training, exporter, files, connector, spectrum } = this;
+    const { store, runner, display, view, sublevel, training, exporter, files, connector, spectrum, barriers } = this;
     return landscapeApi({
       store,
       runner,
@@ -284,6 +294,7 @@ export class App {
       files,
       connector,
       spectrum,
+      barriers,
       apply: (partial) => this.apply(partial),
       cancel: () => this.cancel(),
     });

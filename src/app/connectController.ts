@@ -26,6 +26,11 @@ export interface ConnectApiResult {
   curveLoss: number[];
   lineBarrier: number;
   curveBarrier: number;
+  /** Each point's distance from the plane (units of ‖B − A‖) and the loss read off the plane's grid there (bilinear). */
+  lineOffPlane: number[];
+  curveOffPlane: number[];
+  linePlaneLoss: number[];
+  curvePlaneLoss: number[];
   kind: ConnectRequest['kind'];
   /** Ids of A and B in minima() (null for a vector passed in). */
   ids: [number | null, number | null];
@@ -141,6 +146,10 @@ export class ConnectController {
         curveLoss: r.curveLoss,
         lineBarrier: r.lineBarrier,
         curveBarrier: r.curveBarrier,
+        lineOffPlane: r.lineOffPlane,
+        curveOffPlane: r.curveOffPlane,
+        linePlaneLoss: r.linePlaneLoss,
+        curvePlaneLoss: r.curvePlaneLoss,
         kind: request.kind,
         ids,
         plane: {

@@ -22,6 +22,8 @@ import type { HessianApiResult, SpectrumController } from './spectrumController'
 import type { CameraPose } from '../view/camera';
 import type { ViewLayout } from '../view/surfaceView';
 import type { TrajectoryApiResult } from '../engine/trajectory';
+import type { BarrierMatrixResult } from '../engine/barrierMatrix';
+import type { BarrierController } from './barrierController';
 
 /** What `window.landscape` offers power users and tests (documented in docs/console-api.md). */
 export interface LandscapeApi {
@@ -157,8 +159,9 @@ export interface LandscapeApi {
    * The training trajectory: `{ seed (default 1), steps (default the page's), lr, snapshots (3..200, default 40),
    * gridSize, margin }`. Trains that seed of the page's network with snapshots (GPU, else the CPU twin), shows the
    * plane of the path's two principal directions through its end point with the path drawn on it, and resolves with
-   * the snapshots' steps, plane coordinates and losses, the loss along the straight line start → end, and the
-   * fraction of the path's variance the plane holds. A newer job cancels it (it rejects with an AbortError).
+   * the snapshots' steps, plane coordinates and losses, the loss along the straight line start → end, the
+   * fraction of the path's variance the plane holds, and per snapshot `offPlane` (distance from the plane),
+   * `trueLoss` (its full-batch loss) and `planeLoss` (the loss read off the plane at its coordinates). A newer job cancels it (it rejects with an AbortError).
    */
   trajectory(options?: unknown): Promise<TrajectoryApiResult>;
   /**
@@ -183,6 +186,14 @@ export interface LandscapeApi {
    * loss box's projected corners, every visible 3-D label's text box with its size on screen, and the hover marker.
    */
   viewLayout(): ViewLayout;
+  /**
+   * The barrier matrix of K minima (docs/mode-connectivity.md): `{ seeds (2..16, default 6) | ids: kept ids, kind, steps, lr, …
+   * (connect()'s curve options), firstSeed, minimaSteps, minimaLr }`. Trains the seeds (unless ids are given), connects every
+   * pair by the straight line and a trained curve, one pair after another, and resolves with `{ ids, line, curve, order, merge,
+   * lineMerge, … }`: K × K barriers (symmetric, 0 on the diagonal; each entry is that pair's own connect() barrier with the same
+   * options), the single-linkage order of the curve matrix (indices into ids) and each pair's merge level. Draws the card.
+   */
+  barrierMatrix(options?: unknown): Promise<BarrierMatrixResult>;
 }
 
 declare global {
@@ -203,6 +214,7 @@ export interface ApiParts {
   readonly files: FileController;
   readonly connector: ConnectController;
   readonly spectrum: SpectrumController;
+  readonly barriers: BarrierController;
   /** Merge a partial state, recompute what changed, draw. */
   apply(partial: unknown): Promise<void>;
   /** Stop the running job and any training run. */
@@ -304,5 +316,6 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
       ),
     hessian: (options?: unknown) => p.spectrum.compute(options ?? {}),
     viewLayout: () => p.view.layout(),
+    barrierMatrix: (options?: unknown) => p.barriers.compute(options ?? {}),
   };
 }

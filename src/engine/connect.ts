@@ -4,9 +4,12 @@
  * of the plane through A, θ_b and B. Returns plain data: the surface, the plane, the picture of the
  * paths in plane coordinates, the 1-D chart and the numbers of the console API.
  */
-import { curvePlane, pathInPlane, type CurvePlane } from '../landscape/curvePlane';
+import { curvePlane, pathInPlane, type CurvePlane, type PlanePoint } from '../landscape/curvePlane';
+import { bilinearAt } from '../landscape/honestPath';
 import { evenTs, pointsOnPath, straightLine, type Path } from '../landscape/paths';
 import type { Surface } from '../landscape/surface';
+import type { Samples } from '../model/samples';
+import type { MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
 import type { CurveJob } from './backend';
 import { curveGridFrame, type ConnectRequest } from './connectRequest';
@@ -24,6 +27,11 @@ export interface ConnectResult {
   readonly curveLoss: number[];
   readonly lineBarrier: number;
   readonly curveBarrier: number;
+  /** Each point's distance from the plane (units of ‖B − A‖) and the loss read off the plane's grid there (bilinear). */
+  readonly lineOffPlane: number[];
+  readonly curveOffPlane: number[];
+  readonly linePlaneLoss: number[];
+  readonly curvePlaneLoss: number[];
   readonly diverged: boolean;
   readonly device: 'webgpu' | 'cpu';
   readonly ms: { curve: number; evaluation: number; grid: number };
@@ -43,36 +51,7 @@ export async function connectMinima(
   const notices: string[] = [];
   const { model, spec, data } = engine.dataFor(state);
   const samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
-  const every = Math.max(1, Math.floor(request.steps / 40));
-  const job: CurveJob =
-    request.kind === 'neb'
-      ? {
-          method: 'neb',
-          spec,
-          samples,
-          a,
-          b,
-          images: request.images,
-          steps: request.steps,
-          optimizer: request.optimizer,
-          learningRate: request.learningRate,
-          progressEvery: every,
-        }
-      : {
-          method: 'curve',
-          spec,
-          samples,
-          a,
-          b,
-          kind: request.kind,
-          bendCount: request.bends,
-          steps: request.steps,
-          tPerStep: request.tPerStep,
-          optimizer: request.optimizer,
-          learningRate: request.learningRate,
-          weightDecay: request.weightDecay,
-          progressEvery: every,
-        };
+  const job = curveJobOf(request, spec, samples, a, b);
   const trained = await engine.curveAndPaths(
     model,
     job,
@@ -131,7 +110,7 @@ export async function connectMinima(
   });
 
   const ts = evenTs(request.points);
-  const inPlane = (path: Path): { x: number; y: number }[] => {
+  const inPlane = (path: Path): PlanePoint[] => {
     const flat = pointsOnPath(path, ts);
     const P = a.length;
     return pathInPlane(
@@ -139,6 +118,10 @@ export async function connectMinima(
       Array.from(ts, (_, i) => flat.subarray(i * P, (i + 1) * P)),
     );
   };
+  const linePoints = inPlane(straightLine(a, b));
+  const curvePoints = inPlane(curve.path);
+  const readOff = (points: PlanePoint[]): number[] => points.map((p) => bilinearAt(grid.value.loss, frame.gridSize, frame.span, p.x, p.y));
+  const curvePlaneLoss = readOff(curvePoints);
   const label = request.kind === 'bezier' ? 'Bezier' : request.kind === 'chain' ? `chain ${request.bends}` : `NEB ${request.images}`;
   const off = plane.bends.slice(1).map((p) => p.offPlane);
   const caption =
@@ -149,8 +132,8 @@ export async function connectMinima(
     surface,
     plane,
     picture: {
-      line: inPlane(straightLine(a, b)),
-      curve: inPlane(curve.path),
+      line: linePoints,
+      curve: curvePoints,
       points: [
         { at: plane.a, label: 'A' },
         { at: plane.b, label: 'B' },
@@ -165,15 +148,53 @@ export async function connectMinima(
       curveBarrier: curveEval.barrier,
       curveLabel: `${label} barrier`,
       caption,
+      honest: { planeLoss: curvePlaneLoss, offPlane: curvePoints.map((p) => p.offPlane), what: 'curve' },
     },
     t: Array.from(lineEval.t),
     lineLoss: Array.from(lineEval.loss),
     curveLoss: Array.from(curveEval.loss),
     lineBarrier: lineEval.barrier,
     curveBarrier: curveEval.barrier,
+    lineOffPlane: linePoints.map((p) => p.offPlane),
+    curveOffPlane: curvePoints.map((p) => p.offPlane),
+    linePlaneLoss: readOff(linePoints),
+    curvePlaneLoss,
     diverged: curve.diverged,
     device,
     ms: { curve: curveMs, evaluation: evalMs, grid: gridMs },
     notices,
   };
+}
+
+/** The curve-training job of a request between A and B: connect() and the barrier matrix train the same one. */
+export function curveJobOf(request: ConnectRequest, spec: MlpSpec, samples: Samples, a: Float32Array, b: Float32Array): CurveJob {
+  const every = Math.max(1, Math.floor(request.steps / 40));
+  return request.kind === 'neb'
+    ? {
+        method: 'neb',
+        spec,
+        samples,
+        a,
+        b,
+        images: request.images,
+        steps: request.steps,
+        optimizer: request.optimizer,
+        learningRate: request.learningRate,
+        progressEvery: every,
+      }
+    : {
+        method: 'curve',
+        spec,
+        samples,
+        a,
+        b,
+        kind: request.kind,
+        bendCount: request.bends,
+        steps: request.steps,
+        tPerStep: request.tPerStep,
+        optimizer: request.optimizer,
+        learningRate: request.learningRate,
+        weightDecay: request.weightDecay,
+        progressEvery: every,
+      };
 }

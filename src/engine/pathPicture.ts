@@ -21,4 +21,15 @@ export interface PathChartData {
   readonly curveBarrier: number;
   readonly curveLabel: string;
   readonly caption: string;
+  /** The honest part: the loss read off the plane at each point of the path, and each point's distance from the plane. */
+  readonly honest?: HonestPath;
+}
+
+export interface HonestPath {
+  /** Loss of the plane's grid at the path's plane coordinates (bilinear), at the chart's t. */
+  readonly planeLoss: ArrayLike<number>;
+  /** Each point's distance from the plane, in the plane's units. */
+  readonly offPlane: ArrayLike<number>;
+  /** Which polyline of the chart these belong to: 'path' (the curve's), for the legend. */
+  readonly what: string;
 }

@@ -6,6 +6,7 @@
  */
 import { AbortError } from '../gpu/lossGrid.types';
 import type { Surface } from '../landscape/surface';
+import { bilinearAt, offPlaneDistance } from '../landscape/honestPath';
 import { trajectoryPlane } from '../landscape/trajectory';
 import type { AppState } from '../state/appState';
 import { clampNumber, field, shown } from '../train/trainingLimits';
@@ -38,6 +39,12 @@ export interface TrajectoryApiResult {
   lineLoss: number[];
   /** Fraction of the path's variance along the plane's two directions. */
   explained: [number, number];
+  /** Every snapshot's distance from the plane (the part of θ_t − θ_T the two directions do not hold); ≥ 0. */
+  offPlane: number[];
+  /** Every snapshot's own full-batch loss (the same numbers as `loss`), to set beside `planeLoss`. */
+  trueLoss: number[];
+  /** The loss read off the plane's grid at the snapshot's plane coordinates (bilinear): what the picture shows. */
+  planeLoss: number[];
   gridSize: number;
   span: number;
   device: 'webgpu' | 'cpu';
@@ -198,6 +205,8 @@ export async function computeTrajectory(
   });
   const first = plane.coords[0] ?? { x: 0, y: 0 };
   const explained: [number, number] = [plane.explained[0], plane.explained[1]];
+  const offPlane = thetas.map((theta) => offPlaneDistance(theta, plane.center, plane.directionX, plane.directionY));
+  const planeLoss = plane.coords.map((p) => bilinearAt(grid.value.loss, gridSize, span, p.x, p.y));
   return {
     surface,
     plane: { center: plane.center, directionX: plane.directionX, directionY: plane.directionY },
@@ -216,7 +225,8 @@ export async function computeTrajectory(
       lineBarrier: barrier(lineLoss),
       curveBarrier: barrier(pathLoss),
       curveLabel: 'path barrier',
-      caption: `${label} · ${totalSteps} steps · PCA plane ${(100 * (explained[0] + explained[1])).toFixed(1)} % of the path`,
+      caption: `${label} · ${totalSteps} steps · plane: ${(100 * (explained[0] + explained[1])).toFixed(1)} % of variance`,
+      honest: { planeLoss, offPlane, what: 'path' },
     },
     api: {
       steps: snaps.map((s) => s.step),
@@ -224,6 +234,9 @@ export async function computeTrajectory(
       loss: Array.from(pathLoss),
       lineLoss: Array.from(lineLoss),
       explained,
+      offPlane,
+      trueLoss: Array.from(pathLoss),
+      planeLoss,
       gridSize,
       span,
       device: trainDevice === 'webgpu' && grid.backend.kind === 'webgpu' ? 'webgpu' : 'cpu',

@@ -19,6 +19,12 @@ export interface PathChartData {
   readonly mergeLevel: number;
   /** Extra line under the title (e.g. off-plane distances of further bends). */
   readonly caption: string;
+  /** The path's loss read off the plane (bilinear) and each point's distance from the plane, for the path's polyline. */
+  readonly honest?: {
+    readonly planeLoss: ArrayLike<number>;
+    readonly offPlane: ArrayLike<number>;
+    readonly what: string;
+  };
 }
 
 /** CSS pixels: as wide as the left column's cards hold without scaling (text stays at 12 px). */
@@ -30,6 +36,8 @@ export const PATH_COLOURS = {
   line: '#ffb454',
   curve: '#5ce1ff',
   merge: '#ff8a9b',
+  planeRead: '#c9a4ff',
+  offPlane: '#8c95a6',
   text: '#d6dce8',
   muted: '#9aa3b5',
   grid: '#2c3340',
@@ -76,14 +84,26 @@ export class PathChart {
     ctx.fillText(`${d.curveLabel} barrier ${short(d.curveBarrier)}`, 6, 19);
     ctx.fillStyle = PATH_COLOURS.muted;
     ctx.fillText(d.caption, 6, 34);
+    const honest = d.honest;
+    const maxOff = honest ? Math.max(0, ...Array.from(honest.offPlane).filter(Number.isFinite)) : 0;
+    if (honest) {
+      ctx.fillStyle = PATH_COLOURS.curve;
+      ctx.fillText('— true', 6, 49);
+      ctx.fillStyle = PATH_COLOURS.planeRead;
+      ctx.fillText('- - read off plane', 48, 49);
+      ctx.fillStyle = PATH_COLOURS.offPlane;
+      ctx.fillText(`··· off-plane ≤ ${short(maxOff)}`, 152, 49);
+    }
 
-    const values = [...Array.from(d.lineLoss), ...Array.from(d.curveLoss)].filter(Number.isFinite);
+    const values = [...Array.from(d.lineLoss), ...Array.from(d.curveLoss), ...(honest ? Array.from(honest.planeLoss) : [])].filter(
+      Number.isFinite,
+    );
     if (Number.isFinite(d.mergeLevel)) values.push(d.mergeLevel);
     const lo = Math.min(0, ...values);
     const hi = Math.max(lo + 1e-6, ...values) * 1.05;
     const left = PAD.left;
     const right = WIDTH - PAD.right;
-    const top = PAD.top;
+    const top = PAD.top + (honest ? 12 : 0);
     const bottom = HEIGHT - PAD.bottom;
     const x = linearScale(0, 1, left, right);
     const y = linearScale(lo, hi, bottom, top);
@@ -115,9 +135,16 @@ export class PathChart {
       ctx.stroke();
       ctx.setLineDash([]);
     }
-    const polyline = (loss: ArrayLike<number>, colour: string): void => {
+    const polyline = (
+      loss: ArrayLike<number>,
+      colour: string,
+      dash: number[] = [],
+      width = 2,
+      at = (v: number): number => y.at(v),
+    ): void => {
       ctx.strokeStyle = colour;
-      ctx.lineWidth = 2;
+      ctx.lineWidth = width;
+      ctx.setLineDash(dash);
       ctx.beginPath();
       let pen = false;
       for (let i = 0; i < loss.length; i++) {
@@ -127,15 +154,22 @@ export class PathChart {
           continue;
         }
         const px = x.at(d.t[i] ?? 0);
-        const py = y.at(v);
+        const py = at(v);
         if (pen) ctx.lineTo(px, py);
         else ctx.moveTo(px, py);
         pen = true;
       }
       ctx.stroke();
+      ctx.setLineDash([]);
     };
+    if (honest) {
+      // Off-plane distance on its own scale: 0 at the bottom, its maximum at the top of the plot.
+      const off = linearScale(0, maxOff > 0 ? maxOff : 1, bottom, top);
+      polyline(honest.offPlane, PATH_COLOURS.offPlane, [1, 3], 1.5, (v) => off.at(v));
+    }
     polyline(d.lineLoss, PATH_COLOURS.line);
     polyline(d.curveLoss, PATH_COLOURS.curve);
+    if (honest) polyline(honest.planeLoss, PATH_COLOURS.planeRead, [5, 3], 1.5);
     const n = d.curveLoss.length;
     ctx.fillStyle = PATH_COLOURS.endpoint;
     ctx.textBaseline = 'bottom';
