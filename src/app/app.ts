@@ -6,10 +6,7 @@ import { gpuBackend } from '../engine/gpuBackend';
 import { Engine } from '../engine/pipeline';
 import { workerBackend } from '../engine/workerBackend';
 import type { GpuContext } from '../gpu/device';
-import { exportCaption, exportFileStem, importedSubject } from '../io/caption';
-import { describeSpec } from '../model/spec';
 import { decodeLink } from '../state/presets';
-import { ExportPanel } from '../ui/exportPanel';
 import { Panel } from '../ui/panel';
 import { StatusBar } from '../ui/statusBar';
 import { SurfaceView } from '../view/surfaceView';
@@ -17,9 +14,9 @@ import { BarrierController } from './barrierController';
 import { landscapeApi, type LandscapeApi } from './consoleApi';
 import { ConnectController } from './connectController';
 import { Display } from './display';
-import { ExportController } from './exportController';
+import { installExports, type ExportController } from './exportController';
 import { FileController } from './fileController';
-import { PlaneMover } from './planeMover';
+import { planeMoverFor, type PlaneMover } from './planeMover';
 import { PresetController } from './presetController';
 import { Runner } from './runner';
 import { SpectrumController } from './spectrumController';
@@ -28,21 +25,21 @@ import { SublevelController } from './sublevelController';
 import { TrainingController } from './trainingController';
 
 export class App {
-  private readonly store: Store;
+  readonly store: Store;
   private readonly engine: Engine;
-  private readonly view: SurfaceView;
+  readonly view: SurfaceView;
   private readonly panel: Panel;
   private readonly status: StatusBar;
-  private readonly sublevel: SublevelController;
-  private readonly display: Display;
-  private readonly runner: Runner;
-  private readonly training: TrainingController;
-  private readonly connector: ConnectController;
-  private readonly exporter: ExportController;
-  private readonly files: FileController;
+  readonly sublevel: SublevelController;
+  readonly display: Display;
+  readonly runner: Runner;
+  readonly training: TrainingController;
+  readonly connector: ConnectController;
+  readonly exporter: ExportController;
+  readonly files: FileController;
   private readonly mover: PlaneMover;
-  private readonly spectrum: SpectrumController;
-  private readonly barriers: BarrierController;
+  readonly spectrum: SpectrumController;
+  readonly barriers: BarrierController;
   /** The gallery and the note beside the view for the preset on screen. */
   readonly presets: PresetController;
 
@@ -140,27 +137,12 @@ export class App {
       el('#view'),
     );
     this.display.installHover(el('#view'));
-    this.mover = new PlaneMover(
-      {
-        state: () => this.store.state,
-        ownSurface: () => {
-          const result = this.display.engineResult;
-          return this.display.showingOther || result === null
-            ? null
-            : { surface: this.display.surface() ?? result.surface, center: result.planeCenter };
-        },
-        apply: (partial) => this.apply(partial),
-      },
-      [
-        {
-          element: this.view.canvas,
-          cellAt: (x, y) => {
-            const pick = this.view.pickAt(x, y);
-            return pick === null ? null : pick.iy * (this.display.surface()?.gridSize ?? 0) + pick.ix;
-          },
-        },
-        { element: this.sublevel.heatmap.element, cellAt: (x, y) => this.sublevel.heatmap.cellAt(x, y) },
-      ],
+    this.mover = planeMoverFor(
+      this.view,
+      this.sublevel,
+      this.display,
+      () => this.store.state,
+      (partial) => this.apply(partial),
     );
     this.mover.addButton(el('#view'));
     this.mover.sync(state);
@@ -177,7 +159,14 @@ export class App {
       state: () => this.store.state,
       openPair: (options) => void this.runner.connect(options).catch(() => undefined),
     });
-    this.exporter = this.installExport();
+    this.exporter = installExports({
+      view: this.view,
+      sublevel: this.sublevel,
+      display: this.display,
+      store: this.store,
+      connector: this.connector,
+      folder: this.panel.addFolder('Export'),
+    });
     this.files = new FileController(this.panel.addFolder('Files'), root, {
       state: () => this.store.state,
       notify: (lines, kind) => this.store.notify(lines, kind),
@@ -244,59 +233,7 @@ export class App {
     return this.runner.run();
   }
 
-  /** Links, PNG and video: the Export folder, and the camera written to the link when orbiting stops. */
-  private installExport(): ExportController {
-    const exporter = new ExportController({
-      view: this.view,
-      sublevel: this.sublevel,
-      state: () => this.store.state,
-      subject: () => {
-        const shown = this.display.otherPlane;
-        const from = shown?.surface.imported;
-        if (shown !== null && from !== undefined)
-          return importedSubject(from.name, from.format, shown.recipe === null ? null : describeSpec(shown.recipe.spec));
-        const result = this.display.engineResult;
-        if (result === null) return null;
-        const spec = describeSpec(result.spec);
-        return { caption: exportCaption(this.store.state, spec), fileStem: exportFileStem(this.store.state, spec) };
-      },
-      notify: (lines, kind) => this.store.notify(lines, kind),
-      progress: (text, busy) => exportPanel.setProgress(text, busy),
-      curveTravel: () => (this.connector.overlay.polylineCount > 0 ? (t: number) => this.connector.travelTo(t) : null),
-    });
-    const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
-    const exportPanel = new ExportPanel(this.panel.addFolder('Export'), {
-      copyLink: () => quiet(exporter.copyLink()),
-      savePng: (options) => quiet(exporter.png(options)),
-      recordVideo: (options) => quiet(exporter.video(options)),
-      cancel: () => exporter.cancel(),
-    });
-    this.view.onCameraSettled((pose) => {
-      // Rounded so links stay short; only the hash changes, nothing is recomputed.
-      const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits + 0;
-      this.store.update({
-        camera: { azimuth: round(pose.azimuth, 1), elevation: round(pose.elevation, 1), distance: round(pose.distance, 2) },
-      });
-    });
-    return exporter;
-  }
-
   api(): LandscapeApi {
-    const { store, runner, display, view, sublevel, training, exporter, files, connector, spectrum, barriers } = this;
-    return landscapeApi({
-      store,
-      runner,
-      display,
-      view,
-      sublevel,
-      training,
-      exporter,
-      files,
-      connector,
-      spectrum,
-      barriers,
-      apply: (partial) => this.apply(partial),
-      cancel: () => this.cancel(),
-    });
+    return landscapeApi(this);
   }
 }

@@ -14,6 +14,13 @@ import { CAMERA_PRESETS } from '../view/camera';
 import { keyframePath, turntablePath, type CameraPath } from '../view/cameraPath';
 import { ExportFrame } from '../view/exportFrame';
 import type { SurfaceView } from '../view/surfaceView';
+import type GUI from 'lil-gui';
+import { exportCaption, exportFileStem, importedSubject } from '../io/caption';
+import { describeSpec } from '../model/spec';
+import { ExportPanel } from '../ui/exportPanel';
+import type { ConnectController } from './connectController';
+import type { Display } from './display';
+import type { Store } from './store';
 import type { SublevelController } from './sublevelController';
 
 export interface ExportHost {
@@ -196,4 +203,52 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function isNoDownload(input: unknown): boolean {
   return isObject(input) && input.download === false;
+}
+
+/** What the Export folder reads from the page. */
+export interface ExportWiring {
+  readonly view: SurfaceView;
+  readonly sublevel: SublevelController;
+  readonly display: Display;
+  readonly store: Store;
+  readonly connector: ConnectController;
+  readonly folder: GUI;
+}
+
+/** Links, PNG and video: the Export folder, and the camera written to the link when orbiting stops. */
+export function installExports(w: ExportWiring): ExportController {
+  const exporter = new ExportController({
+    view: w.view,
+    sublevel: w.sublevel,
+    state: () => w.store.state,
+    subject: () => {
+      const shown = w.display.otherPlane;
+      const from = shown?.surface.imported;
+      if (shown !== null && from !== undefined) {
+        return importedSubject(from.name, from.format, shown.recipe === null ? null : describeSpec(shown.recipe.spec));
+      }
+      const result = w.display.engineResult;
+      if (result === null) return null;
+      const spec = describeSpec(result.spec);
+      return { caption: exportCaption(w.store.state, spec), fileStem: exportFileStem(w.store.state, spec) };
+    },
+    notify: (lines, kind) => w.store.notify(lines, kind),
+    progress: (text, busy) => exportPanel.setProgress(text, busy),
+    curveTravel: () => (w.connector.overlay.polylineCount > 0 ? (t: number) => w.connector.travelTo(t) : null),
+  });
+  const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
+  const exportPanel = new ExportPanel(w.folder, {
+    copyLink: () => quiet(exporter.copyLink()),
+    savePng: (options) => quiet(exporter.png(options)),
+    recordVideo: (options) => quiet(exporter.video(options)),
+    cancel: () => exporter.cancel(),
+  });
+  w.view.onCameraSettled((pose) => {
+    // Rounded so links stay short; only the hash changes, nothing is recomputed.
+    const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits + 0;
+    w.store.update({
+      camera: { azimuth: round(pose.azimuth, 1), elevation: round(pose.elevation, 1), distance: round(pose.distance, 2) },
+    });
+  });
+  return exporter;
 }

@@ -6,6 +6,31 @@
  */
 import { LIMITS, type AppState } from '../state/appState';
 import type { Surface } from '../landscape/surface';
+import type { SurfaceView } from '../view/surfaceView';
+import type { Display } from './display';
+import type { SublevelController } from './sublevelController';
+
+/** The page's plane mover: the 3-D surface and the top view, on the surface of the state's own plane. */
+export function planeMoverFor(
+  view: SurfaceView,
+  sublevel: SublevelController,
+  display: Display,
+  state: () => AppState,
+  apply: (partial: unknown) => Promise<void>,
+): PlaneMover {
+  const ownSurface: PlaneMoverHost['ownSurface'] = () => {
+    const result = display.engineResult;
+    return display.showingOther || result === null ? null : { surface: display.surface() ?? result.surface, center: result.planeCenter };
+  };
+  const cellOnSurface = (x: number, y: number): number | null => {
+    const pick = view.pickAt(x, y);
+    return pick === null ? null : pick.iy * (display.surface()?.gridSize ?? 0) + pick.ix;
+  };
+  return new PlaneMover({ state, ownSurface, apply }, [
+    { element: view.canvas, cellAt: cellOnSurface },
+    { element: sublevel.heatmap.element, cellAt: (x, y) => sublevel.heatmap.cellAt(x, y) },
+  ]);
+}
 
 export interface PlaneMoverHost {
   state(): AppState;
