@@ -5,7 +5,8 @@
 import { gpuBackend } from '../engine/gpuBackend';
 import { Engine } from '../engine/pipeline';
 import { workerBackend } from '../engine/workerBackend';
-import type { GpuContext } from '../gpu/device';
+import { acquireGpu, type GpuContext } from '../gpu/device';
+import type { Backend } from '../engine/backend';
 import { decodeLink } from '../state/presets';
 import { Panel } from '../ui/panel';
 import { StatusBar } from '../ui/statusBar';
@@ -52,7 +53,12 @@ export class App {
       notices: (lines, kind) => this.status.showNotice(lines, kind),
       hash: (text) => history.replaceState(null, '', `#${text}`),
     });
-    this.engine = new Engine({ gpu: gpu ? gpuBackend(gpu) : null, cpu: workerBackend });
+    // After a lost device the engine asks the adapter for a new one (the next job then runs on it).
+    const renewGpu = async (): Promise<Backend | null> => {
+      const next = await acquireGpu(navigator.gpu);
+      return next === null ? null : gpuBackend(next);
+    };
+    this.engine = new Engine({ gpu: gpu ? gpuBackend(gpu) : null, cpu: workerBackend, ...(gpu ? { renewGpu } : {}) });
     const state = this.store.state;
     this.view = new SurfaceView(el('#view'), { preserveDrawingBuffer: true });
     this.view.setCamera(state.camera);

@@ -55,6 +55,8 @@ export interface Backend {
   readonly kind: 'webgpu' | 'cpu';
   /** Where jobs run, for the status line and `Surface.adapter`. */
   readonly label: string;
+  /** True once the backend's device is gone (GPU backends: the device was lost or destroyed). */
+  isLost?(): boolean;
   lossGrid(model: LandscapeModel, points: PlanePoints, ctl: JobControl): Promise<GridResult>;
   /** Loss (and accuracy) at `count` vectors laid end to end in `thetas`. */
   lossAt(model: LandscapeModel, thetas: Float32Array, count: number, ctl: JobControl): Promise<VectorLossResult>;
@@ -96,6 +98,7 @@ export async function withFallback<T>(
   signal: AbortSignal,
   notices: string[],
   job: (backend: Backend) => Promise<T>,
+  onGpuFailure?: (gpu: Backend) => void,
 ): Promise<{ value: T; backend: Backend }> {
   if (backends.gpu !== null) {
     try {
@@ -103,6 +106,7 @@ export async function withFallback<T>(
     } catch (err) {
       if (signal.aborted || err instanceof AbortError) throw err;
       notices.push(`The GPU ${wording.failed} failed (${errorMessage(err)}); ${wording.instead} by the CPU reference instead.`);
+      onGpuFailure?.(backends.gpu);
     }
   }
   if (signal.aborted) throw new AbortError();

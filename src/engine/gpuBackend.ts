@@ -41,6 +41,10 @@ export function gpuBackend(gpu: GpuContext): GpuBackend {
     return hvp.kernel;
   };
   let queue: Promise<unknown> = Promise.resolve();
+  let lost = false;
+  void device.lost.then(() => {
+    lost = true;
+  });
   const run = <T>(body: (device: GPUDevice) => Promise<T>): Promise<T> => {
     const job = queue.then(() => withGpuErrors(device, () => body(device)));
     queue = job.catch(() => undefined);
@@ -51,6 +55,7 @@ export function gpuBackend(gpu: GpuContext): GpuBackend {
     label: gpu.adapterName,
     gpu,
     run,
+    isLost: () => lost,
     lossGrid: (model, points, ctl) =>
       run(() => model.lossGridGpu(session, points, { signal: ctl.signal, ...(ctl.onProgress ? { onProgress: ctl.onProgress } : {}) })),
     lossAt: (model, thetas, count) => run(() => model.lossAtGpu(session, thetas, count)),

@@ -104,12 +104,19 @@ interface TrainStage {
 export interface EngineBackends {
   /** The GPU backend (kind 'webgpu'), or null without WebGPU. */
   readonly gpu: Backend | null;
+  /** A new GPU backend after the device was lost (a new device from the adapter); absent: none is asked for. */
+  readonly renewGpu?: () => Promise<Backend | null>;
   /** Makes a CPU backend: one for surfaces, one for training, so cancelling one never cancels the other. */
   readonly cpu: () => Backend;
 }
 
 export class Engine {
-  readonly gpu: Backend | null;
+  private gpuBackend: Backend | null;
+  private readonly renewGpu: (() => Promise<Backend | null>) | null;
+  /** A new device being requested after the old one was lost; the next job waits for it. */
+  private renewing: Promise<void> | null = null;
+  /** Said with the next result: the device was replaced. */
+  private deviceNotices: string[] = [];
   private readonly cpu: Backend;
   private readonly trainCpu: Backend;
   private readonly makeCpu: () => Backend;
@@ -127,11 +134,42 @@ export class Engine {
   readonly runs = { data: 0, train: 0, plane: 0, surface: 0 };
 
   constructor(backends: EngineBackends) {
-    this.gpu = backends.gpu;
+    this.gpuBackend = backends.gpu;
+    this.renewGpu = backends.renewGpu ?? null;
     this.makeCpu = backends.cpu;
     this.cpu = backends.cpu();
     this.trainCpu = backends.cpu();
   }
+
+  /** The GPU backend in use (a new one after a lost device), or null. */
+  get gpu(): Backend | null {
+    return this.gpuBackend;
+  }
+
+  /**
+   * After a GPU job failed: when its device is gone, ask for a new one (once); the next job waits for it
+   * and runs on it, and its result says so.
+   */
+  private gpuFailed = (gpu: Backend): void => {
+    if (this.renewing !== null || this.renewGpu === null || gpu !== this.gpuBackend || gpu.isLost?.() !== true) return;
+    const renew = this.renewGpu;
+    this.renewing = renew()
+      .then((next) => {
+        gpu.dispose();
+        this.gpuBackend = next;
+        this.deviceNotices.push(
+          next === null
+            ? 'The GPU device was lost and no new one could be made: jobs run on the CPU reference from now on.'
+            : `The GPU device was lost; a new device was made on ${next.label} and jobs run on it again.`,
+        );
+      })
+      .catch(() => {
+        this.gpuBackend = null;
+      })
+      .finally(() => {
+        this.renewing = null;
+      });
+  };
 
   get deviceKind(): 'webgpu' | 'cpu' {
     return this.gpu ? 'webgpu' : 'cpu';
@@ -152,6 +190,8 @@ export class Engine {
     report: StatusReporter,
     onPicture?: (coarse: PipelineResult) => void,
   ): Promise<PipelineResult> {
+    if (this.renewing !== null) await this.renewing;
+    const deviceNotices = this.deviceNotices.splice(0);
     if (needsLoading(state.data.kind)) report('data', 0, `loading the ${state.data.kind} data…`);
     await this.dataReady(state);
     if (signal.aborted) throw new AbortError();
@@ -210,7 +250,7 @@ export class Engine {
       plane,
       trainLoss: trained.loss,
       diverged: trained.diverged,
-      warnings: [...centerWarnings, ...trained.warnings, ...entry.warnings],
+      warnings: [...deviceNotices, ...centerWarnings, ...trained.warnings, ...entry.warnings],
       timeline,
       trainMs,
       planeCenter: { alpha: state.plane.centerAlpha, beta: state.plane.centerBeta },
@@ -233,6 +273,7 @@ export class Engine {
             signal,
             entry.warnings,
             (b) => b.lossGrid(m, points, { signal, onProgress }),
+            this.gpuFailed,
           );
           if (ran.backend !== gpu) gpu = null;
           return ran;
@@ -298,6 +339,7 @@ export class Engine {
           signal,
           onStep: (step, loss) => report('train', step / Math.max(1, steps), `step ${step} · loss ${loss.toPrecision(4)}`),
         }),
+      this.gpuFailed,
     );
     return {
       key,
@@ -333,6 +375,7 @@ export class Engine {
         const centre = await b.lossGrid(model, squarePoints(plane, 1, 0), { signal });
         return { grid, centerLoss: centre.loss[0] ?? Number.NaN };
       },
+      this.gpuFailed,
     );
     const gridMs = performance.now() - t0;
     return computedSurface({
@@ -495,7 +538,7 @@ export class Engine {
   }
 
   dispose(): void {
-    this.gpu?.dispose();
+    this.gpuBackend?.dispose();
     this.cpu.dispose();
     this.trainCpu.dispose();
     this.previewCpu?.dispose();
@@ -507,7 +550,7 @@ export class Engine {
 
   private async run<T>(cpu: Backend, wording: FallbackWording, signal: AbortSignal, job: (b: Backend) => Promise<T>): Promise<Ran<T>> {
     const warnings: string[] = [];
-    const { value, backend } = await withFallback(this.backends(cpu), wording, signal, warnings, job);
+    const { value, backend } = await withFallback(this.backends(cpu), wording, signal, warnings, job, this.gpuFailed);
     return { value, backend, warnings };
   }
 }

@@ -110,4 +110,53 @@ describe('jobs in the page', () => {
     expect(await page.locator('.back-to-center').isHidden()).toBe(true);
     await page.close();
   });
+
+  it('a device lost in the middle of a grid: the surface is finished on the CPU, a new device is made, the next job runs on WebGPU', async () => {
+    // Keep every device the app makes, so the test can destroy the one in use.
+    const keepDevices = `(() => {
+      const original = GPUAdapter.prototype.requestDevice;
+      window.__devices = [];
+      GPUAdapter.prototype.requestDevice = async function (descriptor) {
+        const device = await original.call(this, descriptor);
+        window.__devices.push(device);
+        return device;
+      };
+    })();`;
+    const page = await browser.open({ hash: `#${SLOW.replace('grid=129', 'grid=65')}`, init: keepDevices, ready: false });
+    await firstPicture(page);
+    await page.evaluate(() => {
+      (window as unknown as { __devices: GPUDevice[] }).__devices[0]?.destroy();
+    });
+    await page.evaluate(() => window.landscape.ready());
+    const mixed = await page.evaluate(() => ({
+      loss: Array.from(window.landscape.surface().loss),
+      device: window.landscape.surface().device,
+      notices: window.landscape.notices().join(' '),
+    }));
+    expect(mixed.loss).toHaveLength(65 * 65);
+    expect(mixed.loss.every((v) => Number.isFinite(v))).toBe(true);
+    expect(mixed.device).toBe('cpu');
+    expect(mixed.notices).toMatch(/GPU kernel failed/);
+    // The next job (another span, then the same one again) runs on a new device.
+    await page.evaluate(() => window.landscape.set({ plane: { span: 1.5 } }));
+    const next = await page.evaluate(() => ({
+      device: window.landscape.surface().device,
+      devices: (window as unknown as { __devices: GPUDevice[] }).__devices.length,
+      notices: window.landscape.notices().join(' '),
+    }));
+    expect(next.device).toBe('webgpu');
+    expect(next.devices).toBeGreaterThanOrEqual(2);
+    expect(next.notices).toMatch(/new device/);
+    // The surface finished after the loss is right: the new device computes the same values.
+    await page.evaluate(() => window.landscape.set({ plane: { span: 1 } }));
+    const again = await page.evaluate(() => ({
+      loss: Array.from(window.landscape.surface().loss),
+      device: window.landscape.surface().device,
+    }));
+    expect(again.device).toBe('webgpu');
+    again.loss.forEach((v, i) => {
+      expect(Math.abs(v - (mixed.loss[i] ?? NaN))).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(v)));
+    });
+    await page.close();
+  });
 });
