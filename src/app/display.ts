@@ -84,10 +84,21 @@ export class Display {
     this.shown = null;
   }
 
+  /** A running job's progress, in the view as well as on the status line (cleared when its surface is drawn). */
+  progress(label: string): void {
+    const refining = this.surface()?.refining;
+    this.badge.hidden = false;
+    this.badge.textContent =
+      refining === undefined ? label : `${this.surface()?.gridSize ?? 0}² of ${refining.finalSize}² shown · ${label}`;
+  }
+
   /** The job computing a finer level was cancelled: the badge says the coarse level stays. */
   stopped(): void {
     const refining = this.surface()?.refining;
-    if (refining === undefined) return;
+    if (refining === undefined) {
+      this.badge.hidden = true;
+      return;
+    }
     this.badge.textContent = `stopped at ${this.surface()?.gridSize ?? 0}² of ${refining.finalSize}²: sublevel sets and exports use this level`;
   }
 

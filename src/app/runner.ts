@@ -79,6 +79,7 @@ export class Runner {
             }
             const label = stage === 'train' ? 'training θ₀' : `loss grid ${state.plane.gridSize}²`;
             this.status.progress(`${label} ${Math.round(fraction * 100)}%${detail ? ` · ${detail}` : ''}`, fraction);
+            this.display.progress(`${label} ${Math.round(fraction * 100)}%`);
           },
           (coarse) => {
             // A coarse level: drawn at once, replaced by the finer ones as they come.
@@ -99,6 +100,7 @@ export class Runner {
       } catch (err) {
         if (signal.aborted) throw err;
         this.store.addNotices([errorMessage(err)], 'error');
+        this.display.stopped();
         this.status.done('stopped: the view shows the last good surface', '');
         throw err;
       }
