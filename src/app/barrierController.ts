@@ -5,6 +5,7 @@
  * chosen barrier E, and the chosen pair's barriers and merge levels. A click on a cell opens that pair's
  * curve plane through connect() with the same settings, so the plane's chart shows the cell's numbers.
  */
+import { element } from '../ui/element';
 import { barrierMatrix, clampBarrierRequest, type BarrierMatrixResult } from '../engine/barrierMatrix';
 import { connectFlowOptions, type ConnectRequest } from '../engine/connectRequest';
 import type { Engine } from '../engine/pipeline';
@@ -51,12 +52,8 @@ export class BarrierController {
     private readonly parts: BarrierParts,
   ) {
     const doc = column.ownerDocument;
-    const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text = ''): HTMLElementTagNameMap[K] => {
-      const made = doc.createElement(tag);
-      made.className = cls;
-      made.textContent = text;
-      return made;
-    };
+    const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text = ''): HTMLElementTagNameMap[K] =>
+      element(doc, tag, cls, text);
     this.card = el('section', 'sublevel-card barrier-card');
     const row = el('div', 'connect-buttons barrier-row');
     const label = el('label', 'barrier-label', 'K ');

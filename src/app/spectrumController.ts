@@ -3,6 +3,7 @@
  * beside the trace that random planes see), buttons that put the plane on Hessian eigenvectors, and the
  * read-out of a curvature plane on screen, which calls a saddle a saddle (docs/curvature.md).
  */
+import { element } from '../ui/element';
 import type { CurvatureAxes } from '../engine/curvaturePlane';
 import type { Engine, PipelineResult } from '../engine/pipeline';
 import { AbortError } from '../gpu/lossGrid.types';
@@ -60,12 +61,8 @@ export class SpectrumController {
     private readonly parts: SpectrumParts,
   ) {
     const doc = column.ownerDocument;
-    const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text = ''): HTMLElementTagNameMap[K] => {
-      const made = doc.createElement(tag);
-      made.className = cls;
-      made.textContent = text;
-      return made;
-    };
+    const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text = ''): HTMLElementTagNameMap[K] =>
+      element(doc, tag, cls, text);
     this.card = el('section', 'sublevel-card spectrum-card');
     const buttons = el('div', 'connect-buttons');
     const button = (label: string, title: string, onClick: () => void): void => {

@@ -5,6 +5,7 @@
  * Lanczos quadrature (Ubaru, Chen & Saad 2017; Ghorbani, Krishnan & Xiao 2019).
  */
 import { throwIfAborted } from '../gpu/lossGrid.types';
+import { symmetricEigen as jacobiEigen } from './trajectory';
 
 /** H applied to `count` vectors laid end to end (count × n in, count × n out). */
 export type MatVec = (vectors: Float64Array, count: number) => Promise<Float64Array>;
@@ -97,55 +98,16 @@ export async function lanczos(
 }
 
 /**
- * Eigen-decomposition of a symmetric matrix (row-major n × n), cyclic Jacobi in float64.
- * Values ascending; vectors[k] is the unit eigenvector of values[k].
+ * Eigen-decomposition of a symmetric matrix (row-major n × n): the project's cyclic Jacobi solver
+ * (src/landscape/trajectory.ts) in float64, with values ascending and vectors[k] the unit eigenvector
+ * of values[k].
  */
 export function symmetricEigen(matrix: ArrayLike<number>, n: number): { values: number[]; vectors: Float64Array[] } {
-  const a = Float64Array.from(matrix);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  const at = (i: number, j: number): number => a[i * n + j] ?? 0;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let i = 0; i < n; i++) {
-      diag += at(i, i) ** 2;
-      for (let j = i + 1; j < n; j++) off += at(i, j) ** 2;
-    }
-    if (off <= 1e-30 * Math.max(diag, 1e-300)) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = at(p, q);
-        if (apq === 0) continue;
-        const theta = (at(q, q) - at(p, p)) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = at(k, p);
-          const akq = at(k, q);
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = at(p, k);
-          const aqk = at(q, k);
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p] ?? 0;
-          const vkq = v[k * n + q] ?? 0;
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => at(i, i) - at(j, j));
+  const { values, vectors } = jacobiEigen(Float64Array.from(matrix), n);
+  const ascending = Array.from({ length: n }, (_, i) => n - 1 - i);
   return {
-    values: order.map((i) => at(i, i)),
-    vectors: order.map((i) => Float64Array.from({ length: n }, (_, k) => v[k * n + i] ?? 0)),
+    values: ascending.map((i) => values[i] ?? Number.NaN),
+    vectors: ascending.map((i) => Float64Array.from({ length: n }, (_, k) => vectors[k * n + i] ?? 0)),
   };
 }
 
