@@ -184,8 +184,10 @@ export class Display {
     this.badge.textContent =
       refining === undefined
         ? ''
-        : `${surface.gridSize}² of ${refining.finalSize}²${refining.approximate ? ' · approximate (a subsample of the data)' : ''} · ` +
-          'sublevel sets and exports use this level until the finer one is drawn';
+        : refining.training !== undefined
+          ? `θ₀ training: step ${refining.training.step} of ${refining.training.steps} · the plane through the current iterate, ${surface.gridSize}²`
+          : `${surface.gridSize}² of ${refining.finalSize}²${refining.approximate ? ' · approximate (a subsample of the data)' : ''} · ` +
+            'sublevel sets and exports use this level until the finer one is drawn';
     // u, v where the state's own plane is the whole weight space and centred at θ₀ (u·v·x); else α, β.
     const own = this.shown === null && state.plane.centerAlpha === 0 && state.plane.centerBeta === 0;
     this.axisNames = own ? axisNamesOf(state) : ['α', 'β'];

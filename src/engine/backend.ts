@@ -61,8 +61,23 @@ export interface Backend {
   /** Loss (and accuracy) at `count` vectors laid end to end in `thetas`. */
   lossAt(model: LandscapeModel, thetas: Float32Array, count: number, ctl: JobControl): Promise<VectorLossResult>;
   evaluatePaths(model: LandscapeModel, paths: readonly Path[], points: number, ctl: JobControl): Promise<PathEvaluation[]>;
-  /** `onStep(step, loss)` every progressEvery steps. */
-  trainCenter(job: CenterJob, ctl: JobControl & { readonly onStep?: (step: number, loss: number) => void }): Promise<CenterResult>;
+  /**
+   * `onStep(step, loss)` every progressEvery steps. A backend that can (the GPU) also calls `onIterate` every
+   * `iterateEvery` steps with the current parameters and a way to evaluate a plane batch on its device
+   * meanwhile (a coarse surface around the iterate while θ₀ trains); the result is the same either way.
+   */
+  trainCenter(
+    job: CenterJob,
+    ctl: JobControl & {
+      readonly onStep?: (step: number, loss: number) => void;
+      readonly iterateEvery?: number;
+      readonly onIterate?: (
+        step: number,
+        theta: Float32Array,
+        lossGrid: (model: LandscapeModel, points: PlanePoints) => Promise<GridResult>,
+      ) => Promise<void>;
+    },
+  ): Promise<CenterResult>;
   trainSeeds(
     job: MultiSeedJob,
     ctl: JobControl & { readonly onStep?: (step: number, losses: Float32Array) => void },

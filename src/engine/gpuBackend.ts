@@ -76,6 +76,15 @@ export function gpuBackend(gpu: GpuContext): GpuBackend {
               ctl.onStep?.(step, losses[0] ?? Number.NaN);
               ctl.onProgress?.(step / Math.max(1, job.steps));
             },
+            ...(ctl.onIterate && ctl.iterateEvery !== undefined
+              ? {
+                  snapshotEvery: ctl.iterateEvery,
+                  // Inside this job: the preview grid runs on the same device between training submissions.
+                  onSnapshot: (step: number, thetas: Float32Array) =>
+                    ctl.onIterate?.(step, thetas, (model, points) => model.lossGridGpu(session, points, { signal: ctl.signal })) ??
+                    Promise.resolve(),
+                }
+              : {}),
           },
           dev,
         );

@@ -27,6 +27,11 @@ import { Refinement, SUBSAMPLE, type TimelineEntry } from './progressive';
 export { squarePoints };
 import { computedSurface } from './surface';
 
+/** Pictures while θ₀ trains: a WATCH_GRID² grid, at most one every WATCH_MS, about WATCH_PICTURES in all. */
+const WATCH_GRID = 17;
+const WATCH_MS = 250;
+const WATCH_PICTURES = 20;
+
 export interface PipelineResult {
   readonly surface: Surface;
   readonly model: LandscapeModel;
@@ -211,7 +216,44 @@ export class Engine {
       if (!center && this.trainedAside?.key === keys.train) {
         this.trainCache = this.trainedAside;
       } else {
-        this.trainCache = await this.trainStage(keys.train, state, model, center, signal, report);
+        // While θ₀ trains on a GPU: a coarse surface around the current iterate, drawn as it goes.
+        const watch = (step: number, theta: Float32Array, plane: Plane, grid: GridResult): void => {
+          const steps = state.train.steps;
+          const surface = computedSurface({
+            gridSize: WATCH_GRID,
+            span: state.plane.span,
+            result: grid,
+            centerLoss: grid.loss[(WATCH_GRID * WATCH_GRID - 1) / 2] ?? Number.NaN,
+            backend: this.gpu ?? this.cpu,
+            gridMs: 0,
+            trainMs: 0,
+            refining: { finalSize: state.plane.gridSize, approximate: false, training: { step, steps } },
+          });
+          onPicture?.({
+            surface,
+            model,
+            spec,
+            data,
+            theta,
+            origin: { kind: 'trained', seed: state.seed, steps: step },
+            plane,
+            trainLoss: surface.centerLoss,
+            diverged: false,
+            warnings: [],
+            timeline: [],
+            trainMs: 0,
+            planeCenter: { alpha: state.plane.centerAlpha, beta: state.plane.centerBeta },
+          });
+        };
+        this.trainCache = await this.trainStage(
+          keys.train,
+          state,
+          model,
+          center,
+          signal,
+          report,
+          onPicture && state.view.watchTraining ? watch : null,
+        );
         trainMs = performance.now() - t0;
       }
       this.planeCache = null;
@@ -298,6 +340,7 @@ export class Engine {
     center: CenterOverride | null,
     signal: AbortSignal,
     report: StatusReporter,
+    watch: ((step: number, theta: Float32Array, plane: Plane, grid: GridResult) => void) | null = null,
   ): Promise<TrainStage> {
     this.runs.train++;
     if (center) {
@@ -338,6 +381,7 @@ export class Engine {
         b.trainCenter(job, {
           signal,
           onStep: (step, loss) => report('train', step / Math.max(1, steps), `step ${step} · loss ${loss.toPrecision(4)}`),
+          ...(watch === null ? {} : this.watchIterates(state, model, steps, watch)),
         }),
       this.gpuFailed,
     );
@@ -348,6 +392,25 @@ export class Engine {
       diverged: value.diverged,
       origin: { kind: 'trained', seed: state.seed, steps },
       warnings,
+    };
+  }
+
+  /** Every few steps (at most every WATCH_MS): a WATCH_GRID² grid on the plane through the current iterate. */
+  private watchIterates(
+    state: AppState,
+    model: LandscapeModel,
+    steps: number,
+    watch: (step: number, theta: Float32Array, plane: Plane, grid: GridResult) => void,
+  ): { iterateEvery: number; onIterate: NonNullable<Parameters<Backend['trainCenter']>[1]['onIterate']> } {
+    let last = performance.now();
+    return {
+      iterateEvery: Math.max(1, Math.floor(steps / WATCH_PICTURES)),
+      onIterate: async (step, theta, lossGrid) => {
+        if (step >= steps || performance.now() - last < WATCH_MS) return;
+        const plane = planeOf(state, model, theta);
+        watch(step, theta, plane, await lossGrid(model, squarePoints(plane, WATCH_GRID, state.plane.span)));
+        last = performance.now();
+      },
     };
   }
 

@@ -21,7 +21,7 @@ export interface ComputedSurface {
   /** Set when the model behind it came from a file (a bundle), not from the page's state. */
   readonly imported?: { readonly name: string; readonly format: string };
   /** Set on a coarse level while a finer one is coming. */
-  readonly refining?: { readonly finalSize: number; readonly approximate: boolean };
+  readonly refining?: Surface['refining'];
 }
 
 /** A computed square grid as a Surface. */

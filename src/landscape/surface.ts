@@ -35,7 +35,12 @@ export interface Surface {
    * Set on a coarse picture while a finer level of the same surface is being computed: the size the
    * final grid will have, and whether this picture used a subsample of the data (approximate).
    */
-  readonly refining?: { readonly finalSize: number; readonly approximate: boolean };
+  readonly refining?: {
+    readonly finalSize: number;
+    readonly approximate: boolean;
+    /** A picture around θ₀'s iterate while it trains: the step it shows, of how many. */
+    readonly training?: { readonly step: number; readonly steps: number };
+  };
 }
 
 /** Rows of a surface's grid (along β): `ny` for non-square grids, else `gridSize`. */

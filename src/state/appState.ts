@@ -52,6 +52,8 @@ export interface AppState {
   };
   view: {
     logScale: boolean;
+    /** While θ₀ trains on a GPU, redraw a coarse surface around the current iterate (never changes θ₀). */
+    watchTraining: boolean;
     /** Heights above this loss are clipped; 0 means "the surface maximum". */
     zClip: number;
     colormap: ColormapName;
@@ -139,7 +141,7 @@ export function defaultState(): AppState {
       centerAlpha: 0,
       centerBeta: 0,
     },
-    view: { logScale: true, zClip: 0, colormap: 'viridis' },
+    view: { logScale: true, watchTraining: true, zClip: 0, colormap: 'viridis' },
     sublevel: { level: 0, logSlider: true, water: false, connectivity: 4, colourComponents: true, contours: 10, heatmap: true },
     camera: { azimuth: 35, elevation: 30, distance: 5.6 },
     flow: '',

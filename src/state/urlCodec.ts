@@ -193,6 +193,13 @@ const FIELDS: readonly Field[] = [
     (s) => s.view.logScale,
     (s, v) => (s.view.logScale = v),
   ),
+  boolField(
+    'watch',
+    'view',
+    'watchTraining',
+    (s) => s.view.watchTraining,
+    (s, v) => (s.view.watchTraining = v),
+  ),
   floatField(
     'zclip',
     'view',

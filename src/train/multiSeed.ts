@@ -125,7 +125,11 @@ export async function trainMultiSeed(opts: MultiSeedOptions, device: GPUDevice, 
         const status = await readStatus();
         opts.onProgress?.(last, maskDiverged(status.losses, status.divergedAt));
       }
-      if (snapshot) snapshots.push({ step: last, thetas: await readThetas() });
+      if (snapshot) {
+        const thetas = await readThetas();
+        snapshots.push({ step: last, thetas });
+        await opts.onSnapshot?.(last, thetas);
+      }
       step += n;
     }
 

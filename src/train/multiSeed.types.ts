@@ -32,6 +32,11 @@ interface MultiSeedBase {
    * diverged); `step` counts the steps done, 1..steps.
    */
   readonly onProgress?: (step: number, losses: Float32Array) => void;
+  /**
+   * Called with every snapshot while training goes on (K × P, step), awaited before the next steps (GPU
+   * trainer): e.g. a coarse surface around the current iterate. Reading snapshots never changes the result.
+   */
+  readonly onSnapshot?: (step: number, thetas: Float32Array) => Promise<void>;
   readonly signal?: AbortSignal;
 }
 

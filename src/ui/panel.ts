@@ -175,6 +175,10 @@ export class Panel {
       .name('log scale')
       .onFinishChange(() => this.emit({ view: { logScale: w.view.logScale } }));
     view
+      .add(w.view, 'watchTraining')
+      .name('watch θ₀ train (GPU)')
+      .onFinishChange(() => this.emit({ view: { watchTraining: w.view.watchTraining } }));
+    view
       .add(w.view, 'zClip', 0, 100, 0.01)
       .name('z-clip (0 = max)')
       .onFinishChange(() => this.emit({ view: { zClip: w.view.zClip } }));

@@ -128,3 +128,29 @@ describe('coarse to fine', () => {
     expect(again.timeline.map((t) => t.gridSize)).toEqual([33]);
   });
 });
+
+describe('watching θ₀ train (GPU)', async () => {
+  const { nodeGpu } = await import('../gpu/nodeGpu');
+  const { gpuBackend } = await import('../../src/engine/gpuBackend');
+  const gpu = await nodeGpu();
+
+  it('draws coarse surfaces around the iterate while θ₀ trains, and θ₀ is bitwise the same without them', async () => {
+    const s = state({ train: { steps: 300 }, plane: { gridSize: 17 } });
+    const watched: PipelineResult[] = [];
+    const backend = gpuBackend(gpu);
+    const withPictures = await new Engine({ gpu: backend, cpu: () => cpuBackend() }).compute(s, never, quiet, (p) => watched.push(p));
+    const training = watched.filter((p) => p.surface.refining?.training !== undefined);
+    expect(training.length).toBeGreaterThanOrEqual(1);
+    const steps = training.map((p) => p.surface.refining?.training?.step ?? 0);
+    expect(steps.every((step, i) => step > 0 && step < 300 && (i === 0 || step > (steps[i - 1] ?? 0)))).toBe(true);
+    expect(training.every((p) => p.surface.gridSize === 17 && p.surface.loss.every((v) => Number.isFinite(v)))).toBe(true);
+    const without = await new Engine({ gpu: gpuBackend(gpu), cpu: () => cpuBackend() }).compute(
+      state({ train: { steps: 300 }, plane: { gridSize: 17 }, view: { watchTraining: false } }),
+      never,
+      quiet,
+      () => undefined,
+    );
+    expect(Array.from(without.theta)).toEqual(Array.from(withPictures.theta));
+    backend.dispose();
+  });
+});

@@ -72,7 +72,7 @@ function isValidState(s: AppState): boolean {
     sameKeys(s.train, ['steps', 'learningRate']) &&
     sameKeys(s.plane, ['gridSize', 'span', 'filterNormalize', 'keepBiasDirections', 'directions', 'centerAlpha', 'centerBeta']) &&
     oneOf(s.plane.directions, PLANE_DIRECTIONS) &&
-    sameKeys(s.view, ['logScale', 'zClip', 'colormap']) &&
+    sameKeys(s.view, ['logScale', 'watchTraining', 'zClip', 'colormap']) &&
     inRange(s.seed, LIMITS.seed, true) &&
     oneOf(s.data.kind, DATASETS) &&
     inRange(s.data.samples, LIMITS.samples, true) &&
@@ -137,7 +137,12 @@ const validState: fc.Arbitrary<AppState> = fc
       centerBeta: float(LIMITS.center),
       directions: fc.constantFrom(...PLANE_DIRECTIONS),
     }),
-    view: fc.record({ logScale: fc.boolean(), zClip: float(LIMITS.zClip), colormap: fc.constantFrom(...COLORMAPS) }),
+    view: fc.record({
+      logScale: fc.boolean(),
+      watchTraining: fc.boolean(),
+      zClip: float(LIMITS.zClip),
+      colormap: fc.constantFrom(...COLORMAPS),
+    }),
     sublevel: fc.record({
       level: float(LIMITS.level),
       logSlider: fc.boolean(),
@@ -212,7 +217,7 @@ const junkKey = fc.oneof(
 describe('encodeState / decodeState', () => {
   it('the default state encodes every field, in a readable form', () => {
     expect(encodeState(defaultState())).toBe(
-      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&res=0&steps=600&lr=0.02&grid=129&span=1&ca=0&cb=0&fnorm=1&kbias=0&dirs=random&log=1&zclip=0&cmap=viridis' +
+      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&res=0&steps=600&lr=0.02&grid=129&span=1&ca=0&cb=0&fnorm=1&kbias=0&dirs=random&log=1&watch=1&zclip=0&cmap=viridis' +
         '&lvl=0&lvlog=1&water=0&conn=4&comps=1&iso=10&map=1&cam=35,30,5.6&flow=',
     );
     expect(isValidState(defaultState())).toBe(true);
