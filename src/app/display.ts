@@ -88,8 +88,13 @@ export class Display {
   progress(label: string): void {
     const refining = this.surface()?.refining;
     this.badge.hidden = false;
+    const size = this.surface()?.gridSize ?? 0;
     this.badge.textContent =
-      refining === undefined ? label : `${this.surface()?.gridSize ?? 0}² of ${refining.finalSize}² shown · ${label}`;
+      refining === undefined
+        ? label
+        : refining.training !== undefined
+          ? `${label} · shown: the plane through the iterate at step ${refining.training.step}, ${size}²`
+          : `${size}² of ${refining.finalSize}² shown · ${label}`;
   }
 
   /** The job computing a finer level was cancelled: the badge says the coarse level stays. */
