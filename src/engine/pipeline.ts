@@ -321,7 +321,10 @@ export class Engine {
           return ran;
         },
         signal,
-        (fraction, level) => report('grid', fraction, level.size === state.plane.gridSize ? undefined : `${level.size}² drawn first`),
+        (fraction, level) => {
+          const shown = refinement.picture;
+          report('grid', fraction, `computing ${level.size}²${shown === null ? '' : ` · ${shown.gridSize}² shown`}`);
+        },
         (picture, level) => drawn(picture, level.approximate ? SUBSAMPLE : model.sampleCount),
         trainMs,
       );
