@@ -69,14 +69,12 @@ export class BarrierController {
     this.chart = new BarrierMatrixChart(doc);
     this.chart.element.hidden = true;
     this.chart.element.addEventListener('click', (event) => {
-      const rect = this.chart.element.getBoundingClientRect();
-      const cell = this.chart.cellAt(event.clientX - rect.left, event.clientY - rect.top);
+      const cell = this.cellUnder(event);
       if (cell !== null) this.select(cell, true);
     });
     // Hovering names a pair (its barriers and merge levels) without opening its plane.
     this.chart.element.addEventListener('mousemove', (event) => {
-      const rect = this.chart.element.getBoundingClientRect();
-      const cell = this.chart.cellAt(event.clientX - rect.left, event.clientY - rect.top);
+      const cell = this.cellUnder(event);
       const now = this.shown?.selected;
       if (cell !== null && (now?.[0] !== cell[0] || now[1] !== cell[1])) this.select(cell, false);
     });
@@ -98,6 +96,14 @@ export class BarrierController {
     column.prepend(this.card);
   }
 
+  /** The pair under a pointer event, whatever size the column draws the chart at. */
+  private cellUnder(event: MouseEvent): [number, number] | null {
+    const rect = this.chart.element.getBoundingClientRect();
+    if (rect.width <= 0 || rect.height <= 0) return null;
+    const x = ((event.clientX - rect.left) * this.chart.size.width) / rect.width;
+    const y = ((event.clientY - rect.top) * this.chart.size.height) / rect.height;
+    return this.chart.cellAt(x, y);
+  }
   stop(): void {
     this.job?.abort();
     this.job = null;

@@ -29,6 +29,8 @@ const GRAPH = { top: 208, bottom: 386 };
 
 export class BarrierMatrixChart {
   readonly element: HTMLCanvasElement;
+  /** The chart's own size in CSS pixels (the column may draw it smaller); `cellAt` takes these units. */
+  readonly size = { width: WIDTH, height: HEIGHT } as const;
   private readonly ctx: CanvasRenderingContext2D;
   private data: BarrierMatrixChartData | null = null;
   private threshold = 0;

@@ -69,10 +69,14 @@ describe('barrier matrix in headless Chromium', () => {
     });
     expect(card.hidden).toBe(false);
     expect(card.text).toMatch(/group\(s\) joined by curves/);
+    // The card sits below the main read-outs in the scrolling left column.
+    await page.locator('canvas.barrier-chart').scrollIntoViewIfNeeded();
     const box = await page.locator('canvas.barrier-chart').boundingBox();
     if (box === null) throw new Error('no barrier chart box');
-    // Row 0, column 1 of the curve heat map (left 142, top 34, 112 px for 4 cells).
-    await page.mouse.click(box.x + 142 + 28 * 1.5, box.y + 34 + 28 * 0.5);
+    // Row 0, column 1 of the curve heat map (left 142, top 34, 112 px for 4 cells, in the chart's own
+    // 256-px-wide units; the column may draw it narrower).
+    const unit = box.width / 256;
+    await page.mouse.click(box.x + (142 + 28 * 1.5) * unit, box.y + (34 + 28 * 0.5) * unit);
     const picked = await page.evaluate(() => document.querySelector('.barrier-pair')?.textContent ?? '');
     // The cell in row 0, column 1 is the pair (order[0], order[1]); its numbers are the matrix's.
     const [o0, o1] = r.order;
