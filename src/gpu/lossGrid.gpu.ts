@@ -14,6 +14,8 @@ import { packStruct } from './structLayout';
 import { AbortError, type GridRequest, type GridResult, type GridRunOptions } from './lossGrid.types';
 
 export const WORKGROUP_SIZE = 64;
+/** Samples per dispatch at most (the rest of a dispatch's size is points). */
+const SAMPLE_CHUNK = 512;
 export const GRID_PARAMS_FIELDS = [
   'gridSize',
   'pointStart',
@@ -183,16 +185,19 @@ export class LossGridKernel {
       let budget = this.budgets.get(budgetKey) ?? WORKGROUP_SIZE * 64;
       const totalWork = points * samples.m;
       let doneWork = 0;
+      // Samples go in chunks of a fixed size (not timed): a point's sum then runs in the same order however
+      // the points are split over dispatches, so the same link gives the same grid bit for bit.
+      const sampleChunk = Math.min(samples.m, SAMPLE_CHUNK);
       for (let pointStart = 0; pointStart < points;) {
         let pointCount = Math.min(
           points - pointStart,
           maxPointsPerDispatch,
-          Math.max(WORKGROUP_SIZE, Math.floor(budget / samples.m / WORKGROUP_SIZE) * WORKGROUP_SIZE),
+          Math.max(WORKGROUP_SIZE, Math.floor(budget / sampleChunk / WORKGROUP_SIZE) * WORKGROUP_SIZE),
         );
         if (pointCount <= 0) pointCount = Math.min(points - pointStart, WORKGROUP_SIZE);
         for (let sampleStart = 0; sampleStart < samples.m;) {
           if (opts.signal?.aborted) throw new AbortError();
-          const sampleCount = Math.min(samples.m - sampleStart, Math.max(4, Math.floor(budget / pointCount / 4) * 4));
+          const sampleCount = Math.min(samples.m - sampleStart, sampleChunk);
           device.queue.writeBuffer(
             gridUniform,
             0,
