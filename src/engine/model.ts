@@ -14,6 +14,9 @@ import type { MlpSpec } from '../model/spec';
 
 export type { ModelLayout, ParamSegment, SegmentKind } from '../model/layout';
 
+/** A value now or later: CPU paths of the MLP answer at once, a runtime or a pool of workers answers later. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
  * A batch of points θ(α, β) = center + α·directionX + β·directionY on a regular grid:
  * α_ix = alphaStart + ix·alphaStep, β_iy = betaStart + iy·betaStep; results are indexed iy·gridSize + ix.
@@ -53,18 +56,18 @@ export interface LandscapeModel {
   readonly classifier: boolean;
   /** The parameters training starts from for a seed (a file's model: its own weights). */
   initialTheta(seed: number): Float32Array;
-  /** Loss (and accuracy) at one point, CPU reference in float64. */
-  evaluate(theta: Float32Array): { loss: number; accuracy?: number };
+  /** Loss (and accuracy) at one point, CPU reference (float64 for the MLP; a model run by a runtime may answer later). */
+  evaluate(theta: Float32Array): MaybePromise<{ loss: number; accuracy?: number }>;
   /** Loss at every point of a plane batch on the GPU; `cached` keeps kernels alive per device. */
   lossGridGpu(gpu: GpuSession, points: PlanePoints, opts: GridRunOptions): Promise<GridResult>;
-  /** The CPU twin of lossGridGpu. */
-  lossGridCpu(points: PlanePoints, opts: GridRunOptions): GridResult;
+  /** The CPU twin of lossGridGpu (a WebAssembly engine or runtime may answer asynchronously). */
+  lossGridCpu(points: PlanePoints, opts: GridRunOptions): MaybePromise<GridResult>;
   /** Loss (and accuracy) at `count` parameter vectors laid end to end in `thetas` (count × layout.size), on the GPU. */
   lossAtGpu(gpu: GpuSession, thetas: Float32Array, count: number): Promise<VectorLossResult>;
-  lossAtCpu(thetas: Float32Array, count: number): VectorLossResult;
+  lossAtCpu(thetas: Float32Array, count: number): MaybePromise<VectorLossResult>;
   /** Loss and accuracy at `points` evenly spaced values of t along each path. */
   pathsGpu(gpu: GpuSession, paths: readonly Path[], points: number): Promise<PathEvaluation[]>;
-  pathsCpu(paths: readonly Path[], points: number): PathEvaluation[];
+  pathsCpu(paths: readonly Path[], points: number): MaybePromise<PathEvaluation[]>;
   /** The same model on `count` of its samples drawn without replacement by a seeded RNG (itself when it has no more). */
   subsample(count: number, seed: number): LandscapeModel;
   /** Gradients (training, curves) where the model has them: the MLP kernels read this spec and data. */

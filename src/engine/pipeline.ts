@@ -348,7 +348,7 @@ export class Engine {
     this.runs.train++;
     if (center) {
       const theta = center.theta.slice();
-      const { loss } = model.evaluate(theta);
+      const { loss } = await model.evaluate(theta);
       return {
         key,
         theta,
@@ -364,7 +364,7 @@ export class Engine {
       return {
         key,
         theta,
-        loss: model.evaluate(theta).loss,
+        loss: (await model.evaluate(theta)).loss,
         diverged: false,
         origin: { kind: 'fixed', why: 'the saddle of u·v·x' },
         warnings: [],
