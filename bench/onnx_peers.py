@@ -80,6 +80,9 @@ def main():
     if args.grid < 1:
         parser.error('--grid must be at least 1')
 
+    missing = [f for f in ('expected.json', 'model-state.npz', 'data.npz', 'directions.h5') if not os.path.isfile(os.path.join(args.folder, f))]
+    if missing:
+        sys.exit(f"onnx_peers: {args.folder} lacks {', '.join(missing)}; write it with tools/make-onnx-example.py")
     maker = load_maker()
     expected, model, x, y, dx, dy = maker.load_example(args.folder)
     xs, ys = torch.from_numpy(x), torch.from_numpy(y)
