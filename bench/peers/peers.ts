@@ -139,11 +139,18 @@ export function peersMarkdown(reports: readonly PeerWorkloadReport[], budgetSeco
   const rows: string[][] = [];
   for (const r of reports) {
     const best = r.ours[0];
-    const label = `**${r.id}** (${r.description})`;
-    if (r.ours.length === 0) rows.push([label, 'ours', '', '—', '', r.reference.center.toPrecision(7), '', 'our measurement did not run']);
+    // The workload is named on its first row only.
+    let named = false;
+    const label = (): string => {
+      if (named) return '';
+      named = true;
+      return `**${r.id}** (${r.description})`;
+    };
+    if (r.ours.length === 0)
+      rows.push([label(), 'ours', '', '—', '', r.reference.center.toPrecision(7), '', 'our measurement did not run']);
     for (const o of r.ours)
       rows.push([
-        label,
+        label(),
         `**ours**: ${o.engine}`,
         '',
         o.seconds.toFixed(2),
@@ -155,12 +162,12 @@ export function peersMarkdown(reports: readonly PeerWorkloadReport[], budgetSeco
     for (const p of r.peers) {
       const run = p.run;
       if (run === null) {
-        rows.push([label, p.label, '', '—', '', '', '', p.note]);
+        rows.push([label(), p.label, '', '—', '', '', '', p.note]);
         continue;
       }
       const ok = agrees(run, r.reference);
       rows.push([
-        label,
+        label(),
         p.label,
         run.threads === undefined ? '' : String(run.threads),
         secondsText(run),
