@@ -69,13 +69,14 @@ export function runTorchPeer(p: PeerProblem, modes: readonly TorchMode[], budget
         ok: false,
         why: `torch_peer.py failed (exit ${r.status ?? r.signal ?? '?'}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`,
       };
-    return parseAnswer(r.stdout, py.version);
+    return parseTorchAnswer(r.stdout, py.version);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
-function parseAnswer(stdout: string, version: string): TorchAnswer {
+/** What torch_peer.py printed (its last line, JSON), or why it cannot be used. */
+export function parseTorchAnswer(stdout: string, version: string): TorchAnswer {
   let parsed: unknown;
   try {
     parsed = JSON.parse(stdout.trim().split('\n').pop() ?? '');

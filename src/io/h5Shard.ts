@@ -91,7 +91,7 @@ export async function readShardInfo(bytes: Uint8Array): Promise<ParseResult<Shar
       if (!Number.isFinite(span) || span <= 0) return fail(`h5: shard_span is ${span}, not a positive number`);
       return ok({ index, count, blockRows, span });
     } finally {
-      file.close();
+      if (file.file_id >= 0n) file.close();
     }
   } catch (err) {
     return fail(`h5: the file is truncated or corrupt (${errorMessage(err)})`);

@@ -8,7 +8,7 @@ import { parseBenchArgs } from '../../bench/peers/args';
 import { agrees, peersJson, peersMarkdown } from '../../bench/peers/peers';
 import { peerProblem, referenceLosses } from '../../bench/peers/problem';
 import { runTfjsPeer } from '../../bench/peers/tfjsPeer';
-import { runTorchPeer } from '../../bench/peers/torchPeer';
+import { parseTorchAnswer, runTorchPeer } from '../../bench/peers/torchPeer';
 import { toyWorkload, type Workload } from '../../bench/page/workloads';
 import { makeDataset } from '../../src/data/generators';
 import { randomDirection } from '../../src/landscape/directions';
@@ -61,6 +61,25 @@ describe('bench peers', () => {
       if (run === undefined) continue;
       expect(run.rowsMeasured).toBe(w.gridSize);
       expect(agrees(run, reference), `${mode}: ${run.centerLoss} vs ${reference.center}`).toBe(true);
+    }
+  });
+
+  it("reads the PyTorch script's answer, and refuses a malformed one with a reason", () => {
+    const good = parseTorchAnswer(
+      'noise\n{"torch": "1.13", "threads": 2, "modes": {"point": {"seconds": 3, "rowsMeasured": 5, "rows": 5, "centerLoss": 1, "cornerLoss": 2}}}\n',
+      '1.13',
+    );
+    expect(good).toMatchObject({ ok: true, runs: { point: { seconds: 3, rowsMeasured: 5, threads: 2 } } });
+    expect(good.ok && good.runs.batched).toBeUndefined();
+    for (const [stdout, message] of [
+      ['', /printed no JSON/],
+      ['Traceback (most recent call last):', /printed no JSON/],
+      ['{"torch": "1.13"}', /without "modes"/],
+      ['[1, 2]', /without "modes"/],
+    ] as const) {
+      const r = parseTorchAnswer(stdout, '1.13');
+      expect(r.ok, stdout).toBe(false);
+      if (!r.ok) expect(r.why).toMatch(message);
     }
   });
 
