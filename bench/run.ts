@@ -259,6 +259,10 @@ function loadLine(when: string): string {
   return `Load average ${when}: ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${cores} cores${busy}`;
 }
 
+if (process.argv.includes('--help')) {
+  console.log(BENCH_USAGE);
+  process.exit(0);
+}
 const args = parseBenchArgs(process.argv.slice(2));
 if ('error' in args) {
   console.error(`${args.error}\n\n${BENCH_USAGE}`);
