@@ -4,12 +4,21 @@
  * for the page's report and print it as markdown, then run the Node-side sublevel bench.
  * Exits 0 when targets are missed (this is a measurement) and marks each miss; exits 1 only
  * when the benchmark cannot run.
+ *
+ * Flags (after `npm run bench --`): `--only LIST` runs only the parts named (comma-separated: `page` the
+ * whole bench page, `grid` its grid workloads only, `peers` TensorFlow.js and PyTorch on the same
+ * workloads — with our grid workloads for comparison —, `sublevel`, `first-picture`); `--json FILE` writes
+ * the peers' comparison as JSON; `--peer-budget S` (default 60; 0 no limit) and `--torch-threads N`.
  */
 import { launchChromium, collectConsole, startPreview } from '../test/browser/harness';
 import type { BenchReport } from './page/types';
 import { cpus, loadavg } from 'node:os';
 import { runSublevelBench } from './sublevel';
 import { firstPictureTable, runFirstPictureBench } from './firstPicture';
+import { parseBenchArgs, BENCH_USAGE } from './peers/args';
+import { peersJson, peersMarkdown, runPeers, type OurTiming } from './peers/peers';
+import { toyWorkload, wideWorkload } from './page/workloads';
+import { writeFileSync } from 'node:fs';
 
 const TIMEOUT_MS = 15 * 60_000;
 
@@ -193,7 +202,7 @@ function printReport(r: BenchReport): void {
   console.log(out.join('\n'));
 }
 
-async function browserBench(): Promise<boolean> {
+async function browserBench(gridOnly: boolean): Promise<BenchReport | null> {
   const outDir = process.env['BENCH_DIST'];
   const server = await startPreview(outDir === undefined ? {} : { outDir });
   try {
@@ -203,7 +212,7 @@ async function browserBench(): Promise<boolean> {
       const consoleLog = collectConsole(page, (line) => {
         if (line.includes('[bench]') || line.startsWith('error') || line.startsWith('pageerror')) console.error(`  page ${line}`);
       });
-      const url = new URL('bench.html?run=1', server.url).href;
+      const url = new URL(`bench.html?run=1${gridOnly ? '&only=grid' : ''}`, server.url).href;
       console.error(`opening ${url}`);
       await page.goto(url);
       await page.waitForFunction(() => window.benchResults !== undefined || window.benchError !== undefined, undefined, {
@@ -213,13 +222,13 @@ async function browserBench(): Promise<boolean> {
       const error = await page.evaluate(() => window.benchError);
       if (error !== undefined) {
         console.error(`benchmark failed in the page: ${error}`);
-        return false;
+        return null;
       }
       const report = await page.evaluate(() => window.benchResults);
       consoleLog.dispose();
       if (report === undefined) throw new Error('the page reported no results');
       printReport(report);
-      return true;
+      return report;
     } finally {
       await browser.close();
     }
@@ -250,15 +259,48 @@ function loadLine(when: string): string {
   return `Load average ${when}: ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${cores} cores${busy}`;
 }
 
-const loadBefore = loadLine('before');
-let ok: boolean;
-try {
-  ok = await browserBench();
-} catch (err) {
-  console.error(`browser benchmark could not run: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  ok = false;
+if (process.argv.includes('--help')) {
+  console.log(BENCH_USAGE);
+  process.exit(0);
 }
-console.log(`${loadBefore}  \n${loadLine('after the page')}\n`);
-sublevelBench();
-console.log(firstPictureTable(await runFirstPictureBench()));
+const args = parseBenchArgs(process.argv.slice(2));
+if ('error' in args) {
+  console.error(`${args.error}\n\n${BENCH_USAGE}`);
+  process.exit(2);
+}
+const only = args.only;
+const loadBefore = loadLine('before');
+let ok = true;
+let report: BenchReport | null = null;
+if (only.has('page') || only.has('grid') || only.has('peers')) {
+  try {
+    report = await browserBench(!only.has('page'));
+  } catch (err) {
+    console.error(`browser benchmark could not run: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+  ok = report !== null;
+  console.log(`${loadBefore}  \n${loadLine('after the page')}\n`);
+}
+if (only.has('peers')) {
+  // Ours: the page's grid kernel on the same workloads (its median of runs).
+  const ours = new Map<string, OurTiming[]>();
+  for (const w of report?.workloads ?? []) {
+    const engine = `WebGPU grid kernel on ${report?.adapter ?? '?'} (bench page)`;
+    ours.set(w.name, [{ engine, seconds: w.seconds }]);
+  }
+  if (report === null) console.log('Our grid kernel did not run (the bench page failed, see above): peers are shown without a ratio.\n');
+  const peers = await runPeers([toyWorkload(), wideWorkload()], ours, {
+    budgetSeconds: args.peerBudget,
+    torchThreads: args.torchThreads,
+    log: (line) => console.error(`  ${line}`),
+  });
+  console.log(peersMarkdown(peers, args.peerBudget));
+  console.log(`${loadLine('after the peers')}\n`);
+  if (args.json !== null) {
+    writeFileSync(args.json, `${JSON.stringify(peersJson(peers), null, 2)}\n`);
+    console.error(`wrote ${args.json}`);
+  }
+}
+if (only.has('sublevel')) sublevelBench();
+if (only.has('first-picture')) console.log(firstPictureTable(await runFirstPictureBench()));
 process.exitCode = ok ? 0 : 1;

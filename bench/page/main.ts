@@ -14,7 +14,7 @@ import { benchTraining } from './training';
 import { benchCurve } from './curveBench';
 import { benchBarriers } from './barrierBench';
 import type { BenchReport, CpuTwinResult, GridWorkloadResult, TargetCheck } from './types';
-import { defaultWorkload, gridRequest, wideWorkload, type Workload } from './workloads';
+import { defaultWorkload, gridRequest, toyWorkload, wideWorkload, type Workload } from './workloads';
 
 /** Dispatch budget for the kernel: longer than the app's 40 ms so launch overhead is not measured. */
 const TARGET_DISPATCH_MS = 200;
@@ -158,6 +158,8 @@ export async function runBench(): Promise<BenchReport> {
     try {
       workloads.push(await benchWorkload(kernel, defaultW, fmaBefore.gflops, 17));
       workloads.push(await benchWorkload(kernel, wideW, fmaBefore.gflops, 3));
+      // The peers' toy workload (bench/peers compares TensorFlow.js and PyTorch on it).
+      workloads.push(await benchWorkload(kernel, toyWorkload(), fmaBefore.gflops, 17));
     } finally {
       kernel.dispose();
     }

@@ -49,6 +49,25 @@ export function defaultWorkload(): Workload {
   };
 }
 
+/**
+ * The peers' toy workload (bench/peers): spiral m = 512, 2-32-32-1 tanh, MSE, 51² over [−1, 1]²; small
+ * enough that launch overheads and per-point costs show, which is where peers that run one forward pass
+ * per point do best.
+ */
+export function toyWorkload(): Workload {
+  const spec: MlpSpec = { inputs: 2, hidden: [32, 32], outputs: 1, activation: 'tanh', loss: 'mse', bias: true };
+  const data = makeDataset('spiral', { samples: 512, classes: 2, noise: 0.1, seed: 1 }, 'mse');
+  return {
+    name: 'toy',
+    description: 'spiral m=512, 2-32-32-1 tanh mse, 51²',
+    spec,
+    samples: { m: data.m, inputs: data.inputs, x: data.x, y: data.y },
+    ...plane(spec, 3),
+    gridSize: 51,
+    span: 1,
+  };
+}
+
 /** 784 seeded gaussian inputs, random labels 0..9, 784-128-10 relu, cross-entropy, m = 1000, 51². */
 export function wideWorkload(): Workload {
   const spec: MlpSpec = { inputs: 784, hidden: [128], outputs: 10, activation: 'relu', loss: 'cross_entropy', bias: true };

@@ -23,6 +23,8 @@ import { clampState, encodeState } from '../state/urlCodec';
 import { surfaceToCsv } from '../io/csv';
 import { surfaceToH5 } from '../io/h5Surface';
 import { surfaceToNpy } from '../io/npy';
+import { markShard } from '../io/h5Shard';
+import { computeShard, mergeMain, parseShard } from './shard';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -36,6 +38,8 @@ export const USAGE = `usage: npm run cli -- (--preset ID | --link "#hash") --out
   --out FILE      .h5 (loss-landscape layout + recipe), .npy (float32 grid) or .csv (alpha,beta,loss)
   --grid N        grid points a side (overrides the link)
   --span S        half-width of the plane in direction units (overrides the link)
+  --shard K/N     compute only shard K (from 0) of N: every N-th block of 8 rows, a partial .h5
+                  (other cells −1); then --merge SHARD.h5 … --out ALL.h5 joins the shards
   --cpu           use the CPU reference even when a GPU adapter is there
   --json          print the summary as one JSON line
   --help          this text`;
@@ -46,6 +50,7 @@ interface Args {
   out: string;
   grid?: string;
   span?: string;
+  shard?: { index: number; count: number };
   cpu: boolean;
   json: boolean;
 }
@@ -72,6 +77,14 @@ function parseArgs(argv: readonly string[]): Args | { error: string } | 'help' {
       case '--json':
         args.json = true;
         break;
+      case '--shard': {
+        const v = value();
+        if (v === null) return { error: '--shard needs a value K/N' };
+        const shard = parseShard(v);
+        if ('error' in shard) return shard;
+        args.shard = shard;
+        break;
+      }
       case '--preset':
       case '--link':
       case '--out':
@@ -94,6 +107,7 @@ function parseArgs(argv: readonly string[]): Args | { error: string } | 'help' {
   if (args.out === undefined) return { error: 'give --out FILE (.h5, .npy or .csv)' };
   const ext = extname(args.out).toLowerCase();
   if (!['.h5', '.npy', '.csv'].includes(ext)) return { error: `--out ${args.out}: the file must end in .h5, .npy or .csv` };
+  if (args.shard !== undefined && ext !== '.h5') return { error: `--out ${args.out}: a shard is written as .h5 (the file --merge reads)` };
   const parts = [preset === null ? '' : `preset=${encodeURIComponent(preset)}`, link ?? ''].filter((p) => p !== '');
   return {
     hash: parts.join('&'),
@@ -102,6 +116,7 @@ function parseArgs(argv: readonly string[]): Args | { error: string } | 'help' {
     json: args.json ?? false,
     ...(args.grid === undefined ? {} : { grid: args.grid }),
     ...(args.span === undefined ? {} : { span: args.span }),
+    ...(args.shard === undefined ? {} : { shard: args.shard }),
   };
 }
 
@@ -127,6 +142,7 @@ async function nodeAdapter(): Promise<{ ctx: GpuContext | null; keep: unknown; w
 
 /** Runs the command line; resolves with the exit code (0 done, 1 failed, 2 bad arguments). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.includes('--merge')) return mergeMain(argv, io);
   const parsed = parseArgs(argv);
   if (parsed === 'help') {
     io.out(USAGE);
@@ -162,7 +178,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const gpu = parsed.cpu ? { ctx: null, keep: null, why: '--cpu' } : await nodeAdapter();
     if (gpu.ctx === null && !parsed.cpu) io.err(`note: ${gpu.why}; using the CPU reference`);
     const engine = new Engine({ gpu: gpu.ctx ? gpuBackend(gpu.ctx) : null, cpu: () => cpuBackend() });
-    const result = await engine.compute(state, new AbortController().signal, () => undefined);
+    const signal = new AbortController().signal;
+    const sharded = parsed.shard === undefined ? null : await computeShard(engine, state, parsed.shard, signal);
+    const result = sharded?.result ?? (await engine.compute(state, signal, () => undefined));
     engine.dispose();
     for (const warning of result.warnings) io.err(`note: ${warning}`);
     const { surface, spec, data, theta, plane } = result;
@@ -171,7 +189,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const trainMs = surface.timings.trainMs;
     const gridMs = surface.timings.gridMs;
     const ext = extname(parsed.out).toLowerCase();
-    const bytes =
+    const written =
       ext === '.h5'
         ? await surfaceToH5(surface, {
             spec,
@@ -186,6 +204,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         : ext === '.npy'
           ? surfaceToNpy(surface)
           : new TextEncoder().encode(surfaceToCsv(surface));
+    const bytes = sharded === null ? written : await markShard(written, sharded.info);
     writeFileSync(parsed.out, bytes);
     const summary = {
       out: parsed.out,
@@ -203,12 +222,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       trainSeconds: trainMs / 1000,
       gridSeconds: gridMs / 1000,
       link: `#${encodeState(state)}`,
+      ...(sharded === null
+        ? {}
+        : { shard: `${sharded.info.index}/${sharded.info.count}`, shardRows: sharded.rows, blockRows: sharded.info.blockRows }),
     };
     if (parsed.json) io.out(JSON.stringify(summary));
     else {
       io.out(`${summary.network} · ${summary.params} params · m=${summary.m} · ${gridSize}² grid, span ${span}`);
+      if (sharded !== null)
+        io.out(
+          `shard ${sharded.info.index}/${sharded.info.count}: ${sharded.rows} of ${gridSize} rows (blocks of ${sharded.info.blockRows}); other cells −1`,
+        );
       io.out(
-        `θ₀ loss ${surface.centerLoss.toPrecision(5)} · surface ${surface.min.toPrecision(4)} … ${surface.max.toPrecision(4)}${surface.nonFinite > 0 ? ` · ${surface.nonFinite} Inf/NaN` : ''}`,
+        `θ₀ loss ${surface.centerLoss.toPrecision(5)} · surface ${surface.min.toPrecision(4)} … ${surface.max.toPrecision(4)}${surface.nonFinite > 0 && sharded === null ? ` · ${surface.nonFinite} Inf/NaN` : ''}`,
       );
       io.out(`${adapter} · train ${summary.trainSeconds.toFixed(2)} s · grid ${summary.gridSeconds.toFixed(2)} s`);
       io.out(`wrote ${parsed.out} (${bytes.length} bytes); the same view in the app: ${summary.link}`);
