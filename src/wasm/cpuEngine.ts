@@ -1,0 +1,196 @@
+/**
+ * The SIMD CPU engine: the loss grid in float32 WebAssembly (128-bit SIMD), split over worker threads
+ * that share one memory (worker_threads in Node, Web Workers in a cross-origin isolated page), on one
+ * thread otherwise. The same first-layer factorisation and register tiles as the WGSL kernel; the
+ * float64 twin (src/gpu/lossGrid.cpu.ts) stays as the oracle it is tested against.
+ */
+import { AbortError, type GridRequest, type GridResult, type GridRunOptions } from '../gpu/lossGrid.types';
+import { isClassifier, lossDivisor } from '../model/network';
+import { CONTROL, planGrid, type GridPlan } from './layout';
+import type { EnginePlatform, EngineVariant, PoolWorker, WorkerMessage } from './platform';
+
+export interface CpuEngineOptions {
+  /** Threads to use (default: all the platform offers); 1 runs in the calling thread. */
+  readonly threads?: number;
+}
+
+/** A pool thread and the handler of the phase it is running now (one listener per thread, for its whole life). */
+interface PoolThread {
+  readonly worker: PoolWorker;
+  onMessage: (message: WorkerMessage) => void;
+  onError: (error: unknown) => void;
+}
+
+interface Runtime {
+  readonly platform: EnginePlatform;
+  readonly modules: Map<EngineVariant, Promise<WebAssembly.Module>>;
+  readonly threads: PoolThread[];
+}
+
+function spawnThread(platform: EnginePlatform): PoolThread {
+  const thread: PoolThread = { worker: platform.spawn(), onMessage: () => undefined, onError: () => undefined };
+  thread.worker.onMessage((message) => thread.onMessage(message));
+  thread.worker.onError((error) => thread.onError(error));
+  return thread;
+}
+
+let runtime: Promise<Runtime> | null = null;
+
+function isNode(): boolean {
+  return typeof process === 'object' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
+}
+
+async function loadPlatform(): Promise<EnginePlatform> {
+  if (isNode()) {
+    // Hidden from the page's bundler: Node's side compiles the engine and uses worker_threads.
+    const nodeSide = './nodePlatform.ts';
+    return ((await import(/* @vite-ignore */ nodeSide)) as { platform: EnginePlatform }).platform;
+  }
+  return (await import('./browserPlatform')).platform;
+}
+
+function getRuntime(): Promise<Runtime> {
+  runtime ??= loadPlatform().then((platform) => ({ platform, modules: new Map(), threads: [] }));
+  return runtime;
+}
+
+function moduleOf(rt: Runtime, variant: EngineVariant): Promise<WebAssembly.Module> {
+  let module = rt.modules.get(variant);
+  if (!module) {
+    // Compiled synchronously (the module is a few KiB): a pending asynchronous compile does not keep Node's event loop alive.
+    module = rt.platform.binary(variant).then((bytes) => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>));
+    rt.modules.set(variant, module);
+  }
+  return module;
+}
+
+/** Threads the engine would use here (1 where shared memory is unavailable). */
+export async function cpuEngineThreads(): Promise<number> {
+  return (await getRuntime()).platform.threads;
+}
+
+/** Which platform and how many threads, for status lines and the bench. */
+export async function describeCpuEngine(threads?: number): Promise<string> {
+  const rt = await getRuntime();
+  const n = Math.max(1, Math.min(threads ?? rt.platform.threads, rt.platform.threads));
+  return `SIMD CPU engine (WebAssembly, ${n} thread${n === 1 ? '' : 's'})`;
+}
+
+interface PhaseJob {
+  readonly fn: 'firstLayer' | 'grid';
+  readonly total: number;
+  readonly chunk: number;
+  readonly counter: number;
+}
+
+/** Runs one phase on the pool's first `count` workers; resolves when all have stopped. */
+function runPhase(
+  rt: Runtime,
+  count: number,
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  plan: GridPlan,
+  job: PhaseJob,
+  onCount: (n: number) => void,
+): Promise<void> {
+  while (rt.threads.length < count) rt.threads.push(spawnThread(rt.platform));
+  const threads = rt.threads.slice(0, count);
+  return new Promise<void>((resolve, reject) => {
+    let running = count;
+    let failure: Error | null = null;
+    const finish = (): void => {
+      running--;
+      if (running > 0) return;
+      threads.forEach((t) => {
+        t.onMessage = () => undefined;
+        t.onError = () => undefined;
+        t.worker.hold(false);
+      });
+      if (failure) reject(failure);
+      else resolve();
+    };
+    threads.forEach((thread, i) => {
+      thread.onMessage = (message) => {
+        if (message.type === 'progress') onCount(message.count);
+        else if (message.type === 'error') {
+          failure ??= new Error(`SIMD CPU engine worker: ${message.message}`);
+          // Stop the others early; the job has failed.
+          Atomics.store(new Int32Array(memory.buffer, 0, 4), CONTROL.cancel, 1);
+          finish();
+        } else finish();
+      };
+      thread.onError = (error) => {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+        Atomics.store(new Int32Array(memory.buffer, 0, 4), CONTROL.cancel, 1);
+        finish();
+      };
+      thread.worker.hold(true);
+      thread.worker.post({ ...job, module, memory, header: plan.header, scratch: plan.scratch[i] ?? 0 });
+    });
+  });
+}
+
+type Kernels = {
+  firstLayer: (header: number, start: number, end: number) => void;
+  grid: (header: number, scratch: number, start: number, end: number) => void;
+};
+
+/**
+ * Loss (and accuracy for classifiers) at every grid point of `req`, as lossGridCpu answers, in
+ * float32. Cancellation (`opts.signal`) stops every thread between chunks of points.
+ */
+export async function lossGridWasm(req: GridRequest, opts: GridRunOptions = {}, engine: CpuEngineOptions = {}): Promise<GridResult> {
+  const rt = await getRuntime();
+  const threads = Math.max(1, Math.min(engine.threads ?? rt.platform.threads, rt.platform.threads, 64));
+  const threaded = threads > 1;
+  const plan = planGrid(req, threads);
+  const module = await moduleOf(rt, threaded ? 'shared' : 'single');
+  if (opts.signal?.aborted) throw new AbortError();
+  const memory = new WebAssembly.Memory({ initial: plan.pages, maximum: plan.pages, shared: threaded });
+  plan.pack(memory.buffer);
+  const points = plan.points;
+  const chunk = Math.max(1, Math.min(req.gridSize, Math.ceil(points / (threads * 16))));
+  let done = 0;
+  const onCount = (n: number): void => {
+    done += n;
+    opts.onProgress?.(done / points);
+  };
+
+  if (threaded) {
+    const control = new Int32Array(memory.buffer, 0, 4);
+    const cancel = (): void => void Atomics.store(control, CONTROL.cancel, 1);
+    opts.signal?.addEventListener('abort', cancel);
+    try {
+      const sampleChunk = Math.max(8, Math.ceil(plan.paddedSamples / (threads * 4 * 8)) * 8);
+      const firstJob = { fn: 'firstLayer', total: plan.paddedSamples, chunk: sampleChunk, counter: CONTROL.firstCounter } as const;
+      await runPhase(rt, threads, module, memory, plan, firstJob, () => undefined);
+      if (!opts.signal?.aborted) {
+        const gridJob = { fn: 'grid', total: points, chunk, counter: CONTROL.gridCounter } as const;
+        await runPhase(rt, threads, module, memory, plan, gridJob, onCount);
+      }
+    } finally {
+      opts.signal?.removeEventListener('abort', cancel);
+    }
+    if (opts.signal?.aborted) throw new AbortError();
+  } else {
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const kernels = instance.exports as unknown as Kernels;
+    kernels.firstLayer(plan.header, 0, plan.paddedSamples);
+    for (let start = 0; start < points; start += chunk) {
+      if (opts.signal?.aborted) throw new AbortError();
+      const end = Math.min(points, start + chunk);
+      kernels.grid(plan.header, plan.scratch[0] ?? 0, start, end);
+      onCount(end - start);
+    }
+  }
+
+  const sums = new Float64Array(memory.buffer, plan.lossAt, points);
+  const correct = new Float64Array(memory.buffer, plan.correctAt, points);
+  const divisor = lossDivisor(req.spec, req.samples.m);
+  const loss = new Float32Array(points);
+  for (let p = 0; p < points; p++) loss[p] = (sums[p] ?? 0) / divisor;
+  if (!isClassifier(req.spec.loss)) return { loss };
+  const accuracy = new Float32Array(points);
+  for (let p = 0; p < points; p++) accuracy[p] = (correct[p] ?? 0) / req.samples.m;
+  return { loss, accuracy };
+}
