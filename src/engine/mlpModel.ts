@@ -1,5 +1,4 @@
 /** The built-in multilayer perceptron as a LandscapeModel: our WGSL kernels and their CPU twins. */
-import { lossGridCpu } from '../gpu/lossGrid.cpu';
 import { LossGridKernel } from '../gpu/lossGrid.gpu';
 import { VectorLossKernel } from '../gpu/vectorLoss.gpu';
 import { vectorLossCpu } from '../gpu/vectorLoss.cpu';
@@ -9,6 +8,7 @@ import { evaluate, isClassifier } from '../model/network';
 import { Rng, deriveSeed } from '../model/rng';
 import type { Samples } from '../model/samples';
 import { describeSpec, paramLayout, type MlpSpec } from '../model/spec';
+import { lossGridFast } from '../wasm/lossGridFast';
 import type { LandscapeModel, ModelRecipe } from './model';
 
 /** The MLP of `spec` on `samples`. θ₀ for seed s starts from initParams(spec, deriveSeed(s, 'init')). */
@@ -25,7 +25,7 @@ export function mlpModel(spec: MlpSpec, samples: Samples): LandscapeModel {
     evaluate: (theta) => evaluate(spec, theta, plain),
     lossGridGpu: (gpu, points, opts) =>
       gpu.cached('LossGridKernel', () => new LossGridKernel(gpu.device)).run({ spec, samples: plain, ...points }, opts),
-    lossGridCpu: (points, opts) => lossGridCpu({ spec, samples: plain, ...points }, opts),
+    lossGridCpu: (points, opts) => lossGridFast({ spec, samples: plain, ...points }, opts),
     lossAtGpu: async (gpu, thetas, count) => {
       const kernel = new VectorLossKernel(gpu.device, spec, plain);
       try {

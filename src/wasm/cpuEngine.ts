@@ -19,6 +19,8 @@ interface PoolThread {
   readonly worker: PoolWorker;
   onMessage: (message: WorkerMessage) => void;
   onError: (error: unknown) => void;
+  /** The thread died (an uncaught error): it leaves the pool, a new one takes its place. */
+  dead: boolean;
 }
 
 interface Runtime {
@@ -28,9 +30,12 @@ interface Runtime {
 }
 
 function spawnThread(platform: EnginePlatform): PoolThread {
-  const thread: PoolThread = { worker: platform.spawn(), onMessage: () => undefined, onError: () => undefined };
+  const thread: PoolThread = { worker: platform.spawn(), onMessage: () => undefined, onError: () => undefined, dead: false };
   thread.worker.onMessage((message) => thread.onMessage(message));
-  thread.worker.onError((error) => thread.onError(error));
+  thread.worker.onError((error) => {
+    thread.dead = true;
+    thread.onError(error);
+  });
   return thread;
 }
 
@@ -93,6 +98,7 @@ function runPhase(
   job: PhaseJob,
   onCount: (n: number) => void,
 ): Promise<void> {
+  for (let i = rt.threads.length - 1; i >= 0; i--) if (rt.threads[i]?.dead === true) rt.threads.splice(i, 1);
   while (rt.threads.length < count) rt.threads.push(spawnThread(rt.platform));
   const threads = rt.threads.slice(0, count);
   return new Promise<void>((resolve, reject) => {
