@@ -6,7 +6,10 @@
  */
 import { AbortError, type GridRequest, type GridResult, type GridRunOptions } from '../gpu/lossGrid.types';
 import { isClassifier, lossDivisor } from '../model/network';
-import { CONTROL, planGrid, type GridPlan } from './layout';
+import type { VectorLossResult } from '../gpu/vectorLoss.types';
+import type { Samples } from '../model/samples';
+import type { MlpSpec } from '../model/spec';
+import { CONTROL, planGrid, planVectors } from './layout';
 import type { EnginePlatform, EngineVariant, PoolWorker, WorkerMessage } from './platform';
 
 export interface CpuEngineOptions {
@@ -82,7 +85,7 @@ export async function describeCpuEngine(threads?: number): Promise<string> {
 }
 
 interface PhaseJob {
-  readonly fn: 'firstLayer' | 'grid';
+  readonly fn: 'firstLayer' | 'grid' | 'vectors';
   readonly total: number;
   readonly chunk: number;
   readonly counter: number;
@@ -94,7 +97,7 @@ function runPhase(
   count: number,
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
-  plan: GridPlan,
+  plan: { readonly header: number; readonly scratch: readonly number[] },
   job: PhaseJob,
   onCount: (n: number) => void,
 ): Promise<void> {
@@ -139,6 +142,7 @@ function runPhase(
 type Kernels = {
   firstLayer: (header: number, start: number, end: number) => void;
   grid: (header: number, scratch: number, start: number, end: number) => void;
+  vectors: (header: number, scratch: number, start: number, end: number) => void;
 };
 
 /**
@@ -199,4 +203,59 @@ export async function lossGridWasm(req: GridRequest, opts: GridRunOptions = {}, 
   const accuracy = new Float32Array(points);
   for (let p = 0; p < points; p++) accuracy[p] = (correct[p] ?? 0) / req.samples.m;
   return { loss, accuracy };
+}
+
+/**
+ * Loss (and accuracy for classifiers) at `count` parameter vectors laid end to end in `thetas`, as
+ * vectorLossCpu answers, in float32: points along paths, kept minima. Vectors are split over the threads.
+ */
+export async function lossAtWasm(
+  spec: MlpSpec,
+  samples: Samples,
+  thetas: Float32Array,
+  count: number,
+  opts: GridRunOptions = {},
+  engine: CpuEngineOptions = {},
+): Promise<VectorLossResult> {
+  const rt = await getRuntime();
+  const threads = Math.max(1, Math.min(engine.threads ?? rt.platform.threads, rt.platform.threads, count, 64));
+  const threaded = threads > 1;
+  const plan = planVectors(spec, samples, thetas, count, threads);
+  const module = await moduleOf(rt, threaded ? 'shared' : 'single');
+  if (opts.signal?.aborted) throw new AbortError();
+  const memory = new WebAssembly.Memory({ initial: plan.pages, maximum: plan.pages, shared: threaded });
+  plan.pack(memory.buffer);
+  let done = 0;
+  const onCount = (n: number): void => {
+    done += n;
+    opts.onProgress?.(done / count);
+  };
+  if (threaded) {
+    const control = new Int32Array(memory.buffer, 0, 4);
+    const cancel = (): void => void Atomics.store(control, CONTROL.cancel, 1);
+    opts.signal?.addEventListener('abort', cancel);
+    try {
+      const job = { fn: 'vectors', total: count, chunk: 1, counter: CONTROL.gridCounter } as const;
+      await runPhase(rt, threads, module, memory, plan, job, onCount);
+    } finally {
+      opts.signal?.removeEventListener('abort', cancel);
+    }
+    if (opts.signal?.aborted) throw new AbortError();
+  } else {
+    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
+    for (let p = 0; p < count; p++) {
+      if (opts.signal?.aborted) throw new AbortError();
+      kernels.vectors(plan.header, plan.scratch[0] ?? 0, p, p + 1);
+      onCount(1);
+    }
+  }
+  const sums = new Float64Array(memory.buffer, plan.lossAt, count);
+  const correct = new Float64Array(memory.buffer, plan.correctAt, count);
+  const divisor = lossDivisor(spec, samples.m);
+  const losses = new Float32Array(count);
+  for (let p = 0; p < count; p++) losses[p] = (sums[p] ?? 0) / divisor;
+  if (!isClassifier(spec.loss)) return { losses };
+  const accuracy = new Float32Array(count);
+  for (let p = 0; p < count; p++) accuracy[p] = (correct[p] ?? 0) / samples.m;
+  return { losses, accuracy };
 }

@@ -4,7 +4,8 @@
  */
 import { ACTIVATION_CODE, LOSS_CODE } from '../gpu/codes';
 import type { GridRequest } from '../gpu/lossGrid.types';
-import { isResidualLayer, paramLayout } from '../model/spec';
+import type { Samples } from '../model/samples';
+import { isResidualLayer, paramLayout, type MlpSpec } from '../model/spec';
 
 /** Control words at byte 0 (Int32 indices): a cancel flag and one work counter per phase. */
 export const CONTROL = { cancel: 0, firstCounter: 1, gridCounter: 2 } as const;
@@ -36,6 +37,9 @@ const H = {
   b0: 21,
   inputsPad: 22,
   hOffset: 23,
+  thetas: 24,
+  params: 25,
+  xLane: 26,
   layerTable: 32,
 } as const;
 const LAYER_WORDS = 8;
@@ -148,6 +152,8 @@ export function planGrid(req: GridRequest, threads: number): GridPlan {
       w(t + 3, tiles[l] ?? 0);
       w(t + 4, scratchOffsets[l] ?? 0);
       w(t + 5, isResidualLayer(spec, layout, l) ? 1 : 0);
+      w(t + 6, layer.weightOffset);
+      w(t + 7, layer.biasOffset);
       if (l === 0) return;
       const base = (tiles[l] ?? 0) / 4;
       const entries = layer.inputs + 1;
@@ -180,15 +186,111 @@ export function planGrid(req: GridRequest, threads: number): GridPlan {
     }
     f32.fill(0, xAt / 4, xAt / 4 + paddedSamples * inputsPad);
     for (let s = 0; s < m; s++) f32.set(samples.x.subarray(s * inputs, (s + 1) * inputs), xAt / 4 + s * inputsPad);
-    for (let g = 0; g < groups; g++) {
-      for (let c = 0; c < yCols; c++) {
-        for (let q = 0; q < 4; q++) {
-          const s = 4 * g + q;
-          f32[targetsAt / 4 + (g * yCols + c) * 4 + q] = s < m ? (samples.y[s * yCols + c] ?? 0) : 0;
-        }
-      }
-    }
+    packTargets(f32, targetsAt, samples, groups, yCols);
   };
 
   return { header: HEADER_AT, points, paddedSamples, lossAt, correctAt, scratch, bytes, pages: Math.ceil(bytes / PAGE_BYTES), pack };
+}
+
+/** Targets lane-wise: group g of four samples, column c: v128 (g·yCols + c), lane s % 4; zero past the last sample. */
+function packTargets(f32: Float32Array, at: number, samples: GridRequest['samples'], groups: number, yCols: number): void {
+  for (let g = 0; g < groups; g++) {
+    for (let c = 0; c < yCols; c++) {
+      for (let q = 0; q < 4; q++) {
+        const s = 4 * g + q;
+        f32[at / 4 + (g * yCols + c) * 4 + q] = s < samples.m ? (samples.y[s * yCols + c] ?? 0) : 0;
+      }
+    }
+  }
+}
+
+export interface VectorPlan {
+  readonly header: number;
+  readonly count: number;
+  readonly lossAt: number;
+  readonly correctAt: number;
+  readonly scratch: readonly number[];
+  readonly pages: number;
+  readonly pack: (buffer: ArrayBufferLike) => void;
+}
+
+/** `count` parameter vectors laid end to end in `thetas`, each evaluated on every sample (the `vectors` kernel). */
+export function planVectors(spec: MlpSpec, samples: Samples, thetas: Float32Array, count: number, threads: number): VectorPlan {
+  const layout = paramLayout(spec);
+  const layers = layout.layers;
+  const params = layout.size;
+  if (thetas.length !== count * params) throw new Error(`expected ${count} × ${params} parameters, got ${thetas.length}`);
+  if (HEADER_AT + (H.layerTable + layers.length * LAYER_WORDS) * 4 > HEADER_BYTES) throw new Error('too many layers for the SIMD engine');
+  const m = samples.m;
+  const inputs = samples.inputs;
+  const blocks8 = Math.ceil(m / 8);
+  const groups = blocks8 * 2;
+  const yCols = spec.loss === 'mse' ? spec.outputs : 1;
+  let at = HEADER_AT + HEADER_BYTES;
+  const take = (bytes: number): number => {
+    const start = at;
+    at = align(at + bytes);
+    return start;
+  };
+  const thetasAt = take(count * params * 4);
+  const xLaneAt = take(blocks8 * inputs * 32);
+  const targetsAt = take(groups * yCols * 16);
+  const lossAt = take(count * 8);
+  const correctAt = take(count * 8);
+  let weightBytes = 0;
+  const scratchOffsets = layers.map((layer) => {
+    const offset = weightBytes;
+    weightBytes += Math.ceil(layer.outputs / 4) * (layer.inputs + 1) * 16;
+    return offset;
+  });
+  const region = Math.max(...layers.map((layer) => Math.ceil(layer.outputs / 4) * 4)) * 32;
+  const scratchBytes = align(weightBytes) + 2 * region + 32;
+  const scratch = Array.from({ length: Math.max(1, threads) }, () => take(scratchBytes));
+
+  const pack = (buffer: ArrayBufferLike): void => {
+    const i32 = new Int32Array(buffer);
+    const f32 = new Float32Array(buffer);
+    const w = (index: number, value: number): void => {
+      i32[HEADER_AT / 4 + index] = value;
+    };
+    i32.fill(0, 0, HEADER_AT / 4);
+    w(H.layers, layers.length);
+    w(H.outputs, spec.outputs);
+    w(H.m, m);
+    w(H.blocks8, blocks8);
+    w(H.targets, targetsAt);
+    w(H.loss, lossAt);
+    w(H.correct, correctAt);
+    w(H.activation, ACTIVATION_CODE[spec.activation]);
+    w(H.lossKind, LOSS_CODE[spec.loss]);
+    w(H.region, region);
+    w(H.yCols, yCols);
+    w(H.inputs, inputs);
+    w(H.hOffset, align(weightBytes));
+    w(H.thetas, thetasAt);
+    w(H.params, params);
+    w(H.xLane, xLaneAt);
+    layers.forEach((layer, l) => {
+      const t = H.layerTable + l * LAYER_WORDS;
+      w(t, layer.inputs);
+      w(t + 1, layer.outputs);
+      w(t + 2, Math.ceil(layer.outputs / 4));
+      w(t + 4, scratchOffsets[l] ?? 0);
+      w(t + 5, isResidualLayer(spec, layout, l) ? 1 : 0);
+      w(t + 6, layer.weightOffset);
+      w(t + 7, layer.biasOffset);
+    });
+    f32.set(thetas, thetasAt / 4);
+    // Samples lane-wise: block of eight b, input k: group A's four samples, then group B's.
+    for (let b = 0; b < blocks8; b++) {
+      for (let k = 0; k < inputs; k++) {
+        for (let i = 0; i < 8; i++) {
+          const s = b * 8 + i;
+          f32[xLaneAt / 4 + (b * inputs + k) * 8 + i] = s < m ? (samples.x[s * inputs + k] ?? 0) : 0;
+        }
+      }
+    }
+    packTargets(f32, targetsAt, samples, groups, yCols);
+  };
+  return { header: HEADER_AT, count, lossAt, correctAt, scratch, pages: Math.ceil(at / PAGE_BYTES), pack };
 }

@@ -4,7 +4,11 @@
  */
 import { lossGridCpu } from '../gpu/lossGrid.cpu';
 import { AbortError, type GridRequest, type GridResult, type GridRunOptions } from '../gpu/lossGrid.types';
-import { lossGridWasm } from './cpuEngine';
+import { vectorLossCpu } from '../gpu/vectorLoss.cpu';
+import type { VectorLossResult } from '../gpu/vectorLoss.types';
+import type { Samples } from '../model/samples';
+import { paramLayout, type MlpSpec } from '../model/spec';
+import { lossAtWasm, lossGridWasm } from './cpuEngine';
 
 let unavailable: string | null = null;
 
@@ -13,15 +17,27 @@ export function cpuEngineUnavailable(): string | null {
   return unavailable;
 }
 
-export async function lossGridFast(req: GridRequest, opts: GridRunOptions = {}): Promise<GridResult> {
-  if (unavailable === null) {
-    try {
-      return await lossGridWasm(req, opts);
-    } catch (err) {
-      if (err instanceof AbortError) throw err;
-      unavailable = err instanceof Error ? err.message : String(err);
-      console.warn(`SIMD CPU engine unavailable (${unavailable}); the float64 twin computes the grid`);
-    }
+/** The engine's answer, or null once it has failed here for a reason other than cancellation. */
+async function tryEngine<T>(run: () => Promise<T>): Promise<T | null> {
+  if (unavailable !== null) return null;
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof AbortError) throw err;
+    unavailable = err instanceof Error ? err.message : String(err);
+    console.warn(`SIMD CPU engine unavailable (${unavailable}); the float64 twin computes instead`);
+    return null;
   }
-  return lossGridCpu(req, opts);
+}
+
+export async function lossGridFast(req: GridRequest, opts: GridRunOptions = {}): Promise<GridResult> {
+  return (await tryEngine(() => lossGridWasm(req, opts))) ?? lossGridCpu(req, opts);
+}
+
+/** Loss at explicit parameter vectors (paths, kept minima): the engine, or vectorLossCpu. */
+export async function lossAtFast(spec: MlpSpec, samples: Samples, thetas: Float32Array, count: number): Promise<VectorLossResult> {
+  const P = paramLayout(spec).size;
+  // A malformed request is the caller's error, whichever engine answers: say so the twin's way.
+  if (thetas.length !== count * P) throw new Error(`expected ${count} × ${P} parameters, got ${thetas.length}`);
+  return (await tryEngine(() => lossAtWasm(spec, samples, thetas, count))) ?? vectorLossCpu(spec, samples, thetas, count);
 }

@@ -41,8 +41,8 @@ const runJob = (job) => {
     const start = Atomics.add(control, job.counter, job.chunk);
     if (start >= job.total) break;
     const end = Math.min(job.total, start + job.chunk);
-    if (job.fn === 'grid') kernel(job.header, job.scratch, start, end);
-    else kernel(job.header, start, end);
+    if (job.fn === 'firstLayer') kernel(job.header, start, end);
+    else kernel(job.header, job.scratch, start, end);
     post({ type: 'progress', count: end - start });
   }
   post({ type: 'done' });

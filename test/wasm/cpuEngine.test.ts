@@ -4,7 +4,8 @@ import { AbortError, squareGrid, type GridRequest, type GridSamples } from '../.
 import { initParams } from '../../src/model/init';
 import { Rng } from '../../src/model/rng';
 import { ACTIVATIONS, LOSSES, paramLayout, residualLayers, type MlpSpec } from '../../src/model/spec';
-import { cpuEngineThreads, lossGridWasm } from '../../src/wasm/cpuEngine';
+import { vectorLossCpu } from '../../src/gpu/vectorLoss.cpu';
+import { cpuEngineThreads, lossAtWasm, lossGridWasm } from '../../src/wasm/cpuEngine';
 
 function randomSamples(rng: Rng, spec: MlpSpec, m: number): GridSamples {
   const x = new Float32Array(m * spec.inputs).map(() => rng.range(-1.5, 1.5));
@@ -131,5 +132,36 @@ describe('SIMD CPU engine (WebAssembly) against the float64 twin', () => {
     }
     const small = { ...req, gridSize: 4, rows: 4 };
     expectParity(small, await lossGridWasm(small), 'after a cancelled job');
+  });
+});
+
+describe('SIMD CPU engine: loss at explicit parameter vectors (paths, points)', () => {
+  it('agrees with vectorLossCpu on 16 random networks, one thread and all (relative error ≤ 1e-4)', async () => {
+    const rng = new Rng(77);
+    for (let c = 0; c < 16; c++) {
+      const spec = randomSpec(rng, c, c % 4 === 2);
+      const size = paramLayout(spec).size;
+      const samples = randomSamples(rng, spec, 1 + rng.int(45));
+      const count = 1 + rng.int(7);
+      const base = initParams(spec, 500 + c);
+      const thetas = new Float32Array(count * size).map((_, i) => (base[i % size] ?? 0) + rng.normal() * 0.3);
+      const want = vectorLossCpu(spec, samples, thetas, count);
+      for (const threads of [1, 4]) {
+        const got = await lossAtWasm(spec, samples, thetas, count, {}, { threads });
+        const label = `config ${c}: ${JSON.stringify(spec)} m=${samples.m} K=${count}, ${threads} threads`;
+        want.losses.forEach((w, k) => {
+          const g = got.losses[k] ?? Number.NaN;
+          expect(Math.abs(g - w) / Math.max(Math.abs(w), 1e-6), `${label} vector ${k}: wasm ${g} float64 ${w}`).toBeLessThanOrEqual(1e-4);
+        });
+        expect(got.accuracy === undefined, label).toBe(want.accuracy === undefined);
+        want.accuracy?.forEach((a, k) => expect(Math.abs(a - (got.accuracy?.[k] ?? -1)), label).toBeLessThanOrEqual(1.5 / samples.m));
+      }
+    }
+  });
+
+  it('refuses a parameter array of the wrong length with a clear message', async () => {
+    const spec: MlpSpec = { inputs: 2, hidden: [3], outputs: 1, activation: 'tanh', loss: 'mse', bias: true };
+    const samples = randomSamples(new Rng(1), spec, 5);
+    await expect(lossAtWasm(spec, samples, new Float32Array(7), 2)).rejects.toThrow(/expected 2 × 13 parameters, got 7/);
   });
 });

@@ -34,6 +34,9 @@ const H_W0: i32 = 20;
 const H_B0: i32 = 21;
 const H_INPUTS_PAD: i32 = 22;
 const H_H_OFFSET: i32 = 23;
+const H_THETAS: i32 = 24;
+const H_PARAMS: i32 = 25;
+const H_XLANE: i32 = 26;
 const H_LAYER_TABLE: i32 = 32;
 const LAYER_WORDS: i32 = 8;
 
@@ -180,6 +183,74 @@ function formWeights(header: usize, scratch: usize, alpha: f32, beta: f32): void
   }
 }
 
+/**
+ * One dense layer on a block of eight samples (h: one unit per 32 bytes, lane groups A and B):
+ * hOut[j] = σ(b_j + Σ_k w_jk·hIn[k]) (+ hIn[j] on a residual layer); weights at `w` as formWeights lays them out.
+ */
+@inline function dense(w: usize, inputs: i32, blocks: i32, hIn: usize, hOut: usize, activation: i32, isLast: bool, addInput: bool): void {
+  for (let jb = 0; jb < blocks; jb++) {
+    let a0 = v128.load32_splat(w);
+    let a1 = v128.load32_splat(w, 4);
+    let a2 = v128.load32_splat(w, 8);
+    let a3 = v128.load32_splat(w, 12);
+    let b0 = a0;
+    let b1 = a1;
+    let b2 = a2;
+    let b3 = a3;
+    w += 16;
+    let hk = hIn;
+    for (let k = 0; k < inputs; k++) {
+      const hA = v128.load(hk);
+      const hB = v128.load(hk, 16);
+      const w0 = v128.load32_splat(w);
+      const w1 = v128.load32_splat(w, 4);
+      const w2 = v128.load32_splat(w, 8);
+      const w3 = v128.load32_splat(w, 12);
+      a0 = f32x4.add(a0, f32x4.mul(w0, hA));
+      a1 = f32x4.add(a1, f32x4.mul(w1, hA));
+      a2 = f32x4.add(a2, f32x4.mul(w2, hA));
+      a3 = f32x4.add(a3, f32x4.mul(w3, hA));
+      b0 = f32x4.add(b0, f32x4.mul(w0, hB));
+      b1 = f32x4.add(b1, f32x4.mul(w1, hB));
+      b2 = f32x4.add(b2, f32x4.mul(w2, hB));
+      b3 = f32x4.add(b3, f32x4.mul(w3, hB));
+      w += 16;
+      hk += 32;
+    }
+    if (!isLast) {
+      a0 = activate4(activation, a0);
+      a1 = activate4(activation, a1);
+      a2 = activate4(activation, a2);
+      a3 = activate4(activation, a3);
+      b0 = activate4(activation, b0);
+      b1 = activate4(activation, b1);
+      b2 = activate4(activation, b2);
+      b3 = activate4(activation, b3);
+    }
+    const o = hOut + (<usize>jb << 7);
+    if (addInput) {
+      // Rows past the width (padding of the last block) are never read.
+      const i = hIn + (<usize>jb << 7);
+      a0 = f32x4.add(a0, v128.load(i));
+      b0 = f32x4.add(b0, v128.load(i, 16));
+      a1 = f32x4.add(a1, v128.load(i, 32));
+      b1 = f32x4.add(b1, v128.load(i, 48));
+      a2 = f32x4.add(a2, v128.load(i, 64));
+      b2 = f32x4.add(b2, v128.load(i, 80));
+      a3 = f32x4.add(a3, v128.load(i, 96));
+      b3 = f32x4.add(b3, v128.load(i, 112));
+    }
+    v128.store(o, a0);
+    v128.store(o, b0, 16);
+    v128.store(o, a1, 32);
+    v128.store(o, b1, 48);
+    v128.store(o, a2, 64);
+    v128.store(o, b2, 80);
+    v128.store(o, a3, 96);
+    v128.store(o, b3, 112);
+  }
+}
+
 /** Summed loss of one group of four samples whose outputs sit at h (stride 32 bytes per unit), and hits. */
 @inline function groupLoss(header: usize, h: usize, group: i32, valid: v128, result: usize): void {
   const outputs = word(header, H_OUTPUTS);
@@ -279,72 +350,86 @@ export function grid(header: usize, scratch: usize, pointStart: i32, pointEnd: i
         const blocks = load<i32>(t, 8);
         const addInput = load<i32>(t, 20) != 0;
         const isLast = l == layers - 1;
-        let w = scratch + <usize>load<i32>(t, 16);
-        for (let jb = 0; jb < blocks; jb++) {
-          let a0 = v128.load32_splat(w);
-          let a1 = v128.load32_splat(w, 4);
-          let a2 = v128.load32_splat(w, 8);
-          let a3 = v128.load32_splat(w, 12);
-          let b0 = a0;
-          let b1 = a1;
-          let b2 = a2;
-          let b3 = a3;
-          w += 16;
-          let hk = hIn;
-          for (let k = 0; k < inputs; k++) {
-            const hA = v128.load(hk);
-            const hB = v128.load(hk, 16);
-            const w0 = v128.load32_splat(w);
-            const w1 = v128.load32_splat(w, 4);
-            const w2 = v128.load32_splat(w, 8);
-            const w3 = v128.load32_splat(w, 12);
-            a0 = f32x4.add(a0, f32x4.mul(w0, hA));
-            a1 = f32x4.add(a1, f32x4.mul(w1, hA));
-            a2 = f32x4.add(a2, f32x4.mul(w2, hA));
-            a3 = f32x4.add(a3, f32x4.mul(w3, hA));
-            b0 = f32x4.add(b0, f32x4.mul(w0, hB));
-            b1 = f32x4.add(b1, f32x4.mul(w1, hB));
-            b2 = f32x4.add(b2, f32x4.mul(w2, hB));
-            b3 = f32x4.add(b3, f32x4.mul(w3, hB));
-            w += 16;
-            hk += 32;
-          }
-          if (!isLast) {
-            a0 = activate4(activation, a0);
-            a1 = activate4(activation, a1);
-            a2 = activate4(activation, a2);
-            a3 = activate4(activation, a3);
-            b0 = activate4(activation, b0);
-            b1 = activate4(activation, b1);
-            b2 = activate4(activation, b2);
-            b3 = activate4(activation, b3);
-          }
-          const o = hOut + (<usize>jb << 7);
-          if (addInput) {
-            // Rows past the width (padding of the last block) are never read.
-            const i = hIn + (<usize>jb << 7);
-            a0 = f32x4.add(a0, v128.load(i));
-            b0 = f32x4.add(b0, v128.load(i, 16));
-            a1 = f32x4.add(a1, v128.load(i, 32));
-            b1 = f32x4.add(b1, v128.load(i, 48));
-            a2 = f32x4.add(a2, v128.load(i, 64));
-            b2 = f32x4.add(b2, v128.load(i, 80));
-            a3 = f32x4.add(a3, v128.load(i, 96));
-            b3 = f32x4.add(b3, v128.load(i, 112));
-          }
-          v128.store(o, a0);
-          v128.store(o, b0, 16);
-          v128.store(o, a1, 32);
-          v128.store(o, b1, 48);
-          v128.store(o, a2, 64);
-          v128.store(o, b2, 80);
-          v128.store(o, a3, 96);
-          v128.store(o, b3, 112);
-        }
+        const w = scratch + <usize>load<i32>(t, 16);
+        dense(w, inputs, blocks, hIn, hOut, activation, isLast, addInput);
         const swap = hIn;
         hIn = hOut;
         hOut = swap;
       }
+      const s0 = g0 * 4;
+      const lanes = i32x4(0, 1, 2, 3);
+      const validA = i32x4.lt_s(i32x4.add(i32x4.splat(s0), lanes), i32x4.splat(m));
+      const validB = i32x4.lt_s(i32x4.add(i32x4.splat(s0 + 4), lanes), i32x4.splat(m));
+      groupLoss(header, hIn, g0, validA, sums);
+      groupLoss(header, hIn + 16, g0 + 1, validB, sums);
+    }
+    const lossSum = v128.load(sums);
+    const hitSum = v128.load(sums, 16);
+    store<f64>(<usize>word(header, H_LOSS) + (<usize>p << 3), f64x2.extract_lane(lossSum, 0) + f64x2.extract_lane(lossSum, 1));
+    store<f64>(<usize>word(header, H_CORRECT) + (<usize>p << 3), f64x2.extract_lane(hitSum, 0) + f64x2.extract_lane(hitSum, 1));
+  }
+}
+
+// ---- explicit parameter vectors (paths, points) --------------------------------------------
+
+/** Every layer's weights of the flat parameter vector at `theta` into the scratch, in formWeights' layout. */
+function formWeightsFlat(header: usize, scratch: usize, theta: usize): void {
+  const layers = word(header, H_LAYERS);
+  for (let l = 0; l < layers; l++) {
+    const t = header + (<usize>(H_LAYER_TABLE + l * LAYER_WORDS) << 2);
+    const inputs = load<i32>(t);
+    const outputs = load<i32>(t, 4);
+    const blocks = load<i32>(t, 8);
+    const weightOffset = load<i32>(t, 24);
+    const biasOffset = load<i32>(t, 28);
+    let w = scratch + <usize>load<i32>(t, 16);
+    for (let jb = 0; jb < blocks; jb++) {
+      for (let e = 0; e <= inputs; e++) {
+        for (let q = 0; q < 4; q++) {
+          const j = jb * 4 + q;
+          let v: f32 = 0;
+          if (j < outputs) {
+            if (e > 0) v = load<f32>(theta + (<usize>(weightOffset + j * inputs + e - 1) << 2));
+            else if (biasOffset >= 0) v = load<f32>(theta + (<usize>(biasOffset + j) << 2));
+          }
+          store<f32>(w, v);
+          w += 4;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Loss sums and correct counts of the parameter vectors [start, end) laid end to end at the header's
+ * thetas: a plain forward pass per vector (no plane, so no factorised first layer), the same tiles.
+ */
+export function vectors(header: usize, scratch: usize, start: i32, end: i32): void {
+  const layers = word(header, H_LAYERS);
+  const m = word(header, H_M);
+  const blocks8 = word(header, H_BLOCKS8);
+  const activation = word(header, H_ACTIVATION);
+  const region = <usize>word(header, H_REGION);
+  const inputs = word(header, H_INPUTS);
+  const params = word(header, H_PARAMS);
+  const xLane = <usize>word(header, H_XLANE);
+  const hBase = scratch + <usize>word(header, H_H_OFFSET);
+  const sums = hBase + region * 2;
+  for (let p = start; p < end; p++) {
+    formWeightsFlat(header, scratch, <usize>word(header, H_THETAS) + (<usize>(p * params) << 2));
+    v128.store(sums, f64x2.splat(0.0));
+    v128.store(sums, f64x2.splat(0.0), 16);
+    for (let blk = 0; blk < blocks8; blk++) {
+      let hIn = xLane + (<usize>(blk * inputs) << 5);
+      let hOut = hBase;
+      for (let l = 0; l < layers; l++) {
+        const t = header + (<usize>(H_LAYER_TABLE + l * LAYER_WORDS) << 2);
+        const w = scratch + <usize>load<i32>(t, 16);
+        dense(w, load<i32>(t), load<i32>(t, 8), hIn, hOut, activation, l == layers - 1, load<i32>(t, 20) != 0);
+        hIn = hOut;
+        hOut = hOut == hBase ? hBase + region : hBase;
+      }
+      const g0 = blk * 2;
       const s0 = g0 * 4;
       const lanes = i32x4(0, 1, 2, 3);
       const validA = i32x4.lt_s(i32x4.add(i32x4.splat(s0), lanes), i32x4.splat(m));
