@@ -54,10 +54,15 @@ const LAYER_WORDS: i32 = 8;
   return f32x4.splat(v);
 }
 
-/** e^x, Cephes' polynomial on x − n·ln2, |x − n·ln2| ≤ ln2/2; x clamped to [−87.3, 88.3]. */
+/**
+ * e^x, Cephes' polynomial on x − n·ln2, |x − n·ln2| ≤ ln2/2; x clamped to [−87.3, 88.3]. Rounding
+ * and 2^n go through the 1.5·2^23 shifter (n lands in the low mantissa bits), and the clamps are
+ * pmin/pmax: wasm's NaN-propagating min/max and saturating conversions cost many instructions on x64.
+ */
 @inline function exp4(x: v128): v128 {
-  const xc = f32x4.min(f32x4.max(x, splat(-87.3)), splat(88.3));
-  const n = f32x4.nearest(f32x4.mul(xc, splat(1.44269504089)));
+  const xc = f32x4.pmin(f32x4.pmax(x, splat(-87.3)), splat(88.3));
+  const shifted = f32x4.add(f32x4.mul(xc, splat(1.44269504089)), splat(12582912.0));
+  const n = f32x4.sub(shifted, splat(12582912.0));
   let r = f32x4.sub(xc, f32x4.mul(n, splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
   let p = splat(1.9875691500e-4);
@@ -67,7 +72,7 @@ const LAYER_WORDS: i32 = 8;
   p = f32x4.add(f32x4.mul(p, r), splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), splat(5.0000001201e-1));
   const er = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const scale = i32x4.shl(i32x4.add(i32x4.sub(shifted, i32x4.splat(0x4b400000)), i32x4.splat(127)), 23);
   return f32x4.mul(er, scale);
 }
 
@@ -92,25 +97,49 @@ const LAYER_WORDS: i32 = 8;
   return v128.or(t, v128.and(z, i32x4.splat(0x80000000)));
 }
 
-/** Activation codes as src/gpu/codes.ts. */
-function activate4(kind: i32, z: v128): v128 {
+@inline function sigmoid4(z: v128): v128 {
+  return f32x4.div(splat(1.0), f32x4.add(splat(1.0), exp4(f32x4.neg(z))));
+}
+
+@inline function softplus4(z: v128): v128 {
+  return f32x4.add(f32x4.pmax(z, splat(0.0)), log1p01(exp4(f32x4.neg(f32x4.abs(z)))));
+}
+
+@inline function gelu4(z: v128): v128 {
+  const u = f32x4.mul(splat(0.7978845608), f32x4.add(z, f32x4.mul(splat(0.044715), f32x4.mul(z, f32x4.mul(z, z)))));
+  return f32x4.mul(f32x4.mul(splat(0.5), z), f32x4.add(splat(1.0), tanh4(u)));
+}
+
+/**
+ * The activation (codes as src/gpu/codes.ts) on `count` vectors at `at`, in place: one switch per
+ * layer and a tight loop per kind, so the dense loops keep their accumulators in registers.
+ */
+function activateRange(kind: i32, at: usize, count: i32): void {
+  const end = at + (<usize>count << 4);
   switch (kind) {
     case 0:
-      return tanh4(z);
+      for (let p = at; p < end; p += 16) v128.store(p, tanh4(v128.load(p)));
+      break;
     case 1:
-      return f32x4.div(splat(1.0), f32x4.add(splat(1.0), exp4(f32x4.neg(z))));
+      for (let p = at; p < end; p += 16) v128.store(p, sigmoid4(v128.load(p)));
+      break;
     case 2:
-      return f32x4.max(z, splat(0.0));
+      for (let p = at; p < end; p += 16) v128.store(p, f32x4.pmax(v128.load(p), splat(0.0)));
+      break;
     case 3:
-      return v128.bitselect(z, f32x4.mul(z, splat(0.01)), f32x4.gt(z, splat(0.0)));
+      for (let p = at; p < end; p += 16) {
+        const z = v128.load(p);
+        v128.store(p, v128.bitselect(z, f32x4.mul(z, splat(0.01)), f32x4.gt(z, splat(0.0))));
+      }
+      break;
     case 4:
-      return f32x4.add(f32x4.max(z, splat(0.0)), log1p01(exp4(f32x4.neg(f32x4.abs(z)))));
-    case 5: {
-      const u = f32x4.mul(splat(0.7978845608), f32x4.add(z, f32x4.mul(splat(0.044715), f32x4.mul(z, f32x4.mul(z, z)))));
-      return f32x4.mul(f32x4.mul(splat(0.5), z), f32x4.add(splat(1.0), tanh4(u)));
-    }
+      for (let p = at; p < end; p += 16) v128.store(p, softplus4(v128.load(p)));
+      break;
+    case 5:
+      for (let p = at; p < end; p += 16) v128.store(p, gelu4(v128.load(p)));
+      break;
     default:
-      return z;
+      break;
   }
 }
 
@@ -217,29 +246,7 @@ function formWeights(header: usize, scratch: usize, alpha: f32, beta: f32): void
       w += 16;
       hk += 32;
     }
-    if (!isLast) {
-      a0 = activate4(activation, a0);
-      a1 = activate4(activation, a1);
-      a2 = activate4(activation, a2);
-      a3 = activate4(activation, a3);
-      b0 = activate4(activation, b0);
-      b1 = activate4(activation, b1);
-      b2 = activate4(activation, b2);
-      b3 = activate4(activation, b3);
-    }
     const o = hOut + (<usize>jb << 7);
-    if (addInput) {
-      // Rows past the width (padding of the last block) are never read.
-      const i = hIn + (<usize>jb << 7);
-      a0 = f32x4.add(a0, v128.load(i));
-      b0 = f32x4.add(b0, v128.load(i, 16));
-      a1 = f32x4.add(a1, v128.load(i, 32));
-      b1 = f32x4.add(b1, v128.load(i, 48));
-      a2 = f32x4.add(a2, v128.load(i, 64));
-      b2 = f32x4.add(b2, v128.load(i, 80));
-      a3 = f32x4.add(a3, v128.load(i, 96));
-      b3 = f32x4.add(b3, v128.load(i, 112));
-    }
     v128.store(o, a0);
     v128.store(o, b0, 16);
     v128.store(o, a1, 32);
@@ -248,6 +255,15 @@ function formWeights(header: usize, scratch: usize, alpha: f32, beta: f32): void
     v128.store(o, b2, 80);
     v128.store(o, a3, 96);
     v128.store(o, b3, 112);
+  }
+  const units = blocks * 4;
+  if (!isLast) activateRange(activation, hOut, units * 2);
+  if (addInput) {
+    // h_{l+1} = h_l + σ(z_l); rows past the width (padding of the last block) are never read.
+    for (let j = 0; j < units * 2; j++) {
+      const at = <usize>j << 4;
+      v128.store(hOut + at, f32x4.add(v128.load(hOut + at), v128.load(hIn + at)));
+    }
   }
 }
 
@@ -271,7 +287,7 @@ function formWeights(header: usize, scratch: usize, alpha: f32, beta: f32): void
       const o = v128.load(h + (<usize>j << 5));
       const better = f32x4.gt(o, best);
       bestIndex = v128.bitselect(i32x4.splat(j), bestIndex, better);
-      best = f32x4.max(best, o);
+      best = v128.bitselect(o, best, better);
     }
     const cls = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.add(v128.load(y), splat(0.5))), i32x4.splat(outputs - 1));
     let se = splat(0.0);
@@ -291,7 +307,7 @@ function formWeights(header: usize, scratch: usize, alpha: f32, beta: f32): void
     const o = v128.load(h);
     const t = v128.load(y);
     const soft = log1p01(exp4(f32x4.neg(f32x4.abs(o))));
-    loss = f32x4.add(f32x4.sub(f32x4.max(o, splat(0.0)), f32x4.mul(o, t)), soft);
+    loss = f32x4.add(f32x4.sub(f32x4.pmax(o, splat(0.0)), f32x4.mul(o, t)), soft);
     hit = v128.and(v128.not(v128.xor(f32x4.gt(o, splat(0.0)), f32x4.gt(t, splat(0.5)))), splat(1.0));
   }
   // Padding lanes (past the last sample) are dropped whatever their value, Inf and NaN included.
@@ -339,11 +355,12 @@ export function grid(header: usize, scratch: usize, pointStart: i32, pointEnd: i
         let dst = hIn + (<usize>q << 4);
         for (let j = 0; j < width0; j++) {
           const z = f32x4.add(v128.load(src), f32x4.add(f32x4.mul(av, v128.load(src, 16)), f32x4.mul(bv, v128.load(src, 32))));
-          v128.store(dst, lastIsFirst ? z : activate4(activation, z));
+          v128.store(dst, z);
           src += 48;
           dst += 32;
         }
       }
+      if (!lastIsFirst) activateRange(activation, hIn, width0 * 2);
       for (let l = 1; l < layers; l++) {
         const t = header + (<usize>(H_LAYER_TABLE + l * LAYER_WORDS) << 2);
         const inputs = load<i32>(t);
