@@ -85,7 +85,7 @@ export async function runCpuEngineBench(runs = 3): Promise<CpuEngineRow[]> {
   for (const w of CPU_WORKLOADS) {
     const req = request(w);
     const part: GridRequest = { ...req, gridSize: w.twinPoints, rows: 1 };
-    let twin = lossGridCpu({ ...part, gridSize: 1 }); // warm-up (JIT)
+    let twin = lossGridCpu({ ...part, gridSize: Math.max(1, Math.floor(w.twinPoints / 2)) }); // warm-up: the JIT's first pass is several times slower
     const twinSeconds = ((await seconds(() => (twin = lossGridCpu(part)))) * w.gridSize * w.gridSize) / w.twinPoints;
     await lossGridWasm(req, {}, { threads: 1 }); // warm-up: compile and spawn
     await lossGridWasm(req, {}, { threads });

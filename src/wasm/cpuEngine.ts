@@ -12,6 +12,16 @@ import type { MlpSpec } from '../model/spec';
 import { CONTROL, planGrid, planVectors } from './layout';
 import type { EnginePlatform, EngineVariant, PoolWorker, WorkerMessage } from './platform';
 
+/** A job larger than one WebAssembly memory (4 GiB): that job goes to the float64 twin, later ones still come here. */
+export class CpuEngineTooLarge extends Error {
+  constructor(bytes: number) {
+    super(`the job needs ${(bytes / 2 ** 30).toFixed(1)} GiB, more than one WebAssembly memory holds`);
+    this.name = 'CpuEngineTooLarge';
+  }
+}
+
+const MAX_PAGES = 65536;
+
 export interface CpuEngineOptions {
   /** Threads to use (default: all the platform offers); 1 runs in the calling thread. */
   readonly threads?: number;
@@ -154,6 +164,7 @@ export async function lossGridWasm(req: GridRequest, opts: GridRunOptions = {}, 
   const threads = Math.max(1, Math.min(engine.threads ?? rt.platform.threads, rt.platform.threads, 64));
   const threaded = threads > 1;
   const plan = planGrid(req, threads);
+  if (plan.pages > MAX_PAGES) throw new CpuEngineTooLarge(plan.bytes);
   const module = await moduleOf(rt, threaded ? 'shared' : 'single');
   if (opts.signal?.aborted) throw new AbortError();
   const memory = new WebAssembly.Memory({ initial: plan.pages, maximum: plan.pages, shared: threaded });
@@ -221,6 +232,7 @@ export async function lossAtWasm(
   const threads = Math.max(1, Math.min(engine.threads ?? rt.platform.threads, rt.platform.threads, count, 64));
   const threaded = threads > 1;
   const plan = planVectors(spec, samples, thetas, count, threads);
+  if (plan.pages > MAX_PAGES) throw new CpuEngineTooLarge(plan.pages * 65536);
   const module = await moduleOf(rt, threaded ? 'shared' : 'single');
   if (opts.signal?.aborted) throw new AbortError();
   const memory = new WebAssembly.Memory({ initial: plan.pages, maximum: plan.pages, shared: threaded });

@@ -8,7 +8,7 @@ import { vectorLossCpu } from '../gpu/vectorLoss.cpu';
 import type { VectorLossResult } from '../gpu/vectorLoss.types';
 import type { Samples } from '../model/samples';
 import { paramLayout, type MlpSpec } from '../model/spec';
-import { lossAtWasm, lossGridWasm } from './cpuEngine';
+import { CpuEngineTooLarge, lossAtWasm, lossGridWasm } from './cpuEngine';
 
 let unavailable: string | null = null;
 
@@ -24,6 +24,7 @@ async function tryEngine<T>(run: () => Promise<T>): Promise<T | null> {
     return await run();
   } catch (err) {
     if (err instanceof AbortError) throw err;
+    if (err instanceof CpuEngineTooLarge) return null;
     unavailable = err instanceof Error ? err.message : String(err);
     console.warn(`SIMD CPU engine unavailable (${unavailable}); the float64 twin computes instead`);
     return null;

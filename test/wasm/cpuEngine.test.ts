@@ -5,7 +5,7 @@ import { initParams } from '../../src/model/init';
 import { Rng } from '../../src/model/rng';
 import { ACTIVATIONS, LOSSES, paramLayout, residualLayers, type MlpSpec } from '../../src/model/spec';
 import { vectorLossCpu } from '../../src/gpu/vectorLoss.cpu';
-import { cpuEngineThreads, lossAtWasm, lossGridWasm } from '../../src/wasm/cpuEngine';
+import { CpuEngineTooLarge, cpuEngineThreads, lossAtWasm, lossGridWasm } from '../../src/wasm/cpuEngine';
 
 function randomSamples(rng: Rng, spec: MlpSpec, m: number): GridSamples {
   const x = new Float32Array(m * spec.inputs).map(() => rng.range(-1.5, 1.5));
@@ -163,5 +163,21 @@ describe('SIMD CPU engine: loss at explicit parameter vectors (paths, points)', 
     const spec: MlpSpec = { inputs: 2, hidden: [3], outputs: 1, activation: 'tanh', loss: 'mse', bias: true };
     const samples = randomSamples(new Rng(1), spec, 5);
     await expect(lossAtWasm(spec, samples, new Float32Array(7), 2)).rejects.toThrow(/expected 2 × 13 parameters, got 7/);
+  });
+});
+
+describe('SIMD CPU engine: limits', () => {
+  it('a job larger than one WebAssembly memory is refused with a clear error before anything is allocated', async () => {
+    const spec: MlpSpec = { inputs: 784, hidden: [128], outputs: 10, activation: 'relu', loss: 'cross_entropy', bias: true };
+    const size = paramLayout(spec).size;
+    // Only the plan reads these sizes; the arrays are never packed.
+    const samples = { m: 3_000_000, inputs: 784, x: new Float32Array(0), y: new Float32Array(0) };
+    const req = squareGrid(
+      { spec, samples, center: new Float32Array(size), directionX: new Float32Array(size), directionY: new Float32Array(size) },
+      3,
+      1,
+    );
+    await expect(lossGridWasm(req)).rejects.toBeInstanceOf(CpuEngineTooLarge);
+    await expect(lossGridWasm(req)).rejects.toThrow(/GiB, more than one WebAssembly memory holds/);
   });
 });
