@@ -8,7 +8,7 @@ import { AbortError, type GridRequest, type GridResult, type GridRunOptions } fr
 import { isClassifier, lossDivisor } from '../model/network';
 import type { VectorLossResult } from '../gpu/vectorLoss.types';
 import type { Samples } from '../model/samples';
-import type { MlpSpec } from '../model/spec';
+import { paramLayout, type MlpSpec } from '../model/spec';
 import { CONTROL, planGrid, planVectors } from './layout';
 import type { EnginePlatform, EngineVariant, PoolWorker, WorkerMessage } from './platform';
 
@@ -95,7 +95,7 @@ export async function describeCpuEngine(threads?: number): Promise<string> {
 }
 
 interface PhaseJob {
-  readonly fn: 'firstLayer' | 'grid' | 'vectors';
+  readonly fn: 'firstLayer' | 'grid' | 'vectors' | 'gradient';
   readonly total: number;
   readonly chunk: number;
   readonly counter: number;
@@ -153,6 +153,7 @@ type Kernels = {
   firstLayer: (header: number, start: number, end: number) => void;
   grid: (header: number, scratch: number, start: number, end: number) => void;
   vectors: (header: number, scratch: number, start: number, end: number) => void;
+  gradient: (header: number, scratch: number, blockStart: number, blockEnd: number) => void;
 };
 
 /**
@@ -270,4 +271,68 @@ export async function lossAtWasm(
   const accuracy = new Float32Array(count);
   for (let p = 0; p < count; p++) accuracy[p] = (correct[p] ?? 0) / samples.m;
   return { losses, accuracy };
+}
+
+/**
+ * Mean loss and its gradient at θ over all samples, as lossAndGradient (src/model/network.ts) answers,
+ * in float32 with float64 sums: blocks of eight samples are split over the threads, each keeps its own
+ * sums, and they are added here. Not yet used by training (which keeps the float64 reference).
+ */
+export async function lossAndGradientWasm(
+  spec: MlpSpec,
+  samples: Samples,
+  theta: Float32Array,
+  engine: CpuEngineOptions = {},
+): Promise<{ loss: number; grad: Float64Array }> {
+  const rt = await getRuntime();
+  const layout = paramLayout(spec);
+  const blocks8 = Math.ceil(samples.m / 8);
+  const threads = Math.max(1, Math.min(engine.threads ?? rt.platform.threads, rt.platform.threads, blocks8, 64));
+  const threaded = threads > 1;
+  const plan = planVectors(spec, samples, theta, 1, threads, true);
+  if (plan.pages > MAX_PAGES) throw new CpuEngineTooLarge(plan.pages * 65536);
+  const module = await moduleOf(rt, threaded ? 'shared' : 'single');
+  const memory = new WebAssembly.Memory({ initial: plan.pages, maximum: plan.pages, shared: threaded });
+  plan.pack(memory.buffer);
+  if (threaded) {
+    const chunk = Math.max(1, Math.ceil(blocks8 / (threads * 4)));
+    await runPhase(
+      rt,
+      threads,
+      module,
+      memory,
+      plan,
+      { fn: 'gradient', total: blocks8, chunk, counter: CONTROL.gridCounter },
+      () => undefined,
+    );
+  } else {
+    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
+    kernels.gradient(plan.header, plan.scratch[0] ?? 0, 0, blocks8);
+  }
+  const sums = plan.gradient;
+  if (!sums) throw new Error('gradient plan without gradient sums');
+  const divisor = lossDivisor(spec, samples.m);
+  const grad = new Float64Array(layout.size);
+  let loss = 0;
+  const f32 = new Float32Array(memory.buffer);
+  const f64 = new Float64Array(memory.buffer);
+  for (const base of plan.scratch) {
+    loss += (f64[(base + sums.sumsOffset) / 8] ?? 0) + (f64[(base + sums.sumsOffset) / 8 + 1] ?? 0);
+    layout.layers.forEach((layer, l) => {
+      const at = (base + (sums.layerOffsets[l] ?? 0)) / 4;
+      const entries = layer.inputs + 1;
+      for (let j = 0; j < layer.outputs; j++) {
+        const row = at + ((j >> 2) * entries * 4 + (j & 3)) * 4;
+        for (let e = 0; e < entries; e++) {
+          if (e === 0 && layer.biasOffset < 0) continue;
+          const v = row + e * 16;
+          const sum = (f32[v] ?? 0) + (f32[v + 1] ?? 0) + (f32[v + 2] ?? 0) + (f32[v + 3] ?? 0);
+          const index = e === 0 ? layer.biasOffset + j : layer.weightOffset + j * layer.inputs + e - 1;
+          grad[index] = (grad[index] ?? 0) + sum;
+        }
+      }
+    });
+  }
+  for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] ?? 0) / divisor;
+  return { loss: loss / divisor, grad };
 }

@@ -41,6 +41,7 @@ const H = {
   params: 25,
   xLane: 26,
   layerTable: 32,
+  gradTable: 128,
 } as const;
 const LAYER_WORDS = 8;
 export const PAGE_BYTES = 65536;
@@ -206,6 +207,8 @@ function packTargets(f32: Float32Array, at: number, samples: GridRequest['sample
 
 export interface VectorPlan {
   readonly header: number;
+  /** With `gradient`: per thread, where its loss sum (2 × f64) and each layer's blocked gradient sums lie. */
+  readonly gradient?: { readonly sumsOffset: number; readonly layerOffsets: readonly number[] };
   readonly count: number;
   readonly lossAt: number;
   readonly correctAt: number;
@@ -215,7 +218,14 @@ export interface VectorPlan {
 }
 
 /** `count` parameter vectors laid end to end in `thetas`, each evaluated on every sample (the `vectors` kernel). */
-export function planVectors(spec: MlpSpec, samples: Samples, thetas: Float32Array, count: number, threads: number): VectorPlan {
+export function planVectors(
+  spec: MlpSpec,
+  samples: Samples,
+  thetas: Float32Array,
+  count: number,
+  threads: number,
+  gradient = false,
+): VectorPlan {
   const layout = paramLayout(spec);
   const layers = layout.layers;
   const params = layout.size;
@@ -244,7 +254,28 @@ export function planVectors(spec: MlpSpec, samples: Samples, thetas: Float32Arra
     return offset;
   });
   const region = Math.max(...layers.map((layer) => Math.ceil(layer.outputs / 4) * 4)) * 32;
-  const scratchBytes = align(weightBytes) + 2 * region + 32;
+  let scratchBytes = align(weightBytes) + 2 * region + 32;
+  // The gradient kernel also keeps two δ buffers, z_l and h_{l+1} of every layer, and the gradient sums.
+  const gradTable: number[][] = [];
+  let gradSums: { sumsOffset: number; layerOffsets: number[] } | undefined;
+  if (gradient) {
+    const sumsOffset = scratchBytes - 32;
+    scratchBytes += 2 * region;
+    for (const layer of layers) {
+      const bytes = Math.ceil(layer.outputs / 4) * 4 * 32;
+      gradTable.push([scratchBytes, scratchBytes + bytes, 0]);
+      scratchBytes += 2 * bytes;
+    }
+    const layerOffsets = layers.map((layer, l) => {
+      const offset = scratchBytes;
+      const row = gradTable[l];
+      if (row) row[2] = offset;
+      scratchBytes += Math.ceil(layer.outputs / 4) * (layer.inputs + 1) * 64;
+      return offset;
+    });
+    gradSums = { sumsOffset, layerOffsets };
+  }
+  scratchBytes = align(scratchBytes);
   const scratch = Array.from({ length: Math.max(1, threads) }, () => take(scratchBytes));
 
   const pack = (buffer: ArrayBufferLike): void => {
@@ -280,6 +311,7 @@ export function planVectors(spec: MlpSpec, samples: Samples, thetas: Float32Arra
       w(t + 6, layer.weightOffset);
       w(t + 7, layer.biasOffset);
     });
+    gradTable.forEach((row, l) => row.forEach((v, i) => w(H.gradTable + l * 4 + i, v)));
     f32.set(thetas, thetasAt / 4);
     // Samples lane-wise: block of eight b, input k: group A's four samples, then group B's.
     for (let b = 0; b < blocks8; b++) {
@@ -292,5 +324,6 @@ export function planVectors(spec: MlpSpec, samples: Samples, thetas: Float32Arra
     }
     packTargets(f32, targetsAt, samples, groups, yCols);
   };
-  return { header: HEADER_AT, count, lossAt, correctAt, scratch, pages: Math.ceil(at / PAGE_BYTES), pack };
+  const plan = { header: HEADER_AT, count, lossAt, correctAt, scratch, pages: Math.ceil(at / PAGE_BYTES), pack };
+  return gradSums ? { ...plan, gradient: gradSums } : plan;
 }

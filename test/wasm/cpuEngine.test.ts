@@ -5,7 +5,8 @@ import { initParams } from '../../src/model/init';
 import { Rng } from '../../src/model/rng';
 import { ACTIVATIONS, LOSSES, paramLayout, residualLayers, type MlpSpec } from '../../src/model/spec';
 import { vectorLossCpu } from '../../src/gpu/vectorLoss.cpu';
-import { CpuEngineTooLarge, cpuEngineThreads, lossAtWasm, lossGridWasm } from '../../src/wasm/cpuEngine';
+import { CpuEngineTooLarge, cpuEngineThreads, lossAndGradientWasm, lossAtWasm, lossGridWasm } from '../../src/wasm/cpuEngine';
+import { lossAndGradient } from '../../src/model/network';
 
 function randomSamples(rng: Rng, spec: MlpSpec, m: number): GridSamples {
   const x = new Float32Array(m * spec.inputs).map(() => rng.range(-1.5, 1.5));
@@ -179,5 +180,33 @@ describe('SIMD CPU engine: limits', () => {
     );
     await expect(lossGridWasm(req)).rejects.toBeInstanceOf(CpuEngineTooLarge);
     await expect(lossGridWasm(req)).rejects.toThrow(/GiB, more than one WebAssembly memory holds/);
+  });
+});
+
+describe('SIMD CPU engine: loss and gradient at one parameter vector', () => {
+  it('agrees with lossAndGradient on 16 random networks, one thread and all (relative 1e-4 of the gradient norm)', async () => {
+    const rng = new Rng(99);
+    for (let c = 0; c < 16; c++) {
+      const spec = randomSpec(rng, c, c % 4 === 2);
+      const size = paramLayout(spec).size;
+      const samples = randomSamples(rng, spec, 1 + rng.int(45));
+      const base = initParams(spec, 700 + c);
+      const theta = new Float32Array(size).map((_, i) => (base[i] ?? 0) + rng.normal() * 0.2);
+      const want = lossAndGradient(spec, theta, samples);
+      let norm = 0;
+      want.grad.forEach((g) => (norm += g * g));
+      norm = Math.sqrt(norm);
+      for (const threads of [1, 4]) {
+        const got = await lossAndGradientWasm(spec, samples, theta, { threads });
+        const label = `config ${c}: ${JSON.stringify(spec)} m=${samples.m}, ${threads} threads`;
+        expect(Math.abs(got.loss - want.loss) / Math.max(Math.abs(want.loss), 1e-6), label).toBeLessThanOrEqual(1e-4);
+        want.grad.forEach((g, i) => {
+          expect(
+            Math.abs((got.grad[i] ?? Number.NaN) - g),
+            `${label} parameter ${i}: wasm ${got.grad[i]} float64 ${g}`,
+          ).toBeLessThanOrEqual(1e-4 * Math.max(norm, 1e-6));
+        });
+      }
+    }
   });
 });

@@ -460,3 +460,174 @@ export function vectors(header: usize, scratch: usize, start: i32, end: i32): vo
     store<f64>(<usize>word(header, H_CORRECT) + (<usize>p << 3), f64x2.extract_lane(hitSum, 0) + f64x2.extract_lane(hitSum, 1));
   }
 }
+
+// ---- loss and gradient at one parameter vector (training) ---------------------------------
+
+const H_GRAD_TABLE: i32 = 128;
+const GRAD_WORDS: i32 = 4;
+
+/** d σ / dz on four lanes (codes as src/gpu/codes.ts). */
+@inline function derivative4(kind: i32, z: v128): v128 {
+  switch (kind) {
+    case 0: {
+      const t = tanh4(z);
+      return f32x4.sub(splat(1.0), f32x4.mul(t, t));
+    }
+    case 1: {
+      const s = sigmoid4(z);
+      return f32x4.mul(s, f32x4.sub(splat(1.0), s));
+    }
+    case 2:
+      return v128.and(f32x4.gt(z, splat(0.0)), splat(1.0));
+    case 3:
+      return v128.bitselect(splat(1.0), splat(0.01), f32x4.gt(z, splat(0.0)));
+    case 4:
+      return sigmoid4(z);
+    case 5: {
+      const u = f32x4.mul(splat(0.7978845608), f32x4.add(z, f32x4.mul(splat(0.044715), f32x4.mul(z, f32x4.mul(z, z)))));
+      const t = tanh4(u);
+      const du = f32x4.mul(splat(0.7978845608), f32x4.add(splat(1.0), f32x4.mul(splat(3.0 * 0.044715), f32x4.mul(z, z))));
+      const left = f32x4.mul(splat(0.5), f32x4.add(splat(1.0), t));
+      return f32x4.add(left, f32x4.mul(f32x4.mul(f32x4.mul(splat(0.5), z), f32x4.sub(splat(1.0), f32x4.mul(t, t))), du));
+    }
+    default:
+      return splat(1.0);
+  }
+}
+
+/** d loss / d output for one group of four samples (outputs at h, stride 32), zero on padding lanes, into d (stride 32). */
+function outputDelta(header: usize, h: usize, group: i32, valid: v128, d: usize): void {
+  const outputs = word(header, H_OUTPUTS);
+  const kind = word(header, H_LOSS_KIND);
+  const yCols = word(header, H_YCOLS);
+  const y = <usize>word(header, H_TARGETS) + (<usize>(group * yCols) << 4);
+  if (kind == 0) {
+    for (let j = 0; j < outputs; j++) {
+      const diff = f32x4.sub(v128.load(h + (<usize>j << 5)), v128.load(y + (<usize>j << 4)));
+      v128.store(d + (<usize>j << 5), v128.and(f32x4.mul(diff, splat(2.0)), valid));
+    }
+  } else if (kind == 1) {
+    let best = v128.load(h);
+    for (let j = 1; j < outputs; j++) {
+      const o = v128.load(h + (<usize>j << 5));
+      best = v128.bitselect(o, best, f32x4.gt(o, best));
+    }
+    let se = splat(0.0);
+    for (let j = 0; j < outputs; j++) se = f32x4.add(se, exp4(f32x4.sub(v128.load(h + (<usize>j << 5)), best)));
+    const cls = i32x4.trunc_sat_f32x4_s(f32x4.add(v128.load(y), splat(0.5)));
+    for (let j = 0; j < outputs; j++) {
+      const p = f32x4.div(exp4(f32x4.sub(v128.load(h + (<usize>j << 5)), best)), se);
+      const hot = v128.and(i32x4.eq(cls, i32x4.splat(j)), splat(1.0));
+      v128.store(d + (<usize>j << 5), v128.and(f32x4.sub(p, hot), valid));
+    }
+  } else {
+    const o = v128.load(h);
+    v128.store(d, v128.and(f32x4.sub(sigmoid4(o), v128.load(y)), valid));
+  }
+}
+
+/**
+ * Summed loss and summed gradient (lane-wise partial sums, in formWeights' blocked layout, one v128 per
+ * parameter) of the vector at the header's thetas over sample blocks [blockStart, blockEnd), added to
+ * this thread's accumulators in `scratch` (the host zeroes them and reduces the lanes).
+ */
+export function gradient(header: usize, scratch: usize, blockStart: i32, blockEnd: i32): void {
+  const layers = word(header, H_LAYERS);
+  const m = word(header, H_M);
+  const activation = word(header, H_ACTIVATION);
+  const region = <usize>word(header, H_REGION);
+  const inputs = word(header, H_INPUTS);
+  const xLane = <usize>word(header, H_XLANE);
+  const hBase = scratch + <usize>word(header, H_H_OFFSET);
+  const sums = hBase + region * 2;
+  const deltaA = sums + 32;
+  const deltaB = deltaA + region;
+  formWeightsFlat(header, scratch, <usize>word(header, H_THETAS));
+  for (let blk = blockStart; blk < blockEnd; blk++) {
+    // Forward: z_l and h_{l+1} of every layer kept for the backward pass.
+    let hIn = xLane + (<usize>(blk * inputs) << 5);
+    for (let l = 0; l < layers; l++) {
+      const t = header + (<usize>(H_LAYER_TABLE + l * LAYER_WORDS) << 2);
+      const g = header + (<usize>(H_GRAD_TABLE + l * GRAD_WORDS) << 2);
+      const w = scratch + <usize>load<i32>(t, 16);
+      const blocks = load<i32>(t, 8);
+      const z = scratch + <usize>load<i32>(g);
+      const post = scratch + <usize>load<i32>(g, 4);
+      dense(w, load<i32>(t), blocks, hIn, z, activation, true, false);
+      const count = blocks * 8;
+      for (let i = 0; i < count; i++) {
+        const at = <usize>i << 4;
+        v128.store(post + at, v128.load(z + at));
+      }
+      if (l < layers - 1) activateRange(activation, post, count);
+      if (load<i32>(t, 20) != 0) {
+        for (let i = 0; i < count; i++) {
+          const at = <usize>i << 4;
+          v128.store(post + at, f32x4.add(v128.load(post + at), v128.load(hIn + at)));
+        }
+      }
+      hIn = post;
+    }
+    const g0 = blk * 2;
+    const s0 = g0 * 4;
+    const lanes = i32x4(0, 1, 2, 3);
+    const validA = i32x4.lt_s(i32x4.add(i32x4.splat(s0), lanes), i32x4.splat(m));
+    const validB = i32x4.lt_s(i32x4.add(i32x4.splat(s0 + 4), lanes), i32x4.splat(m));
+    groupLoss(header, hIn, g0, validA, sums);
+    groupLoss(header, hIn + 16, g0 + 1, validB, sums);
+    let delta = deltaA;
+    let next = deltaB;
+    outputDelta(header, hIn, g0, validA, delta);
+    outputDelta(header, hIn + 16, g0 + 1, validB, delta + 16);
+    // Backward.
+    for (let l = layers - 1; l >= 0; l--) {
+      const t = header + (<usize>(H_LAYER_TABLE + l * LAYER_WORDS) << 2);
+      const g = header + (<usize>(H_GRAD_TABLE + l * GRAD_WORDS) << 2);
+      const layerInputs = load<i32>(t);
+      const outputs = load<i32>(t, 4);
+      const w = scratch + <usize>load<i32>(t, 16);
+      const z = scratch + <usize>load<i32>(g);
+      const grad = scratch + <usize>load<i32>(g, 8);
+      const residual = load<i32>(t, 20) != 0;
+      const input = l == 0 ? xLane + (<usize>(blk * inputs) << 5) : scratch + <usize>load<i32>(header + (<usize>(H_GRAD_TABLE + (l - 1) * GRAD_WORDS) << 2), 4);
+      // next = skip part (δ_{l+1} passes through a residual layer unchanged), before δ is scaled by σ'.
+      // (Layer 0 has no δ for its input: the data.)
+      if (l > 0) {
+        for (let k = 0; k < layerInputs * 2; k++) {
+          const at = <usize>k << 4;
+          v128.store(next + at, residual ? v128.load(delta + at) : splat(0.0));
+        }
+      }
+      if (l < layers - 1) {
+        for (let j = 0; j < outputs * 2; j++) {
+          const at = <usize>j << 4;
+          v128.store(delta + at, f32x4.mul(v128.load(delta + at), derivative4(activation, v128.load(z + at))));
+        }
+      }
+      const stride = <usize>(layerInputs + 1) << 6;
+      for (let j = 0; j < outputs; j++) {
+        const dA = v128.load(delta + (<usize>j << 5));
+        const dB = v128.load(delta + (<usize>j << 5), 16);
+        // Blocked layout: block j/4, entry e, lane j%4; one v128 (lane partial sums) per parameter.
+        const row = grad + <usize>(j >> 2) * stride + (<usize>(j & 3) << 4);
+        v128.store(row, f32x4.add(v128.load(row), f32x4.add(dA, dB)));
+        const wRow = w + <usize>(j >> 2) * (<usize>(layerInputs + 1) << 4) + (<usize>(j & 3) << 2);
+        for (let k = 0; k < layerInputs; k++) {
+          const hA = v128.load(input + (<usize>k << 5));
+          const hB = v128.load(input + (<usize>k << 5), 16);
+          const at = row + (<usize>(k + 1) << 6);
+          v128.store(at, f32x4.add(v128.load(at), f32x4.add(f32x4.mul(dA, hA), f32x4.mul(dB, hB))));
+          if (l > 0) {
+            const wk = v128.load32_splat(wRow + (<usize>(k + 1) << 4));
+            const n = next + (<usize>k << 5);
+            v128.store(n, f32x4.add(v128.load(n), f32x4.mul(wk, dA)));
+            v128.store(n, f32x4.add(v128.load(n, 16), f32x4.mul(wk, dB)), 16);
+          }
+        }
+      }
+      const swap = delta;
+      delta = next;
+      next = swap;
+    }
+  }
+}
