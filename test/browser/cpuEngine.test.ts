@@ -12,6 +12,7 @@ describe('SIMD CPU engine in the page', () => {
       init: 'Object.defineProperty(navigator, "gpu", { value: undefined });',
     });
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.locator('.status-adapter').textContent()).toMatch(/SIMD CPU engine \(WebAssembly, all cores\)/);
     const got = await page.evaluate(() => {
       const s = window.landscape.surface();
       const m = window.landscape.model();
