@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'public/', 'docs/', 'artifacts/', 'scratch/']),
+  globalIgnores(['dist/', 'public/', 'docs/', 'artifacts/', 'scratch/', 'src/wasm/assembly/']),
   eslint.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

@@ -1,8 +1,10 @@
 import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
+import { CROSS_ORIGIN_ISOLATION_HEADERS, cpuEnginePlugin } from './src/wasm/vitePlugin';
 
 export default defineConfig({
   base: './',
+  plugins: [cpuEnginePlugin()],
   build: {
     target: 'es2022',
     rolldownOptions: {
@@ -12,7 +14,7 @@ export default defineConfig({
       },
     },
   },
-  worker: { format: 'es' },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  worker: { format: 'es', plugins: () => [cpuEnginePlugin()] },
+  server: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
+  preview: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
 });

@@ -19,6 +19,7 @@ import { parseBenchArgs, BENCH_USAGE } from './peers/args';
 import { peersJson, peersMarkdown, runPeers, type OurTiming } from './peers/peers';
 import { toyWorkload, wideWorkload } from './page/workloads';
 import { writeFileSync } from 'node:fs';
+import { cpuEngineTable, runCpuEngineBench, type CpuEngineRow } from './cpuEngine';
 
 const TIMEOUT_MS = 15 * 60_000;
 
@@ -281,12 +282,29 @@ if (only.has('page') || only.has('grid') || only.has('peers')) {
   ok = report !== null;
   console.log(`${loadBefore}  \n${loadLine('after the page')}\n`);
 }
+let cpuRows: CpuEngineRow[] = [];
+if (only.has('cpu')) {
+  cpuRows = await runCpuEngineBench();
+  console.log(cpuEngineTable(cpuRows));
+}
 if (only.has('peers')) {
-  // Ours: the page's grid kernel on the same workloads (its median of runs).
+  // Ours: the page's grid kernel (its median of runs) and the SIMD CPU engine on the same workloads, fastest first.
   const ours = new Map<string, OurTiming[]>();
   for (const w of report?.workloads ?? []) {
     const engine = `WebGPU grid kernel on ${report?.adapter ?? '?'} (bench page)`;
     ours.set(w.name, [{ engine, seconds: w.seconds }]);
+  }
+  for (const r of cpuRows) {
+    const mine = ours.get(r.id) ?? [];
+    const many = r.threadsSeconds < r.oneThreadSeconds;
+    mine.push({
+      engine: `SIMD wasm CPU engine, ${many ? `${String(r.threads)} threads` : '1 thread'} (Node)`,
+      seconds: Math.min(r.oneThreadSeconds, r.threadsSeconds),
+    });
+    ours.set(
+      r.id,
+      mine.sort((a, b) => a.seconds - b.seconds),
+    );
   }
   if (report === null) console.log('Our grid kernel did not run (the bench page failed, see above): peers are shown without a ratio.\n');
   const peers = await runPeers([toyWorkload(), wideWorkload()], ours, {

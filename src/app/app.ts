@@ -65,7 +65,7 @@ export class App {
     this.status.setAdapter(
       gpu
         ? `WebGPU · ${gpu.adapterName}`
-        : 'CPU fallback: WebGPU is not available here, the grid runs on the CPU reference in a Web Worker',
+        : `CPU fallback: WebGPU is not available here, the grid runs on the SIMD CPU engine (WebAssembly, ${crossOriginIsolated ? 'all cores' : 'one thread'}) in a Web Worker`,
       gpu === null || gpu.isFallback,
     );
     this.panel = new Panel(el('#panel'), state, {

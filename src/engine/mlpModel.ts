@@ -1,14 +1,13 @@
 /** The built-in multilayer perceptron as a LandscapeModel: our WGSL kernels and their CPU twins. */
-import { lossGridCpu } from '../gpu/lossGrid.cpu';
 import { LossGridKernel } from '../gpu/lossGrid.gpu';
 import { VectorLossKernel } from '../gpu/vectorLoss.gpu';
-import { vectorLossCpu } from '../gpu/vectorLoss.cpu';
-import { evaluatePaths, evaluatePathsCpu } from '../landscape/pathEval';
+import { evaluatePaths } from '../landscape/pathEval';
 import { initParams } from '../model/init';
 import { evaluate, isClassifier } from '../model/network';
 import { Rng, deriveSeed } from '../model/rng';
 import type { Samples } from '../model/samples';
 import { describeSpec, paramLayout, type MlpSpec } from '../model/spec';
+import { lossAtFast, lossGridFast } from '../wasm/lossGridFast';
 import type { LandscapeModel, ModelRecipe } from './model';
 
 /** The MLP of `spec` on `samples`. θ₀ for seed s starts from initParams(spec, deriveSeed(s, 'init')). */
@@ -25,7 +24,7 @@ export function mlpModel(spec: MlpSpec, samples: Samples): LandscapeModel {
     evaluate: (theta) => evaluate(spec, theta, plain),
     lossGridGpu: (gpu, points, opts) =>
       gpu.cached('LossGridKernel', () => new LossGridKernel(gpu.device)).run({ spec, samples: plain, ...points }, opts),
-    lossGridCpu: (points, opts) => lossGridCpu({ spec, samples: plain, ...points }, opts),
+    lossGridCpu: (points, opts) => lossGridFast({ spec, samples: plain, ...points }, opts),
     lossAtGpu: async (gpu, thetas, count) => {
       const kernel = new VectorLossKernel(gpu.device, spec, plain);
       try {
@@ -34,7 +33,7 @@ export function mlpModel(spec: MlpSpec, samples: Samples): LandscapeModel {
         kernel.dispose();
       }
     },
-    lossAtCpu: (thetas, count) => vectorLossCpu(spec, plain, thetas, count),
+    lossAtCpu: (thetas, count) => lossAtFast(spec, plain, thetas, count),
     pathsGpu: async (gpu, paths, points) => {
       const kernel = new VectorLossKernel(gpu.device, spec, plain);
       try {
@@ -43,7 +42,8 @@ export function mlpModel(spec: MlpSpec, samples: Samples): LandscapeModel {
         kernel.dispose();
       }
     },
-    pathsCpu: (paths, points) => evaluatePathsCpu(spec, plain, paths, points),
+    pathsCpu: (paths, points) =>
+      evaluatePaths({ paramCount: layout.size, evaluate: (thetas, count) => lossAtFast(spec, plain, thetas, count) }, paths, points),
     subsample: (count, seed) => (count >= plain.m ? mlpModel(spec, plain) : mlpModel(spec, sampleRows(plain, count, seed))),
     gradients: { spec, samples: plain },
   };

@@ -52,7 +52,7 @@ function stackPoints(paths: readonly Path[], t: Float64Array, paramCount: number
 
 /** Several paths (e.g. the line and the curve) at `points` evenly spaced t each, in one GPU call. */
 export async function evaluatePaths(
-  kernel: VectorLossKernel,
+  kernel: Pick<VectorLossKernel, 'paramCount' | 'evaluate'>,
   paths: readonly Path[],
   points = DEFAULT_PATH_POINTS,
 ): Promise<PathEvaluation[]> {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { preview } from 'vite';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../src/wasm/vitePlugin';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -58,7 +59,8 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewSe
     logLevel: 'silent',
     base: './',
     build: { outDir },
-    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+    // The headers `npm run preview` sends (vite.config.ts): the page is cross-origin isolated, as users get it.
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false, headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   });
   const address = server.httpServer.address();
   if (address === null || typeof address === 'string') {
