@@ -19,7 +19,7 @@ import type { CameraPose } from '../view/camera';
 import { CompareView } from '../view/compareView';
 import { formatLoss } from '../view/formatLoss';
 import type { SurfaceView } from '../view/surfaceView';
-import type GUI from 'lil-gui';
+import type { Controller, default as GUI } from 'lil-gui';
 import type { Display } from './display';
 import type { Runner } from './runner';
 import type { Store } from './store';
@@ -83,6 +83,8 @@ export class CompareController {
   /** A key whose job failed: not started again by itself (a new setting or a recompute tries again). */
   private failed: string | null = null;
   private readonly form = { kind: KIND_NAMES.off, directions: 'hessian', seed: 2 };
+  private directionsControl: Controller | null = null;
+  private seedControl: Controller | null = null;
 
   constructor(private readonly p: CompareParts) {
     this.stage = new CompareStage(p.engine);
@@ -301,14 +303,18 @@ export class CompareController {
       .name('second view changes')
       .onFinishChange(() => {
         this.failed = null;
+        // Start from a second view that differs from the first.
+        const state = this.p.store.state;
+        if (f.directions === state.plane.directions) f.directions = state.plane.directions === 'random' ? 'hessian' : 'random';
+        if (f.seed === state.seed) f.seed = state.seed + 1;
         emit();
       });
-    folder
+    this.directionsControl = folder
       .add(f, 'directions', [...PLANE_DIRECTIONS])
       .name('its directions')
       .onFinishChange(emit);
-    folder.add(f, 'seed', 0, 1000, 1).name('its seed').onFinishChange(emit);
-    this.syncForm(this.p.store.state);
+    this.seedControl = folder.add(f, 'seed', 0, 1000, 1).name('its seed').onFinishChange(emit);
+    this.syncForm(this.p.store.state, true);
   }
 
   private formValue(): CompareState {
@@ -320,9 +326,11 @@ export class CompareController {
     return { kind };
   }
 
-  private syncForm(state: AppState): void {
+  private syncForm(state: AppState, force = false): void {
     const c = state.view.compare;
-    if (formatCompare(c) === formatCompare(this.formValue())) return;
+    this.directionsControl?.show(c.kind === 'directions');
+    this.seedControl?.show(c.kind === 'directionSeed' || c.kind === 'trainSeed');
+    if (!force && formatCompare(c) === formatCompare(this.formValue())) return;
     this.form.kind = KIND_NAMES[c.kind];
     if (c.kind === 'directions') this.form.directions = c.directions;
     if (c.kind === 'directionSeed' || c.kind === 'trainSeed') this.form.seed = c.seed;
