@@ -154,6 +154,32 @@ describe('compare mode: two planes side by side', () => {
     expect(await page.evaluate(() => Array.from(window.landscape.surface().loss))).toEqual(loss);
     expect(on.scale).toEqual({ min: Math.min(on.left.min, on.right.min), max: Math.max(on.left.max, on.right.max) });
 
+    // At 1024 × 768 the views stack; the shared bar stays inside the first view, clear of both titles.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.waitForTimeout(500);
+    const rects = await page.evaluate(() => {
+      const rect = (el: Element | null): { left: number; top: number; right: number; bottom: number } | null => {
+        if (el === null) return null;
+        const r = el.getBoundingClientRect();
+        return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+      };
+      return {
+        view: rect(document.querySelector('#view')),
+        bar: rect(document.querySelector('#view > .surface-colorbar')),
+        titles: [...document.querySelectorAll('.compare-title')].map(rect),
+        second: rect(document.querySelector('#view-compare > canvas')),
+      };
+    });
+    const { view, bar, second } = rects;
+    if (view === null || bar === null || second === null) throw new Error('a part of compare mode is missing');
+    expect(bar.bottom).toBeLessThanOrEqual(view.bottom);
+    for (const t of rects.titles) {
+      if (t === null) throw new Error('no title');
+      expect(t.bottom <= bar.top || t.top >= bar.bottom || t.right <= bar.left).toBe(true);
+    }
+    expect(second.bottom - second.top).toBeGreaterThan(250);
+    expect(second.right - second.left).toBeGreaterThan(400);
+
     await page.evaluate(() => window.landscape.set({ view: { colormap: 'magma', logScale: false }, camera: { azimuth: 80 } }));
     const viewed = await page.evaluate(() => window.landscape.compareView());
     expect(viewed.runs).toEqual(on.runs);
