@@ -17,15 +17,8 @@ import type { Surface } from '../landscape/surface';
 import type { MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
 import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types';
-import {
-  withFallback,
-  type Backend,
-  type CenterResult,
-  type CurveJob,
-  type CurveResult,
-  type FallbackWording,
-  type MultiSeedJob,
-} from './backend';
+import { withFallback, type Backend, type CurveJob, type CurveResult, type FallbackWording, type MultiSeedJob } from './backend';
+import type { CenterResult } from './backend';
 import { backendOracle, curvaturePlane, type CurvatureAxes } from './curvaturePlane';
 import { mlpModel } from './mlpModel';
 import type { LandscapeModel, PlanePoints, ThetaOrigin } from './model';
