@@ -257,8 +257,13 @@ export class CompareController {
   /** The two titles: what each plane is (a Hessian plane names its eigenvalues once they are known). */
   private labels(state: AppState, left: PipelineResult, right: CompareResult | null): [string, string] {
     const kind = state.view.compare.kind;
-    const leftAxes = this.p.engine.curvatureOf(left.plane);
-    const first = recipeLabel(leftRecipe(state), kind, axesText(leftAxes));
+    const leftAxes = axesText(this.p.engine.curvatureOf(left.plane));
+    const origin = left.origin;
+    // A kept network or a fixed θ₀ was not trained from the state's seed: the title says what it is.
+    const first =
+      kind === 'trainSeed' && origin.kind !== 'trained'
+        ? `${recipeLabel(leftRecipe(state), 'off', leftAxes)} · θ₀ ${origin.kind === 'fixed' ? `fixed: ${origin.why}` : `= "${origin.name}"`}`
+        : recipeLabel(leftRecipe(state), kind, leftAxes);
     const recipe = right?.recipe;
     if (recipe === undefined) {
       const pending = this.stage.keyOf(state, left) === null ? '' : 'computing…';
