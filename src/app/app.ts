@@ -12,6 +12,7 @@ import { Panel } from '../ui/panel';
 import { StatusBar } from '../ui/statusBar';
 import { SurfaceView } from '../view/surfaceView';
 import { BarrierController } from './barrierController';
+import { CompareController } from './compareController';
 import { landscapeApi, type LandscapeApi } from './consoleApi';
 import { ConnectController } from './connectController';
 import { Display } from './display';
@@ -41,6 +42,8 @@ export class App {
   private readonly mover: PlaneMover;
   readonly spectrum: SpectrumController;
   readonly barriers: BarrierController;
+  /** Compare mode: a second view beside the first, one colour scale, linked cameras. */
+  readonly compare: CompareController;
   /** The gallery and the note beside the view for the preset on screen. */
   readonly presets: PresetController;
 
@@ -153,6 +156,18 @@ export class App {
     this.mover.addButton(el('#view'));
     this.mover.sync(state);
     this.runner = new Runner(this.engine, this.store, this.display, this.status, this.panel, this.connector, this.training);
+    this.compare = new CompareController({
+      engine: this.engine,
+      store: this.store,
+      display: this.display,
+      runner: this.runner,
+      status: this.status,
+      view: this.view,
+      viewEl: el('#view'),
+      hoverEl: root.querySelector<HTMLElement>('#hover'),
+      folder: this.panel.addFolder('Compare two views'),
+      apply: (partial) => this.apply(partial),
+    });
     this.connector.addButton(
       'training path',
       'Train seed 1 with snapshots and show the plane of its trajectory (two principal directions through the end point)',

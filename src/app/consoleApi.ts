@@ -24,6 +24,7 @@ import type { ViewLayout } from '../view/surfaceView';
 import type { TrajectoryApiResult } from '../engine/trajectory';
 import type { BarrierMatrixResult } from '../engine/barrierMatrix';
 import type { BarrierController } from './barrierController';
+import type { CompareApiResult, CompareController } from './compareController';
 
 /** What `window.landscape` offers power users and tests (documented in docs/console-api.md). */
 export interface LandscapeApi {
@@ -194,6 +195,12 @@ export interface LandscapeApi {
    * options), the single-linkage order of the curve matrix (indices into ids) and each pair's merge level. Draws the card.
    */
   barrierMatrix(options?: unknown): Promise<BarrierMatrixResult>;
+  /**
+   * Compare mode (`set({ view: { compare: 'dirs:hessian' } })`, docs/curvature.md#compare-two-planes): what the two views
+   * show, `{ left: { label, min, max, gridSize, camera, pan }, right: { … }, scale: { min, max }, caveat }`; `scale` is the
+   * one range both views are coloured and scaled in height against. Throws when compare mode is off or before its surface.
+   */
+  compareView(): CompareApiResult;
 }
 
 declare global {
@@ -215,6 +222,7 @@ export interface ApiParts {
   readonly connector: ConnectController;
   readonly spectrum: SpectrumController;
   readonly barriers: BarrierController;
+  readonly compare: CompareController;
   /** Merge a partial state, recompute what changed, draw. */
   apply(partial: unknown): Promise<void>;
   /** Stop the running job and any training run. */
@@ -317,5 +325,6 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
     hessian: (options?: unknown) => p.spectrum.compute(options ?? {}),
     viewLayout: () => p.view.layout(),
     barrierMatrix: (options?: unknown) => p.barriers.compute(options ?? {}),
+    compareView: () => p.compare.summary(),
   };
 }

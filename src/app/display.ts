@@ -30,6 +30,15 @@ export class Display {
   /** The pointer's last position on the page (client pixels), where the hover tooltip goes. */
   private pointer = { x: 0, y: 0 };
 
+  /**
+   * Compare mode (compareController.ts): the range both views share for the state's own surface (null: the
+   * surface's own), and the second view drawn after the first.
+   */
+  companion: {
+    range(surface: Surface, state: AppState): { min: number; max: number } | null;
+    drawn(surface: Surface, state: AppState): void;
+  } | null = null;
+
   /** Says which level of a coarse-to-fine surface is on screen while a finer one is coming. */
   private readonly badge: HTMLElement;
 
@@ -198,10 +207,12 @@ export class Display {
     this.axisNames = own ? axisNamesOf(state) : ['α', 'β'];
     this.view.setAxisNames(this.axisNames);
     this.sublevel.heatmap.setAxisNames(this.axisNames);
-    this.view.setSurface(surface, { ...state.view, showMarker: true });
+    const scaleRange = this.shown === null ? (this.companion?.range(surface, state) ?? null) : null;
+    this.view.setSurface(surface, { ...state.view, showMarker: true, ...(scaleRange === null ? {} : { scaleRange }) });
     this.sublevel.setSurface(surface, state);
     this.connector.onSurface(surface);
     this.syncWaterControls();
     this.view.render();
+    this.companion?.drawn(surface, state);
   }
 }

@@ -32,6 +32,8 @@ export class Runner {
   /** The pictures the last pipeline job drew (grid size, samples, ms from its start) and its training time. */
   timeline: readonly TimelineEntry[] = [];
   trainMs = 0;
+  /** Runs in the pipeline's job after its surface is drawn (compare mode's second surface), before a flow replays. */
+  afterSurface: ((result: PipelineResult, signal: AbortSignal) => Promise<void>) | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -95,6 +97,7 @@ export class Runner {
         this.display.showResult(result, this.store.state);
         this.training.refreshList();
         this.status.done(...describeResult(result));
+        if (state.flow === '') await this.afterSurface?.(result, signal);
         // A link to a curve plane or a trajectory: replay it on the surface just drawn (same job).
         if (state.flow !== '') await this.replayFlow(state, signal);
       } catch (err) {
@@ -105,6 +108,11 @@ export class Runner {
         throw err;
       }
     });
+  }
+
+  /** Another job on the page's scheduler (compare mode's second surface): it cancels the running job, and a newer one cancels it. */
+  extra(body: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    return this.job(true, body);
   }
 
   /** Show an imported file in place of the engine's surface (a bundle is evaluated first). */

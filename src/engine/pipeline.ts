@@ -18,6 +18,7 @@ import type { MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
 import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types';
 import { withFallback, type Backend, type CurveJob, type CurveResult, type FallbackWording, type MultiSeedJob } from './backend';
+import type { CenterResult } from './backend';
 import { backendOracle, curvaturePlane, type CurvatureAxes } from './curvaturePlane';
 import { mlpModel } from './mlpModel';
 import type { LandscapeModel, PlanePoints, ThetaOrigin } from './model';
@@ -415,6 +416,23 @@ export class Engine {
         last = performance.now();
       },
     };
+  }
+
+  /**
+   * θ by full-batch Adam from a start vector, exactly as the θ₀ stage trains it (the same job on the same
+   * backends), but apart from its cache: compare mode's θ₀ from another training seed.
+   */
+  trainFrom(
+    model: LandscapeModel,
+    theta0: Float32Array,
+    train: AppState['train'],
+    signal: AbortSignal,
+    onStep: (step: number, loss: number) => void,
+  ): Promise<Ran<CenterResult>> {
+    const gradients = model.gradients;
+    if (gradients === null) return Promise.reject(new Error(`${model.label} has no gradients: θ₀ cannot be trained here`));
+    const job = { spec: gradients.spec, samples: gradients.samples, theta0, steps: train.steps, learningRate: train.learningRate };
+    return this.run(this.cpu, { failed: 'training', instead: 'θ₀ was trained' }, signal, (b) => b.trainCenter(job, { signal, onStep }));
   }
 
   /** The surface of a square grid over [−span, span]² on a plane, with θ₀'s own loss at its centre. */

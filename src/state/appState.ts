@@ -57,6 +57,13 @@ export interface AppState {
     /** Heights above this loss are clipped; 0 means "the surface maximum". */
     zClip: number;
     colormap: ColormapName;
+    /**
+     * Compare mode: a second view beside the first showing the same state with one thing changed (the
+     * plane's directions, filter normalisation, the directions' seed or θ₀'s training seed), both drawn
+     * against one colour scale with linked cameras (src/state/compare.ts). Never part of the first
+     * surface's cache keys.
+     */
+    compare: CompareState;
   };
   /** The water level E and what is drawn of {L < E}; never part of an engine cache key. */
   sublevel: {
@@ -102,6 +109,20 @@ export interface CameraState {
 export const PLANE_DIRECTIONS = ['random', 'hessian', 'hessian-top'] as const;
 export type PlaneDirections = (typeof PLANE_DIRECTIONS)[number];
 
+/**
+ * What the second view of compare mode changes ('off': no second view). 'filterNormalize' flips the
+ * state's filter normalisation; 'directionSeed' draws the random directions from another seed (same θ₀);
+ * 'trainSeed' trains θ₀ from another initialisation seed on the same data (same direction seed).
+ */
+export type CompareState =
+  | { kind: 'off' }
+  | { kind: 'directions'; directions: PlaneDirections }
+  | { kind: 'filterNormalize' }
+  | { kind: 'directionSeed'; seed: number }
+  | { kind: 'trainSeed'; seed: number };
+export const COMPARE_KINDS = ['off', 'directions', 'filterNormalize', 'directionSeed', 'trainSeed'] as const;
+export type CompareKind = (typeof COMPARE_KINDS)[number];
+
 export const CONNECTIVITIES = [4, 8] as const;
 export type Connectivity = (typeof CONNECTIVITIES)[number];
 
@@ -141,7 +162,7 @@ export function defaultState(): AppState {
       centerAlpha: 0,
       centerBeta: 0,
     },
-    view: { logScale: true, watchTraining: true, zClip: 0, colormap: 'viridis' },
+    view: { logScale: true, watchTraining: true, zClip: 0, colormap: 'viridis', compare: { kind: 'off' } },
     sublevel: { level: 0, logSlider: true, water: false, connectivity: 4, colourComponents: true, contours: 10, heatmap: true },
     camera: { azimuth: 35, elevation: 30, distance: 5.6 },
     flow: '',

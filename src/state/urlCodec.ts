@@ -20,6 +20,7 @@
 import { ACTIVATIONS, LOSSES, MAX_HIDDEN_LAYERS } from '../model/spec';
 import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, PLANE_DIRECTIONS, cloneState, defaultState } from './appState';
 import type { AppState, DatasetKind } from './appState';
+import { formatCompare, parseCompare } from './compare';
 import { formatFlow, parseFlow } from './flow';
 
 export interface DecodeResult {
@@ -216,6 +217,7 @@ const FIELDS: readonly Field[] = [
     (s) => s.view.colormap,
     (s, v) => (s.view.colormap = v),
   ),
+  compareField(),
   floatField(
     'lvl',
     'sublevel',
@@ -497,6 +499,25 @@ function connectivityField(): Field {
       const value = CONNECTIVITIES.find((c) => c === raw || String(c) === raw);
       if (value === undefined) ignored.push(`${name} ${formatRaw(raw)} is not 4 or 8; kept ${s.sublevel.connectivity}`);
       else s.sublevel.connectivity = value;
+    },
+  };
+}
+
+/** Compare mode, `cmp=off|dirs:<directions>|fnorm|dseed:<seed>|tseed:<seed>` (src/state/compare.ts); malformed keeps the base. */
+function compareField(): Field {
+  return {
+    key: 'cmp',
+    group: 'view',
+    name: 'compare',
+    encode: (s) => formatCompare(s.view.compare),
+    apply(s, raw, ignored) {
+      const parsed = parseCompare(raw);
+      if (parsed.value === null) {
+        ignored.push(`${parsed.error}; kept "${formatCompare(s.view.compare)}"`);
+        return;
+      }
+      if (parsed.note !== null) ignored.push(parsed.note);
+      s.view.compare = parsed.value;
     },
   };
 }

@@ -20,6 +20,8 @@ export class ColorBar {
   private readonly greyed: HTMLDivElement;
   private scale: LossScale | null = null;
   private waterLevel: number | null = null;
+  /** A line of its own under the notes (compare mode: the bar is shared by two views). */
+  private readonly note: HTMLDivElement;
 
   constructor(container: HTMLElement) {
     const doc = container.ownerDocument;
@@ -44,6 +46,7 @@ export class ColorBar {
     this.title = doc.createElement('div');
     Object.assign(this.title.style, { fontWeight: '600', fontSize: '14px', marginBottom: '8px', textAlign: 'left' });
     const body = doc.createElement('div');
+    body.className = 'surface-colorbar-body';
     Object.assign(body.style, { position: 'relative', display: 'flex', height: `${BAR_HEIGHT_PX}px` });
     this.bar = doc.createElement('div');
     Object.assign(this.bar.style, {
@@ -72,7 +75,11 @@ export class ColorBar {
     body.append(this.bar, this.ticks, this.greyed);
     this.notes = doc.createElement('div');
     Object.assign(this.notes.style, { marginTop: '10px', fontSize: '12px', color: '#b9c0cc' });
-    this.element.append(this.title, body, this.notes);
+    this.note = doc.createElement('div');
+    this.note.className = 'surface-colorbar-note';
+    Object.assign(this.note.style, { marginTop: '6px', fontSize: '12px', color: '#b9c0cc', maxWidth: '120px' });
+    this.note.hidden = true;
+    this.element.append(this.title, body, this.notes, this.note);
     container.append(this.element);
   }
 
@@ -109,6 +116,12 @@ export class ColorBar {
       row.textContent = text;
       this.notes.prepend(row);
     }
+  }
+
+  /** A note under the bar; null hides it. */
+  setNote(text: string | null): void {
+    this.note.textContent = text ?? '';
+    this.note.hidden = text === null;
   }
 
   update(colormapName: ColormapName, scale: LossScale, surfaceMax: number, nonFinite: number): void {

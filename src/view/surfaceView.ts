@@ -50,6 +50,11 @@ export interface SurfaceViewOptions {
   readonly colormap: ColormapName;
   /** Marker at θ₀ (α = β = 0); shown unless false. */
   readonly showMarker?: boolean;
+  /**
+   * The losses the colours and heights span (compare mode: both surfaces, so two views share one scale);
+   * absent: this surface's own minimum and maximum.
+   */
+  readonly scaleRange?: { readonly min: number; readonly max: number };
 }
 
 /** What the view shows of the sublevel set {L < level}. */
@@ -173,6 +178,8 @@ export class SurfaceView {
   private surface: Surface | null = null;
   private options: SurfaceViewOptions = { logScale: false, zClip: 0, colormap: 'viridis' };
   private frameHandle = 0;
+  /** True while setCamera places the camera: its 'change' events are not the user's. */
+  private placing = false;
   private disposed = false;
   /** The canvas's size in CSS pixels (0 before the first resize). */
   private width = 0;
@@ -180,7 +187,7 @@ export class SurfaceView {
   /** The part of the canvas the box is framed in: all of it but the colour bar's corner. */
   private area: FrameArea = { left: 0, top: 0, width: 1, height: 1 };
 
-  constructor(container: HTMLElement, options: { preserveDrawingBuffer?: boolean } = {}) {
+  constructor(container: HTMLElement, options: { preserveDrawingBuffer?: boolean; colorBar?: boolean } = {}) {
     this.renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: options.preserveDrawingBuffer ?? false });
     this.renderer.setPixelRatio(Math.min(globalThis.devicePixelRatio || 1, 2));
     this.renderer.setClearColor(new Color(BACKGROUND_COLOR), 1);
@@ -190,6 +197,8 @@ export class SurfaceView {
     if (view !== null && view.getComputedStyle(container).position === 'static') container.style.position = 'relative';
     container.append(this.canvas);
     this.colorBar = new ColorBar(container);
+    // A view without its own bar (compare mode's second view) frames the box in the whole canvas.
+    if (options.colorBar === false) this.colorBar.element.style.display = 'none';
 
     this.scene.add(new HemisphereLight(0xf2f4ff, 0x3a3f4a, 2.2));
     const sun = new DirectionalLight(0xffffff, 1.7);
@@ -291,7 +300,7 @@ export class SurfaceView {
     this.camera.aspect = area.width / area.height;
     this.camera.fov = fovForAspect(this.camera.aspect);
     this.camera.updateProjectionMatrix();
-    this.setCamera(pose);
+    this.setCamera(pose, this.getPan());
     this.render();
   }
 
@@ -368,16 +377,42 @@ export class SurfaceView {
     return { ...pose, distance: pose.distance / this.fitScale(pose, this.camera.aspect, this.camera.fov) };
   }
 
-  setCamera(pose: CameraPose): void {
+  /** How far the orbit target was panned from the box's middle, world units (0, 0, 0 unless panned). */
+  getPan(): [number, number, number] {
+    const pan = this.controls.target.clone().sub(TARGET);
+    return [pan.x, pan.y, pan.z];
+  }
+
+  /**
+   * Calls `listener` whenever the camera moves (orbit, zoom, pan, damping, or a pose set by code); linked
+   * views follow each other through it. Returns a function that stops listening.
+   */
+  onCameraChange(listener: () => void): () => void {
+    this.controls.addEventListener('change', listener);
+    return () => this.controls.removeEventListener('change', listener);
+  }
+
+  /** A note under the colour bar (e.g. that two views share it); null removes it. */
+  setColorBarNote(text: string | null): void {
+    this.colorBar.setNote(text);
+  }
+
+  setCamera(pose: CameraPose, pan: readonly [number, number, number] = [0, 0, 0]): void {
     if (this.disposed) return;
     const [x, y, z] = this.cameraOffset(clampPose(pose), this.camera.aspect, this.camera.fov);
+    const target = TARGET.clone().add(new Vector3(pan[0], pan[1], pan[2]));
     // Without damping, update() spends any leftover orbit momentum at once; the second placement
     // then lands exactly on the pose instead of drifting off it.
     this.controls.enableDamping = false;
-    for (let pass = 0; pass < 2; pass++) {
-      this.controls.target.copy(TARGET);
-      this.camera.position.set(TARGET.x + x, TARGET.y + y, TARGET.z + z);
-      this.controls.update();
+    this.placing = true;
+    try {
+      for (let pass = 0; pass < 2; pass++) {
+        this.controls.target.copy(target);
+        this.camera.position.set(target.x + x, target.y + y, target.z + z);
+        this.controls.update();
+      }
+    } finally {
+      this.placing = false;
     }
     this.controls.enableDamping = true;
     this.frame();
@@ -419,9 +454,11 @@ export class SurfaceView {
    */
   onCameraSettled(listener: (pose: CameraPose) => void, delayMs = 400): () => void {
     let userMoving = false;
+    // While a button is held the user has not stopped, however long the pointer rests (slow frames included).
+    let held = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const schedule = (): void => {
-      if (!userMoving) return;
+      if (!userMoving || held) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
         userMoving = false;
@@ -430,16 +467,27 @@ export class SurfaceView {
     };
     const onStart = (): void => {
       userMoving = true;
+      held = true;
       clearTimeout(timer);
     };
+    // A change not made by setCamera is the user's or their damping's (which may go on after a slow frame).
+    const onChange = (): void => {
+      if (this.placing) return;
+      userMoving = true;
+      schedule();
+    };
+    const onEnd = (): void => {
+      held = false;
+      schedule();
+    };
     this.controls.addEventListener('start', onStart);
-    this.controls.addEventListener('change', schedule);
-    this.controls.addEventListener('end', schedule);
+    this.controls.addEventListener('change', onChange);
+    this.controls.addEventListener('end', onEnd);
     return () => {
       clearTimeout(timer);
       this.controls.removeEventListener('start', onStart);
-      this.controls.removeEventListener('change', schedule);
-      this.controls.removeEventListener('end', schedule);
+      this.controls.removeEventListener('change', onChange);
+      this.controls.removeEventListener('end', onEnd);
     };
   }
 
@@ -473,7 +521,12 @@ export class SurfaceView {
     const surface = this.surface;
     const scale = this.currentScale;
     if (surface === null || scale === null) return null;
-    return { colormap: this.options.colormap, scale, surfaceMax: surface.max, nonFinite: surface.nonFinite };
+    return {
+      colormap: this.options.colormap,
+      scale,
+      surfaceMax: this.options.scaleRange?.max ?? surface.max,
+      nonFinite: surface.nonFinite,
+    };
   }
 
   /** Ask for a frame on the next animation tick (many calls, one frame). */
@@ -549,11 +602,12 @@ export class SurfaceView {
     const mesh = this.mesh;
     if (surface === null || mesh === null) return;
     const opts = this.options;
+    const range = opts.scaleRange ?? surface;
     const { heights, colorT, nonFiniteMask, scale } = surfaceHeights(surface.loss, {
       logScale: opts.logScale,
       zClip: opts.zClip,
-      min: surface.min,
-      max: surface.max,
+      min: range.min,
+      max: range.max,
     });
     const gridSize = surface.gridSize;
     const span = surface.span > 0 ? surface.span : 1;
@@ -639,7 +693,7 @@ export class SurfaceView {
 
   private updateOverlays(surface: Surface, heights: Float32Array, scale: LossScale): void {
     this.axes.update(surface.span, scale);
-    this.colorBar.update(this.options.colormap, scale, surface.max, surface.nonFinite);
+    this.colorBar.update(this.options.colormap, scale, this.options.scaleRange?.max ?? surface.max, surface.nonFinite);
     const centre = interpolateGrid(heights, surface.alphas, surface.betas, 0, 0);
     this.centerMarker.place(0, (Number.isFinite(centre) ? centre : 1) * BOX_HEIGHT, 0, this.options.showMarker !== false);
   }

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { REGRESSION_DATASETS, clampState, decodeState, encodeState } from '../../src/state/urlCodec';
 import { formatFlow, parseFlow } from '../../src/state/flow';
 import { COLORMAPS, CONNECTIVITIES, DATASETS, DIGITS_SAMPLES, LIMITS, PLANE_DIRECTIONS, defaultState } from '../../src/state/appState';
-import type { AppState } from '../../src/state/appState';
+import type { AppState, CompareState } from '../../src/state/appState';
+import { formatCompare, parseCompare } from '../../src/state/compare';
 import { ACTIVATIONS, LOSSES } from '../../src/model/spec';
 import { CAMERA_PRESETS, MAX_DISTANCE, MIN_DISTANCE, clampPose } from '../../src/view/camera';
 import { REGRESSION_KINDS } from '../../src/data/generators';
@@ -28,6 +29,7 @@ const URL_KEYS = [
   'log',
   'zclip',
   'cmap',
+  'cmp',
   'lvl',
   'lvlog',
   'water',
@@ -72,7 +74,8 @@ function isValidState(s: AppState): boolean {
     sameKeys(s.train, ['steps', 'learningRate']) &&
     sameKeys(s.plane, ['gridSize', 'span', 'filterNormalize', 'keepBiasDirections', 'directions', 'centerAlpha', 'centerBeta']) &&
     oneOf(s.plane.directions, PLANE_DIRECTIONS) &&
-    sameKeys(s.view, ['logScale', 'watchTraining', 'zClip', 'colormap']) &&
+    sameKeys(s.view, ['logScale', 'watchTraining', 'zClip', 'colormap', 'compare']) &&
+    parseCompare(formatCompare(s.view.compare)).value !== null &&
     inRange(s.seed, LIMITS.seed, true) &&
     oneOf(s.data.kind, DATASETS) &&
     inRange(s.data.samples, LIMITS.samples, true) &&
@@ -142,6 +145,14 @@ const validState: fc.Arbitrary<AppState> = fc
       watchTraining: fc.boolean(),
       zClip: float(LIMITS.zClip),
       colormap: fc.constantFrom(...COLORMAPS),
+      compare: fc.oneof(
+        fc.constant<CompareState>({ kind: 'off' }),
+        fc.constant<CompareState>({ kind: 'filterNormalize' }),
+        fc.constantFrom(...PLANE_DIRECTIONS).map((directions): CompareState => ({ kind: 'directions', directions })),
+        fc
+          .tuple(fc.constantFrom('directionSeed' as const, 'trainSeed' as const), int(LIMITS.seed))
+          .map(([kind, seed]): CompareState => ({ kind, seed })),
+      ),
     }),
     sublevel: fc.record({
       level: float(LIMITS.level),
@@ -217,7 +228,7 @@ const junkKey = fc.oneof(
 describe('encodeState / decodeState', () => {
   it('the default state encodes every field, in a readable form', () => {
     expect(encodeState(defaultState())).toBe(
-      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&res=0&steps=600&lr=0.02&grid=129&span=1&ca=0&cb=0&fnorm=1&kbias=0&dirs=random&log=1&watch=1&zclip=0&cmap=viridis' +
+      'seed=1&data=spiral&m=256&classes=2&noise=0.1&hidden=32,32&act=tanh&loss=mse&bias=1&res=0&steps=600&lr=0.02&grid=129&span=1&ca=0&cb=0&fnorm=1&kbias=0&dirs=random&log=1&watch=1&zclip=0&cmap=viridis&cmp=off' +
         '&lvl=0&lvlog=1&water=0&conn=4&comps=1&iso=10&map=1&cam=35,30,5.6&flow=',
     );
     expect(isValidState(defaultState())).toBe(true);
