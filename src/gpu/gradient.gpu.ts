@@ -210,6 +210,17 @@ export class GradientKernel {
     return Math.min(fit, Math.ceil(count / 8) * 2, maxQuads);
   }
 
+  /**
+   * The most vectors one call may hold whose samples still split into the same chunks as `vectorCount`
+   * vectors alone, so that each vector's loss and gradient come out bit for bit as they would without
+   * the others (a batch of curves trained beside each other, src/train/curveBatch.ts).
+   */
+  vectorsWithSameChunks(vectorCount: number, count: number = this.samples.m): number {
+    const quads = this.chunkQuads(vectorCount, Math.max(count, this.samples.m));
+    const fit = Math.floor(this.maxScratchBytes / (this.layout.stride * 16 * quads));
+    return Math.max(vectorCount, Math.min(fit, this.device.limits.maxComputeWorkgroupsPerDimension));
+  }
+
   /** Uniform slots (= sample chunks) one gradient of `count` samples takes. */
   slotsFor(vectorCount: number, count: number): number {
     return Math.ceil(count / (4 * this.chunkQuads(vectorCount, Math.max(count, this.samples.m))));
