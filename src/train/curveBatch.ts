@@ -18,31 +18,14 @@ import { BatchSampler } from './batchSampler';
 import { trainCurveCpu } from './curveTrainingCpu';
 import {
   curveOptimizer,
+  curveOptionsOf,
   curveTs,
   DEFAULT_T_PER_STEP,
   scheduleFactor,
   startPath,
-  type CurveTrainOptions,
+  type CurveBatchOptions,
   type CurveTrainResult,
 } from './curveTraining.types';
-
-/** What differs between the curves of a batch. */
-export interface CurveEnds {
-  readonly a: Float32Array;
-  readonly b: Float32Array;
-  /** Seed of this curve's t draws (default 0). */
-  readonly seed?: number;
-  readonly startBends?: readonly Float32Array[];
-}
-
-export type CurveBatchOptions = Omit<CurveTrainOptions, 'a' | 'b' | 'seed' | 'startBends' | 'onProgress'> & {
-  readonly curves: readonly CurveEnds[];
-  /**
-   * Every progressEvery steps of a group: `meanLosses[c]` is the mean sampled loss of curve `first + c`
-   * at `step` (before that step's update).
-   */
-  readonly onProgress?: (step: number, meanLosses: Float32Array, first: number) => void;
-};
 
 export interface CurveBatchGpuOptions {
   /** Target wall time of one submission, ms (default 40). */
@@ -51,19 +34,7 @@ export interface CurveBatchGpuOptions {
   readonly maxCurvesPerGroup?: number;
 }
 
-/** The options of curve `index` as trainCurve / trainCurveCpu would take them alone. */
-export function curveOptionsOf(opts: CurveBatchOptions, index: number): CurveTrainOptions {
-  const ends = opts.curves[index];
-  if (ends === undefined) throw new Error(`no curve ${index} in a batch of ${opts.curves.length}`);
-  const { curves: _curves, onProgress: _onProgress, ...shared } = opts;
-  return {
-    ...shared,
-    a: ends.a,
-    b: ends.b,
-    ...(ends.seed !== undefined ? { seed: ends.seed } : {}),
-    ...(ends.startBends !== undefined ? { startBends: ends.startBends } : {}),
-  };
-}
+export { curveOptionsOf, type CurveBatchOptions, type CurveEnds } from './curveTraining.types';
 
 /** CPU twin of trainCurveBatch: each curve by trainCurveCpu, one after another (the oracle). */
 export async function trainCurveBatchCpu(opts: CurveBatchOptions): Promise<CurveTrainResult[]> {
