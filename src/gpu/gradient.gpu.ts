@@ -288,12 +288,22 @@ export class GradientKernel {
       );
       pass.setPipeline(this.forwardPipeline);
       pass.setBindGroup(0, groups.forward, [offset]);
-      pass.dispatchWorkgroups(Math.ceil(Math.ceil(chunkCount / 8) / WORKGROUP_SIZE), K);
+      pass.dispatchWorkgroups(...this.spread(K * Math.ceil(chunkCount / 8)));
       pass.setPipeline(this.reducePipeline);
       pass.setBindGroup(0, groups.reduce, [offset]);
-      pass.dispatchWorkgroups(Math.ceil((this.layout.tileCount + 1) / WORKGROUP_SIZE), K);
+      pass.dispatchWorkgroups(...this.spread(K * (this.layout.tileCount + 1)));
     }
     pass.end();
+  }
+
+  /**
+   * Workgroups (x, y) for `items` invocations numbered item = y·x_count·WORKGROUP_SIZE + x, as both
+   * shaders number them (vector-major), so a small network packs many vectors into one workgroup.
+   */
+  private spread(items: number): [number, number] {
+    const groups = Math.max(1, Math.ceil(items / WORKGROUP_SIZE));
+    const x = Math.min(groups, this.device.limits.maxComputeWorkgroupsPerDimension);
+    return [x, Math.ceil(groups / x)];
   }
 
   /** Call after submitting what `encode` recorded. */
