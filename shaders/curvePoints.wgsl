@@ -11,11 +11,13 @@ override WORKGROUP_SIZE: u32 = 64u;
 @group(0) @binding(4) var<storage, read_write> points: array<f32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let p = gid.x;
-  let r = gid.y;
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  // Invocations numbered r·P + p across the dispatch: a small network packs many rows per workgroup.
   let P = params.paramCount;
-  if (p >= P || r >= params.pointCount * params.curveCount) { return; }
+  let item = gid.y * groups.x * WORKGROUP_SIZE + gid.x;
+  let r = item / P;
+  let p = item % P;
+  if (r >= params.pointCount * params.curveCount) { return; }
   let n = params.bendCount;
   let curve = r / params.pointCount;
   let ends = curve * 2u * P;

@@ -79,9 +79,6 @@ export class CurveStepKernel {
     if (Math.ceil((curveCount * paramCount * bendCount) / WORKGROUP_SIZE) > device.limits.maxComputeWorkgroupsPerDimension) {
       throw new Error(`${curveCount} × ${paramCount} × ${bendCount} bend parameters is more than one dispatch of this device covers`);
     }
-    if (curveCount * pointCount > device.limits.maxComputeWorkgroupsPerDimension) {
-      throw new Error(`${curveCount} curves × ${pointCount} points is more than one dispatch of this device covers`);
-    }
     this.ring = new UniformRing(device, uniformSlots, 'CurveStepKernel.params');
     this.pointsLayout = slotBindGroupLayout(device, 'CurveStepKernel.pointsLayout', [
       'read-only-storage',
@@ -131,7 +128,10 @@ export class CurveStepKernel {
     const pass = encoder.beginComputePass({ label: 'CurveStepKernel.points' });
     pass.setPipeline(this.pointsPipeline);
     pass.setBindGroup(0, this.bindGroups(buffers).points, [offset]);
-    pass.dispatchWorkgroups(Math.ceil(this.paramCount / WORKGROUP_SIZE), this.curveCount * this.pointCount);
+    // Rows r = c·K + i times parameters p, numbered r·P + p as the shader reads them back.
+    const groups = Math.ceil((this.curveCount * this.pointCount * this.paramCount) / WORKGROUP_SIZE);
+    const x = Math.min(groups, this.device.limits.maxComputeWorkgroupsPerDimension);
+    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
     pass.end();
   }
 
