@@ -10,6 +10,7 @@ import type { BenchReport } from './page/types';
 import { cpus, loadavg } from 'node:os';
 import { runSublevelBench } from './sublevel';
 import { firstPictureTable, runFirstPictureBench } from './firstPicture';
+import { barrierBenchTable, runBarrierBench } from './barriers';
 
 const TIMEOUT_MS = 15 * 60_000;
 
@@ -261,4 +262,5 @@ try {
 console.log(`${loadBefore}  \n${loadLine('after the page')}\n`);
 sublevelBench();
 console.log(firstPictureTable(await runFirstPictureBench()));
+console.log(barrierBenchTable(await runBarrierBench()));
 process.exitCode = ok ? 0 : 1;

@@ -116,9 +116,6 @@ describe('barrier matrix (GPU, pairs side by side)', () => {
     expect(own.device).toBe('webgpu');
     expect(batched.line[0]?.[2]).toBe(own.lineBarrier);
     expect(batched.curve[0]?.[2]).toBe(own.curveBarrier);
-    console.log(
-      `width-m1, 3 minima on ${engine.adapterName}: batched ${batched.ms.total.toFixed(0)} ms, one pair after another ${sequential.ms.total.toFixed(0)} ms`,
-    );
     engine.dispose();
   });
 });
