@@ -20,6 +20,7 @@ import { peersJson, peersMarkdown, runPeers, type OurTiming } from './peers/peer
 import { toyWorkload, wideWorkload } from './page/workloads';
 import { writeFileSync } from 'node:fs';
 import { cpuEngineTable, runCpuEngineBench, type CpuEngineRow } from './cpuEngine';
+import { barrierBenchTable, runBarrierBench } from './barriers';
 
 const TIMEOUT_MS = 15 * 60_000;
 
@@ -321,4 +322,5 @@ if (only.has('peers')) {
 }
 if (only.has('sublevel')) sublevelBench();
 if (only.has('first-picture')) console.log(firstPictureTable(await runFirstPictureBench()));
+if (only.has('barriers')) console.log(barrierBenchTable(await runBarrierBench()));
 process.exitCode = ok ? 0 : 1;

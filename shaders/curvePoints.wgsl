@@ -1,5 +1,6 @@
-// Points φ(t_i) = c_i0·A + Σ_j c_i,j+1·bend_j + c_i,n+1·B of a curve at one step's K values of t,
-// written K × P for the gradient kernel. c comes from the CPU (paths.ts pathCoefficients).
+// Points φ(t_i) = c_i0·A + Σ_j c_i,j+1·bend_j + c_i,n+1·B of curveCount curves at one step's K values
+// of t each, written (curve, i) × P for the gradient kernel: row r = c·K + i belongs to curve c.
+// c comes from the CPU (paths.ts pathCoefficients).
 
 override WORKGROUP_SIZE: u32 = 64u;
 
@@ -10,14 +11,19 @@ override WORKGROUP_SIZE: u32 = 64u;
 @group(0) @binding(4) var<storage, read_write> points: array<f32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let p = gid.x;
-  let i = gid.y;
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  // Invocations numbered r·P + p across the dispatch: a small network packs many rows per workgroup.
   let P = params.paramCount;
-  if (p >= P || i >= params.pointCount) { return; }
+  let item = gid.y * groups.x * WORKGROUP_SIZE + gid.x;
+  let r = item / P;
+  let p = item % P;
+  if (r >= params.pointCount * params.curveCount) { return; }
   let n = params.bendCount;
-  let c = params.coeffOffset + i * (n + 2u);
-  var v = coeffs[c] * endpoints[p] + coeffs[c + n + 1u] * endpoints[P + p];
-  for (var j = 0u; j < n; j++) { v = fma(coeffs[c + j + 1u], bends[j * P + p], v); }
-  points[i * P + p] = v;
+  let curve = r / params.pointCount;
+  let ends = curve * 2u * P;
+  let ownBends = curve * n * P;
+  let c = params.coeffOffset + r * (n + 2u);
+  var v = coeffs[c] * endpoints[ends + p] + coeffs[c + n + 1u] * endpoints[ends + P + p];
+  for (var j = 0u; j < n; j++) { v = fma(coeffs[c + j + 1u], bends[ownBends + j * P + p], v); }
+  points[r * P + p] = v;
 }

@@ -1,6 +1,8 @@
 // Forward and backward pass of K parameter vectors over one chunk of a sample batch.
-// One invocation = one vector (gid.y) × eight samples (gid.x): two sample quads A and B, one
-// vec4 lane per sample, so each weight load serves eight samples. It writes, per sample quad,
+// One invocation = one vector k × eight samples (octet x): two sample quads A and B, one
+// vec4 lane per sample, so each weight load serves eight samples. Items are numbered k·W + x
+// (W octets per vector) across the whole dispatch, so a small batch packs many vectors into one
+// workgroup instead of leaving most of a workgroup idle per vector. It writes, per sample quad,
 // each layer's input h_l and delta dL/dz_l into `scratch`; the sum over samples that makes the
 // gradient is gradientReduce.wgsl, so no float atomics are needed. chunkQuads is even.
 
@@ -79,10 +81,12 @@ fn loss_and_delta(at: u32, s: vec4<u32>) -> vec4<f32> {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let quadA = 2u * gid.x;
-  let k = gid.y;
-  if (quadA * 4u >= params.chunkCount || k >= params.vectorCount) { return; }
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let W = (params.chunkCount + 7u) / 8u;
+  let item = gid.y * groups.x * WORKGROUP_SIZE + gid.x;
+  let k = item / W;
+  let quadA = 2u * (item % W);
+  if (k >= params.vectorCount) { return; }
   let sA = quad_samples(quadA);
   let sB = quad_samples(quadA + 1u);
   let lanes = vec4<u32>(0u, 1u, 2u, 3u);

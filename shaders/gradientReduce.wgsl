@@ -1,5 +1,6 @@
 // Sums what gradient.wgsl left in `scratch` over the samples of one chunk. One invocation = one
-// vector (gid.y) × one 4 × 4 tile of a layer's gradient (gid.x): W_l[j][i] gets Σ_s delta_l[j]·h_l[i],
+// vector k × one 4 × 4 tile t of a layer's gradient, numbered k·(tileCount + 1) + t across the whole
+// dispatch (small networks pack many vectors per workgroup): W_l[j][i] gets Σ_s delta_l[j]·h_l[i],
 // and the bias is column i = inputs with h = 1, so every loaded delta and input is used four
 // times. Invocation tileCount sums the per-sample losses. Fixed summation order: deterministic.
 
@@ -18,13 +19,13 @@ fn store(index: u32, sum: vec4<f32>) {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let k = gid.y;
-  if (k >= params.vectorCount) { return; }
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let lastLayer = layers[params.layerCount - 1u];
   let tileCount = lastLayer.tileStart + ((lastLayer.outputs + 3u) / 4u) * lastLayer.tileColumns;
-  let t = gid.x;
-  if (t > tileCount) { return; }
+  let item = gid.y * groups.x * WORKGROUP_SIZE + gid.x;
+  let k = item / (tileCount + 1u);
+  let t = item % (tileCount + 1u);
+  if (k >= params.vectorCount) { return; }
   let quads = (params.chunkCount + 3u) / 4u;
   let first = k * params.chunkQuads * params.stride;
   if (t == tileCount) {

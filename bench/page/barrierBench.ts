@@ -1,8 +1,9 @@
 /**
  * The barrier matrix of 8 minima on the width-m + 1 preset (sine m = 8, 1-9-1 tanh mse): 8 seeds by the
  * preset's training (2000 Adam steps), then every one of the 28 pairs connected by the straight line and a
- * Bezier curve (connect()'s defaults: 300 steps, 61 points), one pair after another, through the engine's
- * flow (src/engine/barrierMatrix.ts) on the GPU backend.
+ * Bezier curve (connect()'s defaults: 300 steps, 61 points), all pairs' curves side by side in one GPU job,
+ * through the engine's flow (src/engine/barrierMatrix.ts) on the GPU backend. bench/barriers.ts compares
+ * that with one pair after another, in Node.
  */
 import { barrierMatrix, clampBarrierRequest } from '../../src/engine/barrierMatrix';
 import { cpuBackend } from '../../src/engine/cpuBackend';
@@ -45,7 +46,7 @@ export async function benchBarriers(gpu: GpuContext, log: (line: string) => void
     const curves = upper(r.curve);
     log(`barrier matrix: ${pairs} pairs in ${(r.ms.total / 1000).toFixed(1)} s (${r.device})`);
     return {
-      description: `width-m1 (sine m=8, 1-9-1 tanh mse), ${count} minima, Bezier ${request.connect.steps} steps, ${request.connect.points} points, pairs one after another`,
+      description: `width-m1 (sine m=8, 1-9-1 tanh mse), ${count} minima, Bezier ${request.connect.steps} steps, ${request.connect.points} points, ${r.batched ? 'pairs side by side' : 'pairs one after another'}`,
       minima: count,
       pairs,
       device: r.device,

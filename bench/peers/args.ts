@@ -1,6 +1,6 @@
 /** The flags of `npm run bench -- …` (bench/run.ts). */
 
-export const BENCH_PARTS = ['page', 'grid', 'cpu', 'peers', 'sublevel', 'first-picture'] as const;
+export const BENCH_PARTS = ['page', 'grid', 'cpu', 'peers', 'sublevel', 'first-picture', 'barriers'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchArgs {
@@ -17,14 +17,15 @@ export const BENCH_USAGE = `usage: npm run bench -- [--only ${BENCH_PARTS.join('
   --only LIST        run only these parts (comma-separated): page (the whole bench page), grid (its grid
                      workloads only), peers (TensorFlow.js and PyTorch on the toy and wide workloads, with our
                      grid workloads beside them), cpu (the SIMD CPU engine beside the float64 twin; its times
-                     join ours in the peers' table when both run), sublevel, first-picture; default: all
+                     join ours in the peers' table when both run), sublevel, first-picture, barriers (the barrier
+                     matrix of 8 minima, pairs one after another vs side by side; Node WebGPU); default: all
   --json FILE        write the peers' comparison as JSON ({ workloads: [{ id, description, ours, peers }] })
   --peer-budget S    seconds a peer may spend on one workload before the rest of its grid is extrapolated
                      from the rows it timed (default 60; 0: always the whole grid)
   --torch-threads N  torch.set_num_threads(N) for the PyTorch peer (default: torch's own choice)`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs | { error: string } {
-  let only = new Set<BenchPart>(['page', 'cpu', 'peers', 'sublevel', 'first-picture']);
+  let only = new Set<BenchPart>(['page', 'cpu', 'peers', 'sublevel', 'first-picture', 'barriers']);
   let json: string | null = null;
   let peerBudget = 60;
   let torchThreads = 0;

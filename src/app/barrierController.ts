@@ -172,7 +172,7 @@ export class BarrierController {
     this.sliderRow.hidden = false;
     const K = result.ids.length;
     this.info.textContent =
-      `${K} minima · ${(K * (K - 1)) / 2} pairs connected one after another · ${result.kind} ${request.steps} steps · ` +
+      `${K} minima · ${(K * (K - 1)) / 2} pairs connected ${result.batched ? 'side by side' : 'one after another'} · ${result.kind} ${request.steps} steps · ` +
       `${result.device} ${(result.ms.total / 1000).toFixed(1)} s` +
       (result.notices.length > 0 ? ` · ${result.notices.join(' · ')}` : '');
     this.redraw();

@@ -12,7 +12,7 @@ import type { Path } from '../landscape/paths';
 import { errorMessage } from '../model/errors';
 import type { Samples } from '../model/samples';
 import type { MlpSpec } from '../model/spec';
-import type { CurveTrainOptions } from '../train/curveTraining.types';
+import type { CurveBatchOptions, CurveTrainOptions } from '../train/curveTraining.types';
 import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types';
 import type { NebOptions } from '../train/neb';
 import type { LandscapeModel, PlanePoints } from './model';
@@ -45,6 +45,9 @@ export interface CenterResult {
 export type CurveJob =
   | ({ readonly method: 'curve' } & Omit<CurveTrainOptions, 'onProgress' | 'signal'>)
   | ({ readonly method: 'neb' } & Omit<NebOptions, 'onProgress' | 'signal'>);
+
+/** Bezier curves or chains of one network between many pairs of minima (the barrier matrix's pairs). */
+export type CurveBatchJob = { readonly method: 'curve' } & Omit<CurveBatchOptions, 'onProgress' | 'signal'>;
 
 export interface CurveResult {
   readonly path: Path;
@@ -83,6 +86,15 @@ export interface Backend {
     ctl: JobControl & { readonly onStep?: (step: number, losses: Float32Array) => void },
   ): Promise<MultiSeedResult>;
   trainCurve(job: CurveJob, ctl: JobControl & { readonly onStep?: (step: number, loss: number) => void }): Promise<CurveResult>;
+  /**
+   * Many curves side by side in the same dispatches, each the curve `trainCurve` gives alone (the GPU:
+   * src/train/curveBatch.ts); absent where curves are trained one after another (the CPU twins).
+   * `onStep(step, losses, first)`: the step's mean sampled losses of curves first … first + losses.length − 1.
+   */
+  trainCurves?(
+    job: CurveBatchJob,
+    ctl: JobControl & { readonly onStep?: (step: number, losses: Float32Array, first: number) => void },
+  ): Promise<CurveResult[]>;
   /**
    * Hessian-vector products H·v at θ for `count` vectors laid end to end (count × size), by central
    * differences of the model's gradients (src/gpu/hessianVector.types.ts); needs `model.gradients`.

@@ -1,9 +1,11 @@
 /**
  * The barrier matrix of K minima as a flow: for every pair (i < j) of kept minima, the loss barrier
  * along the straight line and along a trained curve (the same job connect() trains, so each entry is
- * that pair's own connect() barrier), then single-linkage clustering of both matrices. Pairs are
- * trained one after another on the engine's backends (not yet batched into one GPU job). Returns
- * plain data.
+ * that pair's own connect() barrier), then single-linkage clustering of both matrices. On the GPU
+ * the curves of all pairs are trained side by side in the same dispatches and every pair's line and
+ * curve are evaluated in one call (Engine.curvesAndPaths; each pair's curve is bit for bit the one
+ * connect() trains alone); on the CPU, and for nudged elastic bands, pairs run one after another.
+ * Returns plain data.
  */
 import { AbortError } from '../gpu/lossGrid.types';
 import { straightLine } from '../landscape/paths';
@@ -12,6 +14,9 @@ import type { AppState } from '../state/appState';
 import { clampNumber, field, shown } from '../train/trainingLimits';
 import { curveJobOf } from './connect';
 import { clampConnectRequest, type ConnectRequest } from './connectRequest';
+import type { Samples } from '../model/samples';
+import type { MlpSpec } from '../model/spec';
+import type { CurveBatchJob } from './backend';
 import type { Engine } from './pipeline';
 
 export const MAX_BARRIER_MINIMA = 16;
@@ -40,6 +45,8 @@ export interface BarrierMatrixResult {
   /** Pairs whose curve training diverged (index pairs into ids). */
   diverged: [number, number][];
   device: 'webgpu' | 'cpu';
+  /** True when the curves of all pairs were trained side by side in one GPU job. */
+  batched: boolean;
   ms: { total: number; perPair: number };
   notices: string[];
 }
@@ -77,6 +84,7 @@ export async function barrierMatrix(
   minima: readonly { readonly id: number; readonly theta: Float32Array }[],
   signal: AbortSignal,
   progress: (label: string, fraction: number) => void,
+  opts: { readonly batched?: boolean } = {},
 ): Promise<BarrierMatrixResult> {
   const t0 = performance.now();
   const notices: string[] = [];
@@ -87,9 +95,53 @@ export async function barrierMatrix(
   const curve = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   const diverged: [number, number][] = [];
   const pairs = (K * (K - 1)) / 2;
-  let done = 0;
+  const set = (i: number, j: number, lineBarrier: number, curveBarrier: number): void => {
+    for (const [m, v] of [
+      [line, lineBarrier],
+      [curve, curveBarrier],
+    ] as const) {
+      const rowI = m[i];
+      const rowJ = m[j];
+      if (rowI) rowI[j] = v;
+      if (rowJ) rowJ[i] = v;
+    }
+  };
   let gpuAll = true;
+  let batched = false;
+  const ends: { i: number; j: number; a: Float32Array; b: Float32Array }[] = [];
   for (let i = 0; i < K; i++) {
+    for (let j = i + 1; j < K; j++) {
+      const a = minima[i];
+      const b = minima[j];
+      if (a !== undefined && b !== undefined) ends.push({ i, j, a: a.theta, b: b.theta });
+    }
+  }
+  const job = engine.gpu !== null && opts.batched !== false ? batchJobOf(request, spec, samples, ends) : null;
+  if (job !== null) {
+    const ran = await engine.curvesAndPaths(
+      model,
+      job,
+      (path, c) => [straightLine(ends[c]?.a ?? path.a, ends[c]?.b ?? path.b), path],
+      request.points,
+      signal,
+      (step, first, count) =>
+        progress(
+          `${count > 1 ? `pairs ${first + 1}–${first + count}` : `pair ${first + 1}`}/${pairs}: ${request.kind} step ${step}/${request.steps}`,
+          (first * request.steps + count * step) / (pairs * request.steps),
+        ),
+    );
+    for (const w of ran.warnings) if (!notices.includes(w)) notices.push(w);
+    gpuAll = ran.backend.kind === 'webgpu';
+    batched = ran.value.batched;
+    ends.forEach(({ i, j }, c) => {
+      const [lineEval, curveEval] = ran.value.evals[c] ?? [];
+      if (lineEval === undefined || curveEval === undefined) throw new Error('path evaluation returned nothing');
+      if (ran.value.curves[c]?.diverged === true) diverged.push([i, j]);
+      set(i, j, lineEval.barrier, curveEval.barrier);
+    });
+  }
+  let done = 0;
+  for (let i = 0; i < K && job === null; i++) {
     for (let j = i + 1; j < K; j++) {
       if (signal.aborted) throw new AbortError();
       const a = minima[i];
@@ -109,15 +161,7 @@ export async function barrierMatrix(
       const [lineEval, curveEval] = ran.value.evals;
       if (lineEval === undefined || curveEval === undefined) throw new Error('path evaluation returned nothing');
       if (ran.value.curve.diverged) diverged.push([i, j]);
-      for (const [m, v] of [
-        [line, lineEval.barrier],
-        [curve, curveEval.barrier],
-      ] as const) {
-        const rowI = m[i];
-        const rowJ = m[j];
-        if (rowI) rowI[j] = v;
-        if (rowJ) rowJ[i] = v;
-      }
+      set(i, j, lineEval.barrier, curveEval.barrier);
       done++;
     }
   }
@@ -135,7 +179,23 @@ export async function barrierMatrix(
     lineMerge: singleLinkage(line).merge,
     diverged,
     device: gpuAll ? 'webgpu' : 'cpu',
+    batched,
     ms: { total, perPair: pairs > 0 ? total / pairs : 0 },
     notices,
   };
+}
+
+/** The curve jobs of all pairs as one batch (the same options connect() trains each with), or null for nudged elastic bands. */
+function batchJobOf(
+  request: ConnectRequest,
+  spec: MlpSpec,
+  samples: Samples,
+  ends: readonly { readonly a: Float32Array; readonly b: Float32Array }[],
+): CurveBatchJob | null {
+  const [first] = ends;
+  if (first === undefined) return null;
+  const one = curveJobOf(request, spec, samples, first.a, first.b);
+  if (one.method !== 'curve') return null;
+  const { a: _a, b: _b, ...shared } = one;
+  return { ...shared, curves: ends.map(({ a, b }) => ({ a, b })) };
 }

@@ -5,6 +5,7 @@
  */
 import type { GpuContext } from '../gpu/device';
 import { HessianVectorKernel } from '../gpu/hessianVector.gpu';
+import { trainCurveBatch } from '../train/curveBatch';
 import { trainCurve } from '../train/curveTraining';
 import { trainMultiSeed } from '../train/multiSeed';
 import { nebTrain } from '../train/neb';
@@ -118,6 +119,23 @@ export function gpuBackend(gpu: GpuContext): GpuBackend {
         const { method: _curve, ...opts } = job;
         const r = await trainCurve({ ...opts, signal: ctl.signal, onProgress }, dev);
         return { path: r.path, diverged: r.diverged };
+      }),
+    trainCurves: (job, ctl) =>
+      run(async (dev) => {
+        const { method: _curve, ...opts } = job;
+        const total = job.curves.length * Math.max(1, job.steps);
+        const r = await trainCurveBatch(
+          {
+            ...opts,
+            signal: ctl.signal,
+            onProgress: (step, losses, first) => {
+              ctl.onStep?.(step, losses, first);
+              ctl.onProgress?.((first * job.steps + losses.length * step) / total);
+            },
+          },
+          dev,
+        );
+        return r.map((c) => ({ path: c.path, diverged: c.diverged }));
       }),
     hessianVectorProducts: (model, theta, vectors, count, ctl) =>
       run(() => hvpKernel(needGradients(model)).products(theta, vectors, count, ctl.signal)),

@@ -17,7 +17,16 @@ import type { Surface } from '../landscape/surface';
 import type { MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
 import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types';
-import { withFallback, type Backend, type CurveJob, type CurveResult, type FallbackWording, type MultiSeedJob } from './backend';
+import { curveOptionsOf } from '../train/curveTraining.types';
+import {
+  withFallback,
+  type Backend,
+  type CurveBatchJob,
+  type CurveJob,
+  type CurveResult,
+  type FallbackWording,
+  type MultiSeedJob,
+} from './backend';
 import type { CenterResult } from './backend';
 import { backendOracle, curvaturePlane, type CurvatureAxes } from './curvaturePlane';
 import { mlpModel } from './mlpModel';
@@ -561,6 +570,43 @@ export class Engine {
       const curveMs = performance.now() - t0;
       const evals = await b.evaluatePaths(model, paths(curve.path), points, { signal });
       return { curve, evals, curveMs, evalMs: performance.now() - t0 - curveMs };
+    });
+  }
+
+  /**
+   * Curves between many pairs of minima of one network (the barrier matrix), then the loss along each
+   * curve's `paths(curve, index)`, all paths in one evaluation. The GPU trains the curves side by side in
+   * the same dispatches (each the curve curveAndPaths trains alone); a backend that cannot (the CPU twins,
+   * after a GPU failure) trains them one after another. `onStep(step, first, count)`: curves first … first
+   * + count − 1 are at `step`.
+   */
+  curvesAndPaths(
+    model: LandscapeModel,
+    job: CurveBatchJob,
+    paths: (curve: Path, index: number) => readonly Path[],
+    points: number,
+    signal: AbortSignal,
+    onStep: (step: number, first: number, count: number) => void,
+  ): Promise<Ran<{ curves: CurveResult[]; evals: PathEvaluation[][]; batched: boolean; curveMs: number; evalMs: number }>> {
+    return this.run(this.trainCpu, { failed: 'curve training', instead: 'the curves were trained' }, signal, async (b) => {
+      const t0 = performance.now();
+      let curves: CurveResult[];
+      const batched = b.trainCurves !== undefined;
+      if (b.trainCurves !== undefined) {
+        curves = await b.trainCurves(job, { signal, onStep: (step, losses, first) => onStep(step, first, losses.length) });
+      } else {
+        curves = [];
+        for (let c = 0; c < job.curves.length; c++) {
+          const one = curveOptionsOf(job, c);
+          curves.push(await b.trainCurve({ ...one, method: 'curve' }, { signal, onStep: (step) => onStep(step, c, 1) }));
+        }
+      }
+      const curveMs = performance.now() - t0;
+      const perCurve = curves.map((curve, c) => paths(curve.path, c));
+      const flat = await b.evaluatePaths(model, perCurve.flat(), points, { signal });
+      let at = 0;
+      const evals = perCurve.map((list) => flat.slice(at, (at += list.length)));
+      return { curves, evals, batched, curveMs, evalMs: performance.now() - t0 - curveMs };
     });
   }
 

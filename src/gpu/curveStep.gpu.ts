@@ -2,7 +2,9 @@
  * The two curve-training kernels around GradientKernel, so whole steps run on the GPU and many
  * steps go into one submission: shaders/curvePoints.wgsl forms the K points φ(t_i) from the
  * endpoints and bends; shaders/curveGradient.wgsl combines their gradients into the bend gradient
- * (chain rule) and the step's mean loss. Both read one uniform slot per step.
+ * (chain rule) and the step's mean loss. Both read one uniform slot per step. One kernel trains
+ * `curveCount` curves side by side in the same dispatches (the barrier matrix's pairs): curve c owns
+ * rows c·K … of the points and coefficients, its endpoints, bends and mean loss at index c.
  */
 import curveGradientEntry from '../../shaders/curveGradient.wgsl?raw';
 import curveParamsWgsl from '../../shaders/lib/curveParams.wgsl?raw';
@@ -22,31 +24,31 @@ export const CURVE_PARAMS_FIELDS = [
   'coeffOffset',
   'stepIndex',
   'weightDecay',
-  '_pad0',
+  'curveCount',
   '_pad1',
 ] as const;
 const CURVE_FLOAT_FIELDS: ReadonlySet<string> = new Set(['weightDecay']);
 export const CURVE_POINTS_SHADER_SOURCE = curvePointsWgsl;
 export const CURVE_GRADIENT_SHADER_SOURCE = curveGradientWgsl;
 
-/** The buffers one curve trainer works on (all f32). */
+/** The buffers one curve trainer works on (all f32), for C curves (C = 1: one curve). */
 export interface CurveBuffers {
-  /** Per step, K × (n + 2) path coefficients, steps one after another. */
+  /** Per step, C × K × (n + 2) path coefficients (curve by curve), steps one after another. */
   readonly coeffs: GPUBuffer;
-  /** A then B, 2 × P. */
+  /** Per curve A then B, C × 2 × P. */
   readonly endpoints: GPUBuffer;
-  /** n × P. */
+  /** C × n × P. */
   readonly bends: GPUBuffer;
-  /** K × P, the gradient kernel's input. */
+  /** C × K × P, the gradient kernel's input. */
   readonly points: GPUBuffer;
-  /** K × P and K, the gradient kernel's output. */
+  /** C × K × P and C × K, the gradient kernel's output. */
   readonly grads: GPUBuffer;
   readonly losses: GPUBuffer;
-  /** n × P. */
+  /** C × n × P. */
   readonly bendGrads: GPUBuffer;
-  /** One value: the step's mean loss. */
+  /** C values: each curve's mean loss of the step. */
   readonly meanLoss: GPUBuffer;
-  /** Mean loss per step of the submission. */
+  /** Mean loss per step of the submission and curve: [step × C + c]. */
   readonly history: GPUBuffer;
 }
 
@@ -71,9 +73,11 @@ export class CurveStepKernel {
     readonly pointCount: number,
     readonly bendCount: number,
     uniformSlots = 512,
+    readonly curveCount = 1,
   ) {
-    if (Math.ceil((paramCount * bendCount) / WORKGROUP_SIZE) > device.limits.maxComputeWorkgroupsPerDimension) {
-      throw new Error(`${paramCount} × ${bendCount} bend parameters is more than one dispatch of this device covers`);
+    if (!Number.isInteger(curveCount) || curveCount < 1) throw new Error(`curve count must be an integer ≥ 1, got ${curveCount}`);
+    if (Math.ceil((curveCount * paramCount * bendCount) / WORKGROUP_SIZE) > device.limits.maxComputeWorkgroupsPerDimension) {
+      throw new Error(`${curveCount} × ${paramCount} × ${bendCount} bend parameters is more than one dispatch of this device covers`);
     }
     this.ring = new UniformRing(device, uniformSlots, 'CurveStepKernel.params');
     this.pointsLayout = slotBindGroupLayout(device, 'CurveStepKernel.pointsLayout', [
@@ -112,7 +116,7 @@ export class CurveStepKernel {
           coeffOffset: step.coeffOffset,
           stepIndex: step.stepIndex,
           weightDecay: step.weightDecay,
-          _pad0: 0,
+          curveCount: this.curveCount,
           _pad1: 0,
         },
         CURVE_FLOAT_FIELDS,
@@ -124,7 +128,10 @@ export class CurveStepKernel {
     const pass = encoder.beginComputePass({ label: 'CurveStepKernel.points' });
     pass.setPipeline(this.pointsPipeline);
     pass.setBindGroup(0, this.bindGroups(buffers).points, [offset]);
-    pass.dispatchWorkgroups(Math.ceil(this.paramCount / WORKGROUP_SIZE), this.pointCount);
+    // Rows r = c·K + i times parameters p, numbered r·P + p as the shader reads them back.
+    const groups = Math.ceil((this.curveCount * this.pointCount * this.paramCount) / WORKGROUP_SIZE);
+    const x = Math.min(groups, this.device.limits.maxComputeWorkgroupsPerDimension);
+    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
     pass.end();
   }
 
@@ -132,7 +139,7 @@ export class CurveStepKernel {
     const pass = encoder.beginComputePass({ label: 'CurveStepKernel.gradient' });
     pass.setPipeline(this.gradientPipeline);
     pass.setBindGroup(0, this.bindGroups(buffers).gradient, [offset]);
-    pass.dispatchWorkgroups(Math.ceil((this.paramCount * this.bendCount) / WORKGROUP_SIZE));
+    pass.dispatchWorkgroups(Math.ceil((this.curveCount * this.paramCount * this.bendCount) / WORKGROUP_SIZE));
     pass.end();
   }
 

@@ -210,6 +210,17 @@ export class GradientKernel {
     return Math.min(fit, Math.ceil(count / 8) * 2, maxQuads);
   }
 
+  /**
+   * The most vectors one call may hold whose samples still split into the same chunks as `vectorCount`
+   * vectors alone, so that each vector's loss and gradient come out bit for bit as they would without
+   * the others (a batch of curves trained beside each other, src/train/curveBatch.ts).
+   */
+  vectorsWithSameChunks(vectorCount: number, count: number = this.samples.m): number {
+    const quads = this.chunkQuads(vectorCount, Math.max(count, this.samples.m));
+    const fit = Math.floor(this.maxScratchBytes / (this.layout.stride * 16 * quads));
+    return Math.max(vectorCount, Math.min(fit, this.device.limits.maxComputeWorkgroupsPerDimension));
+  }
+
   /** Uniform slots (= sample chunks) one gradient of `count` samples takes. */
   slotsFor(vectorCount: number, count: number): number {
     return Math.ceil(count / (4 * this.chunkQuads(vectorCount, Math.max(count, this.samples.m))));
@@ -277,12 +288,22 @@ export class GradientKernel {
       );
       pass.setPipeline(this.forwardPipeline);
       pass.setBindGroup(0, groups.forward, [offset]);
-      pass.dispatchWorkgroups(Math.ceil(Math.ceil(chunkCount / 8) / WORKGROUP_SIZE), K);
+      pass.dispatchWorkgroups(...this.spread(K * Math.ceil(chunkCount / 8)));
       pass.setPipeline(this.reducePipeline);
       pass.setBindGroup(0, groups.reduce, [offset]);
-      pass.dispatchWorkgroups(Math.ceil((this.layout.tileCount + 1) / WORKGROUP_SIZE), K);
+      pass.dispatchWorkgroups(...this.spread(K * (this.layout.tileCount + 1)));
     }
     pass.end();
+  }
+
+  /**
+   * Workgroups (x, y) for `items` invocations numbered item = y·x_count·WORKGROUP_SIZE + x, as both
+   * shaders number them (vector-major), so a small network packs many vectors into one workgroup.
+   */
+  private spread(items: number): [number, number] {
+    const groups = Math.max(1, Math.ceil(items / WORKGROUP_SIZE));
+    const x = Math.min(groups, this.device.limits.maxComputeWorkgroupsPerDimension);
+    return [x, Math.ceil(groups / x)];
   }
 
   /** Call after submitting what `encode` recorded. */

@@ -86,6 +86,12 @@ export class VectorLossKernel {
     });
   }
 
+  /** The most vectors one `evaluate` call takes: as many as one storage buffer of this device holds. */
+  get maxVectors(): number {
+    const limits = this.device.limits;
+    return Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / (this.paramCount * 4));
+  }
+
   /** Mean loss (and accuracy for classifiers) of `count` vectors stored K × P in `thetas`. */
   async evaluate(thetas: Float32Array, count: number): Promise<VectorLossResult> {
     if (this.disposed) throw new Error('VectorLossKernel used after dispose()');

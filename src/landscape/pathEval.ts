@@ -50,16 +50,25 @@ function stackPoints(paths: readonly Path[], t: Float64Array, paramCount: number
   return thetas;
 }
 
-/** Several paths (e.g. the line and the curve) at `points` evenly spaced t each, in one GPU call. */
+/**
+ * Several paths (e.g. the line and the curve, or those of every pair of a barrier matrix) at `points`
+ * evenly spaced t each, in one GPU call, or in as few as the device's storage buffers allow (each point
+ * is evaluated on its own, so the split changes no value).
+ */
 export async function evaluatePaths(
-  kernel: Pick<VectorLossKernel, 'paramCount' | 'evaluate'>,
+  kernel: Pick<VectorLossKernel, 'paramCount' | 'evaluate'> & { readonly maxVectors?: number },
   paths: readonly Path[],
   points = DEFAULT_PATH_POINTS,
 ): Promise<PathEvaluation[]> {
   const t = evenTs(points);
-  if (paths.length === 0) return [];
-  const thetas = stackPoints(paths, t, kernel.paramCount);
-  return split(paths, await kernel.evaluate(thetas, paths.length * points), t);
+  const perCall = kernel.maxVectors === undefined ? paths.length : Math.max(1, Math.floor(kernel.maxVectors / points));
+  const evaluations: PathEvaluation[] = [];
+  for (let start = 0; start < paths.length; start += perCall) {
+    const part = paths.slice(start, start + perCall);
+    const thetas = stackPoints(part, t, kernel.paramCount);
+    evaluations.push(...split(part, await kernel.evaluate(thetas, part.length * points), t));
+  }
+  return evaluations;
 }
 
 export async function evaluatePath(kernel: VectorLossKernel, path: Path, points = DEFAULT_PATH_POINTS): Promise<PathEvaluation> {

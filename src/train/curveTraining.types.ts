@@ -63,6 +63,38 @@ export interface CurveTrainResult {
   readonly diverged: boolean;
 }
 
+/** What differs between the curves of a batch. */
+export interface CurveEnds {
+  readonly a: Float32Array;
+  readonly b: Float32Array;
+  /** Seed of this curve's t draws (default 0). */
+  readonly seed?: number;
+  readonly startBends?: readonly Float32Array[];
+}
+
+export type CurveBatchOptions = Omit<CurveTrainOptions, 'a' | 'b' | 'seed' | 'startBends' | 'onProgress'> & {
+  readonly curves: readonly CurveEnds[];
+  /**
+   * Every progressEvery steps of a group: `meanLosses[c]` is the mean sampled loss of curve `first + c`
+   * at `step` (before that step's update).
+   */
+  readonly onProgress?: (step: number, meanLosses: Float32Array, first: number) => void;
+};
+
+/** The options of curve `index` as trainCurve / trainCurveCpu would take them alone. */
+export function curveOptionsOf(opts: CurveBatchOptions, index: number): CurveTrainOptions {
+  const ends = opts.curves[index];
+  if (ends === undefined) throw new Error(`no curve ${index} in a batch of ${opts.curves.length}`);
+  const { curves: _curves, onProgress: _onProgress, ...shared } = opts;
+  return {
+    ...shared,
+    a: ends.a,
+    b: ends.b,
+    ...(ends.seed !== undefined ? { seed: ends.seed } : {}),
+    ...(ends.startBends !== undefined ? { startBends: ends.startBends } : {}),
+  };
+}
+
 /** Garipov et al.'s learning-rate factor at step `step` (1..steps). */
 export function garipovFactor(step: number, steps: number): number {
   const progress = (step - 1) / Math.max(1, steps);

@@ -34,9 +34,27 @@ function compilerOptions(variant: EngineVariant): Record<string, unknown> {
   };
 }
 
+/** The part of the AssemblyScript compiler's API used here. */
+interface AscApi {
+  compileString(
+    sources: Record<string, string>,
+    options: Record<string, unknown>,
+  ): Promise<{ error: Error | null; binary: Uint8Array | null; stderr: object }>;
+}
+
+/**
+ * The compiler, imported through a specifier the type checker does not follow: its declaration files
+ * declare global types of their own (e.g. `Array.prototype.at` returning `T`, never undefined) that would
+ * otherwise leak into the whole project's type checking.
+ */
+async function loadAsc(): Promise<AscApi> {
+  const specifier = 'assemblyscript/asc';
+  return ((await import(/* @vite-ignore */ specifier)) as { default: AscApi }).default;
+}
+
 /** Compiles the engine; throws with the compiler's messages when it fails. */
 export async function compileEngine(variant: EngineVariant): Promise<Uint8Array> {
-  const asc = (await import('assemblyscript/asc')).default;
+  const asc = await loadAsc();
   const source = readFileSync(ENGINE_SOURCE, 'utf8');
   const result = await asc.compileString({ 'engine.ts': source }, compilerOptions(variant));
   if (result.error || !result.binary) {

@@ -25,6 +25,7 @@ describe('barrier matrix in headless Chromium', () => {
         `line ${JSON.stringify(r.line.map((row) => row.map((v) => +v.toFixed(3))))} · curve ${JSON.stringify(r.curve.map((row) => row.map((v) => +v.toFixed(4))))}`,
     );
     expect(r.device).toBe('webgpu');
+    expect(r.batched).toBe(true);
     expect(r.ids).toHaveLength(4);
     expect([...r.order].sort()).toEqual([0, 1, 2, 3]);
     const off: { line: number; curve: number }[] = [];
