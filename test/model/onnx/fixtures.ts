@@ -3,6 +3,7 @@
  * forward pass of each, written out by hand, to check the runtime path against.
  */
 import onnxProto from 'onnx-proto';
+import { zipSync } from 'fflate';
 import { Rng } from '../../../src/model/rng';
 
 const { onnx } = onnxProto;
@@ -211,4 +212,30 @@ export function cnnFixture(size: number, channels: number, outputs: number, seed
 export function randomInputs(fixture: Fixture, m: number, seed: number): Float32Array {
   const n = fixture.inputShape.reduce((a, b) => a * b, 1);
   return randn(new Rng(seed), m * n, 1);
+}
+
+/** A `.npy` v1.0 of float32 ('<f4') or int64 ('<i8') values. */
+export function npyBytes(values: ArrayLike<number>, shape: readonly number[], descr: '<f4' | '<i8'): Uint8Array {
+  const dims = shape.length === 1 ? `${shape[0] ?? 0},` : shape.join(', ');
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${dims}), }`;
+  const total = Math.ceil((10 + header.length + 1) / 64) * 64;
+  header = header.padEnd(total - 11, ' ') + '\n';
+  const size = descr === '<f4' ? 4 : 8;
+  const out = new Uint8Array(total + values.length * size);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
+  const dv = new DataView(out.buffer);
+  dv.setUint16(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
+  for (let i = 0; i < values.length; i++) {
+    if (descr === '<f4') dv.setFloat32(total + i * 4, values[i] ?? 0, true);
+    else dv.setBigInt64(total + i * 8, BigInt(Math.round(values[i] ?? 0)), true);
+  }
+  return out;
+}
+
+/** An `.npz` as numpy.savez writes it (stored) or savez_compressed (deflated). */
+export function npzBytes(arrays: Record<string, Uint8Array>, compressed = false): Uint8Array {
+  const files: Record<string, [Uint8Array, { level: 0 | 6 }]> = {};
+  for (const [name, bytes] of Object.entries(arrays)) files[`${name}.npy`] = [bytes, { level: compressed ? 6 : 0 }];
+  return zipSync(files);
 }
