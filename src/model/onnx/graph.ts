@@ -90,10 +90,10 @@ const list = <T>(v: T[] | null | undefined): T[] => v ?? [];
 const text = (v: string | null | undefined): string => v ?? '';
 
 /** Parse, check and rewrite a model; throws OnnxError with a readable message on anything it cannot use. */
-export function readOnnxGraph(bytes: Uint8Array): OnnxGraph {
+export function readOnnxGraph(bytes: Uint8Array, maxBytes = MAX_ONNX_BYTES): OnnxGraph {
   if (bytes.length === 0) throw new OnnxError('the file is empty');
-  if (bytes.length > MAX_ONNX_BYTES)
-    throw new OnnxError(`the file is ${(bytes.length / 2 ** 20).toFixed(1)} MiB, more than the limit of ${MAX_ONNX_BYTES / 2 ** 20} MiB`);
+  if (bytes.length > maxBytes)
+    throw new OnnxError(`the file is ${describeSize(bytes.length)}, more than the limit of ${describeSize(maxBytes)}`);
   let model: Model;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -203,6 +203,10 @@ export function readOnnxGraph(bytes: Uint8Array): OnnxGraph {
     theta,
     ops: [...ops].sort(),
   };
+}
+
+function describeSize(n: number): string {
+  return n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${n} bytes`;
 }
 
 /** What a parameter is from the slot that reads it: Conv/Gemm/MatMul weight or bias, BatchNorm scale/shift or running statistics. */

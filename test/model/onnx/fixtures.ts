@@ -73,7 +73,8 @@ export function encodeModel(g: GraphParts): Uint8Array {
     output: [valueInfo('y', g.outputShape)],
   });
   const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: g.opset ?? 17 }], graph });
-  return onnx.ModelProto.encode(model).finish();
+  // A plain copy: in Node the writer hands back a Buffer, whose slice() is a view, not a copy.
+  return new Uint8Array(onnx.ModelProto.encode(model).finish());
 }
 
 function randn(rng: Rng, n: number, scale: number): Float32Array {
