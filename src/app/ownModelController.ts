@@ -72,7 +72,7 @@ export class OwnModelController {
     onnx: [],
     data: null,
   };
-  private readonly settings = { loss: 'auto' };
+  private readonly settings = { loss: 'auto', shown: 'none: open a model and its data' };
   readonly input: HTMLInputElement;
   /** An engine of its own: onnxruntime-web's wasm provider in the engine worker. */
   private readonly engine = new Engine({ gpu: null, cpu: () => ({ ...workerBackend(), label: 'onnxruntime-web wasm (Web Worker)' }) });
@@ -96,6 +96,7 @@ export class OwnModelController {
       .add(this.settings, 'loss', ['auto', ...LOSSES])
       .name('loss')
       .onFinishChange(() => void this.reopen());
+    p.folder.add(this.settings, 'shown').name('shown').disable();
     p.folder.close();
     // Before the Files card's own drop handler: .onnx and .npz files (with a direction .h5) are ours.
     p.root.addEventListener(
@@ -190,22 +191,22 @@ export class OwnModelController {
 
   /** Open and draw; `{ ok: false, error }` with the view unchanged when anything does not fit. */
   async openModel(options: OpenModelOptions): Promise<OpenModelResult> {
-    let error: string | null = null;
+    const outcome: { drawn: boolean; error: string | null } = { drawn: false, error: null };
     const run = this.p.runner.other(async (signal) => {
       try {
-        await this.open(options, signal);
+        outcome.drawn = await this.open(options, signal);
       } catch (err) {
         if (signal.aborted) throw err;
-        error = errorMessage(err);
+        outcome.error = errorMessage(err);
       }
     });
     try {
       await run;
     } catch (err) {
-      error ??= errorMessage(err);
+      outcome.error ??= errorMessage(err);
     }
-    if (error !== null) return this.refuse(error);
-    if (this.opened === null) return { ok: false, error: 'cancelled by a newer request' };
+    if (outcome.error !== null) return this.refuse(outcome.error);
+    if (!outcome.drawn) return { ok: false, error: 'cancelled: the view keeps what it shows' };
     return { ok: true };
   }
 
@@ -230,7 +231,8 @@ export class OwnModelController {
   private lastData: Uint8Array = new Uint8Array();
   private lastDirections: Uint8Array | null = null;
 
-  private async open(options: OpenModelOptions, signal: AbortSignal): Promise<void> {
+  /** True once drawn; false when cancelled on the way. */
+  private async open(options: OpenModelOptions, signal: AbortSignal): Promise<boolean> {
     const list = options.onnx instanceof Uint8Array ? [options.onnx] : [...options.onnx];
     if (list.length < 1 || list.length > 3) throw new Error(`give 1 to 3 model files, not ${list.length}`);
     if (options.directions !== undefined && list.length > 1)
@@ -265,7 +267,7 @@ export class OwnModelController {
     );
     // The probe session ran on this thread; the grid runs in the worker, which makes its own.
     await own.model.dispose();
-    if (isAborted(signal)) return;
+    if (isAborted(signal)) return false;
     const state = this.p.store.state;
     const warnings: string[] = [];
     const view = await ownModelView(
@@ -283,7 +285,7 @@ export class OwnModelController {
       (label, f) => this.p.status.progress(`${label} ${Math.round(f * 100)}%`, f),
       warnings,
     );
-    if (isAborted(signal)) return;
+    if (isAborted(signal)) return false;
     const onnx: OnnxSurfaceRecipe = {
       files: own.files.map((f) => ({ name: f.name, sha256: f.sha256 })),
       dataName,
@@ -300,6 +302,7 @@ export class OwnModelController {
     this.lastData = options.data;
     this.lastDirections = options.directions ?? null;
     this.settings.loss = options.loss ?? this.settings.loss;
+    this.settings.shown = `${names.join(' + ')} · ${own.model.loss} · m=${own.model.sampleCount} (${dataName})`;
     this.p.folder.controllersRecursive().forEach((c) => c.updateDisplay());
     const { state: now } = this.p.store.update({ sublevel: { level: 0 } });
     this.p.panel.sync(now);
@@ -317,5 +320,6 @@ export class OwnModelController {
         ' · kept until a data, model, training or plane field changes',
       `grid ${s.gridSize}² ${(s.timings.gridMs / 1000).toFixed(2)} s (${s.adapter})`,
     );
+    return true;
   }
 }

@@ -160,9 +160,9 @@ export class Runner {
     });
   }
 
-  /** Another card's job shown in place of the state's surface (a model of one's own): one at a time with the rest. */
+  /** Another card's job shown in place of the state's surface (a model of one's own): one at a time with the rest; cancel() stops it. */
   other(body: (signal: AbortSignal) => Promise<void>): Promise<void> {
-    return this.job(false, body);
+    return this.job(true, body);
   }
 
   /**

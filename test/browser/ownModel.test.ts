@@ -109,6 +109,36 @@ describe('your own model in the page', () => {
     expect(bad.wrongLoss).toMatchObject({ ok: false, error: expect.stringContaining('bce needs one output') as unknown });
     expect(bad.same).toBe(true);
     expect(bad.kind).toBe('onnx');
+
+    // Cancel: the job stops, the view keeps the model shown before.
+    const cancelled = await page.evaluate(
+      async ([onnx, npzArr]) => {
+        const pending = window.landscape.openModel({ onnx: Uint8Array.from(onnx), data: Uint8Array.from(npzArr), names: ['other.onnx'] });
+        window.landscape.cancel();
+        return { result: await pending, files: window.landscape.ownModel()?.spec.files };
+      },
+      [Array.from(b.bytes), Array.from(npz)] as const,
+    );
+    expect(cancelled.result).toMatchObject({ ok: false, error: expect.stringContaining('cancelled') as unknown });
+    expect(cancelled.files).toEqual(['cnn.onnx']);
+
+    // Drag and drop: the model and its data dropped together on the page.
+    await page.evaluate(
+      ([onnx, npzArr]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([Uint8Array.from(onnx)], 'dropped.onnx'));
+        dt.items.add(new File([Uint8Array.from(npzArr)], 'dropped.npz'));
+        document.querySelector('#view')?.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      [Array.from(b.bytes), Array.from(npz)] as const,
+    );
+    await page.waitForFunction(() => window.landscape.ownModel()?.spec.files[0] === 'dropped.onnx', undefined, { timeout: 120_000 });
+    const shownText = await page.evaluate(() => {
+      const rows = Array.from(document.querySelectorAll('.lil-controller'));
+      const row = rows.find((r) => r.querySelector('.lil-name')?.textContent === 'shown');
+      return row?.querySelector('input')?.value ?? '';
+    });
+    expect(shownText).toContain('dropped.onnx · cross_entropy · m=24 (dropped.npz)');
     expect(log.errors).toEqual([]);
   });
 
