@@ -13,6 +13,8 @@ export default defineConfig({
     },
   },
   worker: { format: 'es' },
+  // onnxruntime-web finds its .wasm next to its own module: pre-bundling would move the module away from it.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
 });
