@@ -72,6 +72,9 @@ export class OwnModelController {
     onnx: [],
     data: null,
   };
+  /** The data and direction file of the model on screen, for opening it again with another loss. */
+  private lastData: Uint8Array = new Uint8Array();
+  private lastDirections: Uint8Array | null = null;
   private readonly settings = { loss: 'auto', shown: 'none: open a model and its data' };
   readonly input: HTMLInputElement;
   /** An engine of its own: onnxruntime-web's wasm provider in the engine worker. */
@@ -216,20 +219,22 @@ export class OwnModelController {
     return { ok: false, error };
   }
 
+  /** The loss was changed in the panel: open the model on screen again with it (a loss that does not fit is refused). */
   private async reopen(): Promise<void> {
     const o = this.current();
     if (o === null) return;
-    await this.openModel({
+    const result = await this.openModel({
       onnx: o.own.files.map((f) => f.bytes),
       names: o.own.files.map((f) => f.name),
       data: this.lastData,
       dataName: o.dataName,
       ...(this.lastDirections ? { directions: this.lastDirections } : {}),
     });
+    if (!result.ok) {
+      this.settings.loss = o.own.model.loss;
+      this.p.folder.controllersRecursive().forEach((c) => c.updateDisplay());
+    }
   }
-
-  private lastData: Uint8Array = new Uint8Array();
-  private lastDirections: Uint8Array | null = null;
 
   /** True once drawn; false when cancelled on the way. */
   private async open(options: OpenModelOptions, signal: AbortSignal): Promise<boolean> {
