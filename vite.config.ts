@@ -15,6 +15,8 @@ export default defineConfig({
     },
   },
   worker: { format: 'es', plugins: () => [cpuEnginePlugin()] },
+  // onnxruntime-web finds its .wasm next to its own module: pre-bundling would move the module away from it.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
 });

@@ -19,6 +19,7 @@ import { Display } from './display';
 import { installExports, type ExportController } from './exportController';
 import { FileController } from './fileController';
 import { planeMoverFor, type PlaneMover } from './planeMover';
+import { OwnModelController } from './ownModelController';
 import { PresetController } from './presetController';
 import { Runner } from './runner';
 import { SpectrumController } from './spectrumController';
@@ -39,6 +40,7 @@ export class App {
   readonly connector: ConnectController;
   readonly exporter: ExportController;
   readonly files: FileController;
+  readonly own: OwnModelController;
   private readonly mover: PlaneMover;
   readonly spectrum: SpectrumController;
   readonly barriers: BarrierController;
@@ -193,6 +195,17 @@ export class App {
       notify: (lines, kind) => this.store.notify(lines, kind),
       show: (file) => this.runner.showImported(file),
       current: () => this.display.current(this.store.state),
+    });
+    const { store, panel, display, status, runner, connector } = this;
+    this.own = new OwnModelController({
+      root,
+      folder: panel.addFolder('Your own model (ONNX)'),
+      store,
+      panel,
+      display,
+      status,
+      runner,
+      connector,
     });
     this.store.notify(decoded.ignored.map((m) => `link: ${m}`));
     void this.runner.run().catch(() => undefined);

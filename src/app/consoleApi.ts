@@ -25,6 +25,7 @@ import type { TrajectoryApiResult } from '../engine/trajectory';
 import type { BarrierMatrixResult } from '../engine/barrierMatrix';
 import type { BarrierController } from './barrierController';
 import type { CompareApiResult, CompareController } from './compareController';
+import type { OpenModelOptions, OpenModelResult, OwnModelController, OwnModelInfo } from './ownModelController';
 
 /** What `window.landscape` offers power users and tests (documented in docs/console-api.md). */
 export interface LandscapeApi {
@@ -37,6 +38,10 @@ export interface LandscapeApi {
   /** Merge a partial state (clamped, with a notice for anything ignored), recompute, draw. */
   set(partial: unknown): Promise<void>;
   surface(): Surface;
+  /**
+   * The page's network. While the surface of a model opened with openModel() is on screen it answers that
+   * model instead, `{ spec: { kind: 'onnx', loss, files, segments }, theta, data }` (typed: ownModel()).
+   */
   model(): {
     spec: {
       widths: number[];
@@ -53,6 +58,14 @@ export interface LandscapeApi {
     data: { x: Float32Array; y: Float32Array; m: number; inputs: number };
   };
   plane(): { center: Float32Array; directionX: Float32Array; directionY: Float32Array };
+  /**
+   * Your own model (docs/own-model.md): `{ onnx: Uint8Array | Uint8Array[] (1–3 checkpoints), data: .npz bytes, loss?,
+   * directions?: a loss-landscape direction .h5, names?, dataName? }`. Resolves `{ ok: true }` once its surface is drawn,
+   * or `{ ok: false, error }` with the view unchanged.
+   */
+  openModel(options: OpenModelOptions): Promise<OpenModelResult>;
+  /** The model opened with openModel() while its surface is on screen, else null. */
+  ownModel(): OwnModelInfo | null;
   /** Notices shown for the last change (clamped or ignored values). */
   notices(): string[];
   /**
@@ -223,6 +236,7 @@ export interface ApiParts {
   readonly spectrum: SpectrumController;
   readonly barriers: BarrierController;
   readonly compare: CompareController;
+  readonly own: OwnModelController;
   /** Merge a partial state, recompute what changed, draw. */
   apply(partial: unknown): Promise<void>;
   /** Stop the running job and any training run. */
@@ -258,7 +272,12 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
       const error = await p.files.importBytes(data, name);
       return error === null ? { ok: true as const } : { ok: false as const, error };
     },
+    openModel: (options: OpenModelOptions) => p.own.openModel(options),
+    ownModel: () => p.own.apiModel(),
     model: () => {
+      const own = p.own.apiModel();
+      // The declared type is the built-in network's (existing callers); an ONNX model answers its own shape.
+      if (own !== null) return own as unknown as ReturnType<LandscapeApi['model']>;
       const r = need();
       return {
         spec: {
@@ -277,6 +296,8 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
       };
     },
     plane: () => {
+      const own = p.own.apiPlane();
+      if (own !== null) return own;
       const plane = need().plane;
       return { center: plane.center.slice(), directionX: plane.directionX.slice(), directionY: plane.directionY.slice() };
     },

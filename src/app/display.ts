@@ -5,6 +5,7 @@
  * read-out need.
  */
 import type { ModelBundle } from '../io/bundle';
+import type { OnnxSurfaceRecipe } from '../io/onnxH5';
 import type { SurfaceRecipe } from '../io/gridData';
 import type { PipelineResult } from '../engine/pipeline';
 import type { Surface } from '../landscape/surface';
@@ -21,6 +22,8 @@ export interface ShownPlane {
   readonly surface: Surface;
   readonly recipe: SurfaceRecipe | null;
   readonly bundle: ModelBundle | null;
+  /** A model of one's own (ONNX): what its `.h5` records (the model files and their SHA-256). */
+  readonly onnx?: OnnxSurfaceRecipe;
 }
 
 export class Display {

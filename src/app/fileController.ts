@@ -11,6 +11,7 @@ import type { SurfaceRecipe } from '../io/gridData';
 import { surfaceToH5 } from '../io/h5Surface';
 import { importFile, type ImportedFile } from '../io/importFile';
 import { surfaceToNpy } from '../io/npy';
+import { onnxSurfaceToH5, type OnnxSurfaceRecipe } from '../io/onnxH5';
 import { MAX_FILE_BYTES, describeBytes } from '../io/result';
 import { errorMessage } from '../model/errors';
 import { surfaceToVtp } from '../io/vtp';
@@ -25,7 +26,7 @@ import { toLinear } from '../view/linearColor';
 /** What the exports read from the app. */
 export interface FileHost {
   /** The surface on screen and, when known, how to recompute it and the model behind it. */
-  current(): { surface: Surface; recipe: SurfaceRecipe | null; bundle: ModelBundle | null } | null;
+  current(): { surface: Surface; recipe: SurfaceRecipe | null; bundle: ModelBundle | null; onnx?: OnnxSurfaceRecipe } | null;
   state(): AppState;
   /** Show a parsed file (a surface or a bundle to evaluate); rejects with a message on failure. */
   show(file: ImportedFile): Promise<void>;
@@ -74,11 +75,15 @@ export class FileController {
   async build(format: ExportFormat): Promise<ExportedFile> {
     const current = this.host.current();
     if (current === null) throw new Error('no surface yet');
-    const { surface, recipe, bundle } = current;
+    const { surface, recipe, bundle, onnx } = current;
     const base = `loss-surface-${surface.gridSize}x${gridRows(surface)}`;
     switch (format) {
       case 'h5':
-        return { fileName: `${base}.h5`, mime: 'application/x-hdf5', data: await surfaceToH5(surface, recipe ?? undefined) };
+        return {
+          fileName: `${base}.h5`,
+          mime: 'application/x-hdf5',
+          data: onnx ? await onnxSurfaceToH5(surface, onnx) : await surfaceToH5(surface, recipe ?? undefined),
+        };
       case 'npy':
         return { fileName: `${base}.npy`, mime: 'application/octet-stream', data: surfaceToNpy(surface) };
       case 'csv':
@@ -88,6 +93,7 @@ export class FileController {
       case 'glb':
         return { fileName: `${base}.glb`, mime: 'model/gltf-binary', data: this.glb(surface) };
       case 'bundle': {
+        if (onnx) throw new Error('a model of your own is not a bundle: its .h5 export names the model file and its SHA-256');
         if (bundle === null) throw new Error('this surface has no model behind it (it was imported from a grid file)');
         return { fileName: 'model-bundle.json', mime: 'application/json', data: bundleToJson(bundle) };
       }

@@ -168,6 +168,11 @@ export class Runner {
     });
   }
 
+  /** Another card's job shown in place of the state's surface (a model of one's own): one at a time with the rest; cancel() stops it. */
+  other(body: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    return this.job(true, body);
+  }
+
   /**
    * Mode connectivity: train a curve between two minima, then show the plane through A, θ_b and B in
    * place of the random plane (kept, like an imported surface, until an engine field changes).

@@ -32,6 +32,7 @@ export interface CliIo {
 }
 
 export const USAGE = `usage: npm run cli -- (--preset ID | --link "#hash") --out FILE [options]
+       npm run cli -- --onnx MODEL.onnx --data DATA.npz --out FILE [options]   (your own model: --onnx --help)
 
   --preset ID     a preset of the gallery (e.g. uvx, wide-tanh, digits)
   --link HASH     a link's hash (the part after #); keys after a preset apply over it
@@ -143,6 +144,7 @@ async function nodeAdapter(): Promise<{ ctx: GpuContext | null; keep: unknown; w
 /** Runs the command line; resolves with the exit code (0 done, 1 failed, 2 bad arguments). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv.includes('--merge')) return mergeMain(argv, io);
+  if (argv.includes('--onnx')) return (await import('./onnx')).onnxMain(argv, io);
   const parsed = parseArgs(argv);
   if (parsed === 'help') {
     io.out(USAGE);

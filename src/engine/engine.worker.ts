@@ -13,16 +13,16 @@ const post = (reply: WorkerReply): void => {
   (self as unknown as DedicatedWorkerGlobalScope).postMessage(reply);
 };
 
-function run(msg: WorkerRequest): Promise<WorkerResults[keyof WorkerResults]> {
+async function run(msg: WorkerRequest): Promise<WorkerResults[keyof WorkerResults]> {
   const id = msg.id;
   const onProgress = (fraction: number): void => post({ type: 'progress', id, fraction });
   switch (msg.type) {
     case 'grid':
-      return backend.lossGrid(modelFromRecipe(msg.recipe), msg.points, { signal, onProgress });
+      return backend.lossGrid(await modelFromRecipe(msg.recipe), msg.points, { signal, onProgress });
     case 'points':
-      return backend.lossAt(modelFromRecipe(msg.recipe), msg.thetas, msg.count, { signal });
+      return backend.lossAt(await modelFromRecipe(msg.recipe), msg.thetas, msg.count, { signal });
     case 'paths':
-      return backend.evaluatePaths(modelFromRecipe(msg.recipe), msg.paths, msg.points, { signal });
+      return backend.evaluatePaths(await modelFromRecipe(msg.recipe), msg.paths, msg.points, { signal });
     case 'center':
       return backend.trainCenter(msg.job, {
         signal,
@@ -39,7 +39,7 @@ function run(msg: WorkerRequest): Promise<WorkerResults[keyof WorkerResults]> {
         onStep: (step, loss) => post({ type: 'progress', id, fraction: step / Math.max(1, msg.job.steps), step, loss }),
       });
     case 'hvp':
-      return backend.hessianVectorProducts(modelFromRecipe(msg.recipe), msg.theta, msg.vectors, msg.count, { signal });
+      return backend.hessianVectorProducts(await modelFromRecipe(msg.recipe), msg.theta, msg.vectors, msg.count, { signal });
   }
 }
 

@@ -68,7 +68,23 @@ function sampleRows(samples: Samples, count: number, seed: number): Samples {
   return { m: count, inputs: samples.inputs, x, y };
 }
 
-/** A model from its recipe (the worker's side of `LandscapeModel.recipe`). */
-export function modelFromRecipe(recipe: ModelRecipe): LandscapeModel {
-  return mlpModel(recipe.spec, recipe.samples);
+/**
+ * A model from its recipe (the worker's side of `LandscapeModel.recipe`). An ONNX recipe loads its
+ * code on first use and keeps the last few models (and their runtime sessions) by key.
+ */
+export async function modelFromRecipe(recipe: ModelRecipe): Promise<LandscapeModel> {
+  if (recipe.kind === 'mlp') return mlpModel(recipe.spec, recipe.samples);
+  const kept = onnxKept.get(recipe.key);
+  if (kept !== undefined) return kept;
+  const { onnxModelFromRecipe } = await import('./onnxModel');
+  const model = onnxModelFromRecipe(recipe);
+  onnxKept.set(recipe.key, model);
+  for (const [key, old] of onnxKept) {
+    if (onnxKept.size <= 4) break;
+    onnxKept.delete(key);
+    void (old as { dispose?: () => Promise<void> }).dispose?.();
+  }
+  return model;
 }
+
+const onnxKept = new Map<string, LandscapeModel>();

@@ -11,6 +11,7 @@ import type { Path } from '../landscape/paths';
 import type { ModelLayout } from '../model/layout';
 import type { Samples } from '../model/samples';
 import type { MlpSpec } from '../model/spec';
+import type { OnnxRecipe } from './onnxModel';
 
 export type { ModelLayout, ParamSegment, SegmentKind } from '../model/layout';
 
@@ -36,7 +37,7 @@ export interface PlanePoints {
 }
 
 /** The plain data a model is rebuilt from on the other side of a worker (structured-cloneable). */
-export type ModelRecipe = { readonly kind: 'mlp'; readonly spec: MlpSpec; readonly samples: Samples };
+export type ModelRecipe = { readonly kind: 'mlp'; readonly spec: MlpSpec; readonly samples: Samples } | OnnxRecipe;
 
 /** Where θ₀ came from: trained here from a seed, read from a file, or a network kept earlier. */
 export type ThetaOrigin =

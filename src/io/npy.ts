@@ -32,9 +32,11 @@ export function float32Npy(values: Float32Array, shape: readonly number[]): Uint
   return out;
 }
 
-interface NpyArray {
+export interface NpyArray {
   readonly shape: number[];
   readonly values: Float64Array;
+  /** The element type as the header names it, e.g. '<f4', '<i8'. */
+  readonly descr: string;
 }
 
 /** A numeric `.npy` array; never throws. */
@@ -87,10 +89,10 @@ export function parseNpy(bytes: Uint8Array): ParseResult<NpyArray> {
     const [rows, cols] = shape as [number, number];
     const c = new Float64Array(count);
     for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) c[r * cols + k] = values[k * rows + r] ?? NaN;
-    return ok({ shape, values: c });
+    return ok({ shape, values: c, descr });
   }
   if (fortran === 'True' && shape.length > 2) return fail('npy: Fortran-order arrays of more than 2 dimensions are not supported');
-  return ok({ shape, values });
+  return ok({ shape, values, descr });
 }
 
 function elementReader(descr: string, dv: DataView): { size: number; read(offset: number): number } | null {

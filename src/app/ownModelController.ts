@@ -1,0 +1,330 @@
+/**
+ * "Your own model": open an ONNX model (1–3 checkpoints) with its `.npz` data (and, optionally, a
+ * loss-landscape direction file) from a button, by drag and drop or from the console, and show its
+ * surface in place of the state's own, like an imported file: not in the link, kept until an engine
+ * field changes. The model code (onnx-proto, onnxruntime-web) is loaded only when a model is opened.
+ * The grid runs in the engine worker on onnxruntime-web's wasm provider (an engine of its own, so
+ * the page's GPU jobs and this never share a backend); a bad file leaves the view as it was.
+ */
+import type GUI from 'lil-gui';
+import { Engine } from '../engine/pipeline';
+import { workerBackend } from '../engine/workerBackend';
+import { isAborted } from '../gpu/lossGrid.types';
+import type { OwnModel, OwnView } from '../engine/ownModel';
+import { parseDirectionsH5, type OnnxSurfaceRecipe } from '../io/onnxH5';
+import { describeBytes } from '../io/result';
+import { errorMessage } from '../model/errors';
+import { LOSSES, type LossKind } from '../model/spec';
+import type { Panel } from '../ui/panel';
+import type { StatusBar } from '../ui/statusBar';
+import type { ConnectController } from './connectController';
+import type { Display, ShownPlane } from './display';
+import type { Runner } from './runner';
+import type { Store } from './store';
+
+/** Largest model or data file read (checked before reading). */
+const MAX_OWN_FILE = 256 * 1024 * 1024;
+
+export interface OpenModelOptions {
+  /** One model's bytes, or 1–3 checkpoints (A, B — or A, bend, B). */
+  readonly onnx: Uint8Array | readonly Uint8Array[];
+  /** The `.npz` with x and y. */
+  readonly data: Uint8Array;
+  readonly loss?: LossKind;
+  /** A loss-landscape direction file (.h5) for the plane (one model only). */
+  readonly directions?: Uint8Array;
+  /** File names for the status line and the recipe (default model.onnx, data.npz). */
+  readonly names?: readonly string[];
+  readonly dataName?: string;
+}
+
+export type OpenModelResult = { ok: true } | { ok: false; error: string };
+
+/** What the console's model() says of an open ONNX model. */
+export interface OwnModelInfo {
+  spec: { kind: 'onnx'; loss: string; files: string[]; segments: { name: string; kind: string; shape: number[]; offset: number }[] };
+  theta: Float32Array;
+  data: { x: Float32Array; xShape: number[]; y: Float32Array; m: number };
+}
+
+export interface OwnModelParts {
+  readonly root: HTMLElement;
+  readonly folder: GUI;
+  readonly store: Store;
+  readonly panel: Panel;
+  readonly display: Display;
+  readonly status: StatusBar;
+  readonly runner: Runner;
+  readonly connector: ConnectController;
+}
+
+interface Opened {
+  readonly own: OwnModel;
+  readonly view: OwnView;
+  readonly shown: ShownPlane;
+  readonly dataName: string;
+}
+
+export class OwnModelController {
+  private opened: Opened | null = null;
+  /** Files picked or dropped without their partner (a model without data, or data without a model). */
+  private pending: { onnx: { name: string; bytes: Uint8Array }[]; data: { name: string; bytes: Uint8Array } | null } = {
+    onnx: [],
+    data: null,
+  };
+  /** The data and direction file of the model on screen, for opening it again with another loss. */
+  private lastData: Uint8Array = new Uint8Array();
+  private lastDirections: Uint8Array | null = null;
+  private readonly settings = { loss: 'auto', shown: 'none: open a model and its data' };
+  readonly input: HTMLInputElement;
+  /** An engine of its own: onnxruntime-web's wasm provider in the engine worker. */
+  private readonly engine = new Engine({ gpu: null, cpu: () => ({ ...workerBackend(), label: 'onnxruntime-web wasm (Web Worker)' }) });
+
+  constructor(private readonly p: OwnModelParts) {
+    const doc = p.root.ownerDocument;
+    this.input = doc.createElement('input');
+    this.input.type = 'file';
+    this.input.id = 'own-model-open';
+    this.input.multiple = true;
+    this.input.accept = '.onnx,.npz,.h5';
+    this.input.hidden = true;
+    this.input.addEventListener('change', () => {
+      const files = Array.from(this.input.files ?? []);
+      this.input.value = '';
+      void this.openFiles(files);
+    });
+    doc.body.append(this.input);
+    p.folder.add({ open: () => this.input.click() }, 'open').name('open model… (.onnx + .npz)');
+    p.folder
+      .add(this.settings, 'loss', ['auto', ...LOSSES])
+      .name('loss')
+      .onFinishChange(() => void this.reopen());
+    p.folder.add(this.settings, 'shown').name('shown').disable();
+    p.folder.close();
+    // Before the Files card's own drop handler: .onnx and .npz files (with a direction .h5) are ours.
+    p.root.addEventListener(
+      'drop',
+      (e) => {
+        const files = Array.from(e.dataTransfer?.files ?? []);
+        if (!files.some((f) => /\.(onnx|npz)$/i.test(f.name))) return;
+        e.preventDefault();
+        e.stopPropagation();
+        p.root.classList.remove('file-drop');
+        void this.openFiles(files);
+      },
+      { capture: true },
+    );
+  }
+
+  /** The model on screen, or null when the state's own surface (or another) is shown. */
+  private current(): Opened | null {
+    const o = this.opened;
+    return o !== null && this.p.display.otherPlane === o.shown ? o : null;
+  }
+
+  /** For the console's model(): the open ONNX model, or null. */
+  apiModel(): OwnModelInfo | null {
+    const o = this.current();
+    if (o === null) return null;
+    const { model } = o.own;
+    const data = model.recipe.data;
+    return {
+      spec: {
+        kind: 'onnx',
+        loss: model.loss,
+        files: o.own.files.map((f) => f.name),
+        segments: model.layout.segments.map((s) => ({ name: s.name, kind: s.kind, shape: [...s.shape], offset: s.offset })),
+      },
+      theta: (o.own.checkpoints[0] ?? model.graph.theta).slice(),
+      data: { x: data.x.slice(), xShape: [...data.xShape], y: data.targets.y.slice(), m: data.m },
+    };
+  }
+
+  /** For the console's plane(): the plane of the open model, or null. */
+  apiPlane(): { center: Float32Array; directionX: Float32Array; directionY: Float32Array } | null {
+    const o = this.current();
+    if (o === null) return null;
+    const { center, directionX, directionY } = o.view.plane;
+    return { center: center.slice(), directionX: directionX.slice(), directionY: directionY.slice() };
+  }
+
+  /** Picked or dropped files: models, data and a direction file, sorted by kind; opens when a model and its data are there. */
+  async openFiles(files: readonly File[]): Promise<OpenModelResult> {
+    const big = files.find((f) => f.size > MAX_OWN_FILE);
+    if (big !== undefined)
+      return this.refuse(`${big.name} is ${describeBytes(big.size)}, more than the limit of ${describeBytes(MAX_OWN_FILE)}`);
+    const read = async (f: File): Promise<{ name: string; bytes: Uint8Array }> => ({
+      name: f.name,
+      bytes: new Uint8Array(await f.arrayBuffer()),
+    });
+    let onnx: { name: string; bytes: Uint8Array }[];
+    let data: { name: string; bytes: Uint8Array } | null;
+    let directions: { name: string; bytes: Uint8Array } | null;
+    try {
+      const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name));
+      onnx = await Promise.all(sorted.filter((f) => /\.onnx$/i.test(f.name)).map(read));
+      const npz = sorted.filter((f) => /\.npz$/i.test(f.name));
+      const h5 = sorted.filter((f) => /\.h5$/i.test(f.name));
+      if (npz.length > 1) return this.refuse(`give one data file, not ${npz.length} (${npz.map((f) => f.name).join(', ')})`);
+      data = npz[0] ? await read(npz[0]) : null;
+      directions = h5[0] ? await read(h5[0]) : null;
+    } catch (err) {
+      return this.refuse(`a file could not be read (${errorMessage(err)})`);
+    }
+    if (onnx.length === 0) onnx = this.pending.onnx;
+    data ??= this.pending.data;
+    if (onnx.length === 0 || data === null) {
+      this.pending = { onnx, data };
+      const missing = onnx.length === 0 ? 'the model (.onnx)' : 'its data (.npz with x and y)';
+      this.p.store.notify(
+        [`Read ${[...onnx.map((f) => f.name), data?.name ?? ''].filter((n) => n).join(', ')}; now open ${missing}.`],
+        'info',
+      );
+      return { ok: false, error: `waiting for ${missing}` };
+    }
+    this.pending = { onnx: [], data: null };
+    return this.openModel({
+      onnx: onnx.map((f) => f.bytes),
+      names: onnx.map((f) => f.name),
+      data: data.bytes,
+      dataName: data.name,
+      ...(directions ? { directions: directions.bytes } : {}),
+    });
+  }
+
+  /** Open and draw; `{ ok: false, error }` with the view unchanged when anything does not fit. */
+  async openModel(options: OpenModelOptions): Promise<OpenModelResult> {
+    const outcome: { drawn: boolean; error: string | null } = { drawn: false, error: null };
+    const run = this.p.runner.other(async (signal) => {
+      try {
+        outcome.drawn = await this.open(options, signal);
+      } catch (err) {
+        if (signal.aborted) throw err;
+        outcome.error = errorMessage(err);
+      }
+    });
+    try {
+      await run;
+    } catch (err) {
+      outcome.error ??= errorMessage(err);
+    }
+    if (outcome.error !== null) return this.refuse(outcome.error);
+    if (!outcome.drawn) return { ok: false, error: 'cancelled: the view keeps what it shows' };
+    return { ok: true };
+  }
+
+  private refuse(error: string): OpenModelResult {
+    this.p.store.notify([`Could not open the model: ${error}. The view is unchanged.`], 'error');
+    this.p.status.done('open model failed: the view shows the surface it showed before', '');
+    return { ok: false, error };
+  }
+
+  /** The loss was changed in the panel: open the model on screen again with it (a loss that does not fit is refused). */
+  private async reopen(): Promise<void> {
+    const o = this.current();
+    if (o === null) return;
+    const result = await this.openModel({
+      onnx: o.own.files.map((f) => f.bytes),
+      names: o.own.files.map((f) => f.name),
+      data: this.lastData,
+      dataName: o.dataName,
+      ...(this.lastDirections ? { directions: this.lastDirections } : {}),
+    });
+    if (!result.ok) {
+      this.settings.loss = o.own.model.loss;
+      this.p.folder.controllersRecursive().forEach((c) => c.updateDisplay());
+    }
+  }
+
+  /** True once drawn; false when cancelled on the way. */
+  private async open(options: OpenModelOptions, signal: AbortSignal): Promise<boolean> {
+    const list = options.onnx instanceof Uint8Array ? [options.onnx] : [...options.onnx];
+    if (list.length < 1 || list.length > 3) throw new Error(`give 1 to 3 model files, not ${list.length}`);
+    if (options.directions !== undefined && list.length > 1)
+      throw new Error('a direction file applies to one model; checkpoints make their own plane');
+    for (const bytes of [...list, options.data]) {
+      if (!(bytes instanceof Uint8Array)) throw new Error('model and data must be Uint8Arrays');
+      if (bytes.length > MAX_OWN_FILE)
+        throw new Error(`a file is ${describeBytes(bytes.length)}, more than the limit of ${describeBytes(MAX_OWN_FILE)}`);
+    }
+    const names = list.map((_, i) => options.names?.[i] ?? (list.length === 1 ? 'model.onnx' : `checkpoint-${i + 1}.onnx`));
+    const dataName = options.dataName ?? 'data.npz';
+    this.p.status.progress(`opening ${names.join(' + ')}…`, 0);
+    const [{ parseNpz }, { onnxData }, { openOwnModel, ownModelView }] = await Promise.all([
+      import('../io/npz'),
+      import('../engine/onnxModel'),
+      import('../engine/ownModel'),
+    ]);
+    const npz = parseNpz(options.data);
+    if (!npz.ok) throw new Error(npz.error);
+    let directions = null;
+    if (options.directions !== undefined) {
+      const d = await parseDirectionsH5(options.directions);
+      if (!d.ok) throw new Error(d.error);
+      directions = d.value;
+    }
+    const chosen = this.settings.loss;
+    const loss = options.loss ?? ((LOSSES as readonly string[]).includes(chosen) ? (chosen as LossKind) : undefined);
+    const own = await openOwnModel(
+      list.map((bytes, i) => ({ name: names[i] ?? '', bytes })),
+      onnxData(npz.value),
+      loss,
+    );
+    // The probe session ran on this thread; the grid runs in the worker, which makes its own.
+    await own.model.dispose();
+    if (isAborted(signal)) return false;
+    const state = this.p.store.state;
+    const warnings: string[] = [];
+    const view = await ownModelView(
+      this.engine,
+      own,
+      {
+        seed: state.seed,
+        filterNormalize: state.plane.filterNormalize,
+        keepBias: state.plane.keepBiasDirections,
+        gridSize: state.plane.gridSize,
+        span: state.plane.span,
+      },
+      directions,
+      signal,
+      (label, f) => this.p.status.progress(`${label} ${Math.round(f * 100)}%`, f),
+      warnings,
+    );
+    if (isAborted(signal)) return false;
+    const onnx: OnnxSurfaceRecipe = {
+      files: own.files.map((f) => ({ name: f.name, sha256: f.sha256 })),
+      dataName,
+      loss: own.model.loss,
+      samples: own.model.sampleCount,
+      theta: view.plane.center,
+      directionX: view.plane.directionX,
+      directionY: view.plane.directionY,
+      segments: own.model.layout.segments,
+    };
+    const shown: ShownPlane = { surface: view.surface, recipe: null, bundle: null, onnx };
+    if (view.kind === 'path') this.p.connector.showPaths(view.surface, view.picture, view.chart);
+    this.opened = { own, view, shown, dataName };
+    this.lastData = options.data;
+    this.lastDirections = options.directions ?? null;
+    this.settings.loss = options.loss ?? this.settings.loss;
+    this.settings.shown = `${names.join(' + ')} · ${own.model.loss} · m=${own.model.sampleCount} (${dataName})`;
+    this.p.folder.controllersRecursive().forEach((c) => c.updateDisplay());
+    const { state: now } = this.p.store.update({ sublevel: { level: 0 } });
+    this.p.panel.sync(now);
+    this.p.display.showOther(shown, now);
+    this.p.store.notify(warnings, warnings.length > 0 ? 'error' : 'info');
+    const s = view.surface;
+    const what =
+      view.kind === 'path'
+        ? ` · line barrier ${view.lineBarrier.toPrecision(3)}${view.chainBarrier !== undefined ? ` · chain barrier ${view.chainBarrier.toPrecision(3)}` : ''}`
+        : view.directionsFrom === 'file'
+          ? ' · directions from the file'
+          : '';
+    this.p.status.done(
+      `your model ${names.join(' + ')} (ONNX, ${own.model.layout.size} params) · ${own.model.loss} · m=${own.model.sampleCount} from ${dataName} · θ₀ loss ${s.centerLoss.toPrecision(4)}${what}` +
+        ' · kept until a data, model, training or plane field changes',
+      `grid ${s.gridSize}² ${(s.timings.gridMs / 1000).toFixed(2)} s (${s.adapter})`,
+    );
+    return true;
+  }
+}
