@@ -13,6 +13,7 @@ import { StatusBar } from '../ui/statusBar';
 import { SurfaceView } from '../view/surfaceView';
 import { BarrierController } from './barrierController';
 import { landscapeApi, type LandscapeApi } from './consoleApi';
+import { askFromSearch, LongJobs } from './longJobs';
 import { ConnectController } from './connectController';
 import { Display } from './display';
 import { installExports, type ExportController } from './exportController';
@@ -43,6 +44,8 @@ export class App {
   readonly barriers: BarrierController;
   /** The gallery and the note beside the view for the preset on screen. */
   readonly presets: PresetController;
+  /** Long jobs ask before they go on (`?ask=never` never asks). */
+  readonly longJobs: LongJobs;
 
   constructor(root: HTMLElement, gpu: GpuContext | null, hash: string) {
     const el = (selector: string): HTMLElement => root.querySelector<HTMLElement>(selector) ?? root;
@@ -61,6 +64,7 @@ export class App {
     this.engine = new Engine({ gpu: gpu ? gpuBackend(gpu) : null, cpu: workerBackend, ...(gpu ? { renewGpu } : {}) });
     const state = this.store.state;
     this.view = new SurfaceView(el('#view'), { preserveDrawingBuffer: true });
+    this.longJobs = new LongJobs(el('#view'), askFromSearch(location.search));
     this.view.setCamera(state.camera);
     this.status.setAdapter(
       gpu
@@ -104,6 +108,7 @@ export class App {
         return this.runner.run();
       },
       (id) => void this.runner.trajectory({ id }).catch(() => undefined),
+      this.longJobs,
     );
     const mergeAB = (): number => {
       try {
@@ -152,7 +157,7 @@ export class App {
     );
     this.mover.addButton(el('#view'));
     this.mover.sync(state);
-    this.runner = new Runner(this.engine, this.store, this.display, this.status, this.panel, this.connector, this.training);
+    this.runner = new Runner(this.engine, this.store, this.display, this.status, this.panel, this.connector, this.training, this.longJobs);
     this.connector.addButton(
       'training path',
       'Train seed 1 with snapshots and show the plane of its trajectory (two principal directions through the end point)',

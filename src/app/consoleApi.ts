@@ -24,6 +24,7 @@ import type { ViewLayout } from '../view/surfaceView';
 import type { TrajectoryApiResult } from '../engine/trajectory';
 import type { BarrierMatrixResult } from '../engine/barrierMatrix';
 import type { BarrierController } from './barrierController';
+import type { LongJobQuestion, LongJobs, LongJobSettings } from './longJobs';
 
 /** What `window.landscape` offers power users and tests (documented in docs/console-api.md). */
 export interface LandscapeApi {
@@ -194,6 +195,18 @@ export interface LandscapeApi {
    * options), the single-linkage order of the curve matrix (indices into ids) and each pair's merge level. Draws the card.
    */
   barrierMatrix(options?: unknown): Promise<BarrierMatrixResult>;
+  /**
+   * The question a long job asks in the view (docs/jobs.md), or null when none is open: `{ job: 'grid' | 'training',
+   * text, estimateS, continueLabel, stopLabel }`.
+   */
+  question(): LongJobQuestion | null;
+  /** Answer the open question as its buttons do ('stop' stops a grid at the level offered); false when none is open. */
+  answer(choice: 'continue' | 'stop'): boolean;
+  /**
+   * Whether long jobs ask first, and above how many seconds: `{ ask, thresholdS }` (default true, 10; `?ask=never` in
+   * the URL starts with ask false). `ask: false` also answers an open question "continue". Returns the settings in use.
+   */
+  longJobs(options?: unknown): LongJobSettings;
 }
 
 declare global {
@@ -215,6 +228,7 @@ export interface ApiParts {
   readonly connector: ConnectController;
   readonly spectrum: SpectrumController;
   readonly barriers: BarrierController;
+  readonly longJobs: LongJobs;
   /** Merge a partial state, recompute what changed, draw. */
   apply(partial: unknown): Promise<void>;
   /** Stop the running job and any training run. */
@@ -317,5 +331,12 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
     hessian: (options?: unknown) => p.spectrum.compute(options ?? {}),
     viewLayout: () => p.view.layout(),
     barrierMatrix: (options?: unknown) => p.barriers.compute(options ?? {}),
+    question: () => p.longJobs.question(),
+    answer: (choice: unknown) => {
+      if (choice !== 'continue' && choice !== 'stop')
+        throw new Error(`answer('continue') or answer('stop'), not ${JSON.stringify(choice)}`);
+      return p.longJobs.answer(choice);
+    },
+    longJobs: (options?: unknown) => p.longJobs.configure(options ?? {}),
   };
 }

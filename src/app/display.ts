@@ -97,14 +97,30 @@ export class Display {
           : `${size}² of ${refining.finalSize}² shown · ${label}`;
   }
 
-  /** The job computing a finer level was cancelled: the badge says the coarse level stays. */
-  stopped(): void {
+  /**
+   * The job computing a finer level stopped (cancelled, or stopped at a level as chosen): the badge says the
+   * coarse level stays, with a button that goes on to the full grid (`resume`: the refinement resumes).
+   */
+  stopped(resume?: () => void, why = ''): void {
     const refining = this.surface()?.refining;
-    if (refining === undefined) {
+    if (refining === undefined || refining.training !== undefined) {
       this.badge.hidden = true;
       return;
     }
-    this.badge.textContent = `stopped at ${this.surface()?.gridSize ?? 0}² of ${refining.finalSize}²: sublevel sets and exports use this level`;
+    const size = this.surface()?.gridSize ?? 0;
+    this.badge.hidden = false;
+    this.badge.textContent = `stopped at ${size}² of ${refining.finalSize}²${why ? ` ${why}` : ''}: sublevel sets and exports use this level`;
+    if (resume === undefined || this.shown !== null) return;
+    const button = this.badge.ownerDocument.createElement('button');
+    button.type = 'button';
+    button.className = 'level-refine';
+    button.textContent = `Refine to ${refining.finalSize}²`;
+    button.title = 'Compute the rest of the grid; the levels already drawn are kept';
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      resume();
+    });
+    this.badge.append(button);
   }
 
   /** Redraw what is on screen with the state's view options. */

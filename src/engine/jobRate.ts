@@ -55,37 +55,45 @@ export class RateBook {
 }
 
 /**
- * Time left from a job's own progress: the fraction done, sampled as it goes. The rate is the one since
- * the first sample (start-up before it is not counted); `restart()` after a pause.
+ * Time left from a job's own progress: the fraction done, sampled as it goes. The rate is the one over the
+ * last WINDOW_MS (a stall before it, such as a kernel compiled on first use, does not count), and only
+ * once the window holds at least MIN_SPAN_MS of progress; `restart()` after a pause.
  */
 export class ProgressClock {
-  private first: { fraction: number; ms: number } | null = null;
-  private last: { fraction: number; ms: number } | null = null;
+  static readonly WINDOW_MS = 1500;
+  static readonly MIN_SPAN_MS = 300;
+  private samples: { fraction: number; ms: number }[] = [];
+  private firstMs: number | null = null;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
   sample(fraction: number): void {
     const point = { fraction, ms: this.now() };
-    if (this.first === null || fraction < (this.last?.fraction ?? 0)) this.first = point;
-    this.last = point;
+    const last = this.samples[this.samples.length - 1];
+    if (last !== undefined && fraction < last.fraction) this.restart();
+    this.firstMs ??= point.ms;
+    this.samples.push(point);
+    // Keep one sample older than the window, so the window's start is a measured point.
+    while (this.samples.length > 2 && point.ms - (this.samples[1]?.ms ?? point.ms) >= ProgressClock.WINDOW_MS) this.samples.shift();
   }
 
   /** Forget the samples (the job was paused; its rate starts again). */
   restart(): void {
-    this.first = null;
-    this.last = null;
+    this.samples = [];
+    this.firstMs = null;
   }
 
   /** Seconds measured since the first sample. */
   get measuredS(): number {
-    return this.first === null || this.last === null ? 0 : (this.last.ms - this.first.ms) / 1000;
+    const last = this.samples[this.samples.length - 1];
+    return this.firstMs === null || last === undefined ? 0 : (last.ms - this.firstMs) / 1000;
   }
 
-  /** Seconds left at the rate measured so far; null before two samples with progress between them. */
+  /** Seconds left at the rate of the last window; null while the window holds too little progress. */
   secondsLeft(): number | null {
-    const a = this.first;
-    const b = this.last;
-    if (a === null || b === null || b.fraction <= a.fraction || b.ms <= a.ms) return null;
+    const b = this.samples[this.samples.length - 1];
+    const a = this.samples.find((s) => b !== undefined && b.ms - s.ms <= ProgressClock.WINDOW_MS);
+    if (a === undefined || b === undefined || b.fraction <= a.fraction || b.ms - a.ms < ProgressClock.MIN_SPAN_MS) return null;
     const perFraction = (b.ms - a.ms) / (b.fraction - a.fraction);
     return (Math.max(0, 1 - b.fraction) * perFraction) / 1000;
   }

@@ -30,19 +30,28 @@ describe('RateBook', () => {
 });
 
 describe('ProgressClock', () => {
-  it('extrapolates from the rate since its first sample, and forgets after restart()', () => {
+  it('extrapolates from the rate of the last window, not counting a stall before it; forgets after restart()', () => {
     let now = 0;
     const clock = new ProgressClock(() => now);
     expect(clock.secondsLeft()).toBeNull();
-    now = 5000; // start-up before the first sample is not counted
     clock.sample(0.1);
+    now = 100;
+    clock.sample(0.11);
+    // Too little progress measured yet.
     expect(clock.secondsLeft()).toBeNull();
-    now = 7000;
-    clock.sample(0.2);
-    expect(clock.secondsLeft()).toBeCloseTo(16, 6);
-    expect(clock.measuredS).toBeCloseTo(2, 6);
+    now = 5100; // a 5 s stall (a kernel compiled on first use)
+    clock.sample(0.12);
+    expect(clock.secondsLeft()).toBeNull();
+    for (let k = 1; k <= 10; k++) {
+      now = 5100 + 200 * k;
+      clock.sample(0.12 + 0.01 * k);
+    }
+    // 0.01 per 200 ms over the last window: 0.78 left takes 15.6 s.
+    expect(clock.secondsLeft()).toBeCloseTo(15.6, 6);
+    expect(clock.measuredS).toBeCloseTo(7.1, 6);
     clock.restart();
     expect(clock.secondsLeft()).toBeNull();
+    expect(clock.measuredS).toBe(0);
   });
 });
 
