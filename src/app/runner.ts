@@ -19,6 +19,7 @@ import { errorMessage } from '../model/errors';
 import { describeSpec, paramLayout } from '../model/spec';
 import type { AppState } from '../state/appState';
 import { formatFlow, parseFlow } from '../state/flow';
+import type { KeptMinimum } from '../train/minimaList';
 import type { Panel } from '../ui/panel';
 import type { StatusBar } from '../ui/statusBar';
 import type { ConnectApiResult, ConnectController } from './connectController';
@@ -148,6 +149,14 @@ export class Runner {
         throw err;
       }
     });
+  }
+
+  /** A kept network as θ₀ (null: θ₀ trained from the state again), and the surface through it. */
+  useKept(minimum: KeptMinimum | null): Promise<void> {
+    this.engine.setCenter(minimum === null ? null : { id: minimum.id, name: minimum.name, dataKey: minimum.dataKey, theta: minimum.theta });
+    // A chosen θ₀ replaces any path view: the link must not replay a curve over it.
+    this.store.update({ flow: '' }, { writeHash: false });
+    return this.run();
   }
 
   /** Show an imported file in place of the engine's surface (a bundle is evaluated first). */
