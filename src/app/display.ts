@@ -32,6 +32,8 @@ export class Display {
 
   /** Says which level of a coarse-to-fine surface is on screen while a finer one is coming. */
   private readonly badge: HTMLElement;
+  /** A coarse surface whose job stopped, how to go on and why: redrawing it (a view change) keeps saying so. */
+  private halted: { surface: Surface; resume: (() => void) | undefined; why: string } | null = null;
 
   constructor(
     private readonly view: SurfaceView,
@@ -102,14 +104,22 @@ export class Display {
    * coarse level stays, with a button that goes on to the full grid (`resume`: the refinement resumes).
    */
   stopped(resume?: () => void, why = ''): void {
-    const refining = this.surface()?.refining;
+    const surface = this.surface();
+    this.halted = surface === null ? null : { surface, resume, why };
+    this.showHalted();
+  }
+
+  private showHalted(): void {
+    const surface = this.surface();
+    const refining = surface?.refining;
     if (refining === undefined || refining.training !== undefined) {
       this.badge.hidden = true;
       return;
     }
-    const size = this.surface()?.gridSize ?? 0;
+    if (this.halted === null || surface !== this.halted.surface) return;
+    const { resume, why } = this.halted;
     this.badge.hidden = false;
-    this.badge.textContent = `stopped at ${size}² of ${refining.finalSize}²${why ? ` ${why}` : ''}: sublevel sets and exports use this level`;
+    this.badge.textContent = `stopped at ${surface.gridSize}² of ${refining.finalSize}²${why ? ` ${why}` : ''}: sublevel sets and exports use this level`;
     if (resume === undefined || this.shown !== null) return;
     const button = this.badge.ownerDocument.createElement('button');
     button.type = 'button';
@@ -118,6 +128,7 @@ export class Display {
     button.title = 'Compute the rest of the grid; the levels already drawn are kept';
     button.addEventListener('click', () => {
       button.disabled = true;
+      this.halted = null;
       resume();
     });
     this.badge.append(button);
@@ -209,6 +220,7 @@ export class Display {
           ? `θ₀ training: step ${refining.training.step} of ${refining.training.steps} · the plane through the current iterate, ${surface.gridSize}²`
           : `${surface.gridSize}² of ${refining.finalSize}²${refining.approximate ? ' · approximate (a subsample of the data)' : ''} · ` +
             'sublevel sets and exports use this level until the finer one is drawn';
+    if (this.halted !== null && this.halted.surface === surface) this.showHalted();
     // u, v where the state's own plane is the whole weight space and centred at θ₀ (u·v·x); else α, β.
     const own = this.shown === null && state.plane.centerAlpha === 0 && state.plane.centerBeta === 0;
     this.axisNames = own ? axisNamesOf(state) : ['α', 'β'];

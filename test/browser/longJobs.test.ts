@@ -79,6 +79,11 @@ describe('long jobs ask first', () => {
     expect(stopped.question).toBeNull();
     expect(await card.isHidden()).toBe(true);
     expect(await page.evaluate(() => window.landscape.cancel())).toBe(false);
+    // A view change redraws the coarse level and the badge still says it stopped.
+    await page.evaluate(() => window.landscape.set({ view: { colormap: 'magma' } }));
+    expect(await page.locator('.level-badge').textContent()).toMatch(
+      new RegExp(`stopped at ${stopSize}² of 513² as chosen.*Refine to 513²`),
+    );
     // Refine goes on from the stopped level: it is drawn again at once, nothing before it is recomputed.
     await page.locator('.level-badge button').click();
     await page.waitForFunction((n) => window.landscape.timeline().length >= 2 && window.landscape.surface().gridSize > n, stopSize, {
