@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     await page.addInitScript((key: string) => localStorage.setItem(key, '1'), GALLERY_SEEN_KEY);
     const log = collectConsole(page);
     page.setDefaultTimeout(TIMEOUT_MS);
-    await page.goto(`${preview.url}index.html`);
+    // ?ask=never: a long grid never stops to ask (src/app/longJobs.ts).
+    await page.goto(`${preview.url}index.html?ask=never`);
     await page.waitForFunction(() => typeof window.landscape !== 'undefined');
     await page.evaluate(() => window.landscape.ready());
     const surface = await page.evaluate(() => {

@@ -2,11 +2,8 @@
  * Wiring only: the store, the engine, the view and the cards, connected. The store is the only writer of
  * the state, the hash and the notices; the runner runs the engine's jobs; the display draws what they return.
  */
-import { gpuBackend } from '../engine/gpuBackend';
-import { Engine } from '../engine/pipeline';
-import { workerBackend } from '../engine/workerBackend';
-import { acquireGpu, type GpuContext } from '../gpu/device';
-import type { Backend } from '../engine/backend';
+import type { Engine } from '../engine/pipeline';
+import type { GpuContext } from '../gpu/device';
 import { decodeLink } from '../state/presets';
 import { Panel } from '../ui/panel';
 import { StatusBar } from '../ui/statusBar';
@@ -14,16 +11,18 @@ import { SurfaceView } from '../view/surfaceView';
 import { BarrierController } from './barrierController';
 import { CompareController } from './compareController';
 import { landscapeApi, type LandscapeApi } from './consoleApi';
+import { askFromSearch, LongJobs } from './longJobs';
 import { ConnectController } from './connectController';
 import { Display } from './display';
 import { installExports, type ExportController } from './exportController';
 import { FileController } from './fileController';
 import { planeMoverFor, type PlaneMover } from './planeMover';
 import { OwnModelController } from './ownModelController';
-import { PresetController } from './presetController';
+import type { PresetController } from './presetController';
+import { mergeAtoB, pageEngine, pagePresets, pageStore, showAdapter } from './pageParts';
 import { Runner } from './runner';
 import { SpectrumController } from './spectrumController';
-import { sameExceptSublevel, sameEngineInputs, Store } from './store';
+import { sameExceptSublevel, sameEngineInputs, type Store } from './store';
 import { SublevelController } from './sublevelController';
 import { TrainingController } from './trainingController';
 
@@ -48,31 +47,21 @@ export class App {
   readonly compare: CompareController;
   /** The gallery and the note beside the view for the preset on screen. */
   readonly presets: PresetController;
+  /** Long jobs ask before they go on (`?ask=never` never asks). */
+  readonly longJobs: LongJobs;
 
   constructor(root: HTMLElement, gpu: GpuContext | null, hash: string) {
     const el = (selector: string): HTMLElement => root.querySelector<HTMLElement>(selector) ?? root;
     const decoded = decodeLink(hash);
     this.status = new StatusBar(el('#statusline'));
     this.status.onCancel(() => this.cancel());
-    this.store = new Store(decoded.state, {
-      notices: (lines, kind) => this.status.showNotice(lines, kind),
-      hash: (text) => history.replaceState(null, '', `#${text}`),
-    });
-    // After a lost device the engine asks the adapter for a new one (the next job then runs on it).
-    const renewGpu = async (): Promise<Backend | null> => {
-      const next = await acquireGpu(navigator.gpu);
-      return next === null ? null : gpuBackend(next);
-    };
-    this.engine = new Engine({ gpu: gpu ? gpuBackend(gpu) : null, cpu: workerBackend, ...(gpu ? { renewGpu } : {}) });
+    this.store = pageStore(decoded.state, this.status);
+    this.engine = pageEngine(gpu);
     const state = this.store.state;
     this.view = new SurfaceView(el('#view'), { preserveDrawingBuffer: true });
+    this.longJobs = new LongJobs(el('#view'), askFromSearch(location.search));
     this.view.setCamera(state.camera);
-    this.status.setAdapter(
-      gpu
-        ? `WebGPU · ${gpu.adapterName}`
-        : `CPU fallback: WebGPU is not available here, the grid runs on the SIMD CPU engine (WebAssembly, ${crossOriginIsolated ? 'all cores' : 'one thread'}) in a Web Worker`,
-      gpu === null || gpu.isFallback,
-    );
+    showAdapter(this.status, gpu);
     this.panel = new Panel(el('#panel'), state, {
       onChange: (partial) => void this.apply(partial).catch(() => undefined),
       retrain: () => void this.rerun('train').catch(() => undefined),
@@ -100,33 +89,19 @@ export class App {
       root,
       this.engine,
       () => this.store.state,
-      (minimum) => {
-        this.engine.setCenter(
-          minimum === null ? null : { id: minimum.id, name: minimum.name, dataKey: minimum.dataKey, theta: minimum.theta },
-        );
-        // A chosen θ₀ replaces any path view: the link must not replay a curve over it.
-        this.store.update({ flow: '' }, { writeHash: false });
-        return this.runner.run();
-      },
+      (minimum) => this.runner.useKept(minimum),
       (id) => void this.runner.trajectory({ id }).catch(() => undefined),
+      this.longJobs,
     );
-    const mergeAB = (): number => {
-      try {
-        return this.sublevel.mergeLevel({ alpha: 0, beta: 0 }, { alpha: 1, beta: 0 });
-      } catch {
-        return Number.NaN;
-      }
-    };
     this.connector = new ConnectController(
       column,
       this.engine,
       this.training,
       this.view,
       this.status,
-      mergeAB,
+      mergeAtoB(() => this.sublevel),
       () => void this.runner.connect({}).catch(() => undefined),
     );
-    this.connector.pathsChanged = (paths) => this.sublevel.heatmap.setPaths(paths);
     this.spectrum = new SpectrumController(column, {
       engine: this.engine,
       result: () => (this.display.showingOther ? null : this.display.engineResult),
@@ -134,30 +109,23 @@ export class App {
       state: () => this.store.state,
     });
     // Every drawn surface passes through the connector's onSurface: the spectrum card follows it there.
-    const drawPaths = this.connector.pathsChanged;
     this.connector.pathsChanged = (paths) => {
-      drawPaths(paths);
+      this.sublevel.heatmap.setPaths(paths);
       this.spectrum.onSurface();
     };
-    this.display = new Display(
-      this.view,
-      this.sublevel,
-      this.connector,
-      this.panel,
-      root.querySelector<HTMLElement>('#hover'),
-      el('#view'),
-    );
+    const hover = root.querySelector<HTMLElement>('#hover');
+    this.display = new Display(this.view, this.sublevel, this.connector, this.panel, hover, el('#view'));
     this.display.installHover(el('#view'));
     this.mover = planeMoverFor(
       this.view,
       this.sublevel,
       this.display,
       () => this.store.state,
-      (partial) => this.apply(partial),
+      (p) => this.apply(p),
     );
     this.mover.addButton(el('#view'));
     this.mover.sync(state);
-    this.runner = new Runner(this.engine, this.store, this.display, this.status, this.panel, this.connector, this.training);
+    this.runner = new Runner(this.engine, this.store, this.display, this.status, this.panel, this.connector, this.training, this.longJobs);
     this.compare = new CompareController({
       engine: this.engine,
       store: this.store,
@@ -196,7 +164,7 @@ export class App {
       show: (file) => this.runner.showImported(file),
       current: () => this.display.current(this.store.state),
     });
-    const { store, panel, display, status, runner, connector } = this;
+    const { store, panel, display, status, runner, connector, engine, view } = this;
     this.own = new OwnModelController({
       root,
       folder: panel.addFolder('Your own model (ONNX)'),
@@ -209,23 +177,8 @@ export class App {
     });
     this.store.notify(decoded.ignored.map((m) => `link: ${m}`));
     void this.runner.run().catch(() => undefined);
-    this.presets = new PresetController(
-      root,
-      {
-        apply: (next) => this.apply(next),
-        settled: () => this.runner.settled(),
-        state: () => this.store.state,
-        drawnCanvas: () => {
-          this.view.render();
-          return this.view.canvas;
-        },
-        notify: (lines) => this.store.notify(lines),
-        previewGrid: (next, gridSize, signal) => this.engine.previewGrid(next, gridSize, signal),
-        canPreview: () => true, // without WebGPU, previewGrid runs on a CPU worker of its own
-      },
-      decoded.preset,
-      hash,
-    );
+    const parts = { store, engine, view, apply: (next: unknown) => this.apply(next), settled: () => this.runner.settled() };
+    this.presets = pagePresets(root, parts, decoded.preset, hash);
   }
 
   /**

@@ -26,6 +26,7 @@ import type { BarrierMatrixResult } from '../engine/barrierMatrix';
 import type { BarrierController } from './barrierController';
 import type { CompareApiResult, CompareController } from './compareController';
 import type { OpenModelOptions, OpenModelResult, OwnModelController, OwnModelInfo } from './ownModelController';
+import type { LongJobQuestion, LongJobs, LongJobSettings } from './longJobs';
 
 /** What `window.landscape` offers power users and tests (documented in docs/console-api.md). */
 export interface LandscapeApi {
@@ -214,6 +215,18 @@ export interface LandscapeApi {
    * one range both views are coloured and scaled in height against. Throws when compare mode is off or before its surface.
    */
   compareView(): CompareApiResult;
+  /**
+   * The question a long job asks in the view (docs/jobs.md), or null when none is open: `{ job: 'grid' | 'training',
+   * text, estimateS, continueLabel, stopLabel }`.
+   */
+  question(): LongJobQuestion | null;
+  /** Answer the open question as its buttons do ('stop' stops a grid at the level offered); false when none is open. */
+  answer(choice: 'continue' | 'stop'): boolean;
+  /**
+   * Whether long jobs ask first, and above how many seconds: `{ ask, thresholdS }` (default true, 10; `?ask=never` in
+   * the URL starts with ask false). `ask: false` also answers an open question "continue". Returns the settings in use.
+   */
+  longJobs(options?: unknown): LongJobSettings;
 }
 
 declare global {
@@ -237,6 +250,7 @@ export interface ApiParts {
   readonly barriers: BarrierController;
   readonly compare: CompareController;
   readonly own: OwnModelController;
+  readonly longJobs: LongJobs;
   /** Merge a partial state, recompute what changed, draw. */
   apply(partial: unknown): Promise<void>;
   /** Stop the running job and any training run. */
@@ -347,5 +361,12 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
     viewLayout: () => p.view.layout(),
     barrierMatrix: (options?: unknown) => p.barriers.compute(options ?? {}),
     compareView: () => p.compare.summary(),
+    question: () => p.longJobs.question(),
+    answer: (choice: unknown) => {
+      if (choice !== 'continue' && choice !== 'stop')
+        throw new Error(`answer('continue') or answer('stop'), not ${JSON.stringify(choice)}`);
+      return p.longJobs.answer(choice);
+    },
+    longJobs: (options?: unknown) => p.longJobs.configure(options ?? {}),
   };
 }

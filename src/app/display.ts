@@ -44,6 +44,8 @@ export class Display {
 
   /** Says which level of a coarse-to-fine surface is on screen while a finer one is coming. */
   private readonly badge: HTMLElement;
+  /** A coarse surface whose job stopped, how to go on and why: redrawing it (a view change) keeps saying so. */
+  private halted: { surface: Surface; resume: (() => void) | undefined; why: string } | null = null;
 
   constructor(
     private readonly view: SurfaceView,
@@ -109,14 +111,39 @@ export class Display {
           : `${size}² of ${refining.finalSize}² shown · ${label}`;
   }
 
-  /** The job computing a finer level was cancelled: the badge says the coarse level stays. */
-  stopped(): void {
-    const refining = this.surface()?.refining;
-    if (refining === undefined) {
+  /**
+   * The job computing a finer level stopped (cancelled, or stopped at a level as chosen): the badge says the
+   * coarse level stays, with a button that goes on to the full grid (`resume`: the refinement resumes).
+   */
+  stopped(resume?: () => void, why = ''): void {
+    const surface = this.surface();
+    this.halted = surface === null ? null : { surface, resume, why };
+    this.showHalted();
+  }
+
+  private showHalted(): void {
+    const surface = this.surface();
+    const refining = surface?.refining;
+    if (refining === undefined || refining.training !== undefined) {
       this.badge.hidden = true;
       return;
     }
-    this.badge.textContent = `stopped at ${this.surface()?.gridSize ?? 0}² of ${refining.finalSize}²: sublevel sets and exports use this level`;
+    if (this.halted === null || surface !== this.halted.surface) return;
+    const { resume, why } = this.halted;
+    this.badge.hidden = false;
+    this.badge.textContent = `stopped at ${surface.gridSize}² of ${refining.finalSize}²${why ? ` ${why}` : ''}: sublevel sets and exports use this level`;
+    if (resume === undefined || this.shown !== null) return;
+    const button = this.badge.ownerDocument.createElement('button');
+    button.type = 'button';
+    button.className = 'level-refine';
+    button.textContent = `Refine to ${refining.finalSize}²`;
+    button.title = 'Compute the rest of the grid; the levels already drawn are kept';
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      this.halted = null;
+      resume();
+    });
+    this.badge.append(button);
   }
 
   /** Redraw what is on screen with the state's view options. */
@@ -205,6 +232,7 @@ export class Display {
           ? `θ₀ training: step ${refining.training.step} of ${refining.training.steps} · the plane through the current iterate, ${surface.gridSize}²`
           : `${surface.gridSize}² of ${refining.finalSize}²${refining.approximate ? ' · approximate (a subsample of the data)' : ''} · ` +
             'sublevel sets and exports use this level until the finer one is drawn';
+    if (this.halted !== null && this.halted.surface === surface) this.showHalted();
     // u, v where the state's own plane is the whole weight space and centred at θ₀ (u·v·x); else α, β.
     const own = this.shown === null && state.plane.centerAlpha === 0 && state.plane.centerBeta === 0;
     this.axisNames = own ? axisNamesOf(state) : ['α', 'β'];

@@ -5,6 +5,7 @@
  */
 import { bundleSurface } from '../engine/imported';
 import { clampConnectRequest, connectFlowOptions } from '../engine/connectRequest';
+import { formatDuration } from '../engine/jobRate';
 import type { Engine, PipelineResult } from '../engine/pipeline';
 import type { TimelineEntry } from '../engine/progressive';
 import { JobScheduler } from '../engine/scheduler';
@@ -18,10 +19,12 @@ import { errorMessage } from '../model/errors';
 import { describeSpec, paramLayout } from '../model/spec';
 import type { AppState } from '../state/appState';
 import { formatFlow, parseFlow } from '../state/flow';
+import type { KeptMinimum } from '../train/minimaList';
 import type { Panel } from '../ui/panel';
 import type { StatusBar } from '../ui/statusBar';
 import type { ConnectApiResult, ConnectController } from './connectController';
 import type { Display, ShownPlane } from './display';
+import type { LongJobs, RunWatch } from './longJobs';
 import type { Store } from './store';
 import type { TrainingController } from './trainingController';
 
@@ -43,6 +46,7 @@ export class Runner {
     private readonly panel: Panel,
     private readonly connector: ConnectController,
     private readonly training: TrainingController,
+    private readonly longJobs: LongJobs,
   ) {}
 
   /**
@@ -52,7 +56,7 @@ export class Runner {
   cancel(): boolean {
     if (!this.busy || !this.scheduler.cancel()) return false;
     this.busy = false;
-    this.display.stopped();
+    this.display.stopped(() => void this.run({ confirmed: true }).catch(() => undefined));
     this.status.done('cancelled: the view keeps the surface it shows', '');
     return true;
   }
@@ -62,12 +66,19 @@ export class Runner {
     return this.scheduler.settled();
   }
 
-  /** The state's own surface: the pipeline (only the stages the state's change touched), drawn. */
-  run(): Promise<void> {
+  /**
+   * The state's own surface: the pipeline (only the stages the state's change touched), drawn. A long grid
+   * asks before it goes on past its first picture (longJobs.ts) unless `confirmed` (a "Refine" press).
+   */
+  run(opts: { readonly confirmed?: boolean } = {}): Promise<void> {
     this.display.dropOther();
     const state = this.store.state;
     this.store.writeHash();
+    const finalSize = state.plane.gridSize;
     return this.job(true, async (signal) => {
+      const gridClock = this.longJobs.clock();
+      // A holder, not a `let`: the reporter closure below assigns it.
+      const train: { watch: RunWatch | null } = { watch: null };
       try {
         const result = await this.engine.compute(
           state,
@@ -79,9 +90,19 @@ export class Runner {
               this.status.progress(detail ?? 'loading data…', fraction);
               return;
             }
-            const label = stage === 'train' ? 'training θ₀' : `loss grid ${state.plane.gridSize}²`;
-            this.status.progress(`${label} ${Math.round(fraction * 100)}%${detail ? ` · ${detail}` : ''}`, fraction);
-            this.display.progress(`${label} ${Math.round(fraction * 100)}%`);
+            let left: string;
+            if (stage === 'train') {
+              train.watch ??= this.longJobs.watchRun(`Training θ₀ for ${state.train.steps} steps`, this.engine.adapterName, signal, () =>
+                this.cancel(),
+              );
+              left = train.watch.progress(fraction);
+            } else {
+              train.watch?.finish();
+              left = gridClock.progress(fraction);
+            }
+            const label = stage === 'train' ? 'training θ₀' : `loss grid ${finalSize}²`;
+            this.status.progress(`${label} ${Math.round(fraction * 100)}%${left}${detail ? ` · ${detail}` : ''}`, fraction);
+            this.display.progress(`${label} ${Math.round(fraction * 100)}%${left}`);
           },
           (coarse) => {
             // A coarse level: drawn at once, replaced by the finer ones as they come.
@@ -89,18 +110,41 @@ export class Runner {
             this.timeline = coarse.timeline;
             this.display.showResult(coarse, this.store.state);
           },
+          opts.confirmed === true
+            ? {}
+            : {
+                plan: async (request) => {
+                  const levels = await this.longJobs.planGrid(request, signal, (estimateS) => {
+                    const text = `loss grid ${finalSize}²: waiting for your answer · the rest takes ${formatDuration(estimateS)} more`;
+                    this.status.progress(text, 0);
+                    this.display.progress(`waiting for your answer (${formatDuration(estimateS)} more)`);
+                  });
+                  gridClock.restart();
+                  return levels;
+                },
+              },
         );
+        train.watch?.finish();
         if (signal.aborted) return;
         this.timeline = result.timeline;
         this.trainMs = result.trainMs;
         if (result.warnings.length > 0) this.store.addNotices(result.warnings, 'error');
         this.display.showResult(result, this.store.state);
         this.training.refreshList();
-        this.status.done(...describeResult(result));
+        const [what, timings] = describeResult(result);
+        const partial = result.surface.refining;
+        if (partial === undefined) {
+          this.status.done(what, timings);
+        } else {
+          // Stopped at a coarse level, as the user chose: it stays; "Refine" goes on from there.
+          this.display.stopped(() => void this.run({ confirmed: true }).catch(() => undefined), 'as chosen');
+          this.status.done(`stopped at ${result.surface.gridSize}² of ${partial.finalSize}² as chosen · ${what}`, timings);
+        }
         if (state.flow === '') await this.afterSurface?.(result, signal);
         // A link to a curve plane or a trajectory: replay it on the surface just drawn (same job).
         if (state.flow !== '') await this.replayFlow(state, signal);
       } catch (err) {
+        train.watch?.finish();
         if (signal.aborted) throw err;
         this.store.addNotices([errorMessage(err)], 'error');
         this.display.stopped();
@@ -113,6 +157,14 @@ export class Runner {
   /** Another job on the page's scheduler (compare mode's second surface): it cancels the running job, and a newer one cancels it. */
   extra(body: (signal: AbortSignal) => Promise<void>): Promise<void> {
     return this.job(true, body);
+  }
+
+  /** A kept network as θ₀ (null: θ₀ trained from the state again), and the surface through it. */
+  useKept(minimum: KeptMinimum | null): Promise<void> {
+    this.engine.setCenter(minimum === null ? null : { id: minimum.id, name: minimum.name, dataKey: minimum.dataKey, theta: minimum.theta });
+    // A chosen θ₀ replaces any path view: the link must not replay a curve over it.
+    this.store.update({ flow: '' }, { writeHash: false });
+    return this.run();
   }
 
   /** Show an imported file in place of the engine's surface (a bundle is evaluated first). */

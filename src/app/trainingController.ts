@@ -25,6 +25,7 @@ import { TrainingPanel } from '../ui/trainingPanel';
 import { describeSpec } from '../model/spec';
 import { dataKeyOf, type Engine } from '../engine/pipeline';
 import { errorMessage } from '../model/errors';
+import type { LongJobs } from './longJobs';
 
 export interface TrainApiResult {
   finalLosses: number[];
@@ -93,6 +94,8 @@ export class TrainingController {
     private readonly useCenter: (minimum: KeptMinimum | null) => Promise<void>,
     /** Show a kept network's training path (the trajectory plane of its snapshots). */
     showPath: (id: number) => void = () => undefined,
+    /** Asks when a run turns out long (null: never asks). */
+    private readonly longJobs: LongJobs | null = null,
   ) {
     this.shownDefaults = this.trainDefaults();
     this.panel = new TrainingPanel(container, this.shownDefaults, defaultSweepRequest(), {
@@ -143,6 +146,12 @@ export class TrainingController {
     const samples = { m: data.m, inputs: data.inputs, x: data.x, y: data.y };
     const label = `run ${++this.runCount}`;
     const t0 = performance.now();
+    const watch = this.longJobs?.watchRun(
+      `Training ${request.seeds} seeds for ${request.steps} steps`,
+      this.engine.adapterName,
+      signal,
+      () => this.stop(),
+    );
     this.panel.trainProgress(`${label}: ${request.seeds} seeds of ${describeSpec(spec)}, m = ${data.m} · starting`, 0);
     try {
       const {
@@ -161,7 +170,7 @@ export class TrainingController {
           progressEvery: Math.max(1, Math.floor(request.steps / 40)),
           onProgress: (step, losses) =>
             this.panel.trainProgress(
-              `${label}: step ${step}/${request.steps} · median loss ${medianFinite(losses).toPrecision(4)}`,
+              `${label}: step ${step}/${request.steps} · median loss ${medianFinite(losses).toPrecision(4)}${watch?.progress(step / request.steps) ?? ''}`,
               step / request.steps,
             ),
         },
@@ -182,6 +191,8 @@ export class TrainingController {
         0,
       );
       throw err;
+    } finally {
+      watch?.finish();
     }
   }
 
@@ -199,6 +210,16 @@ export class TrainingController {
       `K = ${request.seeds} · ${request.optimizer} lr ${request.learningRate} · ${request.steps} steps`;
     let device: 'webgpu' | 'cpu' = 'webgpu';
     const warnings: string[] = [];
+    // Progress weighted by width: a wider network's step costs more.
+    const weights = widths.map((w) => Math.max(1, w));
+    const weightTotal = weights.reduce((a, b) => a + b, 0);
+    const weightBefore = (i: number): number => weights.slice(0, i).reduce((a, b) => a + b, 0);
+    const watch = this.longJobs?.watchRun(
+      `The width sweep (${widths.length} widths × ${request.seeds} seeds × ${request.steps} steps)`,
+      this.engine.adapterName,
+      signal,
+      () => this.stop(),
+    );
     const points: WidthSweepResult['points'][number][] = [];
     try {
       const result = await runWidthSweep(
@@ -215,11 +236,13 @@ export class TrainingController {
           epsilonRatio: request.epsilonRatio,
           floorLoss: floor,
           signal,
-          onProgress: (i, step, median) =>
+          onProgress: (i, step, median) => {
+            const done = (weightBefore(i) + (weights[i] ?? 1) * (step / request.steps)) / weightTotal;
             this.panel.sweepProgress(
-              `n₁ = ${widths[i] ?? '?'} (${i + 1}/${widths.length}) · step ${step}/${request.steps} · median loss ${median.toPrecision(3)}`,
+              `n₁ = ${widths[i] ?? '?'} (${i + 1}/${widths.length}) · step ${step}/${request.steps} · median loss ${median.toPrecision(3)}${watch?.progress(done) ?? ''}`,
               (i + step / request.steps) / widths.length,
-            ),
+            );
+          },
         },
         async (opts) => {
           const r = await this.engine.trainSeeds(opts, signal);
@@ -264,6 +287,8 @@ export class TrainingController {
     } catch (err) {
       this.panel.sweepProgress(err instanceof AbortError || isAborted(signal) ? 'stopped' : `failed: ${errorMessage(err)}`, 0);
       throw err;
+    } finally {
+      watch?.finish();
     }
   }
 

@@ -14,7 +14,7 @@ import { computeHessian, EIGEN_ONLY, type HessianOptions, type HessianResult } f
 import type { PathEvaluation } from '../landscape/pathEval';
 import type { Path } from '../landscape/paths';
 import type { Surface } from '../landscape/surface';
-import type { MlpSpec } from '../model/spec';
+import { paramLayout, type MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
 import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types';
 import { curveOptionsOf } from '../train/curveTraining.types';
@@ -33,6 +33,7 @@ import { mlpModel } from './mlpModel';
 import type { LandscapeModel, PlanePoints, ThetaOrigin } from './model';
 import { squarePoints } from './levels';
 import { Refinement, SUBSAMPLE, type TimelineEntry } from './progressive';
+import { gridUnits, RateBook, trainUnits } from './jobRate';
 
 export { squarePoints };
 import { computedSurface } from './surface';
@@ -60,6 +61,33 @@ export interface PipelineResult {
   readonly trainMs: number;
   /** Where the plane's centre is, in the directions' units from θ₀ (the state's centerAlpha, centerBeta). */
   readonly planeCenter: { readonly alpha: number; readonly beta: number };
+}
+
+/** A level of a grid still to compute and its estimated time on this device (null: no rate measured yet). */
+export interface GridAhead {
+  readonly size: number;
+  readonly seconds: number | null;
+}
+
+/** What `ComputeOptions.plan` is asked once a grid's first picture is drawn. */
+export interface GridPlanRequest {
+  readonly finalSize: number;
+  /** The level on screen now. */
+  readonly shownSize: number;
+  /** The levels still to compute, coarsest first; the last is the final grid. */
+  readonly ahead: readonly GridAhead[];
+  /** Where the grid runs (the backend's label) and its kind. */
+  readonly device: string;
+  readonly backend: 'webgpu' | 'cpu';
+}
+
+export interface ComputeOptions {
+  /**
+   * Asked before the grid's next level once a picture is drawn (at most once per job): how many of the
+   * levels ahead to compute. Fewer than all stops the job after them with a coarse surface
+   * (`surface.refining` stays set); the same state computed again resumes there.
+   */
+  readonly plan?: (request: GridPlanRequest) => Promise<number>;
 }
 
 /** 'data': a data file is being fetched (detail says which); 'train': θ₀ is trained; 'grid': the surface. */
@@ -147,6 +175,8 @@ export class Engine {
   private readonly curvatures = new WeakMap<Plane, CurvatureAxes>();
   /** How often each stage ran (tests check what a change recomputes). */
   readonly runs = { data: 0, train: 0, plane: 0, surface: 0 };
+  /** How fast this device computes grids and trainings, per backend kind, measured by the jobs run so far. */
+  readonly rates = new RateBook();
 
   constructor(backends: EngineBackends) {
     this.gpuBackend = backends.gpu;
@@ -204,6 +234,7 @@ export class Engine {
     signal: AbortSignal,
     report: StatusReporter,
     onPicture?: (coarse: PipelineResult) => void,
+    options: ComputeOptions = {},
   ): Promise<PipelineResult> {
     if (this.renewing !== null) await this.renewing;
     const deviceNotices = this.deviceNotices.splice(0);
@@ -317,6 +348,7 @@ export class Engine {
     if (!refinement.finished) {
       // Once the GPU has failed for this surface, its remaining levels stay on the CPU (one notice).
       let gpu = this.gpu;
+      const plan = options.plan;
       await refinement.refine(
         async (m, points, onProgress) => {
           const ran = await withFallback(
@@ -337,12 +369,37 @@ export class Engine {
         },
         (picture, level) => drawn(picture, level.approximate ? SUBSAMPLE : model.sampleCount),
         trainMs,
+        {
+          measured: (points, samples, ms, backend) =>
+            this.rates.record(backend.kind, 'grid', gridUnits(points, samples, model.layout.size), ms),
+          ...(plan === undefined ? {} : { plan: (ahead) => this.planGrid(plan, refinement, model, ahead) }),
+        },
       );
     }
     const final = refinement.picture;
     if (final === null) throw new Error('the surface stage finished without a surface');
     timeline.push({ gridSize: final.gridSize, samples: model.sampleCount, ms: performance.now() - jobStart });
     return result(final);
+  }
+
+  /** The levels ahead with their estimated times, handed to the caller's plan. */
+  private planGrid(
+    plan: NonNullable<ComputeOptions['plan']>,
+    refinement: Refinement,
+    model: LandscapeModel,
+    ahead: readonly { size: number; points: number; samples: number }[],
+  ): Promise<number> {
+    const backend = refinement.backend ?? this.gpu ?? this.cpu;
+    return plan({
+      finalSize: refinement.gridSize,
+      shownSize: refinement.picture?.gridSize ?? 0,
+      ahead: ahead.map((l) => ({
+        size: l.size,
+        seconds: this.rates.seconds(backend.kind, 'grid', gridUnits(l.points, l.samples, model.layout.size)),
+      })),
+      device: backend.label,
+      backend: backend.kind,
+    });
   }
 
   /** θ₀: a kept network, the saddle of u·v·x, or full-batch Adam from the seed's initialisation. */
@@ -385,7 +442,8 @@ export class Engine {
     const { steps, learningRate } = state.train;
     const job = { spec: gradients.spec, samples: gradients.samples, theta0: model.initialTheta(state.seed), steps, learningRate };
     const warnings: string[] = [];
-    const { value } = await withFallback(
+    const t0 = performance.now();
+    const { value, backend } = await withFallback(
       this.backends(this.cpu),
       { failed: 'training', instead: 'θ₀ was trained' },
       signal,
@@ -398,6 +456,9 @@ export class Engine {
         }),
       this.gpuFailed,
     );
+    // Not while a coarse surface was drawn between the steps: that time is not training.
+    if (watch === null)
+      this.rates.record(backend.kind, 'train', trainUnits(steps, 1, model.sampleCount, model.layout.size), performance.now() - t0);
     return {
       key,
       theta: value.theta,
@@ -536,9 +597,22 @@ export class Engine {
   /** K seeds (or start vectors) of one network at once, on the GPU or the CPU twin (its own backend). */
   async trainSeeds(opts: MultiSeedOptions, signal: AbortSignal): Promise<Ran<MultiSeedResult>> {
     const { onProgress, signal: _signal, ...job } = opts;
-    return this.run(this.trainCpu, { failed: 'training', instead: 'these networks were trained' }, signal, (b) =>
+    const t0 = performance.now();
+    const ran = await this.run(this.trainCpu, { failed: 'training', instead: 'these networks were trained' }, signal, (b) =>
       b.trainSeeds(job as MultiSeedJob, { signal, ...(onProgress ? { onStep: onProgress } : {}) }),
     );
+    this.rates.record(
+      ran.backend.kind,
+      'train',
+      trainUnits(
+        job.steps,
+        opts.seeds?.length ?? opts.thetas?.length ?? 1,
+        Math.min(job.samples.m, job.batchSize ?? Infinity),
+        paramLayout(job.spec).size,
+      ),
+      performance.now() - t0,
+    );
+    return ran;
   }
 
   /** A loss grid of any plane batch (a curve's plane, a trajectory's plane). */

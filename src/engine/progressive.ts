@@ -25,6 +25,24 @@ export interface TimelineEntry {
   readonly ms: number;
 }
 
+/** A level still to compute: its picture's size, the new points it evaluates and the samples per point. */
+export interface LevelAhead {
+  readonly size: number;
+  readonly points: number;
+  readonly samples: number;
+}
+
+/** What a caller may learn and decide while a surface refines. */
+export interface RefineHooks {
+  /** A level finished: the new points it evaluated, the samples per point, its time and the backend. */
+  readonly measured?: (points: number, samples: number, ms: number, backend: Pick<Backend, 'kind' | 'label'>) => void;
+  /**
+   * Once a picture is on screen, before the next level: how many of the levels ahead to compute. All of
+   * them: go on (it is not asked again); fewer: stop after those, and the refinement stays resumable.
+   */
+  readonly plan?: (ahead: readonly LevelAhead[]) => Promise<number>;
+}
+
 interface Level extends GridLevel {
   /** Computed on a subsample of the data (not part of the final grid). */
   readonly approximate: boolean;
@@ -86,8 +104,12 @@ export class Refinement {
     onProgress: (fraction: number, level: Level) => void,
     onPicture: (picture: Surface, level: Level) => void,
     trainMs: number,
+    hooks: RefineHooks = {},
   ): Promise<Surface> {
     const total = this.work(this.levels.length);
+    const samplesOf = (level: Level): number => (level.approximate ? Math.min(SUBSAMPLE, this.model.sampleCount) : this.model.sampleCount);
+    /** The level index to stop before (the levels' count: go to the end; null: not decided yet). */
+    let stopAt: number | null = hooks.plan === undefined ? this.levels.length : null;
     let centerLoss = this.centerLoss;
     if (centerLoss === null) {
       const t0 = performance.now();
@@ -99,6 +121,17 @@ export class Refinement {
     while (!this.finished) {
       throwIfAborted(signal);
       const index = this.done;
+      if (stopAt === null && this.picture !== null && hooks.plan !== undefined) {
+        const ahead = this.levels.slice(index).map((l, k) => ({
+          size: l.size,
+          points: this.work(index + k + 1) - this.work(index + k),
+          samples: samplesOf(l),
+        }));
+        const count = await hooks.plan(ahead);
+        throwIfAborted(signal);
+        stopAt = index + Math.max(0, Math.min(ahead.length, Math.floor(count)));
+      }
+      if (stopAt !== null && index >= stopAt) break;
       const level = this.levels[index];
       if (level === undefined) break;
       const before = this.work(index);
@@ -137,7 +170,9 @@ export class Refinement {
         };
       }
       if (backend === null) throw new Error(`level ${level.size}² had no points to compute`);
-      this.gridMs += performance.now() - t0;
+      const levelMs = performance.now() - t0;
+      this.gridMs += levelMs;
+      hooks.measured?.(size, samplesOf(level), levelMs, backend);
       this.backend = backend;
       this.done = index + 1;
       const final = index + 1 === this.levels.length;

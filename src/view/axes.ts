@@ -25,6 +25,11 @@ export class Axes {
   private readonly betaAxis = new Group();
   private readonly lossAxis = new Group();
   private readonly sprites: Sprite[] = [];
+  /**
+   * Labels of the last update by text and style, reused by the next one: a new surface level seldom
+   * changes the ticks, and drawing and uploading a label's texture is most of an update's cost.
+   */
+  private spareLabels = new Map<string, Sprite>();
   private lossTitle: Sprite | null = null;
   private labelsPointRight = false;
   private readonly lossLabels: Sprite[] = [];
@@ -94,6 +99,8 @@ export class Axes {
     this.lossTitle = this.label(this.lossAxis, title, 0, BOX_HEIGHT + 0.1, 0, { bold: true, title: true });
     this.lossTitle.center.x = this.labelsPointRight ? 1 : 0;
     for (const sprite of this.lossLabels) sprite.center.x = this.labelsPointRight ? 0 : 1;
+    for (const sprite of this.spareLabels.values()) disposeTextSprite(sprite);
+    this.spareLabels.clear();
   }
 
   /**
@@ -134,13 +141,21 @@ export class Axes {
   }
 
   dispose(): void {
-    this.clear();
+    this.clear(false);
+    for (const sprite of this.spareLabels.values()) disposeTextSprite(sprite);
+    this.spareLabels.clear();
     this.lineMaterial.dispose();
     this.gridMaterial.dispose();
   }
 
-  private clear(): void {
-    for (const sprite of this.sprites) disposeTextSprite(sprite);
+  private clear(keepLabels = true): void {
+    for (const sprite of this.spareLabels.values()) disposeTextSprite(sprite);
+    this.spareLabels = new Map();
+    for (const sprite of this.sprites) {
+      const key = labelKey(sprite);
+      if (keepLabels && key !== null && !this.spareLabels.has(key)) this.spareLabels.set(key, sprite);
+      else disposeTextSprite(sprite);
+    }
     for (const geometry of this.geometries) geometry.dispose();
     this.sprites.length = 0;
     this.lossLabels.length = 0;
@@ -165,16 +180,29 @@ export class Axes {
     style: { bold?: boolean; title?: boolean; anchorX?: number },
   ): Sprite {
     // CSS pixels at any view size; where two would overlap the tick gives way to the title (textSprite.ts).
-    const sprite = makeTextSprite(text, {
+    const options = {
       color: style.title === true ? TITLE_COLOR : '#c4cad6',
       fontPx: style.title === true ? 15 : 13,
       bold: style.bold === true,
       anchorX: style.anchorX ?? 0.5,
       priority: style.title === true ? 1 : 0,
-    });
+    };
+    const key = JSON.stringify([text, options]);
+    const spare = this.spareLabels.get(key);
+    this.spareLabels.delete(key);
+    const sprite = spare ?? makeTextSprite(text, options);
+    sprite.userData.axesKey = key;
+    sprite.center.x = options.anchorX;
+    sprite.visible = true;
     sprite.position.set(x, y, z);
     frame.add(sprite);
     this.sprites.push(sprite);
     return sprite;
   }
+}
+
+/** The text and style a label was made with (Axes.label), or null. */
+function labelKey(sprite: Sprite): string | null {
+  const key: unknown = sprite.userData.axesKey;
+  return typeof key === 'string' ? key : null;
 }

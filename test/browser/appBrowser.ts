@@ -31,6 +31,11 @@ export interface OpenAppOptions {
    * ready() to reject.
    */
   readonly ready?: boolean;
+  /**
+   * Let long jobs ask before they go on (default false: the page opens with `?ask=never`, so a test's
+   * ready() is never left waiting for an answer; docs/jobs.md).
+   */
+  readonly askLong?: boolean;
 }
 
 export interface AppBrowser {
@@ -71,7 +76,7 @@ async function openApp(browser: AppBrowser, options: OpenAppOptions): Promise<Pa
   const page = await browser.context.newPage();
   if (options.init !== undefined) await page.addInitScript(options.init);
   await options.beforeLoad?.(page);
-  await page.goto(`${browser.url}index.html${options.hash ?? ''}`);
+  await page.goto(`${browser.url}index.html${options.askLong === true ? '' : '?ask=never'}${options.hash ?? ''}`);
   await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: API_TIMEOUT_MS });
   if (options.ready ?? true) await page.evaluate(() => window.landscape.ready());
   return page;

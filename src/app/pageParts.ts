@@ -1,0 +1,84 @@
+/**
+ * Parts of the page that App wires together but that need nothing of it beyond a few calls: the engine
+ * with its backends, the status line's adapter text, the store's outputs, and the preset gallery's host.
+ */
+import type { Backend } from '../engine/backend';
+import { gpuBackend } from '../engine/gpuBackend';
+import { Engine } from '../engine/pipeline';
+import { workerBackend } from '../engine/workerBackend';
+import { acquireGpu, type GpuContext } from '../gpu/device';
+import type { AppState } from '../state/appState';
+import type { Preset } from '../state/presets';
+import type { StatusBar } from '../ui/statusBar';
+import type { SurfaceView } from '../view/surfaceView';
+import { PresetController } from './presetController';
+import type { SublevelController } from './sublevelController';
+import { Store } from './store';
+
+/** The page's engine: WebGPU when there is a device (a new one is asked for after a loss), else the CPU worker. */
+export function pageEngine(gpu: GpuContext | null): Engine {
+  const renewGpu = async (): Promise<Backend | null> => {
+    const next = await acquireGpu(navigator.gpu);
+    return next === null ? null : gpuBackend(next);
+  };
+  return new Engine({ gpu: gpu ? gpuBackend(gpu) : null, cpu: workerBackend, ...(gpu ? { renewGpu } : {}) });
+}
+
+/** Says on the status line where the page computes (a warning for the CPU and for a software adapter). */
+export function showAdapter(status: StatusBar, gpu: GpuContext | null): void {
+  status.setAdapter(
+    gpu
+      ? `WebGPU · ${gpu.adapterName}`
+      : `CPU fallback: WebGPU is not available here, the grid runs on the SIMD CPU engine (WebAssembly, ${crossOriginIsolated ? 'all cores' : 'one thread'}) in a Web Worker`,
+    gpu === null || gpu.isFallback,
+  );
+}
+
+/** The page's store: notices go to the status line, the state to the URL hash. */
+export function pageStore(state: AppState, status: StatusBar): Store {
+  return new Store(state, {
+    notices: (lines, kind) => status.showNotice(lines, kind),
+    hash: (text) => history.replaceState(null, '', `#${text}`),
+  });
+}
+
+/** What the gallery and the preset note need of the page. */
+export interface PresetParts {
+  readonly store: Store;
+  readonly engine: Engine;
+  readonly view: SurfaceView;
+  apply(state: unknown): Promise<void>;
+  settled(): Promise<void>;
+}
+
+/** The gallery and the note beside the view for the preset on screen. */
+export function pagePresets(root: HTMLElement, p: PresetParts, opened: Preset | null, hash: string): PresetController {
+  return new PresetController(
+    root,
+    {
+      apply: (next) => p.apply(next),
+      settled: () => p.settled(),
+      state: () => p.store.state,
+      drawnCanvas: () => {
+        p.view.render();
+        return p.view.canvas;
+      },
+      notify: (lines) => p.store.notify(lines),
+      previewGrid: (next, gridSize, signal) => p.engine.previewGrid(next, gridSize, signal),
+      canPreview: () => true, // without WebGPU, previewGrid runs on a CPU worker of its own
+    },
+    opened,
+    hash,
+  );
+}
+
+/** The merge level of A (α = β = 0) and B (α = 1, β = 0) on the surface on screen; NaN before one is drawn. */
+export function mergeAtoB(sublevel: () => SublevelController): () => number {
+  return () => {
+    try {
+      return sublevel().mergeLevel({ alpha: 0, beta: 0 }, { alpha: 1, beta: 0 });
+    } catch {
+      return Number.NaN;
+    }
+  };
+}
