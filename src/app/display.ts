@@ -90,12 +90,20 @@ export class Display {
   /** Draw another plane in place of the state's own. */
   showOther(shown: ShownPlane, state: AppState): void {
     this.shown = shown;
+    this.ownModel(shown.onnx !== undefined);
     this.draw(shown.surface, state);
   }
 
   /** The other plane is no longer wanted (a job for the state's own surface started). */
   dropOther(): void {
     this.shown = null;
+    this.ownModel(false);
+  }
+
+  /** While a model of one's own is shown, the built-in network's folders and its training card are hidden. */
+  private ownModel(on: boolean): void {
+    this.panel.showBuiltIn(!on);
+    this.badge.ownerDocument.body.classList.toggle('own-model', on);
   }
 
   /** A running job's progress, in the view as well as on the status line (cleared when its surface is drawn). */

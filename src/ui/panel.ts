@@ -24,6 +24,7 @@ export interface PanelActions {
 
 export class Panel {
   private readonly gui: GUI;
+  private builtIn: GUI[] = [];
   private readonly model: { hidden: string; activation: string; loss: string; bias: boolean; residual: boolean };
   private readonly working: AppState;
   /**
@@ -146,6 +147,7 @@ export class Panel {
     this.showFixed(state);
 
     const train = this.gui.addFolder('Training θ₀ (Adam, full batch)');
+    this.builtIn = [data, model, train];
     train.add(w.train, 'steps', 0, 5000, 1).onFinishChange(() => this.emit({ train: { steps: w.train.steps } }));
     train
       .add(w.train, 'learningRate', 1e-4, 0.2, 1e-4)
@@ -246,6 +248,17 @@ export class Panel {
   }
 
   /** A folder at the end of the panel for another part of the UI (e.g. Export). */
+  /**
+   * The built-in network's folders (data, model, training) are shown only while its surface is: a model of
+   * one's own (ONNX) has its own data, architecture and θ₀, and these fields would describe another network.
+   */
+  showBuiltIn(visible: boolean): void {
+    for (const folder of this.builtIn) {
+      if (visible) folder.show();
+      else folder.hide();
+    }
+  }
+
   addFolder(title: string): GUI {
     return this.gui.addFolder(title);
   }
