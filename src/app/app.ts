@@ -8,6 +8,7 @@ import { workerBackend } from '../engine/workerBackend';
 import { acquireGpu, type GpuContext } from '../gpu/device';
 import type { Backend } from '../engine/backend';
 import { decodeLink } from '../state/presets';
+import { splitOwnLink } from '../state/ownExamples';
 import { Panel } from '../ui/panel';
 import { StatusBar } from '../ui/statusBar';
 import { SurfaceView } from '../view/surfaceView';
@@ -51,7 +52,8 @@ export class App {
 
   constructor(root: HTMLElement, gpu: GpuContext | null, hash: string) {
     const el = (selector: string): HTMLElement => root.querySelector<HTMLElement>(selector) ?? root;
-    const decoded = decodeLink(hash);
+    // `own=<id>` (an example model) is the preset controller's; the state is the rest of the link.
+    const decoded = decodeLink(splitOwnLink(hash).rest);
     this.status = new StatusBar(el('#statusline'));
     this.status.onCancel(() => this.cancel());
     this.store = new Store(decoded.state, {
@@ -222,6 +224,7 @@ export class App {
         notify: (lines) => this.store.notify(lines),
         previewGrid: (next, gridSize, signal) => this.engine.previewGrid(next, gridSize, signal),
         canPreview: () => true, // without WebGPU, previewGrid runs on a CPU worker of its own
+        openOwnExample: (example) => this.own.openExample(example),
       },
       decoded.preset,
       hash,
