@@ -236,6 +236,14 @@ def build(out, config_name, untrained=False):
     models = {}
     for file, seed in seeds.items():
         models[file] = train(channels, seed, x, y, 0 if untrained else config['epochs'])
+        if untrained:
+            # At initialisation BatchNorm's weight and running variance are all ones and its bias and mean all
+            # zeros: the exporter would share equal tensors between them. A seeded nudge keeps each its own.
+            nudge = torch.Generator().manual_seed(seed)
+            with torch.no_grad():
+                for tensor in models[file].state_dict().values():
+                    if tensor.is_floating_point() and tensor.dim() == 1:
+                        tensor.add_(torch.rand(tensor.shape, generator=nudge) * 0.1)
         export_onnx(models[file], os.path.join(out, file))
         print(f"{'initialised' if untrained else 'trained'} and exported {file} (seed {seed})")
     centre = models['model.onnx']
