@@ -187,7 +187,7 @@ function cell(t: Timed | { why: string }): string {
 
 export function onnxBenchTable(result: { rows: readonly OnnxBenchRow[]; notes: readonly string[] }, budgetSeconds: number): string {
   const head = [
-    '| workload | parameters | samples | ours: onnxruntime-web wasm + our plane forming (Node), 51² | PyTorch CPU, one point at a time, 51² | PyTorch / ours |',
+    '| workload | values in θ (parameters + BatchNorm statistics) | samples | ours: onnxruntime-web wasm + our plane forming (Node), 51² | PyTorch CPU, one point at a time, 51² | PyTorch / ours |',
     '|---|---|---|---|---|---|',
   ];
   const lines = result.rows.map((r) => {
