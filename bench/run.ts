@@ -21,6 +21,7 @@ import { toyWorkload, wideWorkload } from './page/workloads';
 import { writeFileSync } from 'node:fs';
 import { cpuEngineTable, runCpuEngineBench, type CpuEngineRow } from './cpuEngine';
 import { barrierBenchTable, runBarrierBench } from './barriers';
+import { onnxBenchTable, runOnnxBench } from './onnx';
 
 const TIMEOUT_MS = 15 * 60_000;
 
@@ -323,4 +324,12 @@ if (only.has('peers')) {
 if (only.has('sublevel')) sublevelBench();
 if (only.has('first-picture')) console.log(firstPictureTable(await runFirstPictureBench()));
 if (only.has('barriers')) console.log(barrierBenchTable(await runBarrierBench()));
+if (only.has('onnx')) {
+  const onnxOptions = {
+    budgetSeconds: args.peerBudget,
+    torchThreads: args.torchThreads,
+    log: (line: string) => console.error(`  ${line}`),
+  };
+  console.log(onnxBenchTable(await runOnnxBench(onnxOptions), args.peerBudget));
+}
 process.exitCode = ok ? 0 : 1;

@@ -7,6 +7,8 @@ Run from the repository root with Debian's PyTorch (apt-get install python3-torc
     /usr/bin/python3 tools/make-onnx-example.py --out DIR       # the same files elsewhere
     /usr/bin/python3 tools/make-onnx-example.py --wide DIR      # the benchmark's wider model (~0.25 M
                                                                 # parameters, 1,000 samples); not committed
+    /usr/bin/python3 tools/make-onnx-example.py --wide DIR --untrained   # the same, at its seeded random
+                                                                # initialisation (no training: seconds, for timing)
 
 Everything is seeded and runs on one CPU thread, so a rerun writes the same numbers (the .onnx bytes may
 differ only if the PyTorch version does). What each file holds is described in docs/onnx-example.md:
@@ -219,7 +221,7 @@ def load_example(folder):
     return expected, model, x, y, dx, dy
 
 
-def build(out, config_name):
+def build(out, config_name, untrained=False):
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     config = CONFIGS[config_name]
@@ -228,11 +230,22 @@ def build(out, config_name):
     rows, x, y = make_data(samples)
     np.savez(os.path.join(out, 'data.npz'), x=x, y=y)
 
+    # Untrained (timing only): one checkpoint, its centre only, no line; the values do not change the cost.
+    seeds = {'model.onnx': MODEL_SEEDS['model.onnx']} if untrained else MODEL_SEEDS
+    grid_at = [0.0] if untrained else GRID
     models = {}
-    for file, seed in MODEL_SEEDS.items():
-        models[file] = train(channels, seed, x, y, config['epochs'])
+    for file, seed in seeds.items():
+        models[file] = train(channels, seed, x, y, 0 if untrained else config['epochs'])
+        if untrained:
+            # At initialisation BatchNorm's weight and running variance are all ones and its bias and mean all
+            # zeros: the exporter would share equal tensors between them. A seeded nudge keeps each its own.
+            nudge = torch.Generator().manual_seed(seed)
+            with torch.no_grad():
+                for tensor in models[file].state_dict().values():
+                    if tensor.is_floating_point() and tensor.dim() == 1:
+                        tensor.add_(torch.rand(tensor.shape, generator=nudge) * 0.1)
         export_onnx(models[file], os.path.join(out, file))
-        print(f'trained and exported {file} (seed {seed})')
+        print(f"{'initialised' if untrained else 'trained'} and exported {file} (seed {seed})")
     centre = models['model.onnx']
     np.savez(os.path.join(out, 'model-state.npz'), **{k: v.numpy() for k, v in centre.state_dict().items()})
 
@@ -244,17 +257,17 @@ def build(out, config_name):
         l64, _ = evaluate(channels, plane_state(centre, dx, dy, alpha, beta, torch.float64), x, y, torch.float64)
         return f32(l32), l64, a32
 
-    grid = [at(a, b) for b in GRID for a in GRID]
+    grid = [at(a, b) for b in grid_at for a in grid_at]
     checkpoints = {}
-    for file, seed in MODEL_SEEDS.items():
+    for file, seed in seeds.items():
         state = models[file].state_dict()
         l32, acc = evaluate(channels, state, x, y, torch.float32)
         l64, _ = evaluate(channels, {k: v.double() if v.is_floating_point() else v for k, v in state.items()}, x, y, torch.float64)
         checkpoints[file] = {'seed': seed, 'centre_loss_f32': f32(l32), 'centre_loss_f64': l64, 'centre_accuracy': acc}
 
-    ts = [i / (LINE_POINTS - 1) for i in range(LINE_POINTS)]
+    ts = [] if untrained else [i / (LINE_POINTS - 1) for i in range(LINE_POINTS)]
     line32, line64 = [], []
-    a_state, b_state = centre.state_dict(), models['model-b.onnx'].state_dict()
+    a_state, b_state = centre.state_dict(), models.get('model-b.onnx', centre).state_dict()
     for t in ts:
         for dtype, out_list in ((torch.float32, line32), (torch.float64, line64)):
             state = {}
@@ -274,7 +287,7 @@ def build(out, config_name):
     buffers = [{'name': n, 'shape': list(b.shape)} for n, b in centre.named_buffers() if b.is_floating_point()]
     expected = {
         'format': 'onnx-example expected values, version 1',
-        'generator': 'tools/make-onnx-example.py' + (' --wide' if config_name == 'wide' else ''),
+        'generator': 'tools/make-onnx-example.py' + (' --wide' if config_name == 'wide' else '') + (' --untrained' if untrained else ''),
         'torch': torch.__version__,
         'architecture': {'name': 'DigitsCNN', 'channels': channels, 'side': 8, 'classes': 10},
         'parameter_count': sum(p.numel() for p in centre.parameters()),
@@ -301,8 +314,8 @@ def build(out, config_name):
         },
         'grid': {
             'model': 'model.onnx',
-            'alphas': GRID,
-            'betas': GRID,
+            'alphas': grid_at,
+            'betas': grid_at,
             'layout': 'row-major over beta then alpha: loss[iy * 5 + ix] = L(theta0 + alphas[ix] * x + betas[iy] * y)',
             'float32': 'theta formed in float32 (theta0 + alpha*dx + beta*dy), forward pass in float32',
             'float64': 'theta0 and the directions cast to float64 first, everything in float64',
@@ -334,9 +347,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--out', default=DEFAULT_OUT, help='folder for the example files (default public/models/cnn-digits)')
     parser.add_argument('--wide', metavar='OUTDIR', help='write the wider benchmark model (~0.25 M parameters, 1,000 samples) to OUTDIR instead')
+    parser.add_argument(
+        '--untrained',
+        action='store_true',
+        help='with --wide: export the seeded random initialisation without training (seconds; for timing, whose cost does not depend on the values)',
+    )
     args = parser.parse_args()
+    if args.untrained and not args.wide:
+        parser.error('--untrained goes with --wide')
     if args.wide:
-        build(args.wide, 'wide')
+        build(args.wide, 'wide', untrained=args.untrained)
     else:
         build(args.out, 'small')
 

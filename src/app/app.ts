@@ -5,6 +5,7 @@
 import type { Engine } from '../engine/pipeline';
 import type { GpuContext } from '../gpu/device';
 import { decodeLink } from '../state/presets';
+import { splitOwnLink } from '../state/ownExamples';
 import { Panel } from '../ui/panel';
 import { StatusBar } from '../ui/statusBar';
 import { SurfaceView } from '../view/surfaceView';
@@ -52,7 +53,8 @@ export class App {
 
   constructor(root: HTMLElement, gpu: GpuContext | null, hash: string) {
     const el = (selector: string): HTMLElement => root.querySelector<HTMLElement>(selector) ?? root;
-    const decoded = decodeLink(hash);
+    // `own=<id>` (an example model) is the preset controller's; the state is the rest of the link.
+    const decoded = decodeLink(splitOwnLink(hash).rest);
     this.status = new StatusBar(el('#statusline'));
     this.status.onCancel(() => this.cancel());
     this.store = pageStore(decoded.state, this.status);
@@ -178,7 +180,7 @@ export class App {
     this.store.notify(decoded.ignored.map((m) => `link: ${m}`));
     void this.runner.run().catch(() => undefined);
     const parts = { store, engine, view, apply: (next: unknown) => this.apply(next), settled: () => this.runner.settled() };
-    this.presets = pagePresets(root, parts, decoded.preset, hash);
+    this.presets = pagePresets(root, { ...parts, openOwnExample: (example) => this.own.openExample(example) }, decoded.preset, hash);
   }
 
   /**

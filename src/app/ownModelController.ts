@@ -21,6 +21,7 @@ import type { ConnectController } from './connectController';
 import type { Display, ShownPlane } from './display';
 import type { Runner } from './runner';
 import type { Store } from './store';
+import type { OwnExample } from '../state/ownExamples';
 
 /** Largest model or data file read (checked before reading). */
 const MAX_OWN_FILE = 256 * 1024 * 1024;
@@ -190,6 +191,26 @@ export class OwnModelController {
       dataName: data.name,
       ...(directions ? { directions: directions.bytes } : {}),
     });
+  }
+
+  /** An example shipped with the page (models/<id>/ beside it): fetched, then opened like picked files. */
+  async openExample(example: OwnExample): Promise<OpenModelResult> {
+    const doc = this.p.root.ownerDocument;
+    const fetchBytes = async (file: string): Promise<Uint8Array> => {
+      const url = new URL(`models/${encodeURIComponent(example.id)}/${file}`, doc.baseURI);
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    };
+    let files: Uint8Array[];
+    try {
+      this.p.status.progress(`fetching the example ${example.id}…`, 0);
+      files = await Promise.all([example.model, example.data, example.directions].map(fetchBytes));
+    } catch (err) {
+      return this.refuse(`the example ${example.id} could not be fetched (${errorMessage(err)})`);
+    }
+    const [onnx, data, directions] = files as [Uint8Array, Uint8Array, Uint8Array];
+    return this.openModel({ onnx, data, directions, names: [example.model], dataName: example.data });
   }
 
   /** Open and draw; `{ ok: false, error }` with the view unchanged when anything does not fit. */

@@ -2,6 +2,7 @@
  * Parts of the page that App wires together but that need nothing of it beyond a few calls: the engine
  * with its backends, the status line's adapter text, the store's outputs, and the preset gallery's host.
  */
+import type { OwnExample } from '../state/ownExamples';
 import type { Backend } from '../engine/backend';
 import { gpuBackend } from '../engine/gpuBackend';
 import { Engine } from '../engine/pipeline';
@@ -49,6 +50,8 @@ export interface PresetParts {
   readonly view: SurfaceView;
   apply(state: unknown): Promise<void>;
   settled(): Promise<void>;
+  /** Opens an example model of one's own (ONNX) from the gallery or an `own=` link. */
+  openOwnExample(example: OwnExample): Promise<{ ok: true } | { ok: false; error: string }>;
 }
 
 /** The gallery and the note beside the view for the preset on screen. */
@@ -66,6 +69,7 @@ export function pagePresets(root: HTMLElement, p: PresetParts, opened: Preset | 
       notify: (lines) => p.store.notify(lines),
       previewGrid: (next, gridSize, signal) => p.engine.previewGrid(next, gridSize, signal),
       canPreview: () => true, // without WebGPU, previewGrid runs on a CPU worker of its own
+      openOwnExample: (example) => p.openOwnExample(example),
     },
     opened,
     hash,

@@ -11,6 +11,7 @@ import { Gallery, THUMB_HEIGHT, THUMB_WIDTH, loadThumbnail, saveThumbnail, saveT
 import { thumbnailPixels } from '../view/thumbnail';
 import { PresetInfo } from '../ui/presetInfo';
 import { PresentMode } from '../ui/presentMode';
+import { OWN_EXAMPLES, ownExampleHash, splitOwnLink, type OwnExample } from '../state/ownExamples';
 
 export interface PresetHost {
   /** Replace the state (validated) and recompute; resolves when drawn. */
@@ -25,6 +26,8 @@ export interface PresetHost {
   previewGrid?(state: AppState, gridSize: number, signal: AbortSignal): Promise<Float32Array | null>;
   /** Whether previewGrid runs here (the page: always, on the GPU or the CPU). */
   canPreview?(): boolean;
+  /** Opens an example model of one's own (the open-model flow); absent where the page has none. */
+  openOwnExample?(example: OwnExample): Promise<{ ok: true } | { ok: false; error: string }>;
 }
 
 /** Grid points a side of a gallery preview: enough for the picture, cheap on any adapter. */
@@ -59,11 +62,27 @@ export class PresetController {
     this.present = new PresentMode(root, (on) => {
       if (on) this.info.fold(false);
     });
-    this.gallery = new Gallery(root, PRESETS, (p) => thumbnailKey(presetState(p).state), {
-      open: (p) => void this.open(p).catch(() => undefined),
-      visibility: (open) => (open ? void this.makeThumbnails() : this.stopThumbnails()),
-      makesPreviews: () => this.host.canPreview?.() === true,
-    });
+    this.gallery = new Gallery(
+      root,
+      PRESETS,
+      (p) => thumbnailKey(presetState(p).state),
+      {
+        open: (p) => void this.open(p).catch(() => undefined),
+        visibility: (open) => (open ? void this.makeThumbnails() : this.stopThumbnails()),
+        makesPreviews: () => this.host.canPreview?.() === true,
+        openOwn: (e) => void this.openOwn(e),
+      },
+      this.host.openOwnExample ? OWN_EXAMPLES : [],
+    );
+    const ownLink = splitOwnLink(hash);
+    if (ownLink.ignored.length > 0) this.host.notify(ownLink.ignored);
+    if (ownLink.example !== null) {
+      const example = ownLink.example;
+      void this.host
+        .settled()
+        .catch(() => undefined)
+        .then(() => this.openOwn(example));
+    }
     if (opened !== null) {
       this.info.show(opened);
       void this.afterDrawn(opened).then(() => this.runFlow(opened));
@@ -72,6 +91,12 @@ export class PresetController {
     // The note is read on arrival; once someone orbits the view it folds to its title and stops covering the surface.
     root.querySelector('#view')?.addEventListener('pointerdown', () => this.info.fold(true));
     window.addEventListener('hashchange', () => {
+      const own = splitOwnLink(location.hash);
+      if (own.ignored.length > 0) this.host.notify(own.ignored);
+      if (own.example !== null) {
+        void this.openOwn(own.example);
+        return;
+      }
       const link = decodeLink(location.hash);
       if (link.preset === null) return;
       // The hash the app writes never names a preset, so this is a person or a link on the page.
@@ -135,6 +160,24 @@ export class PresetController {
     await this.host.apply(state);
     await this.afterDrawn(preset);
     await this.runFlow(preset);
+  }
+
+  /**
+   * Open an example model of one's own: its note beside the view, then the open-model flow; `data-flow`
+   * on #preset-info (running, done, failed) and data-center-loss let tests wait.
+   */
+  async openOwn(example: OwnExample): Promise<void> {
+    this.stopThumbnails();
+    const open = this.host.openOwnExample?.bind(this.host);
+    this.info.showNote(example, ownExampleHash(example));
+    if (open === undefined) {
+      this.info.setFlow('failed', 'Opening a model is not in this page.');
+      return;
+    }
+    this.info.setFlow('running', 'Fetching the ONNX model, its data and its directions, then computing the surface…');
+    const result = await open(example);
+    if (result.ok) this.info.setFlow('done', 'Opened from the files shipped with the page.');
+    else this.info.setFlow('failed', `The model could not be opened: ${result.error}`);
   }
 
   /**

@@ -12,11 +12,14 @@
  */
 import './gallery.css';
 import type { Preset } from '../state/presets';
+import type { OwnExample } from '../state/ownExamples';
 import type { ColormapName } from '../state/appState';
 import { colormap, rgbCss } from '../view/colormaps';
 
 export interface GalleryCallbacks {
   open(preset: Preset): void;
+  /** An example model of one's own (ONNX) was picked. */
+  openOwn?(example: OwnExample): void;
   /** The gallery opened or closed (thumbnails are made only while it is open). */
   visibility?(open: boolean): void;
   /** Whether missing thumbnails will be made while the gallery is open (the placeholder says so). */
@@ -38,6 +41,7 @@ export class Gallery {
     private readonly presets: readonly Preset[],
     private readonly keyOf: (preset: Preset) => string,
     private readonly callbacks: GalleryCallbacks,
+    private readonly examples: readonly OwnExample[] = [],
   ) {
     this.button = document.createElement('button');
     this.button.id = 'gallery-button';
@@ -57,7 +61,9 @@ export class Gallery {
     title.textContent = 'Presets: loss landscapes that teach';
     const intro = document.createElement('p');
     intro.textContent =
-      'Each card opens a small network, trains it and draws its loss surface, with a note on what to look at. Every preset is a link.';
+      examples.length === 0
+        ? 'Each card opens a small network, trains it and draws its loss surface, with a note on what to look at. Every preset is a link.'
+        : 'Each card opens a small network, trains it and draws its loss surface, with a note on what to look at; the last opens a model trained in PyTorch and exported to ONNX. Every card is a link.';
     const close = document.createElement('button');
     close.type = 'button';
     close.className = 'gallery-close';
@@ -86,7 +92,7 @@ export class Gallery {
   }
 
   show(): void {
-    this.grid.replaceChildren(...this.presets.map((p) => this.card(p)));
+    this.grid.replaceChildren(...this.presets.map((p) => this.card(p)), ...this.examples.map((e) => this.exampleCard(e)));
     this.overlay.hidden = false;
     this.grid.querySelector<HTMLElement>('.gallery-card:not([disabled])')?.focus();
     this.callbacks.visibility?.(true);
@@ -141,6 +147,30 @@ export class Gallery {
     card.addEventListener('click', () => {
       this.hide();
       this.callbacks.open(preset);
+    });
+    return card;
+  }
+
+  /** An example model's card: a written preview (its surface is computed only when opened). */
+  private exampleCard(example: OwnExample): HTMLElement {
+    const card = document.createElement('button');
+    card.type = 'button';
+    card.className = 'gallery-card';
+    card.dataset.own = example.id;
+    const picture = document.createElement('div');
+    picture.className = 'gallery-thumb-wrap gallery-thumb-text';
+    picture.dataset.state = 'text';
+    const text = document.createElement('span');
+    text.textContent = 'ONNX · opens the model files and computes its surface when picked';
+    picture.append(text);
+    const title = document.createElement('h3');
+    title.textContent = example.title;
+    const line = document.createElement('p');
+    line.textContent = example.oneLine;
+    card.append(picture, title, line);
+    card.addEventListener('click', () => {
+      this.hide();
+      this.callbacks.openOwn?.(example);
     });
     return card;
   }

@@ -75,6 +75,21 @@ export class PresetInfo {
     this.el.hidden = false;
   }
 
+  /** A note that is not a preset's (an example model): its own title, text and link. */
+  showNote(note: { title: string; explanation: string; tryThis: string }, link: string): void {
+    this.current = null;
+    delete this.el.dataset.flow;
+    this.fold(false);
+    this.title.textContent = note.title;
+    this.explanation.textContent = note.explanation;
+    this.tryThis.textContent = note.tryThis;
+    this.note.textContent = '';
+    this.note.hidden = true;
+    this.link.href = link;
+    this.link.textContent = `link: ${link}`;
+    this.el.hidden = false;
+  }
+
   /** The state of the preset's flow (e.g. mode connectivity) as a line under the text and `data-flow` / data-* values. */
   setFlow(stage: 'running' | 'done' | 'failed', text: string, values: Record<string, string> = {}): void {
     this.el.dataset.flow = stage;

@@ -34,7 +34,7 @@ describe('presets in headless Chromium', () => {
     const page = await browser.open('');
     const log = collectConsole(page);
     expect(await page.locator('#gallery').isVisible()).toBe(true);
-    expect(await page.locator('.gallery-card').count()).toBe(PRESETS.length);
+    expect(await page.locator('.gallery-card[data-preset]').count()).toBe(PRESETS.length);
     await page.screenshot({ path: join(ARTIFACTS, 'preset-gallery.png') });
     await page.locator('.gallery-card[data-preset="uvx"]').click();
     expect(await page.locator('#gallery').isVisible()).toBe(false);
@@ -172,7 +172,7 @@ describe('presets in headless Chromium', () => {
     await page.locator('#gallery-button').click();
     // Cards without a picture yet are in their loading state (read at once: pictures replace them as they come).
     const waiting = await page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLElement>('.gallery-card .gallery-thumb-wrap'), (w) => ({
+      Array.from(document.querySelectorAll<HTMLElement>('.gallery-card[data-preset] .gallery-thumb-wrap'), (w) => ({
         state: w.dataset.state,
         note: w.querySelector('.gallery-thumb-note')?.textContent,
       })),
