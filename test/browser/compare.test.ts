@@ -47,9 +47,23 @@ async function settle(page: Page): Promise<void> {
         Math.abs(shown.distance - written.distance) < 0.006
       );
     });
-    if (settled) return;
+    if (settled) break;
+    if (i === 199) throw new Error('the camera did not settle, or the link did not get its pose');
   }
-  throw new Error('the camera did not settle, or the link did not get its pose');
+  // Orbit damping can still move a camera by a hair after the pose is written; the link has followed once
+  // both cameras rest on one pose (the assertions after this check they do).
+  for (let i = 0; i < 40; i++) {
+    const agree = await page.evaluate(() => {
+      const { left, right } = window.landscape.compareView();
+      return (
+        Math.abs(left.camera.azimuth - right.camera.azimuth) < 1e-7 &&
+        Math.abs(left.camera.elevation - right.camera.elevation) < 1e-7 &&
+        Math.abs(left.camera.distance - right.camera.distance) < 1e-7
+      );
+    });
+    if (agree) return;
+    await page.waitForTimeout(250);
+  }
 }
 
 describe('compare mode: two planes side by side', () => {
