@@ -69,22 +69,8 @@ export async function connectMinima(
 
   const gridSizeWanted = request.gridSize > 0 ? request.gridSize : state.plane.gridSize;
   const base = curvePlane(curve.path, { gridSize: gridSizeWanted, margin: request.margin });
-  const extent = Math.max(
-    Math.abs(base.alphaStart),
-    Math.abs(base.alphaStart + base.alphaStep * (base.gridSize - 1)),
-    Math.abs(base.betaStart),
-    Math.abs(base.betaStart + base.betaStep * (base.gridSize - 1)),
-  );
-  const frame = curveGridFrame(extent, gridSizeWanted);
-  const step = (2 * frame.span) / (frame.gridSize - 1);
-  const plane: CurvePlane = {
-    ...base,
-    gridSize: frame.gridSize,
-    alphaStart: -frame.span,
-    alphaStep: step,
-    betaStart: -frame.span,
-    betaStep: step,
-  };
+  const { plane, frame } = squareCurvePlane(base, gridSizeWanted);
+  const step = plane.alphaStep;
   const g0 = performance.now();
   const points = {
     center: plane.center,
@@ -197,4 +183,28 @@ export function curveJobOf(request: ConnectRequest, spec: MlpSpec, samples: Samp
         weightDecay: request.weightDecay,
         progressEvery: every,
       };
+}
+
+/** A curve plane re-gridded on a square grid centred on its origin that holds every point of `base`'s grid (curveGridFrame). */
+export function squareCurvePlane(
+  base: CurvePlane,
+  gridSizeWanted: number,
+): { plane: CurvePlane; frame: ReturnType<typeof curveGridFrame> } {
+  const extent = Math.max(
+    Math.abs(base.alphaStart),
+    Math.abs(base.alphaStart + base.alphaStep * (base.gridSize - 1)),
+    Math.abs(base.betaStart),
+    Math.abs(base.betaStart + base.betaStep * (base.gridSize - 1)),
+  );
+  const frame = curveGridFrame(extent, gridSizeWanted);
+  const step = (2 * frame.span) / (frame.gridSize - 1);
+  const plane: CurvePlane = {
+    ...base,
+    gridSize: frame.gridSize,
+    alphaStart: -frame.span,
+    alphaStep: step,
+    betaStart: -frame.span,
+    betaStep: step,
+  };
+  return { plane, frame };
 }

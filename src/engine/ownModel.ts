@@ -16,7 +16,7 @@ import type { Surface } from '../landscape/surface';
 import { elementCount, type ParamSegment } from '../model/layout';
 import { OnnxError, readOnnxGraph, sameArchitecture } from '../model/onnx/graph';
 import type { LossKind } from '../model/spec';
-import { curveGridFrame } from './connectRequest';
+import { squareCurvePlane } from './connect';
 import { openOnnxModel, type OnnxData, type OnnxModel } from './onnxModel';
 import type { PathChartData, PathPicture } from './pathPicture';
 import type { Engine } from './pipeline';
@@ -187,22 +187,8 @@ export async function ownModelView(
   if (lineEval === undefined) throw new Error('path evaluation returned nothing');
 
   const base = curvePlane(chain ?? line, { gridSize: opts.gridSize, seed: opts.seed });
-  const extent = Math.max(
-    Math.abs(base.alphaStart),
-    Math.abs(base.alphaStart + base.alphaStep * (base.gridSize - 1)),
-    Math.abs(base.betaStart),
-    Math.abs(base.betaStart + base.betaStep * (base.gridSize - 1)),
-  );
-  const frame = curveGridFrame(extent, opts.gridSize);
-  const step = (2 * frame.span) / (frame.gridSize - 1);
-  const plane: CurvePlane = {
-    ...base,
-    gridSize: frame.gridSize,
-    alphaStart: -frame.span,
-    alphaStep: step,
-    betaStart: -frame.span,
-    betaStep: step,
-  };
+  const { plane, frame } = squareCurvePlane(base, opts.gridSize);
+  const step = plane.alphaStep;
   const g0 = performance.now();
   const grid = await engine.grid(
     model,
