@@ -21,6 +21,11 @@ export interface GridRequest {
   readonly alphaStep: number;
   readonly betaStart: number;
   readonly betaStep: number;
+  /**
+   * Row iy lies at β = betaStart + (firstRow + iy)·betaStep (default 0): a strip or shard of a larger grid
+   * gives the very float32 coordinates of the whole grid's rows, so its cells equal the whole grid's bit for bit.
+   */
+  readonly firstRow?: number;
 }
 
 export interface GridResult {
