@@ -5,9 +5,8 @@
  * `shard_count` (N), `shard_block_rows` (rows per block; shard K holds the blocks b with b mod N = K) and
  * `shard_span`.
  */
-import { errorMessage } from '../model/errors';
 import { H5_RECIPE_GROUP } from './h5Surface';
-import { loadH5, scratchPath } from './h5module';
+import { readH5, writeH5 } from './h5module';
 import { fail, ok, type ParseResult } from './result';
 
 export interface ShardInfo {
@@ -41,65 +40,32 @@ export function shardBlocks(
 
 /** The same `.h5` with the shard's attributes added to its recipe group (which must be there). */
 export async function markShard(bytes: Uint8Array, shard: ShardInfo): Promise<Uint8Array> {
-  const { h5, fs } = await loadH5();
-  const path = scratchPath();
-  fs.writeFile(path, bytes);
-  try {
-    const file = new h5.File(path, 'a');
-    try {
-      const group = file.get(H5_RECIPE_GROUP);
-      if (!(group instanceof h5.Group)) throw new Error('the surface file has no recipe group to mark as a shard');
-      group.create_attribute('shard_index', shard.index);
-      group.create_attribute('shard_count', shard.count);
-      group.create_attribute('shard_block_rows', shard.blockRows);
-      group.create_attribute('shard_span', shard.span);
-    } finally {
-      file.close();
-    }
-    return fs.readFile(path).slice();
-  } finally {
-    fs.unlink(path);
-  }
+  return writeH5(bytes, (h5, file) => {
+    const group = file.get(H5_RECIPE_GROUP);
+    if (!(group instanceof h5.Group)) throw new Error('the surface file has no recipe group to mark as a shard');
+    group.create_attribute('shard_index', shard.index);
+    group.create_attribute('shard_count', shard.count);
+    group.create_attribute('shard_block_rows', shard.blockRows);
+    group.create_attribute('shard_span', shard.span);
+  });
 }
 
 /** The shard attributes of a surface `.h5`; null for a file that is not a shard. Never throws. */
 export async function readShardInfo(bytes: Uint8Array): Promise<ParseResult<ShardInfo | null>> {
-  let api: Awaited<ReturnType<typeof loadH5>>;
-  try {
-    api = await loadH5();
-  } catch (err) {
-    return fail(`h5: the HDF5 reader failed to load (${errorMessage(err)})`);
-  }
-  const path = scratchPath();
-  try {
-    api.fs.writeFile(path, bytes);
-    const file = new api.h5.File(path, 'r');
-    try {
-      if (!(file.file_id >= 0n)) return fail('h5: the HDF5 library could not open the file (truncated or corrupt)');
-      if (!file.keys().includes(H5_RECIPE_GROUP)) return ok(null);
-      const group = file.get(H5_RECIPE_GROUP);
-      if (!(group instanceof api.h5.Group)) return ok(null);
-      const attrs = group.attrs;
-      const names = ['shard_index', 'shard_count', 'shard_block_rows', 'shard_span'] as const;
-      const present = names.filter((n) => n in attrs);
-      if (present.length === 0) return ok(null);
-      const values = names.map((n) => Number(attrs[n]?.value ?? Number.NaN));
-      const [index = NaN, count = NaN, blockRows = NaN, span = NaN] = values;
-      if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count)
-        return fail(`h5: the shard attributes say shard ${index}/${count}, which is not a shard K/N with 0 ≤ K < N`);
-      if (!Number.isInteger(blockRows) || blockRows < 1) return fail(`h5: shard_block_rows is ${blockRows}, not a whole number ≥ 1`);
-      if (!Number.isFinite(span) || span <= 0) return fail(`h5: shard_span is ${span}, not a positive number`);
-      return ok({ index, count, blockRows, span });
-    } finally {
-      if (file.file_id >= 0n) file.close();
-    }
-  } catch (err) {
-    return fail(`h5: the file is truncated or corrupt (${errorMessage(err)})`);
-  } finally {
-    try {
-      api.fs.unlink(path);
-    } catch {
-      // Already gone.
-    }
-  }
+  return readH5(bytes, 'h5', (h5, file) => {
+    if (!file.keys().includes(H5_RECIPE_GROUP)) return ok(null);
+    const group = file.get(H5_RECIPE_GROUP);
+    if (!(group instanceof h5.Group)) return ok(null);
+    const attrs = group.attrs;
+    const names = ['shard_index', 'shard_count', 'shard_block_rows', 'shard_span'] as const;
+    const present = names.filter((n) => n in attrs);
+    if (present.length === 0) return ok(null);
+    const values = names.map((n) => Number(attrs[n]?.value ?? Number.NaN));
+    const [index = NaN, count = NaN, blockRows = NaN, span = NaN] = values;
+    if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count)
+      return fail(`h5: the shard attributes say shard ${index}/${count}, which is not a shard K/N with 0 ≤ K < N`);
+    if (!Number.isInteger(blockRows) || blockRows < 1) return fail(`h5: shard_block_rows is ${blockRows}, not a whole number ≥ 1`);
+    if (!Number.isFinite(span) || span <= 0) return fail(`h5: shard_span is ${span}, not a positive number`);
+    return ok({ index, count, blockRows, span });
+  });
 }

@@ -6,9 +6,8 @@
  * This app adds a `/landscape` group with what it takes to recompute the surface.
  */
 import type { Surface } from '../landscape/surface';
-import { errorMessage } from '../model/errors';
 import type { GridData, SurfaceRecipe } from './gridData';
-import { loadH5, scratchPath, type H5Api } from './h5module';
+import { readH5, writeH5, type H5Api, type H5File } from './h5module';
 import { parseSpec } from './specJson';
 import { MAX_GRID_CELLS, MAX_GRID_SIDE, checkFileSize, checkGridShape, fail, ok, type ParseResult } from './result';
 
@@ -17,12 +16,9 @@ const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Write a surface (and, when known, how to recompute it) as a loss-landscape `.h5` file. */
 export async function surfaceToH5(surface: Surface, recipe?: SurfaceRecipe): Promise<Uint8Array> {
-  const { h5, fs } = await loadH5();
-  const path = scratchPath();
-  const nx = surface.alphas.length;
-  const ny = surface.betas.length;
-  const file = new h5.File(path, 'w');
-  try {
+  return writeH5(null, (_h5, file, path) => {
+    const nx = surface.alphas.length;
+    const ny = surface.betas.length;
     file.create_dataset({ name: 'xcoordinates', data: Float64Array.from(surface.alphas) });
     file.create_dataset({ name: 'ycoordinates', data: Float64Array.from(surface.betas) });
     const loss = new Float64Array(nx * ny);
@@ -51,12 +47,7 @@ export async function surfaceToH5(surface: Surface, recipe?: SurfaceRecipe): Pro
       group.create_dataset({ name: 'data_x', data: recipe.x, shape: [m, inputs] });
       group.create_dataset({ name: 'data_y', data: recipe.y });
     }
-  } finally {
-    file.close();
-  }
-  const bytes = fs.readFile(path).slice();
-  fs.unlink(path);
-  return bytes;
+  });
 }
 
 /** Read a loss-landscape surface `.h5`; never throws. */
@@ -64,37 +55,7 @@ export async function parseH5Surface(bytes: Uint8Array): Promise<ParseResult<Gri
   const sizeError = checkFileSize(bytes, 'h5');
   if (sizeError !== null) return fail(sizeError);
   if (!hasSignature(bytes)) return fail('h5: not an HDF5 file (no HDF5 signature at offset 0, 512, 1024, …)');
-  let api: Awaited<ReturnType<typeof loadH5>>;
-  try {
-    api = await loadH5();
-  } catch (err) {
-    return fail(`h5: the HDF5 reader failed to load (${errorMessage(err)})`);
-  }
-  const path = scratchPath();
-  try {
-    api.fs.writeFile(path, bytes);
-  } catch (err) {
-    return fail(`h5: could not hold the file in memory (${errorMessage(err)})`);
-  }
-  let file: InstanceType<H5Api['File']> | null = null;
-  try {
-    file = new api.h5.File(path, 'r');
-    if (!(file.file_id >= 0n)) return fail('h5: the HDF5 library could not open the file (truncated or corrupt)');
-    return readSurface(api.h5, file);
-  } catch (err) {
-    return fail(`h5: the file is truncated or corrupt (${errorMessage(err)})`);
-  } finally {
-    try {
-      if (file !== null && file.file_id >= 0n) file.close();
-    } catch {
-      // A corrupt file may fail to close; the memory copy is removed below either way.
-    }
-    try {
-      api.fs.unlink(path);
-    } catch {
-      // Already gone.
-    }
-  }
+  return readH5(bytes, 'h5', readSurface);
 }
 
 function hasSignature(bytes: Uint8Array): boolean {
@@ -104,7 +65,6 @@ function hasSignature(bytes: Uint8Array): boolean {
   return false;
 }
 
-type H5File = InstanceType<H5Api['File']>;
 type H5Group = InstanceType<H5Api['Group']>;
 
 /** A numeric dataset's values as float64, after checking its rank and size. */

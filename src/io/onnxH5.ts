@@ -5,9 +5,8 @@
  * the model file(s) and their SHA-256, the loss, θ₀ and the plane's directions. Never throws on input.
  */
 import type { Surface } from '../landscape/surface';
-import { errorMessage } from '../model/errors';
 import { surfaceToH5 } from './h5Surface';
-import { loadH5, scratchPath } from './h5module';
+import { readH5, writeH5 } from './h5module';
 import { checkFileSize, fail, ok, type ParseResult } from './result';
 
 export interface DirectionTensor {
@@ -28,24 +27,7 @@ export async function parseDirectionsH5(bytes: Uint8Array): Promise<ParseResult<
   if (sizeError !== null) return fail(sizeError);
   if (bytes.length < 8 || bytes[0] !== 0x89 || bytes[1] !== 0x48 || bytes[2] !== 0x44 || bytes[3] !== 0x46)
     return fail('directions: not an HDF5 file (a loss-landscape direction file is .h5)');
-  let api: Awaited<ReturnType<typeof loadH5>>;
-  try {
-    api = await loadH5();
-  } catch (err) {
-    return fail(`directions: the HDF5 reader failed to load (${errorMessage(err)})`);
-  }
-  const path = scratchPath();
-  try {
-    api.fs.writeFile(path, bytes);
-  } catch (err) {
-    return fail(`directions: could not hold the file in memory (${errorMessage(err)})`);
-  }
-  let file: InstanceType<typeof api.h5.File> | null = null;
-  try {
-    file = new api.h5.File(path, 'r');
-    if (!(file.file_id >= 0n)) return fail('directions: the HDF5 library could not open the file (truncated or corrupt)');
-    const h5 = api.h5;
-    const open = file;
+  return readH5(bytes, 'directions', (h5, open) => {
     const read = (groupName: string): ParseResult<DirectionTensor[]> => {
       if (!open.keys().includes(groupName)) return fail(`directions: no "${groupName}" group (not a loss-landscape direction file)`);
       const group = open.get(groupName);
@@ -79,20 +61,7 @@ export async function parseDirectionsH5(bytes: Uint8Array): Promise<ParseResult<
     const y = read('ydirection');
     if (!y.ok) return y;
     return ok({ x: x.value, y: y.value });
-  } catch (err) {
-    return fail(`directions: the file is truncated or corrupt (${errorMessage(err)})`);
-  } finally {
-    try {
-      if (file !== null && file.file_id >= 0n) file.close();
-    } catch {
-      // A corrupt file may fail to close; the memory copy is removed below either way.
-    }
-    try {
-      api.fs.unlink(path);
-    } catch {
-      // Already gone.
-    }
-  }
+  });
 }
 
 /** What the `/landscape` group of an own model's surface file records. */
@@ -114,12 +83,7 @@ export interface OnnxSurfaceRecipe {
 
 /** loss-landscape's surface layout plus the recipe naming the model file(s) and their hashes. */
 export async function onnxSurfaceToH5(surface: Surface, recipe: OnnxSurfaceRecipe): Promise<Uint8Array> {
-  const base = await surfaceToH5(surface);
-  const { h5, fs } = await loadH5();
-  const path = scratchPath();
-  fs.writeFile(path, base);
-  const file = new h5.File(path, 'a');
-  try {
+  return writeH5(await surfaceToH5(surface), (_h5, file) => {
     const group = file.create_group('landscape');
     group.create_attribute('format', 'loss-landscape-explorer surface v1 (onnx)');
     group.create_attribute('model_files', recipe.files.map((f) => f.name).join('\n'));
@@ -131,10 +95,5 @@ export async function onnxSurfaceToH5(surface: Surface, recipe: OnnxSurfaceRecip
     group.create_dataset({ name: 'theta', data: recipe.theta });
     group.create_dataset({ name: 'direction_x', data: recipe.directionX });
     group.create_dataset({ name: 'direction_y', data: recipe.directionY });
-  } finally {
-    file.close();
-  }
-  const bytes = fs.readFile(path).slice();
-  fs.unlink(path);
-  return bytes;
+  });
 }
