@@ -5,21 +5,19 @@
  * without a GPU). Both matrices must agree bit for bit; the table says if they do. Run by `npm run bench`
  * (bench/run.ts) or `npx tsx bench/barriers.ts` (env BARRIER_PRESETS=width-m1,default to choose presets).
  */
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { create, globals } from 'webgpu';
 import { barrierMatrix, clampBarrierRequest, type BarrierMatrixResult } from '../src/engine/barrierMatrix';
 import { cpuBackend } from '../src/engine/cpuBackend';
 import { gpuBackend } from '../src/engine/gpuBackend';
 import { Engine } from '../src/engine/pipeline';
-import { acquireGpu, type GpuContext } from '../src/gpu/device';
+import type { GpuContext } from '../src/gpu/device';
+import { nodeGpuContext } from './nodeGpu';
+import { trainMinima } from './page/barrierBench';
 import { defaultState, type AppState } from '../src/state/appState';
 import { presetById, presetState } from '../src/state/presets';
 import { benchHessian } from './page/hessianBench';
 import type { HessianBenchResult } from './page/types';
 
-const liveInstances: unknown[] = [];
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const MINIMA = 8;
 
 export interface BarrierBatchRow {
@@ -42,21 +40,6 @@ export interface BarrierBenchReport {
   readonly notes: string[];
 }
 
-async function nodeGpuContext(): Promise<GpuContext | null> {
-  Object.assign(globalThis, globals);
-  let instance = create([]);
-  let ctx = await acquireGpu(instance);
-  if (ctx === null && process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)) {
-    // No Vulkan driver of the machine's own: use the software one Debian's chromium ships.
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-    instance = create([]);
-    ctx = await acquireGpu(instance);
-  }
-  // The instance must outlive every device made from it (Dawn tears devices down with it).
-  liveInstances.push(instance);
-  return ctx;
-}
-
 function presetOf(id: string): AppState {
   if (id === 'default') return defaultState();
   const preset = presetById(id);
@@ -71,21 +54,7 @@ async function measurePreset(ctx: GpuContext, id: string, log: (line: string) =>
   try {
     await engine.dataReady(state);
     const { spec, data } = engine.dataFor(state);
-    const t0 = performance.now();
-    const run = await engine.trainSeeds(
-      {
-        spec,
-        samples: { m: data.m, inputs: data.inputs, x: data.x, y: data.y },
-        seeds: Array.from({ length: MINIMA }, (_, k) => k + 1),
-        steps: state.train.steps,
-        optimizer: 'adam',
-        learningRate: state.train.learningRate,
-      },
-      never,
-    );
-    const trainSeconds = (performance.now() - t0) / 1000;
-    const P = run.value.paramCount;
-    const minima = Array.from({ length: MINIMA }, (_, k) => ({ id: k + 1, theta: run.value.thetas.slice(k * P, (k + 1) * P) }));
+    const { minima, trainSeconds } = await trainMinima(engine, state, MINIMA);
     const { request } = clampBarrierRequest({ kind: 'bezier' });
     // Warm-up: both ways once on two minima and a few steps, so no pipeline compile is timed.
     const warm = { ...request.connect, steps: 4 };

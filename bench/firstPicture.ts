@@ -4,22 +4,18 @@
  * WebGPU over whatever Vulkan driver it finds — SwiftShader on machines without a GPU — and the CPU
  * reference for the default page). Run by `npm run bench` (bench/run.ts) or `npx tsx bench/firstPicture.ts`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { create, globals } from 'webgpu';
 import { parseDigits, setDigitsTable } from '../src/data/digits';
 import type { Backend } from '../src/engine/backend';
 import { cpuBackend } from '../src/engine/cpuBackend';
 import { gpuBackend } from '../src/engine/gpuBackend';
 import { squarePoints } from '../src/engine/levels';
 import { Engine } from '../src/engine/pipeline';
-import { acquireGpu } from '../src/gpu/device';
 import { defaultState, type AppState } from '../src/state/appState';
 import { decodeLink } from '../src/state/presets';
-
-const liveInstances: unknown[] = [];
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+import { nodeGpuContext } from './nodeGpu';
 
 export interface FirstPictureResult {
   readonly name: string;
@@ -57,15 +53,7 @@ async function measure(name: string, state: AppState, backend: Backend): Promise
 
 export async function runFirstPictureBench(): Promise<FirstPictureResult[]> {
   setDigitsTable(parseDigits(readFileSync(join(import.meta.dirname, '..', 'public', 'data', 'digits-8x8.bin'))));
-  Object.assign(globalThis, globals);
-  let instance = create([]);
-  let ctx = await acquireGpu(instance);
-  if (ctx === null && process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)) {
-    // No Vulkan driver of the machine's own: use the software one Debian's chromium ships.
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-    instance = create([]);
-    ctx = await acquireGpu(instance);
-  }
+  const ctx = await nodeGpuContext();
   const results: FirstPictureResult[] = [];
   const digits = decodeLink('#preset=digits&grid=129').state;
   if (ctx !== null) {
@@ -75,8 +63,6 @@ export async function runFirstPictureBench(): Promise<FirstPictureResult[]> {
     gpu.dispose();
   }
   results.push(await measure('default page (2-32-32-1 tanh, m = 256, 129²)', defaultState(), cpuBackend()));
-  // The instance must outlive every device made from it (Dawn tears devices down with it).
-  liveInstances.push(instance);
   return results;
 }
 

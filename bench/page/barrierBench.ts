@@ -10,6 +10,7 @@ import { cpuBackend } from '../../src/engine/cpuBackend';
 import { gpuBackend } from '../../src/engine/gpuBackend';
 import { Engine } from '../../src/engine/pipeline';
 import type { GpuContext } from '../../src/gpu/device';
+import type { AppState } from '../../src/state/appState';
 import { presetById, presetState } from '../../src/state/presets';
 import type { BarrierBenchResult } from './types';
 
@@ -21,23 +22,8 @@ export async function benchBarriers(gpu: GpuContext, log: (line: string) => void
   const never = new AbortController().signal;
   try {
     await engine.dataReady(state);
-    const { spec, data } = engine.dataFor(state);
-    const t0 = performance.now();
-    const run = await engine.trainSeeds(
-      {
-        spec,
-        samples: { m: data.m, inputs: data.inputs, x: data.x, y: data.y },
-        seeds: Array.from({ length: count }, (_, k) => k + 1),
-        steps: state.train.steps,
-        optimizer: 'adam',
-        learningRate: state.train.learningRate,
-      },
-      never,
-    );
-    const trainSeconds = (performance.now() - t0) / 1000;
+    const { minima, trainSeconds } = await trainMinima(engine, state, count);
     log(`barrier matrix: ${count} minima trained in ${trainSeconds.toFixed(1)} s`);
-    const P = run.value.paramCount;
-    const minima = Array.from({ length: count }, (_, k) => ({ id: k + 1, theta: run.value.thetas.slice(k * P, (k + 1) * P) }));
     const { request } = clampBarrierRequest({ kind: 'bezier' });
     const r = await barrierMatrix(engine, state, request.connect, minima, never, () => undefined);
     const pairs = (count * (count - 1)) / 2;
@@ -59,4 +45,31 @@ export async function benchBarriers(gpu: GpuContext, log: (line: string) => void
   } finally {
     engine.dispose();
   }
+}
+
+/** `count` minima of the state's network: seeds 1 … count trained by the state's own training, on the engine. */
+export async function trainMinima(
+  engine: Engine,
+  state: AppState,
+  count: number,
+): Promise<{ minima: { id: number; theta: Float32Array }[]; trainSeconds: number }> {
+  const { spec, data } = engine.dataFor(state);
+  const t0 = performance.now();
+  const run = await engine.trainSeeds(
+    {
+      spec,
+      samples: { m: data.m, inputs: data.inputs, x: data.x, y: data.y },
+      seeds: Array.from({ length: count }, (_, k) => k + 1),
+      steps: state.train.steps,
+      optimizer: 'adam',
+      learningRate: state.train.learningRate,
+    },
+    new AbortController().signal,
+  );
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const P = run.value.paramCount;
+  return {
+    minima: Array.from({ length: count }, (_, k) => ({ id: k + 1, theta: run.value.thetas.slice(k * P, (k + 1) * P) })),
+    trainSeconds,
+  };
 }
