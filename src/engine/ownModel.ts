@@ -89,11 +89,25 @@ export function directionsFromFile(model: OnnxModel, file: DirectionTensors): { 
         throw new OnnxError(
           `the direction file's ${which}/${i} has shape [${t?.shape.join(', ') ?? ''}]; parameter ${i} of the model, "${seg.name}", has shape [${seg.shape.join(', ')}]`,
         );
-      d.set(t.values, seg.offset);
+      if (seg.outputAxis === 1 && pytorchTransposed(seg.shape, t.shape)) {
+        // PyTorch holds this weight as [outputs, inputs] (an nn.Linear's parameter); the graph reads it transposed.
+        const [inputs = 0, outputs = 0] = seg.shape;
+        for (let o = 0; o < outputs; o++)
+          for (let i = 0; i < inputs; i++) d[seg.offset + i * outputs + o] = t.values[o * inputs + i] ?? Number.NaN;
+      } else d.set(t.values, seg.offset);
     });
     return d;
   };
   return { directionX: pick(file.x, 'xdirection'), directionY: pick(file.y, 'ydirection') };
+}
+
+/**
+ * Whether a direction file's tensor of shape `file` is the PyTorch parameter behind an [inputs, outputs]
+ * graph weight of shape `graph`: its transpose [outputs, inputs]. A square weight is taken as transposed
+ * (an nn.Linear, which is how such a weight arises from PyTorch's export).
+ */
+function pytorchTransposed(graph: readonly number[], file: readonly number[]): boolean {
+  return graph.length === 2 && file.length === 2 && file[0] === graph[1] && file[1] === graph[0];
 }
 
 export interface PlaneOptions {

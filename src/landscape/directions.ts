@@ -1,4 +1,4 @@
-import { segmentRows, type ModelLayout } from '../model/layout';
+import { segmentFilters, type ModelLayout } from '../model/layout';
 import { Rng, deriveSeed } from '../model/rng';
 import { paramLayout, type MlpSpec } from '../model/spec';
 
@@ -29,30 +29,29 @@ export function randomDirection(model: LayoutSource, thetaCenter: Float32Array, 
   const d = new Float32Array(layout.size);
   for (let i = 0; i < d.length; i++) d[i] = rng.normal();
   for (const seg of layout.segments) {
-    const { rows, cols } = segmentRows(seg);
-    for (let r = 0; r < rows; r++) {
-      const start = seg.offset + r * cols;
-      const fixed = seg.kind === 'running-stat' || ((seg.kind === 'bias' || seg.kind === 'norm') && !opts.keepBias);
-      if (fixed) {
-        d.fill(0, start, start + cols);
-        continue;
-      }
-      if (!opts.filterNormalize) continue;
-      normalizeRow(d, thetaCenter, start, cols);
+    const filters = segmentFilters(seg);
+    const fixed = seg.kind === 'running-stat' || ((seg.kind === 'bias' || seg.kind === 'norm') && !opts.keepBias);
+    if (!fixed && !opts.filterNormalize) continue;
+    for (let f = 0; f < filters.count; f++) {
+      const start = filters.start(f);
+      const end = start + filters.length * filters.stride;
+      if (fixed) for (let k = start; k < end; k += filters.stride) d[k] = 0;
+      else normalizeFilter(d, thetaCenter, start, end, filters.stride);
     }
   }
   return d;
 }
 
-function normalizeRow(d: Float32Array, theta: Float32Array, start: number, len: number): void {
+/** Scale the elements start, start + stride, … < end of d to the norm of the same elements of θ. */
+function normalizeFilter(d: Float32Array, theta: Float32Array, start: number, end: number, stride: number): void {
   let dn = 0;
   let tn = 0;
-  for (let k = start; k < start + len; k++) {
+  for (let k = start; k < end; k += stride) {
     dn += (d[k] ?? 0) ** 2;
     tn += (theta[k] ?? 0) ** 2;
   }
   const scale = dn > 0 ? Math.sqrt(tn) / Math.sqrt(dn) : 0;
-  for (let k = start; k < start + len; k++) d[k] = (d[k] ?? 0) * scale;
+  for (let k = start; k < end; k += stride) d[k] = (d[k] ?? 0) * scale;
 }
 
 /** The plane θ(α, β) = θ₀ + α·d₁ + β·d₂. */

@@ -39,6 +39,24 @@ export const SUPPORTED_OPS: ReadonlySet<string> = new Set([
   'Identity',
   'Dropout',
   'Constant',
+  // Shape arithmetic of PyTorch's exports (x.view(x.size(0), -1) becomes Shape → Gather → Unsqueeze → Concat → Reshape).
+  'Shape',
+  'Gather',
+  'Unsqueeze',
+  'Squeeze',
+  'Concat',
+  'Slice',
+  'Transpose',
+  'Cast',
+  // Attention blocks and transformer layers.
+  'Softmax',
+  'LogSoftmax',
+  'LayerNormalization',
+  'ReduceMean',
+  'Pow',
+  'Sqrt',
+  'Erf',
+  'Clip',
 ]);
 
 /** Element types of ONNX tensors (TensorProto.DataType) named in messages. */
@@ -168,7 +186,9 @@ export function readOnnxGraph(bytes: Uint8Array, maxBytes = MAX_ONNX_BYTES): Onn
       throw new OnnxError(`initializer "${name}" has a bad shape [${shape.join(', ')}]`);
     const count = elementCount(shape);
     if (count > 2 ** 28) throw new OnnxError(`initializer "${name}" has ${count} values, more than the limit of ${2 ** 28}`);
-    segments.push({ name, kind: consumers.get(name) ?? (shape.length >= 2 ? 'weight' : 'bias'), shape, offset });
+    const role = consumers.get(name) ?? { kind: shape.length >= 2 ? 'weight' : 'bias' };
+    const transposed = role.kind === 'weight' && role.outputAxis === 1 && shape.length === 2;
+    segments.push({ name, kind: role.kind, shape, offset, ...(transposed ? { outputAxis: 1 as const } : {}) });
     params.push(t);
     offset += count;
   }
@@ -209,18 +229,29 @@ function describeSize(n: number): string {
   return n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${n} bytes`;
 }
 
-/** What a parameter is from the slot that reads it: Conv/Gemm/MatMul weight or bias, BatchNorm scale/shift or running statistics. */
-function consumerRoles(nodes: readonly Node[]): Map<string, SegmentKind> {
-  const roles = new Map<string, SegmentKind>();
+/**
+ * What a parameter is from the slot that reads it: Conv/Gemm/MatMul weight or bias, BatchNorm or
+ * LayerNorm scale/shift, BatchNorm running statistics. A MatMul's right operand (x·W) is stored
+ * [inputs, outputs]: its output axis is 1; a Gemm's B with transB = 0 likewise.
+ */
+function consumerRoles(nodes: readonly Node[]): Map<string, { kind: SegmentKind; outputAxis?: 1 }> {
+  const roles = new Map<string, { kind: SegmentKind; outputAxis?: 1 }>();
   for (const node of nodes) {
     const op = text(node.opType);
     list(node.input).forEach((name, slot) => {
       let kind: SegmentKind | null = null;
-      if (op === 'Conv' || op === 'Gemm') kind = slot === 1 ? 'weight' : slot === 2 ? 'bias' : null;
-      else if (op === 'MatMul') kind = 'weight';
-      else if (op === 'BatchNormalization') kind = slot === 1 || slot === 2 ? 'norm' : slot >= 3 ? 'running-stat' : null;
+      let outputAxis: 1 | undefined;
+      if (op === 'Conv') kind = slot === 1 ? 'weight' : slot === 2 ? 'bias' : null;
+      else if (op === 'Gemm') {
+        kind = slot === 1 ? 'weight' : slot === 2 ? 'bias' : null;
+        if (slot === 1 && attrInt(node, 'transB') !== 1) outputAxis = 1;
+      } else if (op === 'MatMul') {
+        kind = 'weight';
+        if (slot === 1) outputAxis = 1;
+      } else if (op === 'BatchNormalization') kind = slot === 1 || slot === 2 ? 'norm' : slot >= 3 ? 'running-stat' : null;
+      else if (op === 'LayerNormalization') kind = slot === 1 || slot === 2 ? 'norm' : null;
       else if (op === 'Add' || op === 'Sub') kind = 'bias';
-      if (kind !== null && !roles.has(name)) roles.set(name, kind);
+      if (kind !== null && !roles.has(name)) roles.set(name, outputAxis === undefined ? { kind } : { kind, outputAxis });
     });
   }
   return roles;

@@ -2,7 +2,8 @@
  * Every operator on the allowlist (SUPPORTED_OPS) runs in one small graph on the wasm provider and
  * matches a hand-written forward pass: pools, reshape, matmul, the pointwise ops, Constant, Identity,
  * Dropout (inference: identity). Gemm, Conv, BatchNormalization, Relu, Add, Flatten and
- * GlobalAveragePool are checked by test/engine/onnxModel.test.ts.
+ * GlobalAveragePool are checked by test/engine/onnxModel.test.ts, the shape arithmetic and attention
+ * operators by transformerOps.test.ts.
  */
 import onnxProto from 'onnx-proto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -107,6 +108,24 @@ describe('the operator allowlist', () => {
       'Dropout',
     ];
     const engineTest = ['Gemm', 'Conv', 'BatchNormalization', 'Relu', 'Flatten', 'GlobalAveragePool'];
-    expect([...SUPPORTED_OPS].sort()).toEqual([...new Set([...here, ...engineTest])].sort());
+    const transformerTest = [
+      'LayerNormalization',
+      'Transpose',
+      'Softmax',
+      'Erf',
+      'Pow',
+      'ReduceMean',
+      'Sqrt',
+      'Slice',
+      'Shape',
+      'Gather',
+      'Unsqueeze',
+      'Concat',
+      'Squeeze',
+      'Clip',
+      'LogSoftmax',
+      'Cast',
+    ];
+    expect([...SUPPORTED_OPS].sort()).toEqual([...new Set([...here, ...engineTest, ...transformerTest])].sort());
   });
 });
