@@ -2,21 +2,22 @@
 // grid point (the variant of lossGrid.wgsl, which runs one invocation per point).
 //
 // 1. The workgroup forms its point's weights w = θ + α·d₁ + β·d₂ of layers ≥ 1 once, into
-//    workgroup memory (all invocations share the work, then a barrier).
+//    workgroup memory (all invocations share the work, then a barrier), in the tile order of
+//    buildTiles (src/gpu/lossGrid.gpu.ts): per block of four output units, one vec4 of biases, then
+//    one vec4 of the block's four weights per input unit.
 // 2. Layer 0 comes precomputed per plane from firstLayer.wgsl: a + α·b + β·c per sample and unit.
-// 3. The invocations split the samples: each takes four at a time (one vec4 lane per sample) and
-//    runs them through layers ≥ 1 with four output units at once, reading the weights from
-//    workgroup memory (every weight read serves 4 × 4 multiply-adds).
+// 3. The invocations split the samples: each takes eight at a time (two vec4 lane groups A, B) and
+//    runs them through layers ≥ 1 four output units at a time, so one vec4 read of workgroup memory
+//    serves 32 multiply-adds held in registers.
 // 4. The per-invocation (loss, correct) sums are reduced in workgroup memory in a fixed tree order
 //    and invocation 0 writes (or adds to, over sample ranges split across dispatches) the point's sum.
 
-// Replaced by the loader: the widest layer rounded up to 8, and the weights of layers ≥ 1 rounded up
-// to 64 (private and workgroup array sizes must be constants).
+// Replaced by the loader: the widest layer rounded up to 8, and the vec4 of weights of layers ≥ 1
+// rounded up to 16 (private and workgroup array sizes must be constants).
 const MAX_WIDTH: u32 = 64u;
-const WEIGHT_CAPACITY: u32 = 64u;
+const WEIGHT_CAPACITY: u32 = 16u;
 // Invocations per workgroup (a power of two: the reduction halves it); POINT_GROUP_SIZE in TypeScript.
 const GROUP: u32 = 64u;
-const NO_BIAS: u32 = 0xffffffffu;
 
 struct PointParams {
   gridSize: u32,
@@ -27,7 +28,6 @@ struct PointParams {
   layerCount: u32,
   outputs: u32,
   accumulate: u32,
-  weightBase: u32,
   weightCount: u32,
   alphaStart: f32,
   alphaStep: f32,
@@ -35,13 +35,14 @@ struct PointParams {
   betaStep: f32,
 }
 
-// weightOffset and biasOffset index the workgroup array (biasOffset NO_BIAS without biases);
-// addInput = 1: a residual layer, h_{l+1} = h_l + σ(z_l). Row 0 only gives layer 0's width.
-struct PointLayer {
+// buildTiles' table (GRID_LAYER_FIELDS): layer l ≥ 1 starts at tileOffset in the tile buffer, three
+// vec4 (θ, d₁, d₂) per formed vec4, so at tileOffset / 3 in workgroup memory; `blocks` of four output
+// units. addInput = 1: a residual layer, h_{l+1} = h_l + σ(z_l). Row 0 only gives layer 0's width.
+struct Layer {
   inputs: u32,
   outputs: u32,
-  weightOffset: u32,
-  biasOffset: u32,
+  tileOffset: u32,
+  blocks: u32,
   addInput: u32,
 }
 
@@ -49,17 +50,16 @@ override ACTIVATION: u32 = 0u;
 override LOSS: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: PointParams;
-@group(0) @binding(1) var<storage, read> layers: array<PointLayer>;
-// (θ, d₁, d₂, 0) per parameter, the flat layout of src/model/spec.ts.
-@group(0) @binding(2) var<storage, read> weights: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> layers: array<Layer>;
+@group(0) @binding(2) var<storage, read> tiles: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> firstLayer: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read> targets: array<f32>;
 @group(0) @binding(5) var<storage, read_write> sums: array<vec2<f32>>;
 
-var<workgroup> w: array<f32, WEIGHT_CAPACITY>;
+var<workgroup> w: array<vec4<f32>, WEIGHT_CAPACITY>;
 var<workgroup> partial: array<vec2<f32>, GROUP>;
-// Two regions of MAX_WIDTH units × four samples, input and output of a layer (swapped per layer).
-var<private> h: array<vec4<f32>, 2u * MAX_WIDTH>;
+// Four regions of MAX_WIDTH units: [0] input A, [1] input B, [2] output A, [3] output B (swapped per layer).
+var<private> h: array<vec4<f32>, 4u * MAX_WIDTH>;
 
 fn layer0_lane(s: u32, j: u32, width: u32, alpha: f32, beta: f32) -> f32 {
   let abc = firstLayer[s * width + j];
@@ -73,11 +73,6 @@ fn layer0(s: vec4<u32>, j: u32, width: u32, alpha: f32, beta: f32) -> vec4<f32> 
 
 fn act(z: vec4<f32>, isLast: bool) -> vec4<f32> {
   return select(activate(ACTIVATION, z), z, isLast);
-}
-
-fn bias_of(layer: PointLayer, j: u32) -> vec4<f32> {
-  if (layer.biasOffset == NO_BIAS) { return vec4<f32>(0.0); }
-  return vec4<f32>(w[layer.biasOffset + j]);
 }
 
 // (loss sum, correct count) of the four samples `s` whose outputs are at h[base ..]; lanes not
@@ -123,8 +118,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let beta = params.betaStart + f32(params.firstRow + point / params.gridSize) * params.betaStep;
 
   for (var i = lid; i < params.weightCount; i += GROUP) {
-    let t = weights[params.weightBase + i];
-    w[i] = t.x + alpha * t.y + beta * t.z;
+    w[i] = tiles[3u * i] + alpha * tiles[3u * i + 1u] + beta * tiles[3u * i + 2u];
   }
   workgroupBarrier();
 
@@ -133,55 +127,51 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let end = params.sampleEnd;
   let lanes = vec4<u32>(0u, 1u, 2u, 3u);
   var total = vec2<f32>(0.0);
-  for (var s0 = params.sampleStart + 4u * lid; s0 < end; s0 += 4u * GROUP) {
-    let s = min(vec4<u32>(s0) + lanes, vec4<u32>(end - 1u));
+  for (var s0 = params.sampleStart + 8u * lid; s0 < end; s0 += 8u * GROUP) {
+    let sA = min(vec4<u32>(s0) + lanes, vec4<u32>(end - 1u));
+    let sB = min(vec4<u32>(s0 + 4u) + lanes, vec4<u32>(end - 1u));
     for (var j = 0u; j < width0; j++) {
-      h[j] = act(layer0(s, j, width0, alpha, beta), last == 0u);
+      h[j] = act(layer0(sA, j, width0, alpha, beta), last == 0u);
+      h[MAX_WIDTH + j] = act(layer0(sB, j, width0, alpha, beta), last == 0u);
     }
-    var inBase = 0u;
+    var inA = 0u;
     for (var l = 1u; l <= last; l++) {
       let layer = layers[l];
       let isLast = l == last;
-      let outBase = MAX_WIDTH - inBase;
-      let top = layer.outputs - 1u;
-      for (var j = 0u; j < layer.outputs; j += 4u) {
-        // Units past the width repeat the last one; their rows lie inside MAX_WIDTH and are never read.
-        let j1 = min(j + 1u, top);
-        let j2 = min(j + 2u, top);
-        let j3 = min(j + 3u, top);
-        let r0 = layer.weightOffset + j * layer.inputs;
-        let r1 = layer.weightOffset + j1 * layer.inputs;
-        let r2 = layer.weightOffset + j2 * layer.inputs;
-        let r3 = layer.weightOffset + j3 * layer.inputs;
-        var a0 = bias_of(layer, j);
-        var a1 = bias_of(layer, j1);
-        var a2 = bias_of(layer, j2);
-        var a3 = bias_of(layer, j3);
+      let inB = inA + MAX_WIDTH;
+      let outA = 2u * MAX_WIDTH - inA;
+      let outB = outA + MAX_WIDTH;
+      for (var jb = 0u; jb < layer.blocks; jb++) {
+        let base = layer.tileOffset / 3u + jb * (layer.inputs + 1u);
+        let b = w[base];
+        var a0 = vec4<f32>(b.x); var a1 = vec4<f32>(b.y); var a2 = vec4<f32>(b.z); var a3 = vec4<f32>(b.w);
+        var b0 = a0; var b1 = a1; var b2 = a2; var b3 = a3;
         for (var k = 0u; k < layer.inputs; k++) {
-          let x = h[inBase + k];
-          a0 = fma(vec4<f32>(w[r0 + k]), x, a0);
-          a1 = fma(vec4<f32>(w[r1 + k]), x, a1);
-          a2 = fma(vec4<f32>(w[r2 + k]), x, a2);
-          a3 = fma(vec4<f32>(w[r3 + k]), x, a3);
+          let wk = w[base + 1u + k];
+          let xA = h[inA + k];
+          let xB = h[inB + k];
+          a0 = fma(vec4<f32>(wk.x), xA, a0); a1 = fma(vec4<f32>(wk.y), xA, a1);
+          a2 = fma(vec4<f32>(wk.z), xA, a2); a3 = fma(vec4<f32>(wk.w), xA, a3);
+          b0 = fma(vec4<f32>(wk.x), xB, b0); b1 = fma(vec4<f32>(wk.y), xB, b1);
+          b2 = fma(vec4<f32>(wk.z), xB, b2); b3 = fma(vec4<f32>(wk.w), xB, b3);
         }
-        var o0 = act(a0, isLast);
-        var o1 = act(a1, isLast);
-        var o2 = act(a2, isLast);
-        var o3 = act(a3, isLast);
+        // Units past the width (the last block's padding) lie inside MAX_WIDTH and are never read.
+        let j = 4u * jb;
+        h[outA + j] = act(a0, isLast); h[outA + j + 1u] = act(a1, isLast);
+        h[outA + j + 2u] = act(a2, isLast); h[outA + j + 3u] = act(a3, isLast);
+        h[outB + j] = act(b0, isLast); h[outB + j + 1u] = act(b1, isLast);
+        h[outB + j + 2u] = act(b2, isLast); h[outB + j + 3u] = act(b3, isLast);
         if (layer.addInput != 0u) {
-          o0 += h[inBase + j];
-          o1 += h[inBase + j + 1u];
-          o2 += h[inBase + j + 2u];
-          o3 += h[inBase + j + 3u];
+          for (var q = 0u; q < 4u; q++) {
+            h[outA + j + q] += h[inA + j + q];
+            h[outB + j + q] += h[inB + j + q];
+          }
         }
-        h[outBase + j] = o0;
-        h[outBase + j + 1u] = o1;
-        h[outBase + j + 2u] = o2;
-        h[outBase + j + 3u] = o3;
       }
-      inBase = outBase;
+      inA = outA;
     }
-    total += samples_loss(inBase, s, vec4<u32>(s0) + lanes < vec4<u32>(end));
+    total += samples_loss(inA, sA, vec4<u32>(s0) + lanes < vec4<u32>(end));
+    total += samples_loss(inA + MAX_WIDTH, sB, vec4<u32>(s0 + 4u) + lanes < vec4<u32>(end));
   }
 
   partial[lid] = total;

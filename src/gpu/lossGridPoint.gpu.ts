@@ -1,8 +1,10 @@
 /**
  * The grid kernel's second variant: one workgroup per grid point (shaders/lossGridPoint.wgsl). The
- * workgroup forms its point's weights of layers ≥ 1 once into workgroup memory, its invocations
- * split the samples and their sums are reduced in workgroup memory. Layer 0 comes from the same
- * per-plane products as LossGridKernel (shaders/firstLayer.wgsl), so only layers ≥ 1 must fit.
+ * workgroup forms its point's weights of layers ≥ 1 once into workgroup memory (from the same tiles as
+ * LossGridKernel, buildTiles), its invocations split the samples, eight at a time each, and their sums
+ * are reduced in workgroup memory. Layer 0 comes from the same per-plane products as LossGridKernel
+ * (shaders/firstLayer.wgsl), so only layers ≥ 1 must fit: the wide 784-128-10 network needs 1,548
+ * floats of the 3,968 the guaranteed 16 KiB leave, a 2-100-100-1 one 10,504 and does not fit.
  *
  * Same inputs, result, dispatch slicing to a time budget, progress and cancellation between
  * dispatches as LossGridKernel. A network whose weights of layers ≥ 1 exceed the workgroup memory
@@ -11,9 +13,9 @@
  */
 import lossGridPointWgsl from '../../shaders/lossGridPoint.wgsl?raw';
 import { isClassifier, lossDivisor } from '../model/network';
-import { isResidualLayer, paramLayout, type MlpSpec } from '../model/spec';
+import { paramLayout, type MlpSpec } from '../model/spec';
 import { ACTIVATION_CODE, LOSS_CODE, NO_BIAS } from './codes';
-import { FIRST_LAYER_PARAMS_FIELDS, FIRST_LAYER_SHADER_SOURCE, maxWidthFor } from './lossGrid.gpu';
+import { buildTiles, FIRST_LAYER_PARAMS_FIELDS, FIRST_LAYER_SHADER_SOURCE, GRID_LAYER_FIELDS, maxWidthFor } from './lossGrid.gpu';
 import { AbortError, type GridRequest, type GridResult, type GridRunOptions } from './lossGrid.types';
 import { specializeConst, withLibrary } from './shaderSource';
 import { packStruct } from './structLayout';
@@ -23,7 +25,7 @@ export const POINT_GROUP_SIZE = 64;
 /** Workgroup size of firstLayer.wgsl as this kernel dispatches it. */
 const FIRST_LAYER_GROUP_SIZE = 64;
 /**
- * Samples per dispatch at most, a multiple of 4 × POINT_GROUP_SIZE (each invocation takes four samples
+ * Samples per dispatch at most, a multiple of 8 × POINT_GROUP_SIZE (each invocation takes eight samples
  * at a time); fixed, so a point's sum runs in the same order however the points are split over dispatches.
  */
 const SAMPLE_CHUNK = 1024;
@@ -39,7 +41,6 @@ export const POINT_PARAMS_FIELDS = [
   'layerCount',
   'outputs',
   'accumulate',
-  'weightBase',
   'weightCount',
   'alphaStart',
   'alphaStep',
@@ -47,21 +48,24 @@ export const POINT_PARAMS_FIELDS = [
   'betaStep',
 ] as const;
 const POINT_FLOAT_FIELDS: ReadonlySet<string> = new Set(['alphaStart', 'alphaStep', 'betaStart', 'betaStep']);
-/** Fields of the shader's PointLayer struct, in order (one row of the layer table). */
-export const POINT_LAYER_FIELDS = ['inputs', 'outputs', 'weightOffset', 'biasOffset', 'addInput'] as const;
+/** Fields of the shader's Layer struct: buildTiles' table, shared with LossGridKernel. */
+export const POINT_LAYER_FIELDS = GRID_LAYER_FIELDS;
 
 export const POINT_SHADER_SOURCE = lossGridPointWgsl;
 
-/** Parameters the workgroup holds: every layer's but the first (which comes from the per-plane products). */
+/**
+ * Floats the workgroup holds: the weights and biases of every layer but the first (which comes from the
+ * per-plane products), in buildTiles' order, output units padded to blocks of four.
+ */
 export function pointWeightCount(spec: MlpSpec): number {
-  const layout = paramLayout(spec);
-  const second = layout.layers[1];
-  return second ? layout.size - second.weightOffset : 0;
+  return paramLayout(spec)
+    .layers.slice(1)
+    .reduce((n, l) => n + 4 * Math.ceil(l.outputs / 4) * (l.inputs + 1), 0);
 }
 
-/** Floats of workgroup memory left for the weights under a device's limit. */
+/** Floats of workgroup memory left for the weights under a device's limit (whole vec4). */
 export function pointWeightCapacity(limits: Pick<GPUSupportedLimits, 'maxComputeWorkgroupStorageSize'>): number {
-  return Math.floor((limits.maxComputeWorkgroupStorageSize - REDUCTION_BYTES) / 4);
+  return 4 * Math.floor((limits.maxComputeWorkgroupStorageSize - REDUCTION_BYTES) / 16);
 }
 
 interface TimedOptions extends GridRunOptions {
@@ -144,10 +148,11 @@ export class LossGridPointKernel {
       device.queue.writeBuffer(inputs, 0, Float32Array.from(samples.x));
       const targets = buffer('targets', samples.y.byteLength, storage);
       device.queue.writeBuffer(targets, 0, Float32Array.from(samples.y));
-      const weightBase = layout.size - weightCount;
-      const table = pointLayerTable(spec, weightBase);
+      const { tiles: tileData, table } = buildTiles(spec, req.center, req.directionX, req.directionY);
       const layers = buffer('layers', table.byteLength, storage);
       device.queue.writeBuffer(layers, 0, table);
+      const tiles = buffer('tiles', tileData.byteLength, storage);
+      device.queue.writeBuffer(tiles, 0, tileData);
       const firstLayer = buffer('firstLayer', samples.m * width0 * 16, GPUBufferUsage.STORAGE);
       const sums = buffer('sums', points * 8, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
       const readback = buffer('readback', points * 8, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
@@ -196,8 +201,8 @@ export class LossGridPointKernel {
       }
 
       const maxWidth = maxWidthFor(spec);
-      // The workgroup array is sized to the network (rounded up), so small networks leave memory to other workgroups.
-      const weightSlots = Math.min(capacity, Math.max(64, Math.ceil(weightCount / 64) * 64));
+      // The workgroup array (vec4) is sized to the network, rounded up, so small networks leave memory to other workgroups.
+      const weightSlots = Math.min(capacity / 4, Math.max(16, Math.ceil(weightCount / 64) * 16));
       const pointPipeline = this.pipeline(
         `point:${maxWidth}:${weightSlots}:${spec.activation}:${spec.loss}`,
         () => withLibrary(specializeConst(specializeConst(lossGridPointWgsl, 'MAX_WIDTH', maxWidth), 'WEIGHT_CAPACITY', weightSlots)),
@@ -206,7 +211,7 @@ export class LossGridPointKernel {
       const pointGroup = device.createBindGroup({
         label: 'LossGridPointKernel.pointGroup',
         layout: pointPipeline.getBindGroupLayout(0),
-        entries: [gridUniform, layers, weights, firstLayer, targets, sums].map((b, binding) => ({ binding, resource: { buffer: b } })),
+        entries: [gridUniform, layers, tiles, firstLayer, targets, sums].map((b, binding) => ({ binding, resource: { buffer: b } })),
       });
 
       const target = opts.targetDispatchMs ?? 40;
@@ -238,8 +243,7 @@ export class LossGridPointKernel {
                 layerCount: layout.layers.length,
                 outputs: spec.outputs,
                 accumulate: sampleStart > 0 ? 1 : 0,
-                weightBase,
-                weightCount,
+                weightCount: weightCount / 4,
                 alphaStart: req.alphaStart,
                 alphaStep: req.alphaStep,
                 betaStart: req.betaStart,
@@ -312,29 +316,4 @@ export class LossGridPointKernel {
     this.live.clear();
     this.pipelines.clear();
   }
-}
-
-/**
- * POINT_LAYER_FIELDS per layer: widths, the weight and bias offsets inside the workgroup array (the
- * flat layout from layer 1 on, so `weightBase` = layer 1's weight offset; NO_BIAS without biases; layer
- * 0's row carries its widths only) and addInput (1 for a residual layer, see isResidualLayer).
- */
-export function pointLayerTable(spec: MlpSpec, weightBase: number): Uint32Array<ArrayBuffer> {
-  const layout = paramLayout(spec);
-  const fields = POINT_LAYER_FIELDS.length;
-  const table = new Uint32Array(layout.layers.length * fields);
-  layout.layers.forEach((l, i) => {
-    const local = (offset: number): number => (i === 0 ? 0 : offset - weightBase);
-    table.set(
-      [
-        l.inputs,
-        l.outputs,
-        local(l.weightOffset),
-        l.biasOffset < 0 || i === 0 ? NO_BIAS : local(l.biasOffset),
-        isResidualLayer(spec, layout, i) ? 1 : 0,
-      ],
-      fields * i,
-    );
-  });
-  return table;
 }

@@ -130,7 +130,7 @@ describe('LossGridPointKernel (one workgroup per grid point) against the CPU twi
       .fields.filter((f) => f.type === 'f32')
       .map((f) => f.name);
     expect(floats).toEqual(['alphaStart', 'alphaStep', 'betaStart', 'betaStep']);
-    const layer = wgslStructLayout(POINT_SHADER_SOURCE, 'PointLayer');
+    const layer = wgslStructLayout(POINT_SHADER_SOURCE, 'Layer');
     expect(layer.fields.map((f) => f.name)).toEqual([...POINT_LAYER_FIELDS]);
     expect(layer.fields.every((f) => f.type === 'u32')).toBe(true);
   });
@@ -234,9 +234,10 @@ describe('LossGridPointKernel (one workgroup per grid point) against the CPU twi
     const big: MlpSpec = { inputs: 2, hidden: [100, 100], outputs: 1, activation: 'tanh', loss: 'mse', bias: true };
     const guaranteed = { maxComputeWorkgroupStorageSize: 16384 };
     expect(pointWeightCapacity(guaranteed)).toBe(3968);
-    expect(pointWeightCount(toy)).toBe(32 * 32 + 32 + 32 + 1);
+    // Output units padded to blocks of four, one bias row per block: (θ + α·d₁ + β·d₂) in buildTiles' order.
+    expect(pointWeightCount(toy)).toBe(4 * 8 * 33 + 4 * 1 * 33);
     // Layer 0 comes from the per-plane products: the wide network's 784 × 128 weights never enter the workgroup.
-    expect(pointWeightCount(wide)).toBe(128 * 10 + 10);
+    expect(pointWeightCount(wide)).toBe(4 * 3 * 129);
     expect(pointWeightCount({ ...toy, hidden: [] })).toBe(0);
     expect(LossGridPointKernel.fits(toy, guaranteed)).toBe(true);
     expect(LossGridPointKernel.fits(wide, guaranteed)).toBe(true);
