@@ -90,6 +90,11 @@ export class LossGridPointKernel {
     return pointWeightCount(spec) <= pointWeightCapacity(limits);
   }
 
+  /** `LossGridPointKernel.fits` under this kernel's device limits. */
+  fits(spec: MlpSpec): boolean {
+    return LossGridPointKernel.fits(spec, this.device.limits);
+  }
+
   async run(req: GridRequest, opts: TimedOptions = {}): Promise<GridResult> {
     if (this.disposed) throw new Error('LossGridPointKernel used after dispose()');
     const { device } = this;

@@ -135,20 +135,18 @@ describe('LossGridPointKernel (one workgroup per grid point) against the CPU twi
     expect(layer.fields.every((f) => f.type === 'u32')).toBe(true);
   });
 
-  it('agrees on 21 random plain configurations, strips included (relative error ≤ 1e-4)', async () => {
-    const { device } = await nodeGpu();
-    const kernel = new LossGridPointKernel(device);
-    const rng = new Rng(777);
-    const seen = new Set<string>();
-    for (let c = 0; c < 21; c++) {
-      const config = randomCase(rng, c, false);
-      seen.add(`${config.spec.activation}/${config.spec.loss}`);
-      await compare(kernel, device, rng, config, 10 + c);
-    }
-    expect(seen.size).toBeGreaterThanOrEqual(7);
-    kernel.dispose();
-    kernel.dispose();
-  });
+  // 21 plain configurations in three tests (each well inside the test timeout on a loaded machine); the
+  // index picks the activation (mod 7) and the loss (mod 3), so together they cover every pair kind.
+  for (const part of [0, 1, 2]) {
+    it(`agrees on random plain configurations ${7 * part}–${7 * part + 6}, strips included (relative error ≤ 1e-4)`, async () => {
+      const { device } = await nodeGpu();
+      const kernel = new LossGridPointKernel(device);
+      const rng = new Rng(777 + part);
+      for (let c = 7 * part; c < 7 * part + 7; c++) await compare(kernel, device, rng, randomCase(rng, c, false), 10 + c);
+      kernel.dispose();
+      kernel.dispose();
+    });
+  }
 
   it('agrees on 9 random residual configurations (relative error ≤ 1e-4)', async () => {
     const { device } = await nodeGpu();
@@ -247,6 +245,8 @@ describe('LossGridPointKernel (one workgroup per grid point) against the CPU twi
     const tooBig: MlpSpec = { ...big, hidden: [100, 100, 100] };
     expect(LossGridPointKernel.fits(tooBig, device.limits)).toBe(false);
     const kernel = new LossGridPointKernel(device);
+    expect(kernel.fits(tooBig)).toBe(false);
+    expect(kernel.fits(wide)).toBe(LossGridPointKernel.fits(wide, device.limits));
     const size = paramLayout(tooBig).size;
     const req: GridRequest = {
       spec: tooBig,
