@@ -6,8 +6,9 @@
  * when the benchmark cannot run.
  *
  * Flags (after `npm run bench --`): `--only LIST` runs only the parts named (comma-separated: `page` the
- * whole bench page, `grid` its grid workloads only, `peers` TensorFlow.js and PyTorch on the same
- * workloads — with our grid workloads for comparison —, `sublevel`, `first-picture`); `--json FILE` writes
+ * whole bench page, `grid` its grid workloads only (both grid kernel variants on toy and wide), `peers`
+ * TensorFlow.js and PyTorch on the same workloads — with our grid workloads for comparison —, `sublevel`,
+ * `first-picture`); `--json FILE` writes
  * the peers' comparison as JSON; `--peer-budget S` (default 60; 0 no limit) and `--torch-threads N`.
  */
 import { launchChromium, collectConsole, startPreview } from '../test/browser/harness';
@@ -76,6 +77,29 @@ function printReport(r: BenchReport): void {
     ),
     '',
   );
+  if (r.variants && r.variants.length > 0) {
+    out.push(
+      mdTable(
+        [
+          'grid kernel variants',
+          'register tiles, median (s)',
+          'workgroup per point: runs (s)',
+          'median (s)',
+          'point / tiles',
+          'max abs GPU−CPU (point)',
+        ],
+        r.variants.map((v) => [
+          `**${v.workload}** (${v.description})`,
+          fmt(v.tilesSeconds, 3),
+          v.pointSeconds === null ? (v.note ?? 'did not run') : v.pointRuns.map((s) => fmt(s)).join(', '),
+          v.pointSeconds === null ? '—' : fmt(v.pointSeconds, 3),
+          v.pointSeconds === null ? '—' : `${fmt(v.pointSeconds / v.tilesSeconds)}×`,
+          v.pointMaxAbsDiffVsCpu === null ? 'n/a' : fmt(v.pointMaxAbsDiffVsCpu),
+        ]),
+      ),
+      '',
+    );
+  }
   out.push(
     mdTable(
       ['CPU twin', 'runs (s)', 'median (s)', 'sample-evals/s', 'GPU / CPU'],

@@ -7,13 +7,14 @@ import { acquireGpu } from '../../src/gpu/device';
 import { errorMessage } from '../../src/model/errors';
 import { lossGridCpu } from '../../src/gpu/lossGrid.cpu';
 import { kernelMacsPerSample, LossGridKernel, naiveMacsPerSample } from '../../src/gpu/lossGrid.gpu';
+import { LossGridPointKernel, pointWeightCapacity, pointWeightCount } from '../../src/gpu/lossGridPoint.gpu';
 import { measureFmaPeak } from './fmaPeak';
 import { renderReport } from './render';
 import { benchHessian } from './hessianBench';
 import { benchTraining } from './training';
 import { benchCurve } from './curveBench';
 import { benchBarriers } from './barrierBench';
-import type { BenchReport, CpuTwinResult, GridWorkloadResult, TargetCheck } from './types';
+import type { BenchReport, CpuTwinResult, GridVariantRow, GridWorkloadResult, TargetCheck } from './types';
 import { defaultWorkload, gridRequest, toyWorkload, wideWorkload, type Workload } from './workloads';
 
 /** Dispatch budget for the kernel: longer than the app's 40 ms so launch overhead is not measured. */
@@ -45,7 +46,10 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return worst;
 }
 
-async function benchWorkload(kernel: LossGridKernel, w: Workload, peak: number, checkGrid: number): Promise<GridWorkloadResult> {
+/** Either grid kernel variant (LossGridKernel or LossGridPointKernel). */
+type GridKernel = Pick<LossGridKernel, 'run'>;
+
+async function benchWorkload(kernel: GridKernel, w: Workload, peak: number, checkGrid: number): Promise<GridWorkloadResult> {
   // Warm-up: compiles the pipelines; on a small grid so its result can be checked on the CPU.
   log(`${w.name}: warm-up and check on ${checkGrid}²`);
   const small = gridRequest(w, checkGrid);
@@ -105,6 +109,31 @@ async function benchWorkload(kernel: LossGridKernel, w: Workload, peak: number, 
   };
 }
 
+/** The workgroup-per-point kernel on the workloads the tile kernel just ran, or why it cannot run them. */
+async function benchPointVariant(
+  device: GPUDevice,
+  cases: readonly (readonly [Workload, GridWorkloadResult | undefined, number])[],
+): Promise<GridVariantRow[]> {
+  const rows: GridVariantRow[] = [];
+  const kernel = new LossGridPointKernel(device);
+  try {
+    for (const [w, tiles, checkGrid] of cases) {
+      const base = { workload: w.name, description: w.description, tilesSeconds: tiles?.seconds ?? Number.NaN };
+      if (!LossGridPointKernel.fits(w.spec, device.limits)) {
+        const note = `does not fit: layers ≥ 1 need ${pointWeightCount(w.spec)} floats of workgroup memory, ${pointWeightCapacity(device.limits)} available`;
+        log(`${w.name} (workgroup per point): ${note}`);
+        rows.push({ ...base, pointRuns: [], pointSeconds: null, pointMaxAbsDiffVsCpu: null, note });
+        continue;
+      }
+      const r = await benchWorkload(kernel, { ...w, name: `${w.name} (workgroup per point)` }, 1, checkGrid);
+      rows.push({ ...base, pointRuns: r.runs, pointSeconds: r.seconds, pointMaxAbsDiffVsCpu: r.maxAbsDiffVsCpu, note: null });
+    }
+  } finally {
+    kernel.dispose();
+  }
+  return rows;
+}
+
 function benchCpu(w: Workload, gridSize: number, gpu: GridWorkloadResult): CpuTwinResult {
   const req = gridRequest(w, gridSize);
   lossGridCpu(req); // warm-up (JIT)
@@ -154,15 +183,20 @@ export async function runBench(): Promise<BenchReport> {
     const kernel = new LossGridKernel(device);
     const defaultW = defaultWorkload();
     const wideW = wideWorkload();
+    const toyW = toyWorkload();
     const workloads: GridWorkloadResult[] = [];
     try {
       workloads.push(await benchWorkload(kernel, defaultW, fmaBefore.gflops, 17));
       workloads.push(await benchWorkload(kernel, wideW, fmaBefore.gflops, 3));
       // The peers' toy workload (bench/peers compares TensorFlow.js and PyTorch on it).
-      workloads.push(await benchWorkload(kernel, toyWorkload(), fmaBefore.gflops, 17));
+      workloads.push(await benchWorkload(kernel, toyW, fmaBefore.gflops, 17));
     } finally {
       kernel.dispose();
     }
+    const variants = await benchPointVariant(device, [
+      [toyW, workloads[2], 17],
+      [wideW, workloads[1], 3],
+    ]);
     if (health.lost) throw new Error('the WebGPU device was lost during the benchmark');
     const fmaAfter = await measureFmaPeak(device, { log, chains: [fmaBefore.chains] });
     const fma = fmaAfter.gflops > fmaBefore.gflops ? fmaAfter : fmaBefore;
@@ -216,6 +250,7 @@ export async function runBench(): Promise<BenchReport> {
       targetDispatchMs: TARGET_DISPATCH_MS,
       fmaPeak: fma,
       workloads,
+      variants,
       cpu,
       targets,
       totalSeconds: (performance.now() - start) / 1000,

@@ -57,6 +57,19 @@ export function renderReport(el: HTMLElement, r: BenchReport): void {
       ]),
     ),
   );
+  if (r.variants && r.variants.length > 0) {
+    el.appendChild(
+      table(
+        ['grid kernel variants', 'register tiles s', 'workgroup per point s', 'point / tiles'],
+        r.variants.map((v) => [
+          `${v.workload}: ${v.description}`,
+          fmt(v.tilesSeconds, 3),
+          v.pointSeconds === null ? (v.note ?? 'did not run') : fmt(v.pointSeconds, 3),
+          v.pointSeconds === null ? '—' : fmt(v.pointSeconds / v.tilesSeconds),
+        ]),
+      ),
+    );
+  }
   el.appendChild(
     table(
       ['CPU twin', 'median s', 'sample-evals/s', 'GPU / CPU'],

@@ -40,6 +40,21 @@ export interface GridWorkloadResult {
   readonly maxAbsDiffVsCpu: number | null;
 }
 
+/** The grid kernel's two variants on one workload (LossGridKernel: register tiles; LossGridPointKernel: a workgroup per point). */
+export interface GridVariantRow {
+  readonly workload: string;
+  readonly description: string;
+  /** Median seconds of the register-tile kernel: its row in `workloads`. */
+  readonly tilesSeconds: number;
+  /** Every timed run of the workgroup-per-point kernel, seconds (empty when it did not run). */
+  readonly pointRuns: readonly number[];
+  /** Their median, or null when the network does not fit the point kernel's workgroup memory. */
+  readonly pointSeconds: number | null;
+  readonly pointMaxAbsDiffVsCpu: number | null;
+  /** Why the point kernel did not run, or null. */
+  readonly note: string | null;
+}
+
 export interface CpuTwinResult {
   readonly workload: string;
   readonly gridSize: number;
@@ -125,6 +140,8 @@ export interface BenchReport {
   readonly targetDispatchMs: number;
   readonly fmaPeak: FmaPeakResult;
   readonly workloads: readonly GridWorkloadResult[];
+  /** Both grid kernel variants on the peers' toy and wide workloads. */
+  readonly variants?: readonly GridVariantRow[];
   readonly cpu: CpuTwinResult;
   readonly targets: readonly TargetCheck[];
   readonly totalSeconds: number;
