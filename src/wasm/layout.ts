@@ -40,6 +40,7 @@ const H = {
   thetas: 24,
   params: 25,
   xLane: 26,
+  firstRow: 27,
   layerTable: 32,
   gradTable: 128,
 } as const;
@@ -133,6 +134,7 @@ export function planGrid(req: GridRequest, threads: number): GridPlan {
     wf(H.alphaStep, req.alphaStep);
     wf(H.beta0, req.betaStart);
     wf(H.betaStep, req.betaStep);
+    w(H.firstRow, req.firstRow ?? 0);
     w(H.activation, ACTIVATION_CODE[spec.activation]);
     w(H.lossKind, LOSS_CODE[spec.loss]);
     w(H.region, region);
