@@ -279,6 +279,8 @@ export async function lossAtWasm(
 export const GRADIENT_SLICES = 16;
 /** Samples × parameters of one step below which a session runs on one thread unless told otherwise. */
 const GRADIENT_THREADED_WORK = 1 << 21;
+/** The slices' scratch regions together stay under this many bytes where one slice fits. */
+const GRADIENT_SLICE_BYTES = 1 << 28;
 
 /**
  * Loss and gradient of one network on a fixed number of samples, with the memory, the samples and the
@@ -303,10 +305,14 @@ export async function gradientSessionWasm(spec: MlpSpec, samples: Samples, engin
   const P = layout.size;
   const m = samples.m;
   const blocks8 = Math.ceil(m / 8);
-  const chunk = Math.max(1, Math.ceil(blocks8 / GRADIENT_SLICES));
+  // Fewer slices for a large network, so their regions (about 20 bytes per parameter each) stay within
+  // GRADIENT_SLICE_BYTES; still a function of the network and the sample count only, never of the threads.
+  const sliceBytes = planVectors(spec, samples, new Float32Array(P), 1, 1, true).scratchBytes;
+  const maxSlices = Math.max(1, Math.min(GRADIENT_SLICES, Math.floor(GRADIENT_SLICE_BYTES / sliceBytes)));
+  const chunk = Math.max(1, Math.ceil(blocks8 / maxSlices));
   const slices = Math.max(1, Math.ceil(blocks8 / chunk));
-  // A small step (the default page's: 256 samples × 1,153 parameters, under a millisecond) is faster on one
-  // thread than the round trip to the pool; the result is the same either way.
+  // A small step (the default page's: 256 samples × 1,153 parameters, about a millisecond) gains about what
+  // the round trip to the pool costs: one thread, the other cores free; the result is the same either way.
   const wanted = engine.threads ?? (m * P < GRADIENT_THREADED_WORK ? 1 : rt.platform.threads);
   const threads = Math.max(1, Math.min(wanted, rt.platform.threads, slices, 64));
   const threaded = threads > 1;
