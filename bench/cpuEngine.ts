@@ -11,7 +11,12 @@ import { squareGrid, type GridRequest } from '../src/gpu/lossGrid.types';
 import { initParams } from '../src/model/init';
 import { Rng } from '../src/model/rng';
 import { describeSpec, paramLayout, type MlpSpec } from '../src/model/spec';
+import { buildData } from '../src/data/recipe';
+import { deriveSeed } from '../src/model/rng';
+import { defaultState } from '../src/state/appState';
+import { trainAdamCpu, trainAdamWith } from '../src/train/trainCpu';
 import { lossGridWasm } from '../src/wasm/cpuEngine';
+import { fastGradientSource } from '../src/wasm/gradientFast';
 
 interface Workload {
   readonly id: string;
@@ -121,6 +126,52 @@ export function cpuEngineTable(rows: readonly CpuEngineRow[]): string {
   ].join('\n');
 }
 
+export interface CpuTrainingRow {
+  readonly description: string;
+  readonly steps: number;
+  readonly twinSeconds: number;
+  readonly oneThreadSeconds: number;
+  readonly threads: number;
+  readonly threadsSeconds: number;
+  readonly twinLoss: number;
+  readonly engineLoss: number;
+}
+
+/** θ₀ of the default page (its network, data, seed and learning rate): full-batch Adam, float64 twin against the SIMD engine's gradient. */
+export async function runCpuTrainingBench(steps = 600): Promise<CpuTrainingRow> {
+  const state = defaultState();
+  const { data, spec } = buildData(state);
+  const theta0 = initParams(spec, deriveSeed(state.seed, 'init'));
+  const opts = { steps, learningRate: state.train.learningRate };
+  const threads = availableParallelism();
+  trainAdamCpu(spec, theta0, data, { ...opts, steps: 20 }); // warm-up (JIT)
+  await trainAdamWith(theta0, fastGradientSource(spec, data, { threads: 1 }), { ...opts, steps: 20 }); // warm-up: compile and spawn
+  await trainAdamWith(theta0, fastGradientSource(spec, data, { threads }), { ...opts, steps: 20 });
+  let twinLoss = Number.NaN;
+  const twinSeconds = await seconds(() => (twinLoss = trainAdamCpu(spec, theta0, data, opts).finalLoss));
+  let engineLoss = Number.NaN;
+  const oneThreadSeconds = await seconds(
+    async () => (engineLoss = (await trainAdamWith(theta0, fastGradientSource(spec, data, { threads: 1 }), opts)).finalLoss),
+  );
+  const threadsSeconds = await seconds(() => trainAdamWith(theta0, fastGradientSource(spec, data, { threads }), opts));
+  const description = `default page θ₀: ${describeSpec(spec)}, m = ${data.m}, Adam lr ${opts.learningRate}`;
+  return { description, steps, twinSeconds, oneThreadSeconds, threads, threadsSeconds, twinLoss, engineLoss };
+}
+
+export function cpuTrainingTable(row: CpuTrainingRow): string {
+  const f = (s: number): string => (s >= 10 ? s.toFixed(1) : s.toFixed(3));
+  const best = Math.min(row.oneThreadSeconds, row.threadsSeconds);
+  return [
+    '| training | float64 twin (s) | SIMD wasm gradient, 1 thread (s) | SIMD wasm gradient, N threads (s) | twin ÷ best | final loss: twin / wasm |',
+    '|---|---|---|---|---|---|',
+    `| **${row.description}**, ${row.steps} steps | ${f(row.twinSeconds)} | ${f(row.oneThreadSeconds)} | ${f(row.threadsSeconds)} (${row.threads}) | ${(row.twinSeconds / best).toFixed(1)}× | ${row.twinLoss.toPrecision(6)} / ${row.engineLoss.toPrecision(6)} |`,
+    '',
+    'One run each (after a 20-step warm-up); Adam stays in float64 in JavaScript, only the loss and gradient move to the engine.',
+    '',
+  ].join('\n');
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   console.log(cpuEngineTable(await runCpuEngineBench()));
+  console.log(cpuTrainingTable(await runCpuTrainingBench()));
 }

@@ -20,7 +20,7 @@ import { parseBenchArgs, BENCH_USAGE } from './peers/args';
 import { peersJson, peersMarkdown, runPeers, type OurTiming } from './peers/peers';
 import { toyWorkload, wideWorkload } from './page/workloads';
 import { writeFileSync } from 'node:fs';
-import { cpuEngineTable, runCpuEngineBench, type CpuEngineRow } from './cpuEngine';
+import { cpuEngineTable, cpuTrainingTable, runCpuEngineBench, runCpuTrainingBench, type CpuEngineRow } from './cpuEngine';
 import { barrierBenchTable, runBarrierBench } from './barriers';
 import { onnxBenchTable, runOnnxBench } from './onnx';
 
@@ -312,6 +312,7 @@ let cpuRows: CpuEngineRow[] = [];
 if (only.has('cpu')) {
   cpuRows = await runCpuEngineBench();
   console.log(cpuEngineTable(cpuRows));
+  console.log(cpuTrainingTable(await runCpuTrainingBench()));
 }
 if (only.has('peers')) {
   // Ours: the page's grid kernel (its median of runs) and the SIMD CPU engine on the same workloads, fastest first.

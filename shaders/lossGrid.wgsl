@@ -22,6 +22,8 @@ struct GridParams {
   alphaStep: f32,
   betaStart: f32,
   betaStep: f32,
+  // Row iy of this run is row firstRow + iy of the whole grid (a strip or shard): the same β bit for bit.
+  firstRow: u32,
 }
 
 // Layer l ≥ 1 in the tile buffer: for each block of four output units, three vec4 of biases
@@ -109,7 +111,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (gid.x >= params.pointCount) { return; }
   let point = params.pointStart + gid.x;
   let alpha = params.alphaStart + f32(point % params.gridSize) * params.alphaStep;
-  let beta = params.betaStart + f32(point / params.gridSize) * params.betaStep;
+  let beta = params.betaStart + f32(params.firstRow + point / params.gridSize) * params.betaStep;
   let last = params.layerCount - 1u;
   let width0 = layers[0].outputs;
   let end = params.sampleEnd;

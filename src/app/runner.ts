@@ -356,12 +356,12 @@ function describeResult(result: PipelineResult): [string, string] {
   const s = result.surface;
   const origin = result.origin;
   // θ₀ is trained where the grid runs unless its training fell back to the CPU (withFallback's notice).
-  // GPU training sums in float32, the CPU twin in float64, so one link can give two θ₀ (README).
+  // GPU training and the CPU's SIMD engine sum in float32 in different orders, so one link can give two θ₀ (README).
   const said = (text: string): boolean => result.warnings.some((w) => w.includes(text));
   const trainedOnCpu = said('θ₀ was trained by the CPU') || (s.device === 'cpu' && !said('this surface was computed by the CPU'));
   const where =
     origin.kind === 'trained'
-      ? ` · trained on the ${trainedOnCpu ? 'CPU (float64)' : 'GPU (float32)'}`
+      ? ` · trained on the ${trainedOnCpu ? 'CPU' : 'GPU'}`
       : origin.kind === 'fixed'
         ? ` · fixed: ${origin.why}`
         : '';

@@ -61,12 +61,7 @@ export async function computeShard(
   let rows = 0;
   const t0 = performance.now();
   for (const block of blocks) {
-    const ran = await engine.grid(
-      base.model,
-      { ...points, rows: block.rows, betaStart: points.betaStart + block.rowStart * points.betaStep },
-      signal,
-      () => undefined,
-    );
+    const ran = await engine.grid(base.model, { ...points, rows: block.rows, firstRow: block.rowStart }, signal, () => undefined);
     loss.set(ran.value.loss, block.rowStart * gridSize);
     if (accuracy && ran.value.accuracy) accuracy.set(ran.value.accuracy, block.rowStart * gridSize);
     backend = { kind: ran.backend.kind, label: ran.backend.label };

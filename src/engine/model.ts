@@ -34,6 +34,8 @@ export interface PlanePoints {
   readonly alphaStep: number;
   readonly betaStart: number;
   readonly betaStep: number;
+  /** Row iy lies at β = betaStart + (firstRow + iy)·betaStep (default 0): a shard's rows at the whole grid's coordinates. */
+  readonly firstRow?: number;
 }
 
 /** The plain data a model is rebuilt from on the other side of a worker (structured-cloneable). */

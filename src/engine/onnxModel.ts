@@ -133,7 +133,7 @@ function buildModel(recipe: OnnxRecipe, graph: OnnxGraph, evaluator: Evaluator):
     const theta = new Float32Array(graph.layout.size);
     const { center, directionX, directionY } = points;
     for (let iy = 0; iy < rows; iy++) {
-      const beta = points.betaStart + iy * points.betaStep;
+      const beta = points.betaStart + ((points.firstRow ?? 0) + iy) * points.betaStep;
       for (let ix = 0; ix < points.gridSize; ix++) {
         if (opts.signal?.aborted === true) throw new AbortError();
         const alpha = points.alphaStart + ix * points.alphaStep;

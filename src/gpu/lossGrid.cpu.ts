@@ -13,6 +13,7 @@ export function lossGridCpu(req: GridRequest, opts: GridRunOptions = {}): GridRe
   const { spec, samples, gridSize } = req;
   const layout = paramLayout(spec);
   const points = gridSize * (req.rows ?? gridSize);
+  const firstRow = req.firstRow ?? 0;
   const loss = new Float32Array(points);
   const classifier = isClassifier(spec.loss);
   const accuracy = classifier ? new Float32Array(points) : undefined;
@@ -27,7 +28,7 @@ export function lossGridCpu(req: GridRequest, opts: GridRunOptions = {}): GridRe
   for (let p = 0; p < points; p++) {
     if (opts.signal?.aborted) throw new AbortError();
     const alpha = req.alphaStart + (p % gridSize) * req.alphaStep;
-    const beta = req.betaStart + Math.floor(p / gridSize) * req.betaStep;
+    const beta = req.betaStart + (firstRow + Math.floor(p / gridSize)) * req.betaStep;
     for (let i = 0; i < theta.length; i++) {
       theta[i] = (req.center[i] ?? 0) + alpha * (req.directionX[i] ?? 0) + beta * (req.directionY[i] ?? 0);
     }

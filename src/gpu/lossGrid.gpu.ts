@@ -29,6 +29,7 @@ export const GRID_PARAMS_FIELDS = [
   'alphaStep',
   'betaStart',
   'betaStep',
+  'firstRow',
 ] as const;
 /** Fields of the shader's Layer struct, in order (one row of buildTiles' table). */
 export const GRID_LAYER_FIELDS = ['inputs', 'outputs', 'tileOffset', 'blocks', 'addInput'] as const;
@@ -216,6 +217,7 @@ export class LossGridKernel {
                 alphaStep: req.alphaStep,
                 betaStart: req.betaStart,
                 betaStep: req.betaStep,
+                firstRow: req.firstRow ?? 0,
               },
               GRID_FLOAT_FIELDS,
             ),

@@ -1,8 +1,9 @@
 /**
  * CPU twin of trainMultiSeed (the fallback when there is no WebGPU): the same options, batches,
- * optimiser step and divergence rules, with float64 gradients (gradientCpu) and float32 state.
+ * optimiser step and divergence rules, with float64 gradients (gradientCpu) and float32 state — or the
+ * gradients of another source (the CPU backend: the SIMD engine's, fastGradientSource).
  */
-import { gradientCpu } from '../gpu/gradient.cpu';
+import { cpuGradientSource, type GradientSource } from './gradientSource';
 import { AbortError } from '../gpu/lossGrid.types';
 import { checkDivergenceCpu, createOptimizerStateCpu, optimizerStepCpu } from '../gpu/optimizer.cpu';
 import { BatchSampler } from './batchSampler';
@@ -19,11 +20,14 @@ import {
 /** Yields to the event loop about this often, so an abort can arrive (e.g. in a worker). */
 const YIELD_MS = 40;
 
-export async function trainMultiSeedCpu(opts: MultiSeedOptions): Promise<MultiSeedResult> {
+export async function trainMultiSeedCpu(
+  opts: MultiSeedOptions,
+  source: GradientSource = cpuGradientSource(opts.spec, opts.samples),
+): Promise<MultiSeedResult> {
   const { count: K, paramCount: P, thetas, batchSize, optimizer } = prepareTraining(opts);
-  const { spec, samples, steps } = opts;
+  const { samples, steps } = opts;
   const state = createOptimizerStateCpu(thetas, K);
-  const initialLosses = Float32Array.from(gradientCpu(spec, samples, thetas, K).losses);
+  const initialLosses = Float32Array.from((await source.compute(thetas, K)).losses);
   const snapshots: TrainingSnapshot[] = [];
   if (opts.snapshotEvery !== undefined) snapshots.push({ step: 0, thetas: Float32Array.from(thetas) });
   const sampler = batchSize === null ? null : new BatchSampler(samples.m, batchSize, opts.batchSeed ?? 0);
@@ -31,8 +35,7 @@ export async function trainMultiSeedCpu(opts: MultiSeedOptions): Promise<MultiSe
   let lastYield = performance.now();
   for (let step = 1; step <= steps; step++) {
     if (opts.signal?.aborted) throw new AbortError();
-    const batch = sampler ? { indices: sampler.next() } : undefined;
-    const { losses, grads } = gradientCpu(spec, samples, thetas, K, batch);
+    const { losses, grads } = await source.compute(thetas, K, sampler ? sampler.next() : undefined);
     optimizerStepCpu(state, grads, losses, optimizerAt(optimizer, opts.schedule, step, steps), step);
     if (isReportStep(step, steps, progressEvery)) opts.onProgress?.(step, maskDiverged(losses, state.divergedAt));
     if (isReportStep(step, steps, opts.snapshotEvery) && step < steps) snapshots.push({ step, thetas: Float32Array.from(thetas) });
@@ -41,7 +44,7 @@ export async function trainMultiSeedCpu(opts: MultiSeedOptions): Promise<MultiSe
       lastYield = performance.now();
     }
   }
-  const final = gradientCpu(spec, samples, thetas, K).losses;
+  const final = (await source.compute(thetas, K)).losses;
   checkDivergenceCpu(state, final, steps + 1);
   if (opts.snapshotEvery !== undefined && steps > 0) snapshots.push({ step: steps, thetas: Float32Array.from(thetas) });
   return {

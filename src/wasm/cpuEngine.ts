@@ -99,6 +99,8 @@ interface PhaseJob {
   readonly total: number;
   readonly chunk: number;
   readonly counter: number;
+  /** Chunk c runs on scratch region `scratch + c·scratchStride` whichever thread takes it (0: the thread's own). */
+  readonly scratchStride?: number;
 }
 
 /** Runs one phase on the pool's first `count` workers; resolves when all have stopped. */
@@ -273,10 +275,128 @@ export async function lossAtWasm(
   return { losses, accuracy };
 }
 
+/** Gradient sums go into this many slices of the samples at most, each with its own scratch region. */
+export const GRADIENT_SLICES = 16;
+/** Samples × parameters of one step below which a session runs on one thread unless told otherwise. */
+const GRADIENT_THREADED_WORK = 1 << 21;
+/** The slices' scratch regions together stay under this many bytes where one slice fits. */
+const GRADIENT_SLICE_BYTES = 1 << 28;
+
+/**
+ * Loss and gradient of one network on a fixed number of samples, with the memory, the samples and the
+ * compiled engine kept between calls: a training loop calls `run` once per step and `load` for a new batch
+ * of the same size. The samples are cut into at most GRADIENT_SLICES slices of whole blocks of eight, fixed
+ * by the sample count alone; each slice sums into its own region (per-lane float32 sums, the loss in
+ * float64) and the slices are added here in order, in float64. So the result is the same bit for bit on
+ * one thread or many, on any machine — a trained θ₀ does not depend on the number of cores.
+ */
+export interface GradientSession {
+  readonly paramCount: number;
+  readonly sampleCount: number;
+  /** Another set of `sampleCount` samples (a mini-batch). */
+  load(samples: Samples): void;
+  /** Mean loss at θ and its gradient (written into `grad`, float64). */
+  run(theta: ArrayLike<number>, grad: Float64Array): Promise<number>;
+}
+
+export async function gradientSessionWasm(spec: MlpSpec, samples: Samples, engine: CpuEngineOptions = {}): Promise<GradientSession> {
+  const rt = await getRuntime();
+  const layout = paramLayout(spec);
+  const P = layout.size;
+  const m = samples.m;
+  const blocks8 = Math.ceil(m / 8);
+  // Fewer slices for a large network, so their regions (about 20 bytes per parameter each) stay within
+  // GRADIENT_SLICE_BYTES; still a function of the network and the sample count only, never of the threads.
+  const sliceBytes = planVectors(spec, samples, new Float32Array(P), 1, 1, true).scratchBytes;
+  const maxSlices = Math.max(1, Math.min(GRADIENT_SLICES, Math.floor(GRADIENT_SLICE_BYTES / sliceBytes)));
+  const chunk = Math.max(1, Math.ceil(blocks8 / maxSlices));
+  const slices = Math.max(1, Math.ceil(blocks8 / chunk));
+  // A small step (the default page's: 256 samples × 1,153 parameters, about a millisecond) gains about what
+  // the round trip to the pool costs: one thread, the other cores free; the result is the same either way.
+  const wanted = engine.threads ?? (m * P < GRADIENT_THREADED_WORK ? 1 : rt.platform.threads);
+  const threads = Math.max(1, Math.min(wanted, rt.platform.threads, slices, 64));
+  const threaded = threads > 1;
+  const plan = planVectors(spec, samples, new Float32Array(P), 1, slices, true);
+  if (plan.pages > MAX_PAGES) throw new CpuEngineTooLarge(plan.pages * 65536);
+  const sums = plan.gradient;
+  if (!sums) throw new Error('gradient plan without gradient sums');
+  const module = await moduleOf(rt, threaded ? 'shared' : 'single');
+  const memory = new WebAssembly.Memory({ initial: plan.pages, maximum: plan.pages, shared: threaded });
+  plan.pack(memory.buffer);
+  const kernels = threaded ? null : (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels);
+  const scratch0 = plan.scratch[0] ?? 0;
+  const stride = plan.scratchBytes;
+  const divisor = lossDivisor(spec, m);
+  const theta32 = new Float32Array(P);
+  const bytes = new Uint8Array(memory.buffer);
+  const f32 = new Float32Array(memory.buffer);
+  const f64 = new Float64Array(memory.buffer);
+  const gradStart = sums.layerOffsets[0] ?? stride;
+  let busy = false;
+  return {
+    paramCount: P,
+    sampleCount: m,
+    load: (data) => plan.packSamples(memory.buffer, data),
+    run: async (theta, grad) => {
+      if (busy) throw new Error('a gradient session runs one step at a time');
+      busy = true;
+      try {
+        for (let i = 0; i < P; i++) theta32[i] = theta[i] ?? 0;
+        plan.packThetas(memory.buffer, theta32);
+        // Fresh sums in every slice, fresh counters.
+        for (let c = 0; c < slices; c++) {
+          const base = scratch0 + c * stride;
+          bytes.fill(0, base + sums.sumsOffset, base + sums.sumsOffset + 32);
+          bytes.fill(0, base + gradStart, base + stride);
+        }
+        if (kernels) {
+          for (let c = 0; c < slices; c++)
+            kernels.gradient(plan.header, scratch0 + c * stride, c * chunk, Math.min(blocks8, (c + 1) * chunk));
+        } else {
+          new Int32Array(memory.buffer, 0, 4).fill(0);
+          const job = { fn: 'gradient', total: blocks8, chunk, counter: CONTROL.gridCounter, scratchStride: stride } as const;
+          await runPhase(
+            rt,
+            threads,
+            module,
+            memory,
+            { header: plan.header, scratch: new Array<number>(threads).fill(scratch0) },
+            job,
+            () => undefined,
+          );
+        }
+        grad.fill(0, 0, P);
+        let loss = 0;
+        for (let c = 0; c < slices; c++) {
+          const base = scratch0 + c * stride;
+          loss += (f64[(base + sums.sumsOffset) / 8] ?? 0) + (f64[(base + sums.sumsOffset) / 8 + 1] ?? 0);
+          layout.layers.forEach((layer, l) => {
+            const at = (base + (sums.layerOffsets[l] ?? 0)) / 4;
+            const entries = layer.inputs + 1;
+            for (let j = 0; j < layer.outputs; j++) {
+              const row = at + ((j >> 2) * entries * 4 + (j & 3)) * 4;
+              for (let e = 0; e < entries; e++) {
+                if (e === 0 && layer.biasOffset < 0) continue;
+                const v = row + e * 16;
+                const sum = (f32[v] ?? 0) + (f32[v + 1] ?? 0) + (f32[v + 2] ?? 0) + (f32[v + 3] ?? 0);
+                const index = e === 0 ? layer.biasOffset + j : layer.weightOffset + j * layer.inputs + e - 1;
+                grad[index] = (grad[index] ?? 0) + sum;
+              }
+            }
+          });
+        }
+        for (let i = 0; i < P; i++) grad[i] = (grad[i] ?? 0) / divisor;
+        return loss / divisor;
+      } finally {
+        busy = false;
+      }
+    },
+  };
+}
+
 /**
  * Mean loss and its gradient at θ over all samples, as lossAndGradient (src/model/network.ts) answers,
- * in float32 with float64 sums: blocks of eight samples are split over the threads, each keeps its own
- * sums, and they are added here. Not yet used by training (which keeps the float64 reference).
+ * in float32 with float64 sums (one call of a GradientSession; training keeps the session).
  */
 export async function lossAndGradientWasm(
   spec: MlpSpec,
@@ -284,55 +404,8 @@ export async function lossAndGradientWasm(
   theta: Float32Array,
   engine: CpuEngineOptions = {},
 ): Promise<{ loss: number; grad: Float64Array }> {
-  const rt = await getRuntime();
-  const layout = paramLayout(spec);
-  const blocks8 = Math.ceil(samples.m / 8);
-  const threads = Math.max(1, Math.min(engine.threads ?? rt.platform.threads, rt.platform.threads, blocks8, 64));
-  const threaded = threads > 1;
-  const plan = planVectors(spec, samples, theta, 1, threads, true);
-  if (plan.pages > MAX_PAGES) throw new CpuEngineTooLarge(plan.pages * 65536);
-  const module = await moduleOf(rt, threaded ? 'shared' : 'single');
-  const memory = new WebAssembly.Memory({ initial: plan.pages, maximum: plan.pages, shared: threaded });
-  plan.pack(memory.buffer);
-  if (threaded) {
-    const chunk = Math.max(1, Math.ceil(blocks8 / (threads * 4)));
-    await runPhase(
-      rt,
-      threads,
-      module,
-      memory,
-      plan,
-      { fn: 'gradient', total: blocks8, chunk, counter: CONTROL.gridCounter },
-      () => undefined,
-    );
-  } else {
-    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
-    kernels.gradient(plan.header, plan.scratch[0] ?? 0, 0, blocks8);
-  }
-  const sums = plan.gradient;
-  if (!sums) throw new Error('gradient plan without gradient sums');
-  const divisor = lossDivisor(spec, samples.m);
-  const grad = new Float64Array(layout.size);
-  let loss = 0;
-  const f32 = new Float32Array(memory.buffer);
-  const f64 = new Float64Array(memory.buffer);
-  for (const base of plan.scratch) {
-    loss += (f64[(base + sums.sumsOffset) / 8] ?? 0) + (f64[(base + sums.sumsOffset) / 8 + 1] ?? 0);
-    layout.layers.forEach((layer, l) => {
-      const at = (base + (sums.layerOffsets[l] ?? 0)) / 4;
-      const entries = layer.inputs + 1;
-      for (let j = 0; j < layer.outputs; j++) {
-        const row = at + ((j >> 2) * entries * 4 + (j & 3)) * 4;
-        for (let e = 0; e < entries; e++) {
-          if (e === 0 && layer.biasOffset < 0) continue;
-          const v = row + e * 16;
-          const sum = (f32[v] ?? 0) + (f32[v + 1] ?? 0) + (f32[v + 2] ?? 0) + (f32[v + 3] ?? 0);
-          const index = e === 0 ? layer.biasOffset + j : layer.weightOffset + j * layer.inputs + e - 1;
-          grad[index] = (grad[index] ?? 0) + sum;
-        }
-      }
-    });
-  }
-  for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] ?? 0) / divisor;
-  return { loss: loss / divisor, grad };
+  const session = await gradientSessionWasm(spec, samples, engine);
+  const grad = new Float64Array(session.paramCount);
+  const loss = await session.run(theta, grad);
+  return { loss, grad };
 }

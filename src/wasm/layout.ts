@@ -40,6 +40,7 @@ const H = {
   thetas: 24,
   params: 25,
   xLane: 26,
+  firstRow: 27,
   layerTable: 32,
   gradTable: 128,
 } as const;
@@ -133,6 +134,7 @@ export function planGrid(req: GridRequest, threads: number): GridPlan {
     wf(H.alphaStep, req.alphaStep);
     wf(H.beta0, req.betaStart);
     wf(H.betaStep, req.betaStep);
+    w(H.firstRow, req.firstRow ?? 0);
     w(H.activation, ACTIVATION_CODE[spec.activation]);
     w(H.lossKind, LOSS_CODE[spec.loss]);
     w(H.region, region);
@@ -213,8 +215,14 @@ export interface VectorPlan {
   readonly lossAt: number;
   readonly correctAt: number;
   readonly scratch: readonly number[];
+  /** Bytes of one scratch region (they lie back to back). */
+  readonly scratchBytes: number;
   readonly pages: number;
   readonly pack: (buffer: ArrayBufferLike) => void;
+  /** Only the parameter vectors (a session that keeps its samples). */
+  readonly packThetas: (buffer: ArrayBufferLike, thetas: Float32Array) => void;
+  /** Only the samples, lane-wise (another batch of the same size). */
+  readonly packSamples: (buffer: ArrayBufferLike, samples: Samples) => void;
 }
 
 /** `count` parameter vectors laid end to end in `thetas`, each evaluated on every sample (the `vectors` kernel). */
@@ -280,7 +288,6 @@ export function planVectors(
 
   const pack = (buffer: ArrayBufferLike): void => {
     const i32 = new Int32Array(buffer);
-    const f32 = new Float32Array(buffer);
     const w = (index: number, value: number): void => {
       i32[HEADER_AT / 4 + index] = value;
     };
@@ -312,18 +319,39 @@ export function planVectors(
       w(t + 7, layer.biasOffset);
     });
     gradTable.forEach((row, l) => row.forEach((v, i) => w(H.gradTable + l * 4 + i, v)));
-    f32.set(thetas, thetasAt / 4);
+    packThetas(buffer, thetas);
+    packSamples(buffer, samples);
+  };
+  const packThetas = (buffer: ArrayBufferLike, values: Float32Array): void => {
+    if (values.length !== count * params) throw new Error(`expected ${count} × ${params} parameters, got ${values.length}`);
+    new Float32Array(buffer).set(values, thetasAt / 4);
+  };
+  const packSamples = (buffer: ArrayBufferLike, data: Samples): void => {
+    if (data.m !== m || data.inputs !== inputs)
+      throw new Error(`expected ${m} samples of ${inputs} inputs, got ${data.m} of ${data.inputs}`);
+    const f32 = new Float32Array(buffer);
     // Samples lane-wise: block of eight b, input k: group A's four samples, then group B's.
     for (let b = 0; b < blocks8; b++) {
       for (let k = 0; k < inputs; k++) {
         for (let i = 0; i < 8; i++) {
           const s = b * 8 + i;
-          f32[xLaneAt / 4 + (b * inputs + k) * 8 + i] = s < m ? (samples.x[s * inputs + k] ?? 0) : 0;
+          f32[xLaneAt / 4 + (b * inputs + k) * 8 + i] = s < m ? (data.x[s * inputs + k] ?? 0) : 0;
         }
       }
     }
-    packTargets(f32, targetsAt, samples, groups, yCols);
+    packTargets(f32, targetsAt, data, groups, yCols);
   };
-  const plan = { header: HEADER_AT, count, lossAt, correctAt, scratch, pages: Math.ceil(at / PAGE_BYTES), pack };
+  const plan = {
+    header: HEADER_AT,
+    count,
+    lossAt,
+    correctAt,
+    scratch,
+    scratchBytes,
+    pages: Math.ceil(at / PAGE_BYTES),
+    pack,
+    packThetas,
+    packSamples,
+  };
   return gradSums ? { ...plan, gradient: gradSums } : plan;
 }

@@ -18,7 +18,7 @@ export function cpuEngineUnavailable(): string | null {
 }
 
 /** The engine's answer, or null once it has failed here for a reason other than cancellation. */
-async function tryEngine<T>(run: () => Promise<T>): Promise<T | null> {
+export async function tryEngine<T>(run: () => Promise<T>): Promise<T | null> {
   if (unavailable !== null) return null;
   try {
     return await run();

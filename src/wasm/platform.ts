@@ -41,8 +41,10 @@ const runJob = (job) => {
     const start = Atomics.add(control, job.counter, job.chunk);
     if (start >= job.total) break;
     const end = Math.min(job.total, start + job.chunk);
+    // scratchStride: every chunk has its own scratch region (sums that do not depend on which thread ran it).
+    const scratch = job.scratchStride ? job.scratch + (start / job.chunk) * job.scratchStride : job.scratch;
     if (job.fn === 'firstLayer') kernel(job.header, start, end);
-    else kernel(job.header, job.scratch, start, end);
+    else kernel(job.header, scratch, start, end);
     post({ type: 'progress', count: end - start });
   }
   post({ type: 'done' });

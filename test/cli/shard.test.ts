@@ -14,8 +14,10 @@ import { parseH5Surface } from '../../src/io/h5Surface';
 import { REPO_ROOT } from '../browser/harness';
 
 const dir = mkdtempSync(join(tmpdir(), 'landscape-shard-'));
-// A classifier (so accuracy is merged too); 17² over ±1 puts every coordinate on a binary fraction.
-const LINK = '#data=moons&m=64&hidden=8&steps=40&loss=cross_entropy&grid=17&span=1';
+// A classifier (so accuracy is merged too); 19² over ±0.7: coordinates that are not binary fractions (a step of
+// 1.4/18), so a shard must form its rows' β as the whole grid does (GridRequest.firstRow) to match it bit for bit.
+const GRID = 19;
+const LINK = `#data=moons&m=64&hidden=8&steps=40&loss=cross_entropy&grid=${GRID}&span=0.7`;
 
 /** Runs the command line as its own process, as a scheduler would. */
 function cliProcess(...argv: string[]): Promise<{ code: number | null; out: string; err: string }> {
@@ -72,15 +74,15 @@ describe('sharded grids', () => {
       cliProcess('--link', LINK, '--cpu', '--out', single),
     ]);
     for (const r of runs) expect(r.code, r.err).toBe(0);
-    expect(runs[0].out).toContain('shard 0/3: 8 of 17 rows');
+    expect(runs[0].out).toContain(`shard 0/3: 8 of ${GRID} rows`);
 
     // Each shard holds its own rows and −1 elsewhere, and says which shard it is.
     for (const [k, file] of shardFiles.entries()) {
       const info = await readShardInfo(readFileSync(file));
-      expect(info).toEqual({ ok: true, value: { index: k, count: 3, blockRows: SHARD_BLOCK_ROWS, span: 1 } });
+      expect(info).toEqual({ ok: true, value: { index: k, count: 3, blockRows: SHARD_BLOCK_ROWS, span: 0.7 } });
       const part = await h5(file);
-      const owned = shardBlocks({ index: k, count: 3, blockRows: SHARD_BLOCK_ROWS }, 17).reduce((n, b) => n + b.rows, 0);
-      expect(part.unfilled).toBe(17 * (17 - owned));
+      const owned = shardBlocks({ index: k, count: 3, blockRows: SHARD_BLOCK_ROWS }, GRID).reduce((n, b) => n + b.rows, 0);
+      expect(part.unfilled).toBe(GRID * (GRID - owned));
     }
 
     const merged = join(dir, 'merged.h5');
@@ -129,6 +131,25 @@ describe('sharded grids', () => {
     // More shards than blocks: the shard with no rows says so.
     const empty = await inProcess('--link', LINK, '--cpu', '--shard', '3/4', '--out', join(dir, 'empty.h5'));
     expect(empty.code).toBe(1);
-    expect(empty.err).toMatch(/has no rows: a 17² grid has 3 blocks of 8 rows, so use N ≤ 3/);
+    expect(empty.err).toMatch(/has no rows: a 19² grid has 3 blocks of 8 rows, so use N ≤ 3/);
   }, 180_000);
+
+  it('on the GPU (Node webgpu) too: three shard processes merge into exactly the one-process surface', async () => {
+    const shardFiles = [0, 1, 2].map((k) => join(dir, `gpu-part-${k}.h5`));
+    const single = join(dir, 'gpu-single.h5');
+    const runs = await Promise.all([
+      ...shardFiles.map((file, k) => cliProcess('--link', LINK, '--shard', `${k}/3`, '--out', file, '--json')),
+      cliProcess('--link', LINK, '--out', single, '--json'),
+    ]);
+    for (const r of runs) expect(r.code, r.err).toBe(0);
+    for (const r of runs) expect(r.out, 'ran on the GPU').toMatch(/"adapter":"[^"]*swiftshader/i);
+    const merged = join(dir, 'gpu-merged.h5');
+    const m = await cliProcess('--merge', ...shardFiles, '--out', merged);
+    expect(m.code, m.err).toBe(0);
+    const whole = await h5(single);
+    const joined = await h5(merged);
+    expect(joined.unfilled).toBe(0);
+    expect(bits(joined.loss)).toEqual(bits(whole.loss));
+    expect(bits(joined.accuracy)).toEqual(bits(whole.accuracy));
+  }, 240_000);
 });

@@ -37,6 +37,7 @@ const H_H_OFFSET: i32 = 23;
 const H_THETAS: i32 = 24;
 const H_PARAMS: i32 = 25;
 const H_XLANE: i32 = 26;
+const H_FIRST_ROW: i32 = 27;
 const H_LAYER_TABLE: i32 = 32;
 const LAYER_WORDS: i32 = 8;
 
@@ -332,6 +333,7 @@ export function grid(header: usize, scratch: usize, pointStart: i32, pointEnd: i
   const width0 = word(header, H_WIDTH0);
   const first = <usize>word(header, H_FIRST);
   const gridSize = word(header, H_GRID);
+  const firstRow = word(header, H_FIRST_ROW);
   const activation = word(header, H_ACTIVATION);
   const region = <usize>word(header, H_REGION);
   const hBase = scratch + <usize>word(header, H_H_OFFSET);
@@ -339,7 +341,8 @@ export function grid(header: usize, scratch: usize, pointStart: i32, pointEnd: i
   const lastIsFirst = layers == 1;
   for (let p = pointStart; p < pointEnd; p++) {
     const alpha = real(header, H_ALPHA0) + <f32>(p % gridSize) * real(header, H_ALPHA_STEP);
-    const beta = real(header, H_BETA0) + <f32>(p / gridSize) * real(header, H_BETA_STEP);
+    // Row firstRow + iy of the whole grid (a strip or shard): the very β the whole grid's run forms.
+    const beta = real(header, H_BETA0) + <f32>(firstRow + p / gridSize) * real(header, H_BETA_STEP);
     formWeights(header, scratch, alpha, beta);
     const av = splat(alpha);
     const bv = splat(beta);
