@@ -8,7 +8,8 @@
  * - its wall-clock length (a `longtask` entry): on a machine with more runnable processes than cores every task
  *   is stretched by its neighbours (at a load of 16 on 2 cores a 10 ms task is seen as 80 ms), and the page's own
  *   software GPU (SwiftShader) keeps the cores busy while it computes, so 50 ms is scaled by 1 + the runnable
- *   processes per core (at most 8×).
+ *   processes per core (at most 16×; the higher of the one-minute loads at the start and at the end, as that
+ *   average lags behind a burst).
  */
 import { cpus, loadavg } from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -19,9 +20,13 @@ const browser = useAppBrowser();
 /** The page's target: no task over this, ms. */
 const TARGET_MS = 50;
 
-function wallBoundMs(): number {
-  const perCore = (loadavg()[0] ?? 0) / Math.max(1, cpus().length);
-  return TARGET_MS * Math.min(8, 1 + perCore);
+/** Runnable processes per core, averaged over the last minute. */
+function loadPerCore(): number {
+  return (loadavg()[0] ?? 0) / Math.max(1, cpus().length);
+}
+
+function wallBoundMs(perCore: number): number {
+  return TARGET_MS * Math.min(16, 1 + perCore);
 }
 
 interface TraceEvent {
@@ -62,6 +67,7 @@ describe('main thread', () => {
     });
 
     // Phase boundaries in both clocks: performance.now() for the longtask entries, a user-timing mark for the trace.
+    const loadAtStart = loadPerCore();
     const marks: number[] = [];
     const mark = async (): Promise<void> => {
       marks.push(await page.evaluate((i) => performance.mark(`longTasks-${i}`).startTime, marks.length));
@@ -120,10 +126,11 @@ describe('main thread', () => {
       longest.set(phaseAt(t.ts), { cpu: Math.max(p.cpu, cpuMs(t)), wall: Math.max(p.wall, (t.dur ?? 0) / 1000) });
     }
     const during = (start: number): string => PHASES[marks.findLastIndex((m) => start >= m)] ?? 'after';
-    const bound = wallBoundMs();
+    const perCore = Math.max(loadAtStart, loadPerCore());
+    const bound = wallBoundMs(perCore);
     console.warn(
       `longTasks.test: longest task per phase (CPU / wall ms): ${[...longest].map(([p, v]) => `${p} ${v.cpu.toFixed(1)} / ${v.wall.toFixed(0)}`).join(', ')}; ` +
-        `longtask entries ${entries.length}, the longest ${Math.round(Math.max(0, ...entries.map((e) => e.duration)))} ms; wall bound ${bound.toFixed(0)} ms (load ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores)`,
+        `longtask entries ${entries.length}, the longest ${Math.round(Math.max(0, ...entries.map((e) => e.duration)))} ms; wall bound ${bound.toFixed(0)} ms (load ${perCore.toFixed(1)} per core, ${cpus().length} cores)`,
     );
     expect(tasks.filter((t) => cpuMs(t) > TARGET_MS).map((t) => `${cpuMs(t).toFixed(1)} ms of CPU during ${phaseAt(t.ts)}`)).toEqual([]);
     expect(entries.filter((t) => t.duration > bound).map((t) => `${Math.round(t.duration)} ms during ${during(t.start)}`)).toEqual([]);
