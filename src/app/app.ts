@@ -9,16 +9,17 @@ import { splitOwnLink } from '../state/ownExamples';
 import { Panel } from '../ui/panel';
 import { StatusBar } from '../ui/statusBar';
 import { SurfaceView } from '../view/surfaceView';
-import { BarrierController } from './barrierController';
+import type { BarrierController } from './barrierController';
 import { CompareController } from './compareController';
 import { landscapeApi, type LandscapeApi } from './consoleApi';
 import { askFromSearch, LongJobs } from './longJobs';
 import { ConnectController } from './connectController';
 import { Display } from './display';
-import { installExports, type ExportController } from './exportController';
-import { FileController } from './fileController';
+import type { ExportController } from './exportController';
+import type { FileController } from './fileController';
 import { planeMoverFor, type PlaneMover } from './planeMover';
-import { OwnModelController } from './ownModelController';
+import type { OwnModelController } from './ownModelController';
+import { pageCards } from './pageCards';
 import type { PresetController } from './presetController';
 import { mergeAtoB, pageEngine, pagePresets, pageStore, showAdapter } from './pageParts';
 import { Runner } from './runner';
@@ -140,43 +141,9 @@ export class App {
       folder: this.panel.addFolder('Compare two views'),
       apply: (partial) => this.apply(partial),
     });
-    this.connector.addButton(
-      'training path',
-      'Train seed 1 with snapshots and show the plane of its trajectory (two principal directions through the end point)',
-      () => void this.runner.trajectory({}).catch(() => undefined),
-    );
-    this.barriers = new BarrierController(column, {
-      engine: this.engine,
-      training: this.training,
-      status: this.status,
-      state: () => this.store.state,
-      openPair: (options) => void this.runner.connect(options).catch(() => undefined),
-    });
-    this.exporter = installExports({
-      view: this.view,
-      sublevel: this.sublevel,
-      display: this.display,
-      store: this.store,
-      connector: this.connector,
-      folder: this.panel.addFolder('Export'),
-    });
-    this.files = new FileController(this.panel.addFolder('Files'), root, {
-      state: () => this.store.state,
-      notify: (lines, kind) => this.store.notify(lines, kind),
-      show: (file) => this.runner.showImported(file),
-      current: () => this.display.current(this.store.state),
-    });
-    const { store, panel, display, status, runner, connector, engine, view } = this;
-    this.own = new OwnModelController({
-      root,
-      folder: panel.addFolder('Your own model (ONNX)'),
-      store,
-      panel,
-      display,
-      status,
-      runner,
-      connector,
-    });
+    const { store, panel, display, status, runner, connector, engine, view, training, sublevel } = this;
+    const cards = pageCards({ root, column, engine, store, panel, display, status, runner, connector, training, view, sublevel });
+    ({ barriers: this.barriers, exporter: this.exporter, files: this.files, own: this.own } = cards);
     this.store.notify(decoded.ignored.map((m) => `link: ${m}`));
     void this.runner.run().catch(() => undefined);
     const parts = { store, engine, view, apply: (next: unknown) => this.apply(next), settled: () => this.runner.settled() };

@@ -35,11 +35,16 @@ export function showAdapter(status: StatusBar, gpu: GpuContext | null): void {
   );
 }
 
-/** The page's store: notices go to the status line, the state to the URL hash. */
+/**
+ * The page's store: notices go to the status line, the state to the URL hash. A hash that is already there
+ * is not written again (a history entry replaced costs the page's thread several milliseconds).
+ */
 export function pageStore(state: AppState, status: StatusBar): Store {
   return new Store(state, {
     notices: (lines, kind) => status.showNotice(lines, kind),
-    hash: (text) => history.replaceState(null, '', `#${text}`),
+    hash: (text) => {
+      if (location.hash !== `#${text}`) history.replaceState(null, '', `#${text}`);
+    },
   });
 }
 

@@ -16,7 +16,8 @@ import { ACTIVATION_CODE, LOSS_CODE, NO_BIAS } from './codes';
 import { assertValidBatch, batchCount, type GradientResult, type SampleBatch } from './gradient.types';
 import { specializeConst, withLibrary } from './shaderSource';
 import { packStruct } from './structLayout';
-import { UNIFORM_SLOT_BYTES, UniformRing, slotBindGroupLayout } from './uniformRing';
+import { cachedSlotPipeline } from './pipelineCache';
+import { UNIFORM_SLOT_BYTES, UniformRing } from './uniformRing';
 
 export const WORKGROUP_SIZE = 64;
 export const GRAD_PARAMS_FIELDS = [
@@ -173,31 +174,29 @@ export class GradientKernel {
     this.scratch = make('scratch', 16, GPUBufferUsage.STORAGE);
     this.ring = new UniformRing(device, opts.uniformSlots ?? 512, 'GradientKernel.params');
 
-    this.forwardLayout = slotBindGroupLayout(device, 'GradientKernel.forwardLayout', [
-      'read-only-storage',
-      'read-only-storage',
-      'read-only-storage',
-      'read-only-storage',
-      'read-only-storage',
-      'storage',
-    ]);
-    this.reduceLayout = slotBindGroupLayout(device, 'GradientKernel.reduceLayout', [
-      'read-only-storage',
-      'read-only-storage',
-      'storage',
-      'storage',
-    ]);
     const width = gradientMaxWidth(spec);
     // The backward pass keeps dL/dh across residual layers in a private array of its own.
     const skipWidth = residualLayers(spec).length > 0 ? width : 1;
     const forwardCode = withLibrary(
       `${derivativesWgsl}\n${specializeConst(specializeConst(gradientWgsl, 'MAX_WIDTH', width), 'SKIP_WIDTH', skipWidth)}`,
     );
-    this.forwardPipeline = this.pipeline(`forward:${width}:${skipWidth}:${spec.activation}:${spec.loss}`, forwardCode, this.forwardLayout, {
-      ACTIVATION: ACTIVATION_CODE[spec.activation],
-      LOSS: LOSS_CODE[spec.loss],
+    // Made once per device and shader (a training makes a new kernel; the compiled pipelines stay).
+    const forward = cachedSlotPipeline(device, {
+      label: 'GradientKernel.forward',
+      code: forwardCode,
+      storage: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'],
+      constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATION_CODE[spec.activation], LOSS: LOSS_CODE[spec.loss] },
     });
-    this.reducePipeline = this.pipeline('reduce', gradientReduceWgsl, this.reduceLayout, {});
+    const reduce = cachedSlotPipeline(device, {
+      label: 'GradientKernel.reduce',
+      code: gradientReduceWgsl,
+      storage: ['read-only-storage', 'read-only-storage', 'storage', 'storage'],
+      constants: { WORKGROUP_SIZE },
+    });
+    this.forwardPipeline = forward.pipeline;
+    this.forwardLayout = forward.layout;
+    this.reducePipeline = reduce.pipeline;
+    this.reduceLayout = reduce.layout;
   }
 
   /** Sample quads per chunk for K vectors: as many as the scratch bound allows. */
@@ -387,15 +386,6 @@ export class GradientKernel {
     };
     this.groups.set(vectors, made);
     return made;
-  }
-
-  private pipeline(key: string, code: string, layout: GPUBindGroupLayout, constants: Record<string, number>): GPUComputePipeline {
-    const module = this.device.createShaderModule({ label: `GradientKernel.${key}`, code });
-    return this.device.createComputePipeline({
-      label: `GradientKernel.${key}`,
-      layout: this.device.createPipelineLayout({ label: `GradientKernel.${key}.layout`, bindGroupLayouts: [layout] }),
-      compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE, ...constants } },
-    });
   }
 
   /** Destroys every buffer this kernel created; safe to call twice. */

@@ -9,7 +9,8 @@ import divergenceEntry from '../../shaders/divergence.wgsl?raw';
 import optimizerEntry from '../../shaders/optimizer.wgsl?raw';
 import { packStruct } from './structLayout';
 import { resolveOptimizer, type OptimizerConfig } from './optimizer.types';
-import { UNIFORM_SLOT_BYTES, UniformRing, slotBindGroupLayout } from './uniformRing';
+import { cachedSlotPipeline } from './pipelineCache';
+import { UNIFORM_SLOT_BYTES, UniformRing } from './uniformRing';
 
 /** Entry sources with the shared uniform struct in front (WGSL has no includes). */
 const divergenceWgsl = `${optimizerParamsWgsl}\n${divergenceEntry}`;
@@ -75,16 +76,23 @@ export class OptimizerKernel {
       throw new Error(`${paramCount} parameters is more than one dispatch of this device covers`);
     }
     this.ring = new UniformRing(device, uniformSlots, 'OptimizerKernel.params');
-    this.updateLayout = slotBindGroupLayout(device, 'OptimizerKernel.updateLayout', [
-      'storage',
-      'read-only-storage',
-      'storage',
-      'storage',
-      'read-only-storage',
-    ]);
-    this.checkLayout = slotBindGroupLayout(device, 'OptimizerKernel.checkLayout', ['read-only-storage', 'read-only-storage', 'storage']);
-    this.updatePipeline = this.pipeline('update', optimizerWgsl, this.updateLayout);
-    this.checkPipeline = this.pipeline('check', divergenceWgsl, this.checkLayout);
+    // Made once per device (a training makes a new kernel; the compiled pipelines stay).
+    const update = cachedSlotPipeline(device, {
+      label: 'OptimizerKernel.update',
+      code: optimizerWgsl,
+      storage: ['storage', 'read-only-storage', 'storage', 'storage', 'read-only-storage'],
+      constants: { WORKGROUP_SIZE },
+    });
+    const check = cachedSlotPipeline(device, {
+      label: 'OptimizerKernel.check',
+      code: divergenceWgsl,
+      storage: ['read-only-storage', 'read-only-storage', 'storage'],
+      constants: { WORKGROUP_SIZE },
+    });
+    this.updatePipeline = update.pipeline;
+    this.updateLayout = update.layout;
+    this.checkPipeline = check.pipeline;
+    this.checkLayout = check.layout;
   }
 
   get slotsLeft(): number {
@@ -168,15 +176,6 @@ export class OptimizerKernel {
     };
     this.groups.set(buffers, made);
     return made;
-  }
-
-  private pipeline(key: string, code: string, layout: GPUBindGroupLayout): GPUComputePipeline {
-    const module = this.device.createShaderModule({ label: `OptimizerKernel.${key}`, code });
-    return this.device.createComputePipeline({
-      label: `OptimizerKernel.${key}`,
-      layout: this.device.createPipelineLayout({ label: `OptimizerKernel.${key}.layout`, bindGroupLayouts: [layout] }),
-      compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
-    });
   }
 
   /** Destroys the uniform buffer; the state buffers belong to the caller. Safe to call twice. */

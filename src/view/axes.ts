@@ -13,6 +13,8 @@ const LABEL_GAP = 0.1;
 const AXIS_COLOR = 0x8d96a8;
 const GRID_COLOR = 0x3a4150;
 const TITLE_COLOR = '#eef1f6';
+/** Labels kept off screen for later updates (each a small canvas texture). */
+const SPARE_LABELS = 64;
 
 /**
  * Box floor, grid and labelled α, β and loss axes. Built in local frames that `orient` moves to
@@ -26,8 +28,9 @@ export class Axes {
   private readonly lossAxis = new Group();
   private readonly sprites: Sprite[] = [];
   /**
-   * Labels of the last update by text and style, reused by the next one: a new surface level seldom
-   * changes the ticks, and drawing and uploading a label's texture is most of an update's cost.
+   * Labels not on screen by text and style (at most SPARE_LABELS, the most recently used), reused by later
+   * updates: a new surface level seldom changes the ticks, a training's previews come back to the same ones,
+   * and drawing and uploading a label's texture is most of an update's cost.
    */
   private spareLabels = new Map<string, Sprite>();
   private lossTitle: Sprite | null = null;
@@ -99,8 +102,12 @@ export class Axes {
     this.lossTitle = this.label(this.lossAxis, title, 0, BOX_HEIGHT + 0.1, 0, { bold: true, title: true });
     this.lossTitle.center.x = this.labelsPointRight ? 1 : 0;
     for (const sprite of this.lossLabels) sprite.center.x = this.labelsPointRight ? 0 : 1;
-    for (const sprite of this.spareLabels.values()) disposeTextSprite(sprite);
-    this.spareLabels.clear();
+    // Unused labels are kept for later updates (a training's loss range comes back to the same ticks), the least recently used go.
+    for (const [key, sprite] of this.spareLabels) {
+      if (this.spareLabels.size <= SPARE_LABELS) break;
+      this.spareLabels.delete(key);
+      disposeTextSprite(sprite);
+    }
   }
 
   /**
@@ -149,10 +156,9 @@ export class Axes {
   }
 
   private clear(keepLabels = true): void {
-    for (const sprite of this.spareLabels.values()) disposeTextSprite(sprite);
-    this.spareLabels = new Map();
     for (const sprite of this.sprites) {
       const key = labelKey(sprite);
+      // Most recently used last (a Map keeps insertion order).
       if (keepLabels && key !== null && !this.spareLabels.has(key)) this.spareLabels.set(key, sprite);
       else disposeTextSprite(sprite);
     }

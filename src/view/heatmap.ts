@@ -31,6 +31,7 @@ export class Heatmap {
   readonly element: HTMLDivElement;
   private readonly canvas: HTMLCanvasElement;
   private readonly image: HTMLCanvasElement;
+  private pixels: ImageData | null = null;
   private input: HeatmapInput | null = null;
   private contourPaths: Float32Array[] = [];
   private sublevel: SublevelDisplay | null = null;
@@ -287,7 +288,9 @@ export class Heatmap {
     const { surface, scale } = input;
     const n = surface.gridSize;
     const rows = gridRows(surface);
-    const img = ctx.createImageData(PLOT, PLOT);
+    // One image for every draw (each pixel is written below): no new 135 KB array per frame for the collector.
+    this.pixels ??= ctx.createImageData(PLOT, PLOT);
+    const img = this.pixels;
     const data = img.data;
     const sub = this.sublevel;
     const water = sub?.water === true;
