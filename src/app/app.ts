@@ -15,6 +15,7 @@ import { landscapeApi, type LandscapeApi } from './consoleApi';
 import { askFromSearch, LongJobs } from './longJobs';
 import { ConnectController } from './connectController';
 import { Display } from './display';
+import { EngineSwitch, engineHashSuffix, splitEngineLink } from './engineSwitch';
 import { installExports, type ExportController } from './exportController';
 import { FileController } from './fileController';
 import { planeMoverFor, type PlaneMover } from './planeMover';
@@ -50,15 +51,21 @@ export class App {
   readonly presets: PresetController;
   /** Long jobs ask before they go on (`?ask=never` never asks). */
   readonly longJobs: LongJobs;
+  /** Which engine computes grids (`eng=` in the link, the panel, `landscape.engine()`). */
+  readonly engines: EngineSwitch;
 
   constructor(root: HTMLElement, gpu: GpuContext | null, hash: string) {
     const el = (selector: string): HTMLElement => root.querySelector<HTMLElement>(selector) ?? root;
-    // `own=<id>` (an example model) is the preset controller's; the state is the rest of the link.
-    const decoded = decodeLink(splitOwnLink(hash).rest);
+    // `eng=` (the grid engine) is the engine switch's, `own=<id>` (an example model) the preset controller's;
+    // the state is the rest of the link.
+    const engineLink = splitEngineLink(hash);
+    const link = engineLink.rest;
+    const decoded = decodeLink(splitOwnLink(link).rest);
     this.status = new StatusBar(el('#statusline'));
     this.status.onCancel(() => this.cancel());
-    this.store = pageStore(decoded.state, this.status);
+    this.store = pageStore(decoded.state, this.status, () => engineHashSuffix(this.engine));
     this.engine = pageEngine(gpu);
+    this.engine.setEngineChoice(engineLink.choice);
     const state = this.store.state;
     this.view = new SurfaceView(el('#view'), { preserveDrawingBuffer: true });
     this.longJobs = new LongJobs(el('#view'), askFromSearch(location.search));
@@ -177,10 +184,11 @@ export class App {
       runner,
       connector,
     });
-    this.store.notify(decoded.ignored.map((m) => `link: ${m}`));
+    this.engines = new EngineSwitch(this.engine, this.status, panel.addFolder('Engine'), () => this.runner.run(), gpu?.isFallback ?? false);
+    this.store.notify([...engineLink.ignored, ...decoded.ignored].map((m) => `link: ${m}`));
     void this.runner.run().catch(() => undefined);
     const parts = { store, engine, view, apply: (next: unknown) => this.apply(next), settled: () => this.runner.settled() };
-    this.presets = pagePresets(root, { ...parts, openOwnExample: (example) => this.own.openExample(example) }, decoded.preset, hash);
+    this.presets = pagePresets(root, { ...parts, openOwnExample: (example) => this.own.openExample(example) }, decoded.preset, link);
   }
 
   /**

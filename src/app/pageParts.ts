@@ -16,30 +16,53 @@ import { PresetController } from './presetController';
 import type { SublevelController } from './sublevelController';
 import { Store } from './store';
 
-/** The page's engine: WebGPU when there is a device (a new one is asked for after a loss), else the CPU worker. */
+/** The CPU engine of the page, in words: the SIMD WebAssembly engine in the engine's Web Worker. */
+export function pageCpuEngineLabel(): string {
+  return `SIMD CPU engine (WebAssembly, ${crossOriginIsolated ? 'all cores' : 'one thread'}) in a Web Worker`;
+}
+
+/**
+ * The page's engine: WebGPU when there is a device (a new one is asked for after a loss), and the CPU worker.
+ * With WebGPU it calibrates at once (or reads this adapter's calibration from localStorage), so grids go to
+ * the faster engine for their size (src/engine/calibrate.ts).
+ */
 export function pageEngine(gpu: GpuContext | null): Engine {
   const renewGpu = async (): Promise<Backend | null> => {
     const next = await acquireGpu(navigator.gpu);
     return next === null ? null : gpuBackend(next);
   };
-  return new Engine({ gpu: gpu ? gpuBackend(gpu) : null, cpu: workerBackend, ...(gpu ? { renewGpu } : {}) });
+  const engine = new Engine({
+    gpu: gpu ? gpuBackend(gpu) : null,
+    cpu: workerBackend,
+    cpuEngineLabel: pageCpuEngineLabel(),
+    ...(gpu ? { renewGpu } : {}),
+  });
+  void engine.calibrate(pageStorage());
+  return engine;
+}
+
+/** localStorage where the page may use it (null: refused, e.g. a sandboxed frame). */
+function pageStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
 }
 
 /** Says on the status line where the page computes (a warning for the CPU and for a software adapter). */
 export function showAdapter(status: StatusBar, gpu: GpuContext | null): void {
   status.setAdapter(
-    gpu
-      ? `WebGPU · ${gpu.adapterName}`
-      : `CPU fallback: WebGPU is not available here, the grid runs on the SIMD CPU engine (WebAssembly, ${crossOriginIsolated ? 'all cores' : 'one thread'}) in a Web Worker`,
+    gpu ? `WebGPU · ${gpu.adapterName}` : `CPU fallback: WebGPU is not available here, the grid runs on the ${pageCpuEngineLabel()}`,
     gpu === null || gpu.isFallback,
   );
 }
 
 /** The page's store: notices go to the status line, the state to the URL hash. */
-export function pageStore(state: AppState, status: StatusBar): Store {
+export function pageStore(state: AppState, status: StatusBar, extraHash: () => string = () => ''): Store {
   return new Store(state, {
     notices: (lines, kind) => status.showNotice(lines, kind),
-    hash: (text) => history.replaceState(null, '', `#${text}`),
+    hash: (text) => history.replaceState(null, '', `#${text}${extraHash()}`),
   });
 }
 

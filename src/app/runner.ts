@@ -355,10 +355,9 @@ export class Runner {
 function describeResult(result: PipelineResult): [string, string] {
   const s = result.surface;
   const origin = result.origin;
-  // θ₀ is trained where the grid runs unless its training fell back to the CPU (withFallback's notice).
   // GPU training sums in float32, the CPU twin in float64, so one link can give two θ₀ (README).
-  const said = (text: string): boolean => result.warnings.some((w) => w.includes(text));
-  const trainedOnCpu = said('θ₀ was trained by the CPU') || (s.device === 'cpu' && !said('this surface was computed by the CPU'));
+  // The grid may run on another engine than training (the faster one for the grid, calibrate.ts).
+  const trainedOnCpu = result.trainDevice === 'cpu';
   const where =
     origin.kind === 'trained'
       ? ` · trained on the ${trainedOnCpu ? 'CPU (float64)' : 'GPU (float32)'}`
