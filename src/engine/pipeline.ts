@@ -447,7 +447,10 @@ export class Engine {
     options: ComputeOptions = {},
   ): Promise<PipelineResult> {
     if (this.renewing !== null) await this.renewing;
-    if (this.calibrating !== null) await this.calibrating;
+    if (this.calibrating !== null) {
+      report('data', 0, 'measuring the grid engines of this device (once per adapter)…');
+      await this.calibrating;
+    }
     const deviceNotices = this.deviceNotices.splice(0);
     if (needsLoading(state.data.kind)) report('data', 0, `loading the ${state.data.kind} data…`);
     await this.dataReady(state);
