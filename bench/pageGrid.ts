@@ -139,6 +139,8 @@ export function pageGridTable(r: PageGridResult): string {
         `| ${row.choice} | ${row.used} | ${f(row.endToEndS)} | ${f(row.gridS)} | ${(row.endToEndS / r.engineS).toFixed(2)}×${row.endToEndS / r.engineS <= 1.5 ? '' : ' ✗'} | ${row.levels} |`,
     ),
     '',
+    ...r.rows.map((row) => `Status line with eng=${row.choice}: "${row.status}"  `),
+    '',
     ...(r.calibration === null ? [] : calibrationLines(r.calibration)),
   ].join('\n');
 }
