@@ -15,7 +15,7 @@ import { landscapeApi, type LandscapeApi } from './consoleApi';
 import { askFromSearch, LongJobs } from './longJobs';
 import { ConnectController } from './connectController';
 import { Display } from './display';
-import { EngineSwitch, engineHashSuffix, splitEngineLink } from './engineSwitch';
+import { engineFromSearch, EngineSwitch, splitEngineLink } from './engineSwitch';
 import { installExports, type ExportController } from './exportController';
 import { FileController } from './fileController';
 import { planeMoverFor, type PlaneMover } from './planeMover';
@@ -63,9 +63,14 @@ export class App {
     const decoded = decodeLink(splitOwnLink(link).rest);
     this.status = new StatusBar(el('#statusline'));
     this.status.onCancel(() => this.cancel());
-    this.store = pageStore(decoded.state, this.status, () => engineHashSuffix(this.engine));
+    this.store = pageStore(decoded.state, this.status, () => this.engines.hashSuffix());
     this.engine = pageEngine(gpu);
-    this.engine.setEngineChoice(engineLink.choice);
+    const fromSearch = engineFromSearch(location.search);
+    const inHash = /(?:^|[#&])eng=/.test(hash);
+    this.engines = new EngineSwitch(this.engine, this.status, () => this.runner.run(), gpu?.isFallback ?? false, {
+      choice: inHash || fromSearch === null ? engineLink.choice : fromSearch,
+      inHash,
+    });
     const state = this.store.state;
     this.view = new SurfaceView(el('#view'), { preserveDrawingBuffer: true });
     this.longJobs = new LongJobs(el('#view'), askFromSearch(location.search));
@@ -184,7 +189,7 @@ export class App {
       runner,
       connector,
     });
-    this.engines = new EngineSwitch(this.engine, this.status, panel.addFolder('Engine'), () => this.runner.run(), gpu?.isFallback ?? false);
+    this.engines.addControl(panel.addFolder('Engine'));
     this.store.notify([...engineLink.ignored, ...decoded.ignored].map((m) => `link: ${m}`));
     void this.runner.run().catch(() => undefined);
     const parts = { store, engine, view, apply: (next: unknown) => this.apply(next), settled: () => this.runner.settled() };

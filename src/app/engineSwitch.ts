@@ -8,6 +8,15 @@ import { engineChoices, isEngineChoice, type Calibration, type EngineChoice } fr
 import type { Engine } from '../engine/pipeline';
 import type { StatusBar } from '../ui/statusBar';
 
+/**
+ * `?eng=…` in the page's query: the viewer's own default (like `?ask=never`), never written into the hash or
+ * a copied link; `#…&eng=…` in the hash wins over it. Null when absent or not a choice.
+ */
+export function engineFromSearch(search: string): EngineChoice | null {
+  const value = new URLSearchParams(search).get('eng');
+  return value !== null && isEngineChoice(value) ? value : null;
+}
+
 /** The `eng=` key of a link split from the rest (the state's own decoder never sees it). */
 export function splitEngineLink(hash: string): { choice: EngineChoice; rest: string; ignored: string[] } {
   const text = hash.replace(/^#/, '');
@@ -32,12 +41,6 @@ export function splitEngineLink(hash: string): { choice: EngineChoice; rest: str
   };
 }
 
-/** The `&eng=…` the page's hash carries (nothing for auto). */
-export function engineHashSuffix(engine: Pick<Engine, 'engineChoice'>): string {
-  const choice = engine.engineChoice;
-  return choice === 'auto' ? '' : `&eng=${choice}`;
-}
-
 /** What `landscape.engine()` answers. */
 export interface EngineApiResult {
   /** What was asked for: 'auto' (the calibration's pick), 'gpu', 'gpu-<variant>' or 'cpu'. */
@@ -54,29 +57,42 @@ export interface EngineApiResult {
 
 export class EngineSwitch {
   private readonly shown = { engine: 'auto' as string };
-  private readonly controller: ReturnType<GUI['add']> | null;
+  private controller: ReturnType<GUI['add']> | null = null;
+  /** The choice goes into the page's hash: it came from the hash, the panel or the console (not `?eng=`). */
+  private inHash: boolean;
 
   constructor(
     private readonly engine: Engine,
     status: StatusBar,
-    folder: GUI | null,
     private readonly recompute: () => Promise<void>,
     softwareAdapter: boolean,
+    initial: { readonly choice: EngineChoice; readonly inHash: boolean },
   ) {
-    engine.onEngineUsed = (use) =>
-      status.setAdapter(`${use.label} · ${use.why}`, use.kind === 'cpu' ? engine.gpu === null : softwareAdapter);
-    this.shown.engine = engine.engineChoice;
-    this.controller =
-      folder === null
-        ? null
-        : folder
-            .add(this.shown, 'engine', this.choices())
-            .name('grid engine')
-            .onChange((value: string) => void this.set(value).catch(() => undefined));
-    this.controller?.domElement.setAttribute(
+    engine.setEngineChoice(initial.choice);
+    this.inHash = initial.inHash && initial.choice !== 'auto';
+    this.shown.engine = initial.choice;
+    engine.onEngineUsed = (use) => {
+      if (engine.gpu === null) status.setAdapter(`CPU fallback: WebGPU is not available here, the grid runs on the ${use.label}`, true);
+      else status.setAdapter(`${use.label} · ${use.why}`, use.kind === 'webgpu' && softwareAdapter);
+    };
+  }
+
+  /** The panel's control (in the folder given). */
+  addControl(folder: GUI): void {
+    this.controller = folder
+      .add(this.shown, 'engine', this.choices())
+      .name('grid engine')
+      .onChange((value: string) => void this.set(value).catch(() => undefined));
+    this.controller.domElement.setAttribute(
       'title',
       'auto: the fastest engine measured on this device for the network and data; or one engine',
     );
+  }
+
+  /** The `&eng=…` the page's hash carries (nothing for auto or a choice from `?eng=`). */
+  hashSuffix(): string {
+    const choice = this.engine.engineChoice;
+    return this.inHash && choice !== 'auto' ? `&eng=${choice}` : '';
   }
 
   /** The choices that make sense here: no GPU engines without WebGPU. */
@@ -102,6 +118,7 @@ export class EngineSwitch {
     if (typeof choice !== 'string' || !isEngineChoice(choice))
       throw new Error(`engine(${JSON.stringify(choice)}): use one of ${engineChoices().join(', ')}`);
     this.engine.setEngineChoice(choice);
+    this.inHash = choice !== 'auto';
     this.shown.engine = choice;
     this.controller?.updateDisplay();
     await this.recompute();

@@ -11,7 +11,7 @@ const LINK = 'grid=17&steps=40&m=64&hidden=8';
 
 describe('the grid engine of the page', () => {
   it('calibrates once per adapter, honours eng=cpu and eng=gpu, and both give the same surface', async () => {
-    const first = await browser.open({ hash: `#${LINK}` });
+    const first = await browser.open({ hash: `#${LINK}`, engine: 'auto' });
     const auto = await first.evaluate(() => {
       const e = window.landscape.engine();
       return {
@@ -81,6 +81,21 @@ describe('the grid engine of the page', () => {
       const w = gpu.loss[i] ?? Number.NaN;
       expect(Math.abs(v - w) / Math.max(Math.abs(w), 1e-6), `point ${i}: cpu ${v} gpu ${w}`).toBeLessThanOrEqual(1e-4);
     });
+  });
+
+  it('?eng=cpu in the query is the viewer’s own setting: honoured, never written into the hash or a copied link', async () => {
+    const page = await browser.open({ hash: `#${LINK}`, engine: 'cpu' });
+    const got = await page.evaluate(() => ({
+      device: window.landscape.surface().device,
+      e: window.landscape.engine(),
+      hash: location.hash,
+      link: window.landscape.link(),
+    }));
+    expect(got.device).toBe('cpu');
+    expect(got.e).toMatchObject({ choice: 'cpu', used: 'cpu' });
+    expect(got.hash).not.toContain('eng=');
+    expect(got.link).not.toContain('eng=');
+    await page.close();
   });
 
   it('landscape.engine(choice) switches and recomputes; an unknown choice is refused', async () => {
