@@ -206,9 +206,12 @@ describe('the app in headless Chromium', () => {
     });
     expect(result.device).toBe('cpu');
     expect(result.max).toBeGreaterThan(result.min);
-    // The page's calibration runs the kernel first (src/engine/calibrate.ts): it fails there, is said, and is never used.
-    expect(result.notices.join(' ')).toMatch(/WebGPU register tiles kernel on .* failed its calibration \(WebGPU validation error/);
-    expect(await page.locator('.notice').textContent()).toMatch(/never used on this device/);
+    // Either the page's calibration met the broken kernel first (src/engine/calibrate.ts: said, never used), or
+    // (a calibration kept from an earlier page of this browser) the job did: handed to the CPU with a notice.
+    expect(result.notices.join(' ')).toMatch(
+      /GPU kernel failed \(WebGPU validation error|WebGPU register tiles kernel on .* failed its calibration \(WebGPU validation error/,
+    );
+    expect(await page.locator('.notice').textContent()).toMatch(/CPU reference|never used on this device/);
     await page.close();
   });
 });
