@@ -186,17 +186,24 @@ export async function calibrate(candidates: readonly Candidate[], opts: Calibrat
   const start = now();
   const measured: Measurement[] = [];
   const failed: { engine: EngineId; reason: string }[] = [];
-  const checks = workloads.map((w) => {
-    const points = workloadPoints(w, 3);
-    return { points, want: lossGridCpu({ spec: w.spec, samples: w.samples, ...points }) };
-  });
+  // The float64 reference of each workload's 3² check, computed when first needed: in the page it runs on the
+  // main thread, so one short task per workload rather than one longer one.
+  const checks: ({ points: PlanePoints; want: GridResult } | undefined)[] = [];
+  const checkOf = (i: number, w: CalibrationWorkload): { points: PlanePoints; want: GridResult } => {
+    let check = checks[i];
+    if (check === undefined) {
+      const points = workloadPoints(w, 3);
+      check = { points, want: lossGridCpu({ spec: w.spec, samples: w.samples, ...points }) };
+      checks[i] = check;
+    }
+    return check;
+  };
   for (const c of candidates) {
     const mine: Measurement[] = [];
     try {
       for (const [i, w] of workloads.entries()) {
         const model = opts.model(w.spec, w.samples);
-        const check = checks[i];
-        if (check === undefined) continue;
+        const check = checkOf(i, w);
         const warm = await c.lossGrid(model, check.points, signal);
         const wrong = gridMismatch(warm, check.want);
         if (wrong !== null) throw new Error(`wrong numbers on the ${w.id} workload: ${wrong}`);
