@@ -98,8 +98,17 @@ describe('the grid engine of the page', () => {
     await page.close();
   });
 
-  it('landscape.engine(choice) switches and recomputes; an unknown choice is refused', async () => {
+  it('the panel and landscape.engine(choice) switch and recompute; an unknown choice is refused', async () => {
     const page = await browser.open({ hash: `#${LINK}&eng=gpu` });
+    // The panel's Engine folder: choosing cpu recomputes the surface on the CPU engine.
+    const select = page.locator('.lil-controller').filter({ hasText: 'grid engine' }).locator('select');
+    expect(await select.locator('option').allTextContents()).toEqual(['auto', 'gpu', 'gpu-tiles', 'cpu']);
+    await select.selectOption('cpu');
+    await page.waitForFunction(() => window.landscape.engine().choice === 'cpu');
+    await page.evaluate(() => window.landscape.ready());
+    expect(await page.evaluate(() => window.landscape.surface().device)).toBe('cpu');
+    await page.evaluate(() => window.landscape.engine('gpu'));
+    expect(await select.inputValue()).toBe('gpu');
     const switched = await page.evaluate(async () => {
       const r = await window.landscape.engine('cpu');
       return { r, device: window.landscape.surface().device, hash: location.hash };
