@@ -8,7 +8,7 @@
  * Flags (after `npm run bench --`): `--only LIST` runs only the parts named (comma-separated: `page` the
  * whole bench page, `grid` its grid workloads only (both grid kernel variants on toy and wide), `peers`
  * TensorFlow.js and PyTorch on the same workloads — with our grid workloads for comparison —, `sublevel`,
- * `first-picture`); `--json FILE` writes
+ * `first-picture`, `page-grid` the app's own end-to-end toy grid beside the CPU engine's bench time); `--json FILE` writes
  * the peers' comparison as JSON; `--peer-budget S` (default 60; 0 no limit) and `--torch-threads N`.
  */
 import { launchChromium, collectConsole, startPreview } from '../test/browser/harness';
@@ -23,6 +23,7 @@ import { writeFileSync } from 'node:fs';
 import { cpuEngineTable, cpuTrainingTable, runCpuEngineBench, runCpuTrainingBench, type CpuEngineRow } from './cpuEngine';
 import { barrierBenchTable, runBarrierBench } from './barriers';
 import { onnxBenchTable, runOnnxBench } from './onnx';
+import { pageGridTable, runPageGridBench } from './pageGrid';
 
 const TIMEOUT_MS = 15 * 60_000;
 
@@ -349,6 +350,7 @@ if (only.has('peers')) {
 if (only.has('sublevel')) sublevelBench();
 if (only.has('first-picture')) console.log(firstPictureTable(await runFirstPictureBench()));
 if (only.has('barriers')) console.log(barrierBenchTable(await runBarrierBench()));
+if (only.has('page-grid')) console.log(pageGridTable(await runPageGridBench()));
 if (only.has('onnx')) {
   const onnxOptions = {
     budgetSeconds: args.peerBudget,

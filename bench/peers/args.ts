@@ -1,6 +1,6 @@
 /** The flags of `npm run bench -- …` (bench/run.ts). */
 
-export const BENCH_PARTS = ['page', 'grid', 'cpu', 'peers', 'sublevel', 'first-picture', 'barriers', 'onnx'] as const;
+export const BENCH_PARTS = ['page', 'grid', 'cpu', 'peers', 'sublevel', 'first-picture', 'barriers', 'onnx', 'page-grid'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchArgs {
@@ -21,14 +21,16 @@ export const BENCH_USAGE = `usage: npm run bench -- [--only ${BENCH_PARTS.join('
                      join ours in the peers' table when both run), sublevel, first-picture, barriers (the barrier
                      matrix of 8 minima, pairs one after another vs side by side; Node WebGPU), onnx (a
                      model of one's own: the example CNN and a wide one at 51² on onnxruntime-web's wasm
-                     provider beside PyTorch on the CPU); default: all
+                     provider beside PyTorch on the CPU), page-grid (the app's own end-to-end toy grid time,
+                     with the engine picked and with eng=cpu and eng=gpu, beside the SIMD CPU engine's bench
+                     time); default: all
   --json FILE        write the peers' comparison as JSON ({ workloads: [{ id, description, ours, peers }] })
   --peer-budget S    seconds a peer may spend on one workload before the rest of its grid is extrapolated
                      from the rows it timed (default 60; 0: always the whole grid)
   --torch-threads N  torch.set_num_threads(N) for the PyTorch peer (default: torch's own choice)`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs | { error: string } {
-  let only = new Set<BenchPart>(['page', 'cpu', 'peers', 'sublevel', 'first-picture', 'barriers', 'onnx']);
+  let only = new Set<BenchPart>(['page', 'cpu', 'peers', 'sublevel', 'first-picture', 'barriers', 'onnx', 'page-grid']);
   let json: string | null = null;
   let peerBudget = 60;
   let torchThreads = 0;

@@ -4,8 +4,6 @@
  */
 import type { Engine } from '../engine/pipeline';
 import type { GpuContext } from '../gpu/device';
-import { decodeLink } from '../state/presets';
-import { splitOwnLink } from '../state/ownExamples';
 import { Panel } from '../ui/panel';
 import { StatusBar } from '../ui/statusBar';
 import { SurfaceView } from '../view/surfaceView';
@@ -15,13 +13,14 @@ import { landscapeApi, type LandscapeApi } from './consoleApi';
 import { askFromSearch, LongJobs } from './longJobs';
 import { ConnectController } from './connectController';
 import { Display } from './display';
+import { engineSwitchFor, type EngineSwitch } from './engineSwitch';
 import type { ExportController } from './exportController';
 import type { FileController } from './fileController';
 import { planeMoverFor, type PlaneMover } from './planeMover';
 import type { OwnModelController } from './ownModelController';
 import { pageCards } from './pageCards';
 import type { PresetController } from './presetController';
-import { mergeAtoB, pageEngine, pagePresets, pageStore, showAdapter } from './pageParts';
+import { mergeAtoB, pageEngine, pagePresets, pageStore, readPageLink, showAdapter } from './pageParts';
 import { Runner } from './runner';
 import { SpectrumController } from './spectrumController';
 import { sameExceptSublevel, sameEngineInputs, type Store } from './store';
@@ -51,15 +50,17 @@ export class App {
   readonly presets: PresetController;
   /** Long jobs ask before they go on (`?ask=never` never asks). */
   readonly longJobs: LongJobs;
+  /** Which engine computes grids (`eng=` in the link, the panel, `landscape.engine()`). */
+  readonly engines: EngineSwitch;
 
   constructor(root: HTMLElement, gpu: GpuContext | null, hash: string) {
     const el = (selector: string): HTMLElement => root.querySelector<HTMLElement>(selector) ?? root;
-    // `own=<id>` (an example model) is the preset controller's; the state is the rest of the link.
-    const decoded = decodeLink(splitOwnLink(hash).rest);
+    const { link, decoded, ignored } = readPageLink(hash);
     this.status = new StatusBar(el('#statusline'));
     this.status.onCancel(() => this.cancel());
-    this.store = pageStore(decoded.state, this.status);
+    this.store = pageStore(decoded.state, this.status, () => this.engines.hashSuffix());
     this.engine = pageEngine(gpu);
+    this.engines = engineSwitchFor(this.engine, this.status, () => this.runner.run(), gpu, { hash, search: location.search });
     const state = this.store.state;
     this.view = new SurfaceView(el('#view'), { preserveDrawingBuffer: true });
     this.longJobs = new LongJobs(el('#view'), askFromSearch(location.search));
@@ -144,10 +145,11 @@ export class App {
     const { store, panel, display, status, runner, connector, engine, view, training, sublevel } = this;
     const cards = pageCards({ root, column, engine, store, panel, display, status, runner, connector, training, view, sublevel });
     ({ barriers: this.barriers, exporter: this.exporter, files: this.files, own: this.own } = cards);
-    this.store.notify(decoded.ignored.map((m) => `link: ${m}`));
+    this.engines.addControl(panel.addFolder('Engine'));
+    this.store.notify(ignored.map((m) => `link: ${m}`));
     void this.runner.run().catch(() => undefined);
     const parts = { store, engine, view, apply: (next: unknown) => this.apply(next), settled: () => this.runner.settled() };
-    this.presets = pagePresets(root, { ...parts, openOwnExample: (example) => this.own.openExample(example) }, decoded.preset, hash);
+    this.presets = pagePresets(root, { ...parts, openOwnExample: (example) => this.own.openExample(example) }, decoded.preset, link);
   }
 
   /**

@@ -27,6 +27,7 @@ import type { BarrierController } from './barrierController';
 import type { CompareApiResult, CompareController } from './compareController';
 import type { OpenModelOptions, OpenModelResult, OwnModelController, OwnModelInfo } from './ownModelController';
 import type { LongJobQuestion, LongJobs, LongJobSettings } from './longJobs';
+import type { EngineApiResult, EngineSwitch } from './engineSwitch';
 
 /** What `window.landscape` offers power users and tests (documented in docs/console-api.md). */
 export interface LandscapeApi {
@@ -227,6 +228,12 @@ export interface LandscapeApi {
    * the URL starts with ask false). `ask: false` also answers an open question "continue". Returns the settings in use.
    */
   longJobs(options?: unknown): LongJobSettings;
+  /**
+   * The grid engine: `engine()` says what was asked for ('auto', 'gpu', 'gpu-<variant>', 'cpu'), the engine
+   * the last grid ran on and why, and the calibration; `engine('cpu')` switches and recomputes the surface.
+   */
+  engine(): EngineApiResult;
+  engine(choice: string): Promise<EngineApiResult>;
 }
 
 declare global {
@@ -251,6 +258,7 @@ export interface ApiParts {
   readonly compare: CompareController;
   readonly own: OwnModelController;
   readonly longJobs: LongJobs;
+  readonly engines: EngineSwitch;
   /** Merge a partial state, recompute what changed, draw. */
   apply(partial: unknown): Promise<void>;
   /** Stop the running job and any training run. */
@@ -368,5 +376,6 @@ export function landscapeApi(p: ApiParts): LandscapeApi {
       return p.longJobs.answer(choice);
     },
     longJobs: (options?: unknown) => p.longJobs.configure(options ?? {}),
+    engine: ((choice?: unknown) => (choice === undefined ? p.engines.info() : p.engines.set(choice))) as LandscapeApi['engine'],
   };
 }

@@ -59,9 +59,11 @@ export class ExportController {
   /** The page's URL with the whole state (camera included) in the hash. */
   link(): string {
     const loc = globalThis.location;
-    // `ask` (long jobs ask first, src/app/longJobs.ts) is the viewer's own setting, not part of the surface.
+    // `ask` (long jobs ask first, src/app/longJobs.ts) and `eng` (the grid engine, engineSwitch.ts) are the
+    // viewer's own settings, not part of the surface.
     const query = new URLSearchParams(loc.search);
     query.delete('ask');
+    query.delete('eng');
     const search = query.size > 0 ? `?${query.toString()}` : '';
     return `${loc.origin}${loc.pathname}${search}#${encodeState(this.host.state())}`;
   }

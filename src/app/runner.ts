@@ -355,10 +355,10 @@ export class Runner {
 function describeResult(result: PipelineResult): [string, string] {
   const s = result.surface;
   const origin = result.origin;
-  // θ₀ is trained where the grid runs unless its training fell back to the CPU (withFallback's notice).
-  // GPU training and the CPU's SIMD engine sum in float32 in different orders, so one link can give two θ₀ (README).
-  const said = (text: string): boolean => result.warnings.some((w) => w.includes(text));
-  const trainedOnCpu = said('θ₀ was trained by the CPU') || (s.device === 'cpu' && !said('this surface was computed by the CPU'));
+  // θ₀ is trained where the pipeline says (a GPU training that failed fell back to the CPU); the grid may
+  // run on another engine (the faster one for grids, calibrate.ts). GPU training and the CPU's SIMD engine
+  // sum in float32 in different orders, so one link can give two θ₀ (README).
+  const trainedOnCpu = result.trainDevice === 'cpu';
   const where =
     origin.kind === 'trained'
       ? ` · trained on the ${trainedOnCpu ? 'CPU' : 'GPU'}`

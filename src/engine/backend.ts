@@ -21,6 +21,8 @@ export interface JobControl {
   readonly signal: AbortSignal;
   /** Fraction done in [0, 1]. */
   readonly onProgress?: (fraction: number) => void;
+  /** Grid jobs on a GPU backend: the WGSL kernel variant to run (src/gpu/lossGridVariants.ts); absent: the default. */
+  readonly gridVariant?: string;
 }
 
 /** Multi-seed training options that can cross to a worker (no callbacks, no signal). */

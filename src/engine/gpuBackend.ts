@@ -58,7 +58,13 @@ export function gpuBackend(gpu: GpuContext): GpuBackend {
     run,
     isLost: () => lost,
     lossGrid: (model, points, ctl) =>
-      run(() => model.lossGridGpu(session, points, { signal: ctl.signal, ...(ctl.onProgress ? { onProgress: ctl.onProgress } : {}) })),
+      run(() =>
+        model.lossGridGpu(session, points, {
+          signal: ctl.signal,
+          ...(ctl.onProgress ? { onProgress: ctl.onProgress } : {}),
+          ...(ctl.gridVariant === undefined ? {} : { variant: ctl.gridVariant }),
+        }),
+      ),
     lossAt: (model, thetas, count) => run(() => model.lossAtGpu(session, thetas, count)),
     evaluatePaths: (model, paths, points) => run(() => model.pathsGpu(session, paths, points)),
     trainCenter: (job, ctl) =>

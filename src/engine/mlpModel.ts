@@ -1,5 +1,5 @@
 /** The built-in multilayer perceptron as a LandscapeModel: our WGSL kernels and their CPU twins. */
-import { LossGridKernel } from '../gpu/lossGrid.gpu';
+import { DEFAULT_GRID_VARIANT, gridVariant } from '../gpu/lossGridVariants';
 import { VectorLossKernel } from '../gpu/vectorLoss.gpu';
 import { evaluatePaths } from '../landscape/pathEval';
 import { initParams } from '../model/init';
@@ -22,8 +22,11 @@ export function mlpModel(spec: MlpSpec, samples: Samples): LandscapeModel {
     classifier: isClassifier(spec.loss),
     initialTheta: (seed) => initParams(spec, deriveSeed(seed, 'init')),
     evaluate: (theta) => evaluate(spec, theta, plain),
-    lossGridGpu: (gpu, points, opts) =>
-      gpu.cached('LossGridKernel', () => new LossGridKernel(gpu.device)).run({ spec, samples: plain, ...points }, opts),
+    lossGridGpu: (gpu, points, opts) => {
+      const variant = opts.variant ?? DEFAULT_GRID_VARIANT;
+      const kernel = gpu.cached(`LossGridKernel:${variant}`, () => gridVariant(variant).make(gpu.device));
+      return kernel.run({ spec, samples: plain, ...points }, opts);
+    },
     lossGridCpu: (points, opts) => lossGridFast({ spec, samples: plain, ...points }, opts),
     lossAtGpu: async (gpu, thetas, count) => {
       const kernel = new VectorLossKernel(gpu.device, spec, plain);

@@ -14,6 +14,7 @@ import { computeHessian, EIGEN_ONLY, type HessianOptions, type HessianResult } f
 import type { PathEvaluation } from '../landscape/pathEval';
 import type { Path } from '../landscape/paths';
 import type { Surface } from '../landscape/surface';
+import type { Samples } from '../model/samples';
 import { paramLayout, type MlpSpec } from '../model/spec';
 import type { AppState } from '../state/appState';
 import type { MultiSeedOptions, MultiSeedResult } from '../train/multiSeed.types';
@@ -34,6 +35,22 @@ import type { LandscapeModel, PlanePoints, ThetaOrigin } from './model';
 import { squarePoints } from './levels';
 import { Refinement, SUBSAMPLE, type TimelineEntry } from './progressive';
 import { gridUnits, RateBook, trainUnits } from './jobRate';
+import {
+  calibrate,
+  CPU_ENGINE,
+  gpuEngineId,
+  loadCalibration,
+  modelSize,
+  pickEngine,
+  saveCalibration,
+  variantOf,
+  type Calibration,
+  type CalibrationStorage,
+  type Candidate,
+  type EngineChoice,
+  type EngineId,
+} from './calibrate';
+import { gridVariant, gridVariantIds } from '../gpu/lossGridVariants';
 
 export { squarePoints };
 import { computedSurface } from './surface';
@@ -61,6 +78,24 @@ export interface PipelineResult {
   readonly trainMs: number;
   /** Where the plane's centre is, in the directions' units from θ₀ (the state's centerAlpha, centerBeta). */
   readonly planeCenter: { readonly alpha: number; readonly beta: number };
+  /** Where θ₀ was trained (null: not trained here, e.g. a kept network or a fixed point). */
+  readonly trainDevice: 'webgpu' | 'cpu' | null;
+}
+
+/** The grid engine a job ran on, and why it was that one (the status line says both). */
+export interface EngineUse {
+  readonly engine: EngineId;
+  /** E.g. "SIMD CPU engine (WebAssembly, all cores) in a Web Worker" or "WebGPU register tiles kernel on …". */
+  readonly label: string;
+  /** E.g. "chosen: 11.6× faster than the WebGPU register tiles kernel on … here", "as asked (eng=cpu)". */
+  readonly why: string;
+  readonly kind: 'webgpu' | 'cpu';
+}
+
+/** Where a grid job goes: a backend, the GPU kernel variant, and why. */
+interface GridRoute extends EngineUse {
+  readonly backend: Backend;
+  readonly variant: string | undefined;
 }
 
 /** A level of a grid still to compute and its estimated time on this device (null: no rate measured yet). */
@@ -142,6 +177,7 @@ interface TrainStage {
   readonly diverged: boolean;
   readonly origin: ThetaOrigin;
   readonly warnings: readonly string[];
+  readonly device: 'webgpu' | 'cpu' | null;
 }
 
 export interface EngineBackends {
@@ -151,6 +187,8 @@ export interface EngineBackends {
   readonly renewGpu?: () => Promise<Backend | null>;
   /** Makes a CPU backend: one for surfaces, one for training, so cancelling one never cancels the other. */
   readonly cpu: () => Backend;
+  /** Words for the CPU engine on the status line (default: the CPU backend's label). */
+  readonly cpuEngineLabel?: string;
 }
 
 export class Engine {
@@ -177,6 +215,15 @@ export class Engine {
   readonly runs = { data: 0, train: 0, plane: 0, surface: 0 };
   /** How fast this device computes grids and trainings, per backend kind, measured by the jobs run so far. */
   readonly rates = new RateBook();
+  private choice: EngineChoice = 'auto';
+  private calibrated: Calibration | null = null;
+  private calibrating: Promise<Calibration | null> | null = null;
+  private readonly cpuEngineLabel: string;
+  private warnedChoice: EngineChoice | null = null;
+  /** The engine the last grid job ran on (null before one ran). */
+  lastEngine: EngineUse | null = null;
+  /** Told the engine each grid job runs on (the page's status line). */
+  onEngineUsed: ((use: EngineUse) => void) | null = null;
 
   constructor(backends: EngineBackends) {
     this.gpuBackend = backends.gpu;
@@ -184,6 +231,172 @@ export class Engine {
     this.makeCpu = backends.cpu;
     this.cpu = backends.cpu();
     this.trainCpu = backends.cpu();
+    this.cpuEngineLabel = backends.cpuEngineLabel ?? this.cpu.label;
+  }
+
+  /** What grids run on: 'auto' (the calibration's pick per workload size), 'gpu' (its best variant), or one engine. */
+  get engineChoice(): EngineChoice {
+    return this.choice;
+  }
+
+  /** Run grids on `choice` from the next job on; the surface is computed again (on the engine now chosen). */
+  setEngineChoice(choice: EngineChoice): void {
+    if (choice === this.choice) return;
+    this.choice = choice;
+    this.warnedChoice = null;
+    this.surfaceCache = null;
+  }
+
+  /** The calibration in use (null: none yet, or no GPU to choose against). */
+  get calibration(): Calibration | null {
+    return this.calibrated;
+  }
+
+  /** The device words a calibration is kept under: the adapter and the CPU engine. */
+  private calibrationDevice(gpu: Backend): string {
+    return `${gpu.label} | ${this.cpuEngineLabel}`;
+  }
+
+  /**
+   * Measure the grid engines of this device (the GPU kernel variants and the CPU engine) once, or take the
+   * calibration kept in `storage` for the same adapter and engine version. Jobs wait for it. Candidates that
+   * fail are said in the next result's notices and never used. Without WebGPU there is nothing to choose.
+   */
+  calibrate(
+    storage: CalibrationStorage | null,
+    model: (spec: MlpSpec, samples: Samples) => LandscapeModel = mlpModel,
+    options: { readonly fresh?: boolean } = {},
+  ): Promise<Calibration | null> {
+    const gpu = this.gpu;
+    if (gpu === null) return Promise.resolve(null);
+    const device = this.calibrationDevice(gpu);
+    const kept = options.fresh === true ? null : loadCalibration(storage, device);
+    const adopt = (cal: Calibration): Calibration => {
+      for (const f of cal.failed)
+        this.deviceNotices.push(`The ${this.engineLabel(f.engine)} failed its calibration (${f.reason}); it is never used on this device.`);
+      this.calibrated = cal;
+      return cal;
+    };
+    // A kept calibration is taken at once: no job waits, the status line never says "measuring".
+    if (kept !== null) return Promise.resolve(adopt(kept));
+    const job = (async (): Promise<Calibration | null> => {
+      const candidates: Candidate[] = [
+        ...gridVariantIds().map((variant): Candidate => ({
+          engine: gpuEngineId(variant),
+          label: this.engineLabel(gpuEngineId(variant)),
+          lossGrid: (m, points, signal) => gpu.lossGrid(m, points, { signal, gridVariant: variant }),
+        })),
+        { engine: CPU_ENGINE, label: this.cpuEngineLabel, lossGrid: (m, points, signal) => this.cpu.lossGrid(m, points, { signal }) },
+      ];
+      let cal: Calibration;
+      try {
+        cal = await calibrate(candidates, { device, model });
+      } catch {
+        return null;
+      }
+      saveCalibration(storage, cal);
+      return adopt(cal);
+    })();
+    this.calibrating = job;
+    void job.finally(() => {
+      if (this.calibrating === job) this.calibrating = null;
+    });
+    return job;
+  }
+
+  /** Words for an engine: "SIMD CPU engine …" or "WebGPU register tiles kernel on <adapter>". */
+  engineLabel(engine: EngineId): string {
+    const variant = variantOf(engine);
+    if (variant === null) return this.cpuEngineLabel;
+    let words = variant;
+    try {
+      words = gridVariant(variant).label;
+    } catch {
+      // an unknown variant keeps its id
+    }
+    return `WebGPU ${words} kernel on ${this.gpu?.label ?? 'no adapter'}`;
+  }
+
+  /**
+   * Where a grid of `model` runs: the engine asked for (eng=…), else the calibration's pick for the model's
+   * size, else (not calibrated, a model of one's own) the GPU's default kernel as before; the CPU without a GPU.
+   * An engine that failed calibration is never used (one notice when it was asked for).
+   */
+  private route(model: LandscapeModel, notices: string[] | null): GridRoute {
+    const gpu = this.gpu;
+    const cpu = (why: string): GridRoute => this.cpuRoute(why);
+    if (gpu === null) return cpu('no WebGPU here');
+    const onGpu = (engine: EngineId, why: string): GridRoute => ({
+      engine,
+      label: this.engineLabel(engine),
+      why,
+      kind: 'webgpu',
+      backend: gpu,
+      variant: variantOf(engine) ?? undefined,
+    });
+    const cal = this.calibrated;
+    const failed = (engine: EngineId): boolean => cal?.failed.some((f) => f.engine === engine) ?? false;
+    const gpuEngines = gridVariantIds()
+      .map(gpuEngineId)
+      .filter((e) => !failed(e));
+    const size = modelSize(model);
+    const choice = this.choice;
+    if (choice !== 'auto') {
+      const asked = `as asked (eng=${choice})`;
+      if (choice === CPU_ENGINE && !failed(CPU_ENGINE)) return cpu(asked);
+      if (choice === 'gpu' && gpuEngines.length > 0) {
+        const best = cal !== null && size !== null ? pickEngine(cal, gpuEngines, size) : null;
+        return onGpu(best?.engine ?? gpuEngines[0] ?? gpuEngineId('tiles'), asked);
+      }
+      if (gpuEngines.includes(choice)) return onGpu(choice, asked);
+      if (notices !== null && this.warnedChoice !== choice) {
+        this.warnedChoice = choice;
+        notices.push(
+          `eng=${choice} is not usable here (it failed its calibration or does not exist): the engine is chosen as for eng=auto.`,
+        );
+      }
+    }
+    if (size === null) return onGpu(gpuEngines[0] ?? gpuEngineId('tiles'), 'a model of one’s own runs on the GPU');
+    const pick = cal === null ? null : pickEngine(cal, [...gpuEngines, CPU_ENGINE], size);
+    if (pick === null)
+      return gpuEngines[0] === undefined ? cpu('the GPU kernels failed calibration') : onGpu(gpuEngines[0], 'not calibrated');
+    const why =
+      pick.runnerUp === null
+        ? 'chosen: the only engine that passed calibration'
+        : `chosen: ${(pick.rate / pick.runnerUp.rate).toFixed(1)}× faster than the ${this.engineLabel(pick.runnerUp.engine)} here`;
+    return pick.engine === CPU_ENGINE ? cpu(why) : onGpu(pick.engine, why);
+  }
+
+  /** The engine a grid of `model` would run on now (the console's `landscape.engine()`). */
+  engineFor(model: LandscapeModel): EngineUse {
+    const { backend: _b, variant: _v, ...use } = this.route(model, null);
+    return use;
+  }
+
+  private used(route: GridRoute, backend: Backend): void {
+    const { backend: _b, variant: _v, ...use } = route;
+    const actual: EngineUse =
+      backend === route.backend ? use : { engine: CPU_ENGINE, label: this.cpuEngineLabel, why: 'after a GPU failure', kind: 'cpu' };
+    this.lastEngine = actual;
+    this.onEngineUsed?.(actual);
+  }
+
+  /** A grid job on its route's engine, falling back to the CPU when a GPU kernel fails. */
+  private routed<T>(
+    route: GridRoute,
+    wording: FallbackWording,
+    signal: AbortSignal,
+    notices: string[],
+    job: (b: Backend, ctl: { gridVariant?: string }) => Promise<T>,
+  ): Promise<{ value: T; backend: Backend }> {
+    const ctl = route.variant === undefined ? {} : { gridVariant: route.variant };
+    const gpu = route.kind === 'webgpu' ? route.backend : null;
+    return withFallback({ gpu, cpu: this.cpu }, wording, signal, notices, (b) => job(b, b === gpu ? ctl : {}), this.gpuFailed).then(
+      (ran) => {
+        this.used(route, ran.backend);
+        return ran;
+      },
+    );
   }
 
   /** The GPU backend in use (a new one after a lost device), or null. */
@@ -237,6 +450,10 @@ export class Engine {
     options: ComputeOptions = {},
   ): Promise<PipelineResult> {
     if (this.renewing !== null) await this.renewing;
+    if (this.calibrating !== null) {
+      report('data', 0, 'measuring the grid engines of this device (once per adapter)…');
+      await this.calibrating;
+    }
     const deviceNotices = this.deviceNotices.splice(0);
     if (needsLoading(state.data.kind)) report('data', 0, `loading the ${state.data.kind} data…`);
     await this.dataReady(state);
@@ -284,6 +501,7 @@ export class Engine {
             timeline: [],
             trainMs: 0,
             planeCenter: { alpha: state.plane.centerAlpha, beta: state.plane.centerBeta },
+            trainDevice: this.gpu ? 'webgpu' : 'cpu',
           });
         };
         this.trainCache = await this.trainStage(
@@ -337,6 +555,7 @@ export class Engine {
       timeline,
       trainMs,
       planeCenter: { alpha: state.plane.centerAlpha, beta: state.plane.centerBeta },
+      trainDevice: trained.device,
     });
     const drawn = (surface: Surface, samples: number): void => {
       timeline.push({ gridSize: surface.gridSize, samples, ms: performance.now() - jobStart });
@@ -346,20 +565,20 @@ export class Engine {
     // A job that resumes a refinement shows the level it had reached at once.
     if (!refinement.finished && refinement.picture !== null) drawn(refinement.picture, model.sampleCount);
     if (!refinement.finished) {
-      // Once the GPU has failed for this surface, its remaining levels stay on the CPU (one notice).
-      let gpu = this.gpu;
+      // The engine picked for this model (calibration, or eng=…); once the GPU has failed for this
+      // surface, its remaining levels stay on the CPU (one notice).
+      let route = this.route(model, entry.warnings);
       const plan = options.plan;
       await refinement.refine(
         async (m, points, onProgress) => {
-          const ran = await withFallback(
-            { gpu, cpu: this.cpu },
+          const ran = await this.routed(
+            route,
             { failed: 'kernel', instead: 'this surface was computed' },
             signal,
             entry.warnings,
-            (b) => b.lossGrid(m, points, { signal, onProgress }),
-            this.gpuFailed,
+            (b, ctl) => b.lossGrid(m, points, { signal, onProgress, ...ctl }),
           );
-          if (ran.backend !== gpu) gpu = null;
+          if (ran.backend !== route.backend) route = this.cpuRoute('after a GPU failure');
           return ran;
         },
         signal,
@@ -389,7 +608,7 @@ export class Engine {
     model: LandscapeModel,
     ahead: readonly { size: number; points: number; samples: number }[],
   ): Promise<number> {
-    const backend = refinement.backend ?? this.gpu ?? this.cpu;
+    const backend = refinement.backend ?? this.route(model, null).backend;
     return plan({
       finalSize: refinement.gridSize,
       shownSize: refinement.picture?.gridSize ?? 0,
@@ -423,6 +642,7 @@ export class Engine {
         diverged: !Number.isFinite(loss),
         origin: { kind: 'kept', id: center.id, name: center.name },
         warnings: [],
+        device: null,
       };
     }
     if (state.data.kind === 'uvx') {
@@ -435,6 +655,7 @@ export class Engine {
         diverged: false,
         origin: { kind: 'fixed', why: 'the saddle of u·v·x' },
         warnings: [],
+        device: null,
       };
     }
     const gradients = model.gradients;
@@ -466,6 +687,7 @@ export class Engine {
       diverged: value.diverged,
       origin: { kind: 'trained', seed: state.seed, steps },
       warnings,
+      device: backend.kind,
     };
   }
 
@@ -519,17 +741,16 @@ export class Engine {
   ): Promise<Surface> {
     const points = squarePoints(plane, gridSize, span);
     const t0 = performance.now();
-    const { value, backend } = await withFallback(
-      this.backends(this.cpu),
+    const { value, backend } = await this.routed(
+      this.route(model, warnings),
       { failed: 'kernel', instead: 'this surface was computed' },
       signal,
       warnings,
-      async (b) => {
-        const grid = await b.lossGrid(model, points, { signal, onProgress });
-        const centre = await b.lossGrid(model, squarePoints(plane, 1, 0), { signal });
+      async (b, ctl) => {
+        const grid = await b.lossGrid(model, points, { signal, onProgress, ...ctl });
+        const centre = await b.lossGrid(model, squarePoints(plane, 1, 0), { signal, ...ctl });
         return { grid, centerLoss: centre.loss[0] ?? Number.NaN };
       },
-      this.gpuFailed,
     );
     const gridMs = performance.now() - t0;
     return computedSurface({
@@ -570,18 +791,23 @@ export class Engine {
    * it to let the page's jobs through at once.
    */
   async previewGrid(state: AppState, gridSize: number, signal: AbortSignal): Promise<Float32Array> {
-    const backend = this.gpu ?? (this.previewCpu ??= this.makeCpu());
     await this.dataReady(state);
     throwIfAborted(signal);
     const { data, spec } = buildData(state);
     const model = mlpModel(spec, data);
+    const route = this.route(model, null);
+    const gpu = this.gpu;
+    const backend = gpu ?? (this.previewCpu ??= this.makeCpu());
+    const gridBackend = route.kind === 'webgpu' ? backend : (this.previewCpu ??= this.makeCpu());
+    const ctl = route.variant === undefined || gridBackend !== gpu ? {} : { gridVariant: route.variant };
     let theta: Float32Array = new Float32Array(model.layout.size);
     if (state.data.kind !== 'uvx') {
       const { steps, learningRate } = state.train;
       theta = (await backend.trainCenter({ spec, samples: data, theta0: model.initialTheta(state.seed), steps, learningRate }, { signal }))
         .theta;
     }
-    return (await backend.lossGrid(model, squarePoints(planeOf(state, model, theta), gridSize, state.plane.span), { signal })).loss;
+    return (await gridBackend.lossGrid(model, squarePoints(planeOf(state, model, theta), gridSize, state.plane.span), { signal, ...ctl }))
+      .loss;
   }
 
   /** The kept network in use as θ₀, or null when θ₀ is trained from the state. */
@@ -616,10 +842,21 @@ export class Engine {
   }
 
   /** A loss grid of any plane batch (a curve's plane, a trajectory's plane). */
-  grid(model: LandscapeModel, points: PlanePoints, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<Ran<GridResult>> {
-    return this.run(this.cpu, { failed: 'kernel', instead: 'this grid was computed' }, signal, (b) =>
-      b.lossGrid(model, points, { signal, onProgress }),
+  async grid(
+    model: LandscapeModel,
+    points: PlanePoints,
+    signal: AbortSignal,
+    onProgress: (fraction: number) => void,
+  ): Promise<Ran<GridResult>> {
+    const warnings: string[] = [];
+    const { value, backend } = await this.routed(
+      this.route(model, warnings),
+      { failed: 'kernel', instead: 'this grid was computed' },
+      signal,
+      warnings,
+      (b, ctl) => b.lossGrid(model, points, { signal, onProgress, ...ctl }),
     );
+    return { value, backend, warnings };
   }
 
   /** Loss at explicit parameter vectors (count × size). */
@@ -746,6 +983,10 @@ export class Engine {
     this.cpu.dispose();
     this.trainCpu.dispose();
     this.previewCpu?.dispose();
+  }
+
+  private cpuRoute(why: string): GridRoute {
+    return { engine: CPU_ENGINE, label: this.cpuEngineLabel, why, kind: 'cpu', backend: this.cpu, variant: undefined };
   }
 
   private backends(cpu: Backend): { gpu: Backend | null; cpu: Backend } {

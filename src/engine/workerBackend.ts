@@ -19,6 +19,23 @@ type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<
 
 export const WORKER_LABEL = 'CPU reference (Web Worker)';
 
+/** Grid progress reaches the page at most this often (ms): the engine reports every chunk, the page repaints for each. */
+const PROGRESS_MS = 100;
+
+/**
+ * Progress that carries only a fraction (grids) passed on at most every PROGRESS_MS; replies with a training
+ * step always pass. On two cores each repaint of the status line competes with the engine's threads.
+ */
+function throttled(onProgress: (reply: Progress) => void): (reply: Progress) => void {
+  let last = -Infinity;
+  return (reply) => {
+    const now = performance.now();
+    if (reply.step === undefined && reply.fraction < 1 && now - last < PROGRESS_MS) return;
+    last = now;
+    onProgress(reply);
+  };
+}
+
 export function workerBackend(): Backend {
   let worker: Worker | null = null;
   let nextId = 1;
@@ -70,7 +87,7 @@ export function workerBackend(): Backend {
       return Promise.reject(new Error(`the engine worker could not start: ${errorMessage(err)}`));
     }
     return new Promise<WorkerResults[K]>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as Pending['resolve'], reject, onProgress });
+      pending.set(id, { resolve: resolve as Pending['resolve'], reject, onProgress: onProgress && throttled(onProgress) });
       signal.addEventListener(
         'abort',
         () => {

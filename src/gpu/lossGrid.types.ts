@@ -39,6 +39,8 @@ export interface GridRunOptions {
   readonly signal?: AbortSignal;
   /** Fraction done in [0, 1]. */
   readonly onProgress?: (fraction: number) => void;
+  /** Which WGSL grid kernel variant runs the job (src/gpu/lossGridVariants.ts); absent: the default. CPU engines ignore it. */
+  readonly variant?: string;
 }
 
 /** A square grid over [−span, span]². */

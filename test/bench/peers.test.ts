@@ -109,7 +109,16 @@ describe('bench peers', () => {
 
   it('reads the bench flags and refuses unknown ones with a reason', () => {
     const all = parseBenchArgs([]);
-    expect('only' in all && [...all.only].sort()).toEqual(['barriers', 'cpu', 'first-picture', 'onnx', 'page', 'peers', 'sublevel']);
+    expect('only' in all && [...all.only].sort()).toEqual([
+      'barriers',
+      'cpu',
+      'first-picture',
+      'onnx',
+      'page',
+      'page-grid',
+      'peers',
+      'sublevel',
+    ]);
     const some = parseBenchArgs(['--only', 'peers,grid', '--json', 'out.json', '--peer-budget', '0', '--torch-threads', '2']);
     expect(some).toMatchObject({ json: 'out.json', peerBudget: 0, torchThreads: 2 });
     const cases: [string[], RegExp][] = [

@@ -206,8 +206,12 @@ describe('the app in headless Chromium', () => {
     });
     expect(result.device).toBe('cpu');
     expect(result.max).toBeGreaterThan(result.min);
-    expect(result.notices.join(' ')).toMatch(/GPU kernel failed/);
-    expect(await page.locator('.notice').textContent()).toMatch(/CPU reference/);
+    // Either the page's calibration met the broken kernel first (src/engine/calibrate.ts: said, never used), or
+    // (a calibration kept from an earlier page of this browser) the job did: handed to the CPU with a notice.
+    expect(result.notices.join(' ')).toMatch(
+      /GPU kernel failed \(WebGPU validation error|WebGPU register tiles kernel on .* failed its calibration \(WebGPU validation error/,
+    );
+    expect(await page.locator('.notice').textContent()).toMatch(/CPU reference|never used on this device/);
     await page.close();
   });
 });

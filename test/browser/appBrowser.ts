@@ -36,6 +36,12 @@ export interface OpenAppOptions {
    * ready() is never left waiting for an answer; docs/jobs.md).
    */
   readonly askLong?: boolean;
+  /**
+   * The grid engine, as `?eng=` (default 'gpu': the tests exercise the WGSL kernels even where calibration
+   * would pick the CPU engine, as on SwiftShader; 'auto': no `?eng=`, the page picks; docs/url-keys.md).
+   * A hash's own `eng=` wins over it.
+   */
+  readonly engine?: 'auto' | 'gpu' | 'cpu';
 }
 
 export interface AppBrowser {
@@ -76,7 +82,10 @@ async function openApp(browser: AppBrowser, options: OpenAppOptions): Promise<Pa
   const page = await browser.context.newPage();
   if (options.init !== undefined) await page.addInitScript(options.init);
   await options.beforeLoad?.(page);
-  await page.goto(`${browser.url}index.html${options.askLong === true ? '' : '?ask=never'}${options.hash ?? ''}`);
+  const query = new URLSearchParams();
+  if (options.askLong !== true) query.set('ask', 'never');
+  if (options.engine !== 'auto') query.set('eng', options.engine ?? 'gpu');
+  await page.goto(`${browser.url}index.html?${query.toString()}${options.hash ?? ''}`);
   await page.waitForFunction(() => typeof window.landscape !== 'undefined', null, { timeout: API_TIMEOUT_MS });
   if (options.ready ?? true) await page.evaluate(() => window.landscape.ready());
   return page;
