@@ -143,6 +143,8 @@ export interface Candidate {
   readonly engine: EngineId;
   readonly label: string;
   lossGrid(model: LandscapeModel, points: PlanePoints, signal: AbortSignal): Promise<GridResult>;
+  /** Whether the engine can compute a network at all (absent: every one); a workload it cannot is not measured. */
+  fits?(spec: MlpSpec): boolean;
 }
 
 export interface CalibrateOptions {
@@ -202,6 +204,7 @@ export async function calibrate(candidates: readonly Candidate[], opts: Calibrat
     const mine: Measurement[] = [];
     try {
       for (const [i, w] of workloads.entries()) {
+        if (c.fits?.(w.spec) === false) continue;
         const model = opts.model(w.spec, w.samples);
         const check = checkOf(i, w);
         const warm = await c.lossGrid(model, check.points, signal);

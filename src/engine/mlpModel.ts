@@ -1,5 +1,5 @@
 /** The built-in multilayer perceptron as a LandscapeModel: our WGSL kernels and their CPU twins. */
-import { DEFAULT_GRID_VARIANT, gridVariant } from '../gpu/lossGridVariants';
+import { DEFAULT_GRID_VARIANT, gridVariant, variantFits } from '../gpu/lossGridVariants';
 import { VectorLossKernel } from '../gpu/vectorLoss.gpu';
 import { evaluatePaths } from '../landscape/pathEval';
 import { initParams } from '../model/init';
@@ -23,7 +23,9 @@ export function mlpModel(spec: MlpSpec, samples: Samples): LandscapeModel {
     initialTheta: (seed) => initParams(spec, deriveSeed(seed, 'init')),
     evaluate: (theta) => evaluate(spec, theta, plain),
     lossGridGpu: (gpu, points, opts) => {
-      const variant = opts.variant ?? DEFAULT_GRID_VARIANT;
+      // A variant that cannot hold this network (workgroup memory) leaves it to the default kernel.
+      const asked = opts.variant ?? DEFAULT_GRID_VARIANT;
+      const variant = variantFits(asked, spec) ? asked : DEFAULT_GRID_VARIANT;
       const kernel = gpu.cached(`LossGridKernel:${variant}`, () => gridVariant(variant).make(gpu.device));
       return kernel.run({ spec, samples: plain, ...points }, opts);
     },

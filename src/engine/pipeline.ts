@@ -50,7 +50,7 @@ import {
   type EngineChoice,
   type EngineId,
 } from './calibrate';
-import { gridVariant, gridVariantIds } from '../gpu/lossGridVariants';
+import { gridVariant, gridVariantIds, variantFits } from '../gpu/lossGridVariants';
 
 export { squarePoints };
 import { computedSurface } from './surface';
@@ -285,6 +285,7 @@ export class Engine {
           engine: gpuEngineId(variant),
           label: this.engineLabel(gpuEngineId(variant)),
           lossGrid: (m, points, signal) => gpu.lossGrid(m, points, { signal, gridVariant: variant }),
+          fits: (spec) => variantFits(variant, spec),
         })),
         { engine: CPU_ENGINE, label: this.cpuEngineLabel, lossGrid: (m, points, signal) => this.cpu.lossGrid(m, points, { signal }) },
       ];
@@ -336,7 +337,10 @@ export class Engine {
     });
     const cal = this.calibrated;
     const failed = (engine: EngineId): boolean => cal?.failed.some((f) => f.engine === engine) ?? false;
+    // The GPU variants that passed calibration and can compute this network (every one for a model of one's own).
+    const spec = model.recipe.kind === 'mlp' ? model.recipe.spec : null;
     const gpuEngines = gridVariantIds()
+      .filter((v) => spec === null || variantFits(v, spec))
       .map(gpuEngineId)
       .filter((e) => !failed(e));
     const size = modelSize(model);

@@ -23,7 +23,8 @@ describe('the grid engine of the page', () => {
     expect(auto.e.choice).toBe('auto');
     expect(auto.e.calibration).not.toBeNull();
     const engines = new Set(auto.e.calibration?.measured.map((m) => m.engine));
-    expect(engines).toEqual(new Set(['cpu', 'gpu-tiles']));
+    // The workgroup-per-point variant is measured only where the network fits its workgroup memory.
+    expect(engines).toEqual(new Set(['cpu', 'gpu-tiles', 'gpu-workgroup']));
     expect(auto.e.calibration?.failed).toEqual([]);
     expect(auto.keys).toHaveLength(1);
     expect(auto.keys[0]).toContain(auto.e.calibration?.device);
@@ -102,7 +103,7 @@ describe('the grid engine of the page', () => {
     const page = await browser.open({ hash: `#${LINK}&eng=gpu` });
     // The panel's Engine folder: choosing cpu recomputes the surface on the CPU engine.
     const select = page.locator('.lil-controller').filter({ hasText: 'grid engine' }).locator('select');
-    expect(await select.locator('option').allTextContents()).toEqual(['auto', 'gpu', 'gpu-tiles', 'cpu']);
+    expect(await select.locator('option').allTextContents()).toEqual(['auto', 'gpu', 'gpu-tiles', 'gpu-workgroup', 'cpu']);
     await select.selectOption('cpu');
     await page.waitForFunction(() => window.landscape.engine().choice === 'cpu');
     await page.evaluate(() => window.landscape.ready());
@@ -122,7 +123,7 @@ describe('the grid engine of the page', () => {
         (err: unknown) => String(err),
       ),
     );
-    expect(refused).toMatch(/use one of auto, gpu, gpu-tiles, cpu/);
+    expect(refused).toMatch(/use one of auto, gpu, gpu-tiles, gpu-workgroup, cpu/);
     const back = await page.evaluate(async () => (await window.landscape.engine('auto')).choice);
     expect(back).toBe('auto');
     expect(await page.evaluate(() => location.hash)).not.toContain('eng=');

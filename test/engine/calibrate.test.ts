@@ -223,7 +223,7 @@ describe('the engine routes grids to the engine picked', () => {
     const gpu = fakeGpu('adapter D', { fail: 'pipeline creation failed' });
     const engine = new Engine({ gpu, cpu: () => cpuBackend() });
     const calibration = await engine.calibrate(memoryStorage());
-    expect(calibration?.failed.map((f) => f.engine)).toEqual(['gpu-tiles']);
+    expect(calibration?.failed.map((f) => f.engine)).toEqual(['gpu-tiles', 'gpu-workgroup']);
     const calls = gpu.grids;
     const r = await engine.compute(small(), never, quiet);
     expect(r.warnings.join(' ')).toMatch(
