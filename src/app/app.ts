@@ -176,6 +176,7 @@ export class App {
       status,
       runner,
       connector,
+      gpu,
     });
     this.store.notify(decoded.ignored.map((m) => `link: ${m}`));
     void this.runner.run().catch(() => undefined);

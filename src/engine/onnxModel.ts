@@ -56,8 +56,10 @@ export interface OnnxModel extends LandscapeModel {
   readonly recipe: OnnxRecipe;
   readonly graph: OnnxGraph;
   readonly loss: LossKind;
-  /** Frees the runtime's session. */
+  /** Frees the runtime's sessions: the wasm one on this thread and the WebGPU EP's (with their GPU buffers). */
   dispose(): Promise<void>;
+  /** Frees the wasm session on this thread only (made again on next use); the GPU evaluators stay. */
+  releaseRuntime(): Promise<void>;
 }
 
 /** The data of an `.npz` file as the model reads it. */
@@ -206,6 +208,7 @@ function buildModel(recipe: OnnxRecipe, graph: OnnxGraph, evaluator: Evaluator):
       return sub;
     },
     gradients: null,
+    releaseRuntime: () => evaluator.dispose(),
     dispose: async () => {
       for (const e of onGpu.values()) e.dispose();
       onGpu.clear();
