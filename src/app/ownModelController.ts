@@ -334,12 +334,13 @@ export class OwnModelController {
     );
     const asked = options.provider ?? this.settings.provider;
     const warnings: string[] = [];
-    let choice: ProviderChoice;
+    let choice: ProviderChoice | undefined;
     try {
       choice = await this.chooseProvider(own, asked, signal, warnings);
     } finally {
-      // The probe session ran on this thread; the worker makes its own (the GPU evaluator stays).
-      await own.model.releaseRuntime();
+      // The probe session ran on this thread; the worker makes its own. The WebGPU EP's session stays
+      // when it is used, else it goes too (both are made again if ever needed).
+      await (choice?.used === 'webgpu' ? own.model.releaseRuntime() : own.model.dispose());
     }
     if (isAborted(signal)) {
       await own.model.dispose();
