@@ -115,6 +115,8 @@ export class OwnModelController {
   private readonly wasmEngine = new Engine({ gpu: null, cpu: () => ({ ...workerBackend(), label: WASM_LABEL }) });
   /** The WebGPU EP on the page's device (the wasm worker behind it for failures); made on first use. */
   private gpuParts: { readonly engine: Engine; readonly backend: Backend } | null = null;
+  /** An automatic choice where the WebGPU EP was at least 10× slower than wasm (a software adapter): kept for the page's later models. */
+  private slowGpu: ProviderChoice | null = null;
 
   constructor(private readonly p: OwnModelParts) {
     const doc = p.root.ownerDocument;
@@ -426,6 +428,13 @@ export class OwnModelController {
     const gpu = this.p.gpu ?? null;
     if (asked === 'wasm') return { used: 'wasm', asked };
     if (gpu === null) return { used: 'wasm', asked, why: 'no WebGPU on this page' };
+    const slow = this.slowGpu;
+    if (asked === 'auto' && slow !== null && slow.webgpuMs !== undefined && slow.wasmMs !== undefined)
+      return {
+        used: 'wasm',
+        asked,
+        why: `the WebGPU EP was ${(slow.webgpuMs / slow.wasmMs).toFixed(0)}× slower than wasm on ${gpu.adapterName} for an earlier model`,
+      };
     const { backend } = this.gpuSide(gpu);
     const theta = own.model.initialTheta(0);
     const ctl = { signal };
@@ -447,7 +456,9 @@ export class OwnModelController {
     const t0 = performance.now();
     await own.model.evaluate(theta);
     const wasmMs = performance.now() - t0;
-    return { used: webgpuMs <= wasmMs ? 'webgpu' : 'wasm', asked, webgpuMs, wasmMs };
+    const choice: ProviderChoice = { used: webgpuMs <= wasmMs ? 'webgpu' : 'wasm', asked, webgpuMs, wasmMs };
+    if (webgpuMs >= 10 * wasmMs) this.slowGpu = choice;
+    return choice;
   }
 }
 
