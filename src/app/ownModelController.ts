@@ -76,6 +76,8 @@ export interface OwnModelInfo {
   data: { x: Float32Array; xShape: number[]; y: Float32Array; m: number };
   /** The runtime's provider the surface was computed on, and the measurement behind an automatic choice. */
   provider: ProviderChoice;
+  /** Checkpoints: the loss along the straight line A → B at 61 evenly spaced points; one model: null. */
+  lineLoss: number[] | null;
 }
 
 export interface OwnModelParts {
@@ -180,6 +182,7 @@ export class OwnModelController {
       theta: (o.own.checkpoints[0] ?? model.graph.theta).slice(),
       data: { x: data.x.slice(), xShape: [...data.xShape], y: data.targets.y.slice(), m: data.m },
       provider: { ...o.provider },
+      lineLoss: o.view.kind === 'path' ? [...o.view.lineLoss] : null,
     };
   }
 
