@@ -33,6 +33,18 @@ fn log1pAccurate(x: f32) -> f32 {
   return log(u) * x / (u - 1.0);
 }
 
+// NaN tested on the bits (a compiler may assume x == x); NaN written the same way. A NaN output (e.g. a
+// BatchNorm whose running variance went negative along a checkpoints' plane) makes the sample's loss NaN,
+// as in the CPU twin.
+fn isNan(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}
+
+fn nan() -> f32 {
+  // params.pad0 is 0: a runtime value, so the compiler does not fold (and refuse) a constant NaN.
+  return bitcast<f32>(0x7fc00000u + params.pad0);
+}
+
 // Math.round for the targets (class indices, 0/1): halves go up, as in JavaScript.
 fn roundUp(v: f32) -> i32 {
   return i32(floor(v + 0.5));
@@ -43,13 +55,17 @@ fn term(r: u32) -> vec2<f32> {
   let n = params.outputs;
   let base = r * n;
   let sample = params.first + r;
+  var anyNan = false;
+  for (var j = 0u; j < n; j++) {
+    anyNan = anyNan || isNan(outs[base + j]);
+  }
   if (params.kind == 0u) {
     var s = 0.0;
     for (var j = 0u; j < n; j++) {
       let d = outs[base + j] - y[sample * n + j];
       s += d * d;
     }
-    return vec2<f32>(s, 0.0);
+    return vec2<f32>(select(s, nan(), anyNan), 0.0);
   }
   if (params.kind == 1u) {
     var best = 0u;
@@ -69,13 +85,13 @@ fn term(r: u32) -> vec2<f32> {
     let cls = roundUp(y[sample]);
     let picked = outs[base + u32(clamp(cls, 0, i32(n) - 1))];
     let correct = select(0.0, 1.0, i32(best) == cls);
-    return vec2<f32>((mx - picked) + log1pAccurate(rest), correct);
+    return vec2<f32>(select((mx - picked) + log1pAccurate(rest), nan(), anyNan), correct);
   }
   let o = outs[base];
   let t = y[sample];
   let loss = max(o, 0.0) - o * t + log1pAccurate(exp(-abs(o)));
   let correct = select(0.0, 1.0, select(0, 1, o > 0.0) == roundUp(t));
-  return vec2<f32>(loss, correct);
+  return vec2<f32>(select(loss, nan(), anyNan), correct);
 }
 
 @compute @workgroup_size(256)
