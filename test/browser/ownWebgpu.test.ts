@@ -4,7 +4,8 @@
  * CNN's 5² grid along its stored directions and its centre agree within 1e-4 relative, and the centre is
  * PyTorch's own loss. "auto" measures both and says which it used; the status line names the provider.
  * Two checkpoints of a small CNN: the line between them (paths on the GPU) and the plane agree the same
- * way, with NaN in the same cells (a negative running variance there).
+ * way where the wasm provider has a value (where a BatchNorm running variance is negative it gives NaN,
+ * the WebGPU EP an indeterminate finite value).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -125,11 +126,13 @@ describe('checkpoints on the WebGPU execution provider', () => {
     expect(webgpu.line.length).toBe(61);
     expect(webgpu.line.reduce((w, v, i) => Math.max(w, rel(v, wasm.line[i] ?? NaN)), 0)).toBeLessThanOrEqual(1e-4);
     expect(webgpu.loss.length).toBe(wasm.loss.length);
-    // The plane through two checkpoints moves BatchNorm's running variance too; where it goes negative
-    // the loss is NaN on both providers (the same cells); elsewhere they agree.
-    const nan = (v: number[]): number[] => v.flatMap((x, i) => (Number.isNaN(x) ? [i] : []));
-    expect(nan(webgpu.loss)).toEqual(nan(wasm.loss));
-    const both = webgpu.loss.flatMap((v, i) => (Number.isNaN(v) ? [] : [rel(v, wasm.loss[i] ?? NaN)]));
+    // The plane through two checkpoints moves BatchNorm's running variance too. Where it goes negative the
+    // wasm provider gives NaN (no square root); the WebGPU EP gives some finite value there (WGSL's
+    // inverseSqrt of a negative number is indeterminate): a known difference, documented. Elsewhere they agree.
+    const nanCells = wasm.loss.filter((v) => Number.isNaN(v)).length;
+    console.log(`two checkpoints, 5² plane: ${String(nanCells)} cells NaN on wasm (negative running variance)`);
+    expect(webgpu.loss.every((v) => Number.isFinite(v))).toBe(true);
+    const both = webgpu.loss.flatMap((v, i) => (Number.isNaN(wasm.loss[i] ?? NaN) ? [] : [rel(v, wasm.loss[i] ?? NaN)]));
     expect(both.length).toBeGreaterThanOrEqual(9);
     expect(Math.max(...both)).toBeLessThanOrEqual(1e-4);
     expect(log.errors).toEqual([]);
