@@ -206,3 +206,97 @@ export function onnxBenchTable(result: { rows: readonly OnnxBenchRow[]; notes: r
     '',
   ].join('\n');
 }
+
+/** The two providers of the page on the example CNN: a 5² grid each in the app, and one evaluation of θ₀ each. */
+export interface ProviderBench {
+  readonly adapter: string;
+  readonly samples: number;
+  readonly webgpu: { readonly gridSeconds: number; readonly evaluationMs: number };
+  readonly wasm: { readonly gridSeconds: number; readonly evaluationMs: number };
+  readonly autoChose: string;
+  /** Largest relative difference of the two 5² grids. */
+  readonly worstRelative: number;
+}
+
+/**
+ * The WebGPU execution provider runs in the browser only: onnxruntime-web 1.30's WebGPU build does not
+ * start a session on the `webgpu` package's Dawn in Node ("Invalid argument"). So this opens the built
+ * app (dist/, or BENCH_DIST) in headless Chromium and times `landscape.openModel` on each provider.
+ */
+export async function runOnnxProviderBench(log: (line: string) => void): Promise<ProviderBench | { why: string }> {
+  const { launchChromium, startPreview } = await import('../test/browser/harness');
+  const outDir = process.env['BENCH_DIST'];
+  let server;
+  try {
+    server = await startPreview(outDir === undefined ? {} : { outDir });
+  } catch (err) {
+    return { why: errorMessage(err) };
+  }
+  try {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(new URL('index.html?ask=never#grid=5', server.url).href);
+      await page.waitForFunction(() => 'landscape' in window, undefined, { timeout: 120_000 });
+      await page.evaluate(() => window.landscape.ready());
+      const run = async (provider: 'webgpu' | 'wasm' | 'auto') => {
+        log(`onnx bench: the example CNN on the ${provider} provider in the page…`);
+        return page.evaluate(async (provider) => {
+          // No named functions in here: tsx would wrap them in a helper the page does not have.
+          const [onnx, data, directions] = await Promise.all(
+            ['model.onnx', 'data.npz', 'directions.h5'].map(
+              async (f) => new Uint8Array(await (await fetch(`models/cnn-digits/${f}`)).arrayBuffer()),
+            ),
+          );
+          const result = await window.landscape.openModel({
+            onnx: onnx as Uint8Array,
+            data: data as Uint8Array,
+            directions: directions as Uint8Array,
+            provider,
+          });
+          if (!result.ok) throw new Error(result.error);
+          const s = window.landscape.surface();
+          const own = window.landscape.ownModel();
+          return { loss: Array.from(s.loss), gridMs: s.timings.gridMs, adapter: s.adapter, provider: own?.provider, m: own?.data.m ?? 0 };
+        }, provider);
+      };
+      const webgpu = await run('webgpu');
+      const wasm = await run('wasm');
+      const auto = await run('auto');
+      const worstRelative = webgpu.loss.reduce(
+        (w, v, i) => Math.max(w, Math.abs(v - (wasm.loss[i] ?? NaN)) / Math.max(Math.abs(wasm.loss[i] ?? NaN), 1e-12)),
+        0,
+      );
+      return {
+        adapter: webgpu.adapter,
+        samples: webgpu.m,
+        webgpu: { gridSeconds: webgpu.gridMs / 1000, evaluationMs: auto.provider?.webgpuMs ?? NaN },
+        wasm: { gridSeconds: wasm.gridMs / 1000, evaluationMs: auto.provider?.wasmMs ?? NaN },
+        autoChose: auto.provider?.used ?? '?',
+        worstRelative,
+      };
+    } finally {
+      await browser.close();
+    }
+  } catch (err) {
+    return { why: errorMessage(err) };
+  } finally {
+    await server.close();
+  }
+}
+
+export function onnxProviderTable(r: ProviderBench | { why: string }): string {
+  if ('why' in r) return `### The page's providers on the example CNN\n\nskipped: ${r.why}\n`;
+  const per51 = (ms: number): string => `≈ ${((ms * GRID * GRID) / 1000).toFixed(0)} s`;
+  return [
+    "### The page's providers on the example CNN (headless Chromium)",
+    '',
+    `| provider | 5² grid in the app (all levels) | one evaluation of θ₀ (${String(r.samples)} samples) | ${String(GRID)}² at that rate |`,
+    '|---|---|---|---|',
+    `| ${r.adapter}, on the page's device | ${r.webgpu.gridSeconds.toFixed(2)} s | ${r.webgpu.evaluationMs.toFixed(1)} ms | ${per51(r.webgpu.evaluationMs)} |`,
+    `| onnxruntime-web wasm (grid: engine worker; θ₀: page thread) | ${r.wasm.gridSeconds.toFixed(2)} s | ${r.wasm.evaluationMs.toFixed(1)} ms | ${per51(r.wasm.evaluationMs)} |`,
+    '',
+    `"auto" chose ${r.autoChose}; the two 5² grids differ by at most ${r.worstRelative.toExponential(1)} relative.`,
+    '',
+  ].join('\n');
+}

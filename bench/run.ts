@@ -22,7 +22,7 @@ import { toyWorkload, wideWorkload } from './page/workloads';
 import { writeFileSync } from 'node:fs';
 import { cpuEngineTable, cpuTrainingTable, runCpuEngineBench, runCpuTrainingBench, type CpuEngineRow } from './cpuEngine';
 import { barrierBenchTable, runBarrierBench } from './barriers';
-import { onnxBenchTable, runOnnxBench } from './onnx';
+import { onnxBenchTable, onnxProviderTable, runOnnxBench, runOnnxProviderBench } from './onnx';
 import { pageGridTable, runPageGridBench } from './pageGrid';
 
 const TIMEOUT_MS = 15 * 60_000;
@@ -358,5 +358,6 @@ if (only.has('onnx')) {
     log: (line: string) => console.error(`  ${line}`),
   };
   console.log(onnxBenchTable(await runOnnxBench(onnxOptions), args.peerBudget));
+  console.log(onnxProviderTable(await runOnnxProviderBench(onnxOptions.log)));
 }
 process.exitCode = ok ? 0 : 1;

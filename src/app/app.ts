@@ -143,7 +143,7 @@ export class App {
       apply: (partial) => this.apply(partial),
     });
     const { store, panel, display, status, runner, connector, engine, view, training, sublevel } = this;
-    const cards = pageCards({ root, column, engine, store, panel, display, status, runner, connector, training, view, sublevel });
+    const cards = pageCards({ root, gpu, column, engine, store, panel, display, status, runner, connector, training, view, sublevel });
     ({ barriers: this.barriers, exporter: this.exporter, files: this.files, own: this.own } = cards);
     this.engines.addControl(panel.addFolder('Engine'));
     this.store.notify(ignored.map((m) => `link: ${m}`));

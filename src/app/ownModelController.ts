@@ -3,12 +3,19 @@
  * loss-landscape direction file) from a button, by drag and drop or from the console, and show its
  * surface in place of the state's own, like an imported file: not in the link, kept until an engine
  * field changes. The model code (onnx-proto, onnxruntime-web) is loaded only when a model is opened.
- * The grid runs in the engine worker on onnxruntime-web's wasm provider (an engine of its own, so
- * the page's GPU jobs and this never share a backend); a bad file leaves the view as it was.
+ * The grid runs on onnxruntime-web: its WebGPU execution provider on the page's device where there is
+ * one, its wasm provider in the engine worker otherwise (engines of their own, so the page's jobs and
+ * these never share a backend). "auto" times one evaluation of θ₀ on each and takes the faster (on a
+ * software adapter such as SwiftShader the wasm provider usually wins); the panel's "provider" and
+ * openModel's `provider` choose one. A GPU job that fails goes to the wasm worker with a notice. A bad
+ * file leaves the view as it was.
  */
 import type GUI from 'lil-gui';
+import type { Backend } from '../engine/backend';
+import { gpuBackend } from '../engine/gpuBackend';
 import { Engine } from '../engine/pipeline';
 import { workerBackend } from '../engine/workerBackend';
+import type { GpuContext } from '../gpu/device';
 import { isAborted } from '../gpu/lossGrid.types';
 import type { OwnModel, OwnView } from '../engine/ownModel';
 import { parseDirectionsH5, type OnnxSurfaceRecipe } from '../io/onnxH5';
@@ -26,6 +33,25 @@ import type { OwnExample } from '../state/ownExamples';
 /** Largest model or data file read (checked before reading). */
 const MAX_OWN_FILE = 256 * 1024 * 1024;
 
+/** Where the runtime evaluates the graph: measured (auto), or one chosen. */
+export const OWN_PROVIDERS = ['auto', 'webgpu', 'wasm'] as const;
+export type OwnProvider = (typeof OWN_PROVIDERS)[number];
+
+const WASM_LABEL = 'onnxruntime-web wasm (Web Worker)';
+
+/** What was chosen for the model on screen, and why. */
+export interface ProviderChoice {
+  /** The provider the surface was computed on (a GPU job that failed and went to the worker: 'wasm'). */
+  readonly used: 'webgpu' | 'wasm';
+  /** What was asked for. */
+  readonly asked: OwnProvider;
+  /** Milliseconds of one evaluation of θ₀ on all the data, where measured (auto). */
+  readonly webgpuMs?: number;
+  readonly wasmMs?: number;
+  /** Why WebGPU was not used (no WebGPU, its provider failed). */
+  readonly why?: string;
+}
+
 export interface OpenModelOptions {
   /** One model's bytes, or 1–3 checkpoints (A, B — or A, bend, B). */
   readonly onnx: Uint8Array | readonly Uint8Array[];
@@ -37,6 +63,8 @@ export interface OpenModelOptions {
   /** File names for the status line and the recipe (default model.onnx, data.npz). */
   readonly names?: readonly string[];
   readonly dataName?: string;
+  /** Where to evaluate: auto (measured, the default), webgpu (the WebGPU EP on the page's device) or wasm. */
+  readonly provider?: OwnProvider;
 }
 
 export type OpenModelResult = { ok: true } | { ok: false; error: string };
@@ -46,6 +74,10 @@ export interface OwnModelInfo {
   spec: { kind: 'onnx'; loss: string; files: string[]; segments: { name: string; kind: string; shape: number[]; offset: number }[] };
   theta: Float32Array;
   data: { x: Float32Array; xShape: number[]; y: Float32Array; m: number };
+  /** The runtime's provider the surface was computed on, and the measurement behind an automatic choice. */
+  provider: ProviderChoice;
+  /** Checkpoints: the loss along the straight line A → B at 61 evenly spaced points; one model: null. */
+  lineLoss: number[] | null;
 }
 
 export interface OwnModelParts {
@@ -57,6 +89,8 @@ export interface OwnModelParts {
   readonly status: StatusBar;
   readonly runner: Runner;
   readonly connector: ConnectController;
+  /** The page's WebGPU device, or null without WebGPU (the wasm provider only). */
+  readonly gpu?: GpuContext | null;
 }
 
 interface Opened {
@@ -64,6 +98,7 @@ interface Opened {
   readonly view: OwnView;
   readonly shown: ShownPlane;
   readonly dataName: string;
+  readonly provider: ProviderChoice;
 }
 
 export class OwnModelController {
@@ -76,10 +111,14 @@ export class OwnModelController {
   /** The data and direction file of the model on screen, for opening it again with another loss. */
   private lastData: Uint8Array = new Uint8Array();
   private lastDirections: Uint8Array | null = null;
-  private readonly settings = { loss: 'auto', shown: 'none: open a model and its data' };
+  private readonly settings = { loss: 'auto', provider: 'auto' as OwnProvider, shown: 'none: open a model and its data' };
   readonly input: HTMLInputElement;
   /** An engine of its own: onnxruntime-web's wasm provider in the engine worker. */
-  private readonly engine = new Engine({ gpu: null, cpu: () => ({ ...workerBackend(), label: 'onnxruntime-web wasm (Web Worker)' }) });
+  private readonly wasmEngine = new Engine({ gpu: null, cpu: () => ({ ...workerBackend(), label: WASM_LABEL }) });
+  /** The WebGPU EP on the page's device (the wasm worker behind it for failures); made on first use. */
+  private gpuParts: { readonly engine: Engine; readonly backend: Backend } | null = null;
+  /** An automatic choice where the WebGPU EP was at least 10× slower than wasm (a software adapter): kept for the page's later models. */
+  private slowGpu: ProviderChoice | null = null;
 
   constructor(private readonly p: OwnModelParts) {
     const doc = p.root.ownerDocument;
@@ -99,6 +138,10 @@ export class OwnModelController {
     p.folder
       .add(this.settings, 'loss', ['auto', ...LOSSES])
       .name('loss')
+      .onFinishChange(() => void this.reopen());
+    p.folder
+      .add(this.settings, 'provider', [...OWN_PROVIDERS])
+      .name('provider')
       .onFinishChange(() => void this.reopen());
     p.folder.add(this.settings, 'shown').name('shown').disable();
     p.folder.close();
@@ -138,6 +181,8 @@ export class OwnModelController {
       },
       theta: (o.own.checkpoints[0] ?? model.graph.theta).slice(),
       data: { x: data.x.slice(), xShape: [...data.xShape], y: data.targets.y.slice(), m: data.m },
+      provider: { ...o.provider },
+      lineLoss: o.view.kind === 'path' ? [...o.view.lineLoss] : null,
     };
   }
 
@@ -253,6 +298,7 @@ export class OwnModelController {
     });
     if (!result.ok) {
       this.settings.loss = o.own.model.loss;
+      this.settings.provider = o.provider.asked;
       this.p.folder.controllersRecursive().forEach((c) => c.updateDisplay());
     }
   }
@@ -291,13 +337,24 @@ export class OwnModelController {
       onnxData(npz.value),
       loss,
     );
-    // The probe session ran on this thread; the grid runs in the worker, which makes its own.
-    await own.model.dispose();
-    if (isAborted(signal)) return false;
-    const state = this.p.store.state;
+    const asked = options.provider ?? this.settings.provider;
     const warnings: string[] = [];
+    let choice: ProviderChoice | undefined;
+    try {
+      choice = await this.chooseProvider(own, asked, signal, warnings);
+    } finally {
+      // The probe session ran on this thread; the worker makes its own. The WebGPU EP's session stays
+      // when it is used, else it goes too (both are made again if ever needed).
+      await (choice?.used === 'webgpu' ? own.model.releaseRuntime() : own.model.dispose());
+    }
+    if (isAborted(signal)) {
+      await own.model.dispose();
+      return false;
+    }
+    const engine = choice.used === 'webgpu' ? (this.gpuParts?.engine ?? this.wasmEngine) : this.wasmEngine;
+    const state = this.p.store.state;
     const view = await ownModelView(
-      this.engine,
+      engine,
       own,
       {
         seed: state.seed,
@@ -311,7 +368,12 @@ export class OwnModelController {
       (label, f) => this.p.status.progress(`${label} ${Math.round(f * 100)}%`, f),
       warnings,
     );
-    if (isAborted(signal)) return false;
+    if (isAborted(signal)) {
+      await own.model.dispose();
+      return false;
+    }
+    // A job that failed on the GPU and went to the worker: the surface is the wasm provider's.
+    if (choice.used === 'webgpu' && view.surface.adapter === WASM_LABEL) choice = { ...choice, used: 'wasm', why: 'the WebGPU EP failed' };
     const onnx: OnnxSurfaceRecipe = {
       files: own.files.map((f) => ({ name: f.name, sha256: f.sha256 })),
       dataName,
@@ -324,10 +386,13 @@ export class OwnModelController {
     };
     const shown: ShownPlane = { surface: view.surface, recipe: null, bundle: null, onnx };
     if (view.kind === 'path') this.p.connector.showPaths(view.surface, view.picture, view.chart);
-    this.opened = { own, view, shown, dataName };
+    const previous = this.opened;
+    this.opened = { own, view, shown, dataName, provider: choice };
+    if (previous !== null && previous.own.model !== own.model) void previous.own.model.dispose();
     this.lastData = options.data;
     this.lastDirections = options.directions ?? null;
     this.settings.loss = options.loss ?? this.settings.loss;
+    this.settings.provider = asked;
     this.settings.shown = `${names.join(' + ')} · ${own.model.loss} · m=${own.model.sampleCount} (${dataName})`;
     this.p.folder.controllersRecursive().forEach((c) => c.updateDisplay());
     const { state: now } = this.p.store.update({ sublevel: { level: 0 } });
@@ -343,9 +408,68 @@ export class OwnModelController {
           : '';
     this.p.status.done(
       `your model ${names.join(' + ')} (ONNX, ${own.model.layout.size} params) · ${own.model.loss} · m=${own.model.sampleCount} from ${dataName} · θ₀ loss ${s.centerLoss.toPrecision(4)}${what}` +
-        ' · kept until a data, model, training or plane field changes',
+        ` · ${describeChoice(choice)} · kept until a data, model, training or plane field changes`,
       `grid ${s.gridSize}² ${(s.timings.gridMs / 1000).toFixed(2)} s (${s.adapter})`,
     );
     return true;
   }
+
+  /** The GPU backend and its engine for the own model (the WebGPU EP on the page's device), made once. */
+  private gpuSide(gpu: GpuContext): { readonly engine: Engine; readonly backend: Backend } {
+    if (this.gpuParts === null) {
+      const backend: Backend = { ...gpuBackend(gpu), label: `onnxruntime-web WebGPU EP (${gpu.adapterName})` };
+      this.gpuParts = { backend, engine: new Engine({ gpu: backend, cpu: () => ({ ...workerBackend(), label: WASM_LABEL }) }) };
+    }
+    return this.gpuParts;
+  }
+
+  /**
+   * The provider for this model: wasm without WebGPU or when asked; webgpu when asked (if its session
+   * starts); auto: one evaluation of θ₀ on each after a first one (session start, shader compiles), the faster wins.
+   */
+  private async chooseProvider(own: OwnModel, asked: OwnProvider, signal: AbortSignal, warnings: string[]): Promise<ProviderChoice> {
+    const gpu = this.p.gpu ?? null;
+    if (asked === 'wasm') return { used: 'wasm', asked };
+    if (gpu === null) return { used: 'wasm', asked, why: 'no WebGPU on this page' };
+    const slow = this.slowGpu;
+    if (asked === 'auto' && slow !== null && slow.webgpuMs !== undefined && slow.wasmMs !== undefined)
+      return {
+        used: 'wasm',
+        asked,
+        why: `the WebGPU EP was ${(slow.webgpuMs / slow.wasmMs).toFixed(0)}× slower than wasm on ${gpu.adapterName} for an earlier model`,
+      };
+    const { backend } = this.gpuSide(gpu);
+    const theta = own.model.initialTheta(0);
+    const ctl = { signal };
+    let webgpuMs: number;
+    try {
+      this.p.status.progress('starting the WebGPU execution provider…', 0);
+      await backend.lossAt(own.model, theta, 1, ctl);
+      const t0 = performance.now();
+      await backend.lossAt(own.model, theta, 1, ctl);
+      webgpuMs = performance.now() - t0;
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const why = `the WebGPU EP failed (${errorMessage(err)})`;
+      warnings.push(`The WebGPU execution provider failed (${errorMessage(err)}); the model runs on the wasm provider instead.`);
+      return { used: 'wasm', asked, why };
+    }
+    if (asked === 'webgpu') return { used: 'webgpu', asked, webgpuMs };
+    // The wasm provider on this thread (the probe's session, already warm) stands for the worker's.
+    const t0 = performance.now();
+    await own.model.evaluate(theta);
+    const wasmMs = performance.now() - t0;
+    const choice: ProviderChoice = { used: webgpuMs <= wasmMs ? 'webgpu' : 'wasm', asked, webgpuMs, wasmMs };
+    if (webgpuMs >= 10 * wasmMs) this.slowGpu = choice;
+    return choice;
+  }
+}
+
+/** The provider on the status line: which one, and the measurement or the reason behind it. */
+function describeChoice(c: ProviderChoice): string {
+  const name = c.used === 'webgpu' ? 'onnxruntime-web WebGPU EP' : 'onnxruntime-web wasm';
+  if (c.webgpuMs !== undefined && c.wasmMs !== undefined)
+    return `${name} (measured: WebGPU EP ${c.webgpuMs.toFixed(0)} ms, wasm ${c.wasmMs.toFixed(0)} ms per evaluation of θ₀)`;
+  if (c.why !== undefined) return `${name} (${c.why})`;
+  return `${name} (chosen)`;
 }

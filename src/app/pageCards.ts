@@ -12,6 +12,7 @@ import type { ConnectController } from './connectController';
 import type { Display } from './display';
 import { installExports, type ExportController } from './exportController';
 import { FileController } from './fileController';
+import type { GpuContext } from '../gpu/device';
 import { OwnModelController } from './ownModelController';
 import type { Runner } from './runner';
 import type { Store } from './store';
@@ -20,6 +21,8 @@ import type { TrainingController } from './trainingController';
 
 export interface CardParts {
   readonly root: HTMLElement;
+  /** The page's WebGPU device (own models run on its WebGPU execution provider), or null. */
+  readonly gpu: GpuContext | null;
   /** The column beside the view that holds the cards. */
   readonly column: HTMLElement;
   readonly engine: Engine;
@@ -71,6 +74,7 @@ export function pageCards(p: CardParts): PageCards {
     status,
     runner,
     connector,
+    gpu: p.gpu,
   });
   return { barriers, exporter, files, own };
 }

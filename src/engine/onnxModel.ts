@@ -4,9 +4,11 @@
  * evaluates the rewritten graph with θ fed tensor by tensor, in chunks of samples, and the loss of the
  * outputs is reduced here in float64. No gradients: θ₀ is the file's weights, planes and paths only.
  *
- * Where it runs: a session lives beside the model; in the page the model goes to the engine worker as
- * its recipe (the file's bytes and the data), which rebuilds it there, so the runtime never blocks the
- * page; in Node (the command line, tests) it runs in-process. Both use the runtime's wasm provider.
+ * Where it runs: the CPU side (lossGridCpu, lossAtCpu, pathsCpu) is the runtime's wasm provider: in the
+ * page the model goes to the engine worker as its recipe (the file's bytes and the data), which rebuilds
+ * it there, so the runtime never blocks the page; in Node (the command line, tests) it runs in-process.
+ * The GPU side (lossGridGpu, lossAtGpu, pathsGpu) is the runtime's WebGPU execution provider on the
+ * backend's device with the weights formed and the loss reduced by our own kernels (onnxGpu.ts).
  */
 import { AbortError, type GridResult, type GridRunOptions } from '../gpu/lossGrid.types';
 import type { VectorLossResult } from '../gpu/vectorLoss.types';
@@ -16,9 +18,11 @@ import { evenTs, pointsOnPath } from '../landscape/paths';
 import { elementCount } from '../model/layout';
 import { OnnxError, readOnnxGraph, type OnnxGraph } from '../model/onnx/graph';
 import { addLossTerms, checkTargets, defaultLoss, meanLoss, type LossSums, type Targets } from '../model/onnx/loss';
+import { formThetaCpu } from '../model/onnx/weights';
 import { Rng } from '../model/rng';
 import type { LossKind } from '../model/spec';
-import type { LandscapeModel } from './model';
+import type { GpuSession, LandscapeModel } from './model';
+import { OnnxGpuEvaluator, type DataChunk } from './onnxGpu';
 import { createSession, type Feed, type GraphSession } from './onnxRuntime';
 
 /** Samples per run when the model's batch axis is free. */
@@ -52,8 +56,10 @@ export interface OnnxModel extends LandscapeModel {
   readonly recipe: OnnxRecipe;
   readonly graph: OnnxGraph;
   readonly loss: LossKind;
-  /** Frees the runtime's session. */
+  /** Frees the runtime's sessions: the wasm one on this thread and the WebGPU EP's (with their GPU buffers). */
   dispose(): Promise<void>;
+  /** Frees the wasm session on this thread only (made again on next use); the GPU evaluators stay. */
+  releaseRuntime(): Promise<void>;
 }
 
 /** The data of an `.npz` file as the model reads it. */
@@ -137,7 +143,7 @@ function buildModel(recipe: OnnxRecipe, graph: OnnxGraph, evaluator: Evaluator):
       for (let ix = 0; ix < points.gridSize; ix++) {
         if (opts.signal?.aborted === true) throw new AbortError();
         const alpha = points.alphaStart + ix * points.alphaStep;
-        for (let i = 0; i < theta.length; i++) theta[i] = (center[i] ?? 0) + alpha * (directionX[i] ?? 0) + beta * (directionY[i] ?? 0);
+        formThetaCpu(center, directionX, directionY, alpha, beta, theta);
         const r = await evaluate(theta);
         lossOut[iy * points.gridSize + ix] = r.loss;
         if (accOut) accOut[iy * points.gridSize + ix] = r.accuracy ?? NaN;
@@ -146,16 +152,34 @@ function buildModel(recipe: OnnxRecipe, graph: OnnxGraph, evaluator: Evaluator):
     }
     return accOut ? { loss: lossOut, accuracy: accOut } : { loss: lossOut };
   };
-  const paths = async (list: Parameters<LandscapeModel['pathsCpu']>[0], points: number): Promise<PathEvaluation[]> => {
+  const pathsWith = async (
+    at: (thetas: Float32Array, count: number) => Promise<VectorLossResult>,
+    list: Parameters<LandscapeModel['pathsCpu']>[0],
+    points: number,
+  ): Promise<PathEvaluation[]> => {
     const t = evenTs(points);
     const out: PathEvaluation[] = [];
     for (const path of list) {
-      const r = await lossAt(pointsOnPath(path, t), points);
+      const r = await at(pointsOnPath(path, t), points);
       out.push(summarizePath(t, r.losses, r.accuracy));
     }
     return out;
   };
-  return {
+  const paths = (list: Parameters<LandscapeModel['pathsCpu']>[0], points: number): Promise<PathEvaluation[]> =>
+    pathsWith(lossAt, list, points);
+  // The WebGPU EP: one evaluator (session, kernels, data in GPU buffers) per device, freed by dispose().
+  const onGpu = new Map<GPUDevice, OnnxGpuEvaluator>();
+  const gpuEvaluator = (gpu: GpuSession): OnnxGpuEvaluator => {
+    let found = onGpu.get(gpu.device);
+    if (found === undefined) {
+      found = new OnnxGpuEvaluator(gpu.device, graph, evaluator.chunks, recipe.data.targets.y, recipe.data.m, loss, outputs);
+      onGpu.set(gpu.device, found);
+    }
+    return found;
+  };
+  // Subsamples (the coarse levels' approximation) are kept, so their sessions are made once.
+  const subsamples = new Map<string, OnnxModel>();
+  const model: OnnxModel = {
     recipe,
     graph,
     loss,
@@ -165,22 +189,35 @@ function buildModel(recipe: OnnxRecipe, graph: OnnxGraph, evaluator: Evaluator):
     classifier,
     initialTheta: () => graph.theta.slice(),
     evaluate,
-    // The page's ONNX engine has no GPU backend (the worker runs the runtime); these answer the same on the wasm provider.
-    lossGridGpu: (_gpu, points, opts) => grid(points, opts),
+    lossGridGpu: (gpu, points, opts) => gpuEvaluator(gpu).grid(points, opts),
     lossGridCpu: grid,
-    lossAtGpu: (_gpu, thetas, count) => lossAt(thetas, count),
+    lossAtGpu: (gpu, thetas, count) => gpuEvaluator(gpu).lossAt(thetas, count),
     lossAtCpu: lossAt,
-    pathsGpu: (_gpu, list, points) => paths(list, points),
+    pathsGpu: (gpu, list, points) => pathsWith((thetas, count) => gpuEvaluator(gpu).lossAt(thetas, count), list, points),
     pathsCpu: paths,
     subsample: (count, seed) => {
-      if (count >= recipe.data.m) return buildModel(recipe, graph, evaluator);
-      const data = subsampleData(recipe.data, count, seed);
-      const sub: OnnxRecipe = { ...recipe, key: `${recipe.key}:sub${count}:${seed}`, data };
-      return buildModel(sub, graph, new Evaluator(graph, data));
+      if (count >= recipe.data.m) return model;
+      const key = `${count}:${seed}`;
+      let sub = subsamples.get(key);
+      if (sub === undefined) {
+        const data = subsampleData(recipe.data, count, seed);
+        const subRecipe: OnnxRecipe = { ...recipe, key: `${recipe.key}:sub${count}:${seed}`, data };
+        sub = buildModel(subRecipe, graph, new Evaluator(graph, data));
+        subsamples.set(key, sub);
+      }
+      return sub;
     },
     gradients: null,
-    dispose: () => evaluator.dispose(),
+    releaseRuntime: () => evaluator.dispose(),
+    dispose: async () => {
+      for (const e of onGpu.values()) e.dispose();
+      onGpu.clear();
+      const subs = [...subsamples.values()];
+      subsamples.clear();
+      await Promise.all([evaluator.dispose(), ...subs.map((m) => m.dispose())]);
+    },
   };
+  return model;
 }
 
 /** `count` samples drawn without replacement by a seeded RNG, kept in their order. */
@@ -203,17 +240,11 @@ function subsampleData(data: OnnxData, count: number, seed: number): OnnxData {
   return { m: count, x, xShape: [count, ...data.xShape.slice(1)], targets: { ...data.targets, m: count, y } };
 }
 
-interface Chunk {
-  readonly first: number;
-  /** Samples of the data in this chunk (the rest of a fixed batch is padding). */
-  readonly rows: number;
-  readonly feed: Feed;
-}
-
 /** Feeds θ and the data's chunks to one session and sums the loss. */
 class Evaluator {
   private session: Promise<GraphSession> | null = null;
-  private readonly chunks: Chunk[] = [];
+  /** The data's chunks as the session is fed them (also the GPU evaluator's). */
+  readonly chunks: DataChunk[] = [];
 
   constructor(
     private readonly graph: OnnxGraph,
@@ -236,7 +267,7 @@ class Evaluator {
     return this.session;
   }
 
-  private feeds(theta: Float32Array, chunk: Chunk): Map<string, Feed> {
+  private feeds(theta: Float32Array, chunk: DataChunk): Map<string, Feed> {
     const feeds = new Map<string, Feed>([[this.graph.inputName, chunk.feed]]);
     for (const seg of this.graph.layout.segments)
       feeds.set(seg.name, { data: theta.subarray(seg.offset, seg.offset + elementCount(seg.shape)), dims: seg.shape });
