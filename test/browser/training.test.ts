@@ -45,7 +45,7 @@ describe('training in headless Chromium', () => {
   it('trains θ₀ on the GPU; train() gives K finite losses, the same twice, and keeps the networks', async () => {
     const page = await browser.open(SMALL);
     const log = collectConsole(page);
-    expect(await page.locator('.status-job').textContent()).toMatch(/θ₀ loss \S+ · trained on the GPU \(float32\)/);
+    expect(await page.locator('.status-job').textContent()).toMatch(/θ₀ loss \S+ · trained on the GPU/);
     const trainedCentre = await page.evaluate(() => window.landscape.surface().centerLoss);
     expect(await page.evaluate(() => window.landscape.notices())).toEqual([]);
     const run = () => page.evaluate(() => window.landscape.train({ seeds: 6, steps: 80, optimizer: 'adam', lr: 0.02 }));
