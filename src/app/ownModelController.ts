@@ -407,7 +407,7 @@ export class OwnModelController {
           ? ' · directions from the file'
           : '';
     this.p.status.done(
-      `your model ${names.join(' + ')} (ONNX, ${own.model.layout.size} params) · ${own.model.loss} · m=${own.model.sampleCount} from ${dataName} · θ₀ loss ${s.centerLoss.toPrecision(4)}${what}` +
+      `your model ${names.join(' + ')} (ONNX, ${countWords(own.model.layout.segments)}) · ${own.model.loss} · m=${own.model.sampleCount} from ${dataName} · θ₀ loss ${s.centerLoss.toPrecision(4)}${what}` +
         ` · ${describeChoice(choice)} · kept until a data, model, training or plane field changes`,
       `grid ${s.gridSize}² ${(s.timings.gridMs / 1000).toFixed(2)} s (${s.adapter})`,
     );
@@ -472,4 +472,16 @@ function describeChoice(c: ProviderChoice): string {
     return `${name} (measured: WebGPU EP ${c.webgpuMs.toFixed(0)} ms, wasm ${c.wasmMs.toFixed(0)} ms per evaluation of θ₀)`;
   if (c.why !== undefined) return `${name} (${c.why})`;
   return `${name} (chosen)`;
+}
+
+/** "5,810 parameters + 32 running statistics": PyTorch's parameter count, BatchNorm's buffers apart. */
+function countWords(segments: readonly { readonly kind: string; readonly shape: readonly number[] }[]): string {
+  let params = 0;
+  let stats = 0;
+  for (const seg of segments) {
+    const n = seg.shape.reduce((a, b) => a * b, 1);
+    if (seg.kind === 'running-stat') stats += n;
+    else params += n;
+  }
+  return `${params.toLocaleString('en-US')} parameters${stats > 0 ? ` + ${stats.toLocaleString('en-US')} running statistics` : ''}`;
 }
