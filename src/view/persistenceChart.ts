@@ -14,7 +14,9 @@ import { formatTick, lossTicks } from './ticks';
 /** CSS pixels: as wide as the left column's cards hold without scaling (text stays at 12 px). */
 const WIDTH = 232;
 const HEIGHT = 182;
-const LEFT = 44;
+const LEFT = 52;
+/** Right edge of the rotated "death: merge level" label: tick labels end left of the plot and start right of it. */
+const LABEL_RIGHT = 18;
 const RIGHT = 10;
 const TOP = 22;
 const BOTTOM = 32;
@@ -202,6 +204,7 @@ export class PersistenceChart {
     for (const tick of lossTicks(scale, 3)) {
       const y = this.plotY(tick.unit);
       if (drawnY.some((d) => Math.abs(d - y) < TICK_GAP)) continue;
+      if (x0 - 4 - ctx.measureText(tick.label).width < LABEL_RIGHT) continue;
       drawnY.push(y);
       ctx.fillText(tick.label, x0 - 4, y);
     }
