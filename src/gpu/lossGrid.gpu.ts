@@ -131,39 +131,16 @@ export class LossGridKernel {
       // Layer 0 products, once per plane.
       const layer0 = layout.layers[0];
       if (!layer0) throw new Error('network has no layers');
-      device.queue.writeBuffer(
-        firstUniform,
-        0,
-        packStruct(
-          FIRST_LAYER_PARAMS_FIELDS,
-          {
-            samples: samples.m,
-            inputs: layer0.inputs,
-            outputs: layer0.outputs,
-            weightOffset: layer0.weightOffset,
-            biasOffset: layer0.biasOffset < 0 ? NO_BIAS : layer0.biasOffset,
-            _pad0: 0,
-            _pad1: 0,
-            _pad2: 0,
-          },
-          new Set(),
-        ),
-      );
       const firstPipeline = this.pipeline('first', () => withLibrary(firstLayerWgsl), {});
-      const firstGroup = device.createBindGroup({
-        label: 'LossGridKernel.firstLayerGroup',
-        layout: firstPipeline.getBindGroupLayout(0),
-        entries: [firstUniform, weights, inputs, firstLayer].map((b, binding) => ({ binding, resource: { buffer: b } })),
-      });
-      {
-        const enc = device.createCommandEncoder({ label: 'LossGridKernel.firstLayer' });
-        const pass = enc.beginComputePass({ label: 'LossGridKernel.firstLayerPass' });
-        pass.setPipeline(firstPipeline);
-        pass.setBindGroup(0, firstGroup);
-        dispatchLinear(pass, samples.m * layer0.outputs, limits.maxComputeWorkgroupsPerDimension);
-        pass.end();
-        device.queue.submit([enc.finish()]);
-      }
+      runFirstLayer(
+        device,
+        firstPipeline,
+        { uniform: firstUniform, weights, inputs, firstLayer },
+        layer0,
+        samples.m,
+        'LossGridKernel',
+        (pass) => dispatchLinear(pass, samples.m * layer0.outputs, limits.maxComputeWorkgroupsPerDimension),
+      );
 
       const maxWidth = maxWidthFor(spec);
       const gridPipeline = this.pipeline(
@@ -243,21 +220,7 @@ export class LossGridKernel {
       }
       this.budgets.set(budgetKey, budget);
 
-      const enc = device.createCommandEncoder({ label: 'LossGridKernel.readback' });
-      enc.copyBufferToBuffer(sums, 0, readback, 0, points * 8);
-      device.queue.submit([enc.finish()]);
-      await readback.mapAsync(GPUMapMode.READ);
-      const raw = new Float32Array(readback.getMappedRange().slice(0));
-      readback.unmap();
-      const divisor = lossDivisor(spec, samples.m);
-      const loss = new Float32Array(points);
-      const classifier = isClassifier(spec.loss);
-      const accuracy = classifier ? new Float32Array(points) : undefined;
-      for (let p = 0; p < points; p++) {
-        loss[p] = (raw[2 * p] ?? Number.NaN) / divisor;
-        if (accuracy) accuracy[p] = (raw[2 * p + 1] ?? 0) / samples.m;
-      }
-      return accuracy ? { loss, accuracy } : { loss };
+      return await readGridSums(device, { sums, readback }, points, spec, samples.m, 'LossGridKernel');
     } finally {
       for (const b of created) {
         b.destroy();
@@ -287,6 +250,80 @@ export class LossGridKernel {
     this.live.clear();
     this.pipelines.clear();
   }
+}
+
+/** The first layer of a network as firstLayer.wgsl reads it (a row of paramLayout's layers). */
+interface FirstLayer {
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly weightOffset: number;
+  readonly biasOffset: number;
+}
+
+/**
+ * Layer 0's three products (W₀x + b₀, D₀x + db₀, E₀x + eb₀) for every sample into `buffers.firstLayer`,
+ * once per plane (shaders/firstLayer.wgsl); `dispatch` sizes the pass. Shared by the grid kernel variants.
+ */
+export function runFirstLayer(
+  device: GPUDevice,
+  pipeline: GPUComputePipeline,
+  buffers: { readonly uniform: GPUBuffer; readonly weights: GPUBuffer; readonly inputs: GPUBuffer; readonly firstLayer: GPUBuffer },
+  layer0: FirstLayer,
+  samples: number,
+  label: string,
+  dispatch: (pass: GPUComputePassEncoder) => void,
+): void {
+  const params = {
+    samples,
+    inputs: layer0.inputs,
+    outputs: layer0.outputs,
+    weightOffset: layer0.weightOffset,
+    biasOffset: layer0.biasOffset < 0 ? NO_BIAS : layer0.biasOffset,
+    _pad0: 0,
+    _pad1: 0,
+    _pad2: 0,
+  };
+  device.queue.writeBuffer(buffers.uniform, 0, packStruct(FIRST_LAYER_PARAMS_FIELDS, params, new Set()));
+  const group = device.createBindGroup({
+    label: `${label}.firstLayerGroup`,
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [buffers.uniform, buffers.weights, buffers.inputs, buffers.firstLayer].map((b, binding) => ({
+      binding,
+      resource: { buffer: b },
+    })),
+  });
+  const enc = device.createCommandEncoder({ label: `${label}.firstLayer` });
+  const pass = enc.beginComputePass({ label: `${label}.firstLayerPass` });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, group);
+  dispatch(pass);
+  pass.end();
+  device.queue.submit([enc.finish()]);
+}
+
+/** The (loss sum, correct count) per point of `sums` read back as mean loss (and accuracy for classifiers). */
+export async function readGridSums(
+  device: GPUDevice,
+  buffers: { readonly sums: GPUBuffer; readonly readback: GPUBuffer },
+  points: number,
+  spec: MlpSpec,
+  samples: number,
+  label: string,
+): Promise<GridResult> {
+  const enc = device.createCommandEncoder({ label: `${label}.readback` });
+  enc.copyBufferToBuffer(buffers.sums, 0, buffers.readback, 0, points * 8);
+  device.queue.submit([enc.finish()]);
+  await buffers.readback.mapAsync(GPUMapMode.READ);
+  const raw = new Float32Array(buffers.readback.getMappedRange().slice(0));
+  buffers.readback.unmap();
+  const divisor = lossDivisor(spec, samples);
+  const loss = new Float32Array(points);
+  const accuracy = isClassifier(spec.loss) ? new Float32Array(points) : undefined;
+  for (let p = 0; p < points; p++) {
+    loss[p] = (raw[2 * p] ?? Number.NaN) / divisor;
+    if (accuracy) accuracy[p] = (raw[2 * p + 1] ?? 0) / samples;
+  }
+  return accuracy ? { loss, accuracy } : { loss };
 }
 
 /**

@@ -12,10 +12,9 @@
  * limit: the caller uses LossGridKernel (the register-tile variant) for it.
  */
 import lossGridPointWgsl from '../../shaders/lossGridPoint.wgsl?raw';
-import { isClassifier, lossDivisor } from '../model/network';
 import { paramLayout, type MlpSpec } from '../model/spec';
-import { ACTIVATION_CODE, LOSS_CODE, NO_BIAS } from './codes';
-import { buildTiles, FIRST_LAYER_PARAMS_FIELDS, FIRST_LAYER_SHADER_SOURCE, GRID_LAYER_FIELDS, maxWidthFor } from './lossGrid.gpu';
+import { ACTIVATION_CODE, LOSS_CODE } from './codes';
+import { buildTiles, FIRST_LAYER_SHADER_SOURCE, GRID_LAYER_FIELDS, maxWidthFor, readGridSums, runFirstLayer } from './lossGrid.gpu';
 import { AbortError, type GridRequest, type GridResult, type GridRunOptions } from './lossGrid.types';
 import { specializeConst, withLibrary } from './shaderSource';
 import { packStruct } from './structLayout';
@@ -169,41 +168,18 @@ export class LossGridPointKernel {
       const firstUniform = buffer('firstLayerParams', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
 
       // Layer 0's three products (W₀x + b₀, D₀x + db₀, E₀x + eb₀), once per plane.
-      device.queue.writeBuffer(
-        firstUniform,
-        0,
-        packStruct(
-          FIRST_LAYER_PARAMS_FIELDS,
-          {
-            samples: samples.m,
-            inputs: layer0.inputs,
-            outputs: width0,
-            weightOffset: layer0.weightOffset,
-            biasOffset: layer0.biasOffset < 0 ? NO_BIAS : layer0.biasOffset,
-            _pad0: 0,
-            _pad1: 0,
-            _pad2: 0,
-          },
-          new Set(),
-        ),
-      );
       const firstPipeline = this.pipeline('first', () => withLibrary(FIRST_LAYER_SHADER_SOURCE), {
         WORKGROUP_SIZE: FIRST_LAYER_GROUP_SIZE,
       });
-      const firstGroup = device.createBindGroup({
-        label: 'LossGridPointKernel.firstLayerGroup',
-        layout: firstPipeline.getBindGroupLayout(0),
-        entries: [firstUniform, weights, inputs, firstLayer].map((b, binding) => ({ binding, resource: { buffer: b } })),
-      });
-      {
-        const enc = device.createCommandEncoder({ label: 'LossGridPointKernel.firstLayer' });
-        const pass = enc.beginComputePass({ label: 'LossGridPointKernel.firstLayerPass' });
-        pass.setPipeline(firstPipeline);
-        pass.setBindGroup(0, firstGroup);
-        pass.dispatchWorkgroups(Math.max(1, firstGroups));
-        pass.end();
-        device.queue.submit([enc.finish()]);
-      }
+      runFirstLayer(
+        device,
+        firstPipeline,
+        { uniform: firstUniform, weights, inputs, firstLayer },
+        layer0,
+        samples.m,
+        'LossGridPointKernel',
+        (pass) => pass.dispatchWorkgroups(Math.max(1, firstGroups)),
+      );
 
       const maxWidth = maxWidthFor(spec);
       // The workgroup array (vec4) is sized to the network, rounded up, so small networks leave memory to other workgroups.
@@ -278,20 +254,7 @@ export class LossGridPointKernel {
       }
       this.budgets.set(budgetKey, budget);
 
-      const enc = device.createCommandEncoder({ label: 'LossGridPointKernel.readback' });
-      enc.copyBufferToBuffer(sums, 0, readback, 0, points * 8);
-      device.queue.submit([enc.finish()]);
-      await readback.mapAsync(GPUMapMode.READ);
-      const raw = new Float32Array(readback.getMappedRange().slice(0));
-      readback.unmap();
-      const divisor = lossDivisor(spec, samples.m);
-      const loss = new Float32Array(points);
-      const accuracy = isClassifier(spec.loss) ? new Float32Array(points) : undefined;
-      for (let p = 0; p < points; p++) {
-        loss[p] = (raw[2 * p] ?? Number.NaN) / divisor;
-        if (accuracy) accuracy[p] = (raw[2 * p + 1] ?? 0) / samples.m;
-      }
-      return accuracy ? { loss, accuracy } : { loss };
+      return await readGridSums(device, { sums, readback }, points, spec, samples.m, 'LossGridPointKernel');
     } finally {
       for (const b of created) {
         b.destroy();
